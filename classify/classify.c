@@ -1,0 +1,355 @@
+/*
+ * classify.c - the reasons, and the decision for one recipient.
+ *
+ * How the reason is decided, in order (the first that applies wins; the
+ * rule that won is reported as `rule`):
+ *   1. an ARF report is a complaint, an RFC 3834 auto-reply a vacation;
+ *   2. a success (Action delivered/relayed/expanded, or a 2.x.x status) is
+ *      "delivered";
+ *   3. a "strong" enhanced status code (codes.c: 5.1.1, 5.2.2, 5.7.26 ...)
+ *      decides, because it is the receiver's own machine-readable verdict;
+ *   4. otherwise the diagnostic text (patterns.c), because generic codes
+ *      (5.0.0, 5.7.1, 550) are used for many reasons and the text is where
+ *      the receiver says which;
+ *   5. otherwise the weak meaning of the status code, then of the reply
+ *      code; failing all, "undefined" (or "expired"/"onhold" for delays).
+ * When Status and Diagnostic-Code disagree on the code itself, the
+ * Status field wins: it is the reporting MTA's normalised verdict, while
+ * the diagnostic may quote an earlier hop.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "classify.h"
+
+static const struct classify_reason reason_table[] = {
+	/* hard: the address is dead */
+	{ "userunknown", CLASS_HARD, "The mailbox does not exist.",
+	  "Suppress the address; it will never accept mail.", "911" },
+	{ "hostunknown", CLASS_HARD, "The recipient's domain does not exist or "
+	  "has no mail server.", "Suppress the address; check for a typo in the "
+	  "domain first.", "912" },
+	{ "hasmoved", CLASS_HARD, "The mailbox has moved and leaves no "
+	  "forwarding address.", "Suppress; ask the subscriber for a new "
+	  "address through another channel.", "916" },
+	{ "notaccept", CLASS_HARD, "The recipient's domain accepts no mail "
+	  "(null MX, or the host refuses all mail).", "Suppress when permanent "
+	  "(5xx); a temporary refusal is retried.", "932" },
+	/* soft: the address may recover */
+	{ "mailboxfull", CLASS_SOFT, "The mailbox is over its quota.",
+	  "Keep sending; suppress after repeated bounces over days.", "922" },
+	{ "exceedlimit", CLASS_SOFT, "The message exceeds a limit of the "
+	  "recipient's mailbox.", "Check the message size; keep the "
+	  "subscriber.", "923" },
+	{ "mesgtoobig", CLASS_SOFT, "The message is too big for the receiving "
+	  "system.", "Send smaller messages (link attachments).", "934" },
+	{ "suspend", CLASS_SOFT, "The mailbox is disabled or suspended for "
+	  "now.", "Count it; suppress if it stays disabled.", "921" },
+	{ "expired", CLASS_SOFT, "Delivery was retried until the queue "
+	  "lifetime ran out.", "Count it; a dead host shows up as repeats.",
+	  "947" },
+	{ "networkerror", CLASS_SOFT, "A network or DNS failure on the way to "
+	  "the recipient.", "Retry; count it as soft.", "944" },
+	{ "systemerror", CLASS_SOFT, "The receiving system failed.",
+	  "Retry; count it as soft.", "975" },
+	{ "systemfull", CLASS_SOFT, "The receiving system is out of storage.",
+	  "Retry later.", "926" },
+	{ "toomanyconn", CLASS_SOFT, "Too many connections or recipients at "
+	  "once.", "Lower the concurrency towards that domain.", "945" },
+	{ "ratelimited", CLASS_BLOCK, "The receiver rate-limits the sender.",
+	  "Slow down towards that domain; not the subscriber's fault.", "946" },
+	{ "speeding", CLASS_BLOCK, "The sender sends faster than the receiver "
+	  "allows.", "Slow down towards that domain; not the subscriber's "
+	  "fault.", "946" },
+	{ "mailererror", CLASS_SOFT, "The recipient's local delivery program "
+	  "failed.", "Retry; count it as soft.", "939" },
+	{ "onhold", CLASS_SOFT, "Delivery is deferred; the outcome is not yet "
+	  "known.", "Wait for the final report.", "901" },
+	{ "undefined", CLASS_SOFT, "The report gives no usable reason.",
+	  "Count it as soft; read the diagnostic if it repeats.", "900" },
+	{ "filtered", CLASS_SOFT, "The recipient's own filter or settings "
+	  "refused the message.", "Count it as soft; the subscriber may have "
+	  "blocked the list.", "910" },
+	/* block: the receiver refused the sender, not the address */
+	{ "rejected", CLASS_BLOCK, "The sender address (envelope from) was "
+	  "refused.", "Fix the sender address or its domain; do not count it "
+	  "against the subscriber.", "918" },
+	{ "blocked", CLASS_BLOCK, "The sending host or IP address is refused "
+	  "(block list, firewall).", "Check block lists for your sending IPs "
+	  "and request delisting.", "971" },
+	{ "spamdetected", CLASS_BLOCK, "The message was judged to be spam.",
+	  "Review content and sending practice; not the subscriber's fault.",
+	  "980" },
+	{ "virusdetected", CLASS_BLOCK, "The message was judged to carry "
+	  "malware.", "Check the message and attachments.", "980" },
+	{ "policyviolation", CLASS_BLOCK, "The message violates the receiver's "
+	  "policy.", "Read the diagnostic; adjust content or sending.", "972" },
+	{ "badreputation", CLASS_BLOCK, "The sender's IP or domain has a poor "
+	  "reputation.", "Warm up IPs, fix complaints and authentication.",
+	  "974" },
+	{ "requireptr", CLASS_BLOCK, "The sending host has no valid reverse "
+	  "DNS (PTR).", "Give every sending IP a PTR record that resolves "
+	  "back.", "973" },
+	{ "authfailure", CLASS_BLOCK, "SPF, DKIM or DMARC failed for the "
+	  "sender.", "Fix SPF, DKIM signing and DMARC alignment.", "976" },
+	{ "norelaying", CLASS_BLOCK, "The receiving host refuses to relay for "
+	  "the sender.", "Check the route and MX of the domain.", "909" },
+	{ "securityerror", CLASS_BLOCK, "A security requirement failed (TLS, "
+	  "authentication).", "Check TLS and SMTP authentication settings.",
+	  "970" },
+	{ "syntaxerror", CLASS_BLOCK, "The sending MTA made an SMTP protocol "
+	  "error.", "Check the sending MTA; not the subscriber's fault.",
+	  "902" },
+	{ "notcompliantrfc", CLASS_BLOCK, "The message does not comply with the "
+	  "RFCs.", "Fix the message headers.", "974" },
+	{ "contenterror", CLASS_BLOCK, "The message content or encoding was "
+	  "refused.", "Check MIME structure and encodings.", "960" },
+	/* the rest */
+	{ "feedback", CLASS_COMPLAINT, "The subscriber reported the message "
+	  "(abuse report, ARF).", "Suppress the address globally at once.",
+	  NULL },
+	{ "vacation", CLASS_IGNORE, "An automatic reply (out of office).",
+	  "Nothing; the address works.", NULL },
+	{ "delivered", CLASS_IGNORE, "A report of successful delivery.",
+	  "Nothing.", NULL },
+};
+
+#define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+const struct classify_reason *
+classify_reason_table(size_t *n)
+{
+	*n = NITEMS(reason_table);
+	return reason_table;
+}
+
+const struct classify_reason *
+classify_reason_lookup(const char *name)
+{
+	size_t i;
+
+	if (name == NULL)
+		return NULL;
+	for (i = 0; i < NITEMS(reason_table); i++)
+		if (strcmp(reason_table[i].name, name) == 0)
+			return &reason_table[i];
+	return NULL;
+}
+
+const char *
+classify_class_name(enum classify_class c)
+{
+	static const char *names[] = {
+		"unknown", "hard", "soft", "block", "complaint", "ignore"
+	};
+
+	if ((unsigned)c >= NITEMS(names))
+		return "unknown";
+	return names[c];
+}
+
+/* status_valid - is s an RFC 3463 code "c.sss.ddd" with c in 2, 4, 5? */
+static int
+status_valid(const char *s)
+{
+	int i, n;
+
+	if (s == NULL || (s[0] != '2' && s[0] != '4' && s[0] != '5') ||
+	    s[1] != '.')
+		return 0;
+	s += 2;
+	for (i = 0; i < 2; i++) {
+		for (n = 0; isdigit((unsigned char)*s); s++)
+			n++;
+		if (n < 1 || n > 3)
+			return 0;
+		if (i == 0 && *s++ != '.')
+			return 0;
+	}
+	return *s == '\0';
+}
+
+/* reply_valid - is s a three-digit reply code 2xx, 4xx or 5xx? */
+static int
+reply_valid(const char *s)
+{
+	return s != NULL && (s[0] == '2' || s[0] == '4' || s[0] == '5') &&
+	    isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2]) &&
+	    s[3] == '\0';
+}
+
+/* boundary - may a code start or end between a and b? */
+static int
+boundary(char c)
+{
+	return c == '\0' || !(isalnum((unsigned char)c) || c == '.' ||
+	    c == '-' || c == '_' || c == '@' || c == ':' || c == '/');
+}
+
+void
+classify_find_codes(const char *text, char reply[4], char status[16])
+{
+	const char *p, *q;
+	size_t n;
+
+	reply[0] = status[0] = '\0';
+	if (text == NULL)
+		return;
+	for (p = text; *p != '\0'; p++) {
+		if (p != text && !boundary(p[-1]) && p[-1] != '#')
+			continue;
+		if (*p != '2' && *p != '4' && *p != '5')
+			continue;
+		/* enhanced status: d.d{1,3}.d{1,3} */
+		if (status[0] == '\0' && p[1] == '.') {
+			q = p + 2;
+			for (n = 0; isdigit((unsigned char)*q) && n < 4; q++)
+				n++;
+			if (n >= 1 && n <= 3 && *q == '.') {
+				const char *d = ++q;
+				for (n = 0; isdigit((unsigned char)*q) && n < 4; q++)
+					n++;
+				if (n >= 1 && n <= 3 && q - p < 16 &&
+				    (boundary(*q) || (*q == '.' &&
+				    !isdigit((unsigned char)q[1]))) && d[0] != '\0') {
+					memcpy(status, p, (size_t)(q - p));
+					status[q - p] = '\0';
+				}
+			}
+			continue;
+		}
+		/* reply code: ddd followed by space, '-' or end */
+		if (reply[0] == '\0' && isdigit((unsigned char)p[1]) &&
+		    isdigit((unsigned char)p[2]) &&
+		    (p[3] == ' ' || p[3] == '-' || p[3] == '\0' || p[3] == '\n' ||
+		    p[3] == '\t' || p[3] == ',' || p[3] == ']' || p[3] == ')') &&
+		    (p == text || p[-1] != '.') && p[1] <= '5') {
+			memcpy(reply, p, 3);
+			reply[3] = '\0';
+		}
+		if (reply[0] != '\0' && status[0] != '\0')
+			return;
+	}
+}
+
+/* pseudo_status - Sisimai-compatible X.0.9xx code for a reason */
+static void
+pseudo_status(const char *reason, int temporary, char out[16])
+{
+	const struct classify_reason *r = classify_reason_lookup(reason);
+
+	if (r == NULL || r->pseudo == NULL) {
+		out[0] = '\0';
+		return;
+	}
+	snprintf(out, 16, "%c.0.%s", temporary ? '4' : '5', r->pseudo);
+}
+
+/* success_action - does a DSN Action say the message got through? */
+static int
+success_action(const char *a)
+{
+	return a != NULL && (g_ascii_strcasecmp(a, "delivered") == 0 ||
+	    g_ascii_strcasecmp(a, "relayed") == 0 ||
+	    g_ascii_strcasecmp(a, "expanded") == 0);
+}
+
+void
+classify_rcpt(const struct classify_input *in, struct classify_result *out)
+{
+	const struct classify_status *srow = NULL;
+	const struct classify_reply *rrow = NULL;
+	const struct classify_pattern *pat = NULL;
+	const struct classify_reason *why;
+	char found_reply[4], found_status[16];
+	int temporary, delayed;
+
+	memset(out, 0, sizeof(*out));
+	out->cls = CLASS_UNKNOWN;
+
+	/* The codes: the fields first, else the first found in the text. */
+	classify_find_codes(in->diagnostic, found_reply, found_status);
+	if (status_valid(in->status))
+		g_strlcpy(out->status, in->status, sizeof(out->status));
+	else if (found_status[0] != '\0' && status_valid(found_status))
+		g_strlcpy(out->status, found_status, sizeof(out->status));
+	if (reply_valid(in->reply_code))
+		g_strlcpy(out->reply_code, in->reply_code,
+		    sizeof(out->reply_code));
+	else if (reply_valid(found_reply))
+		g_strlcpy(out->reply_code, found_reply,
+		    sizeof(out->reply_code));
+
+	if (in->complaint) {
+		out->cls = CLASS_COMPLAINT;
+		out->reason = "feedback";
+		out->rule = "arf";
+		out->status[0] = '\0';
+		return;
+	}
+	if (in->autoreply) {
+		out->cls = CLASS_IGNORE;
+		out->reason = "vacation";
+		out->rule = "rfc3834";
+		out->status[0] = '\0';
+		return;
+	}
+
+	delayed = in->action != NULL &&
+	    g_ascii_strcasecmp(in->action, "delayed") == 0;
+	if (success_action(in->action) || out->status[0] == '2') {
+		out->cls = CLASS_IGNORE;
+		out->reason = "delivered";
+		out->rule = "success";
+		return;
+	}
+
+	if (out->status[0] == '4' || out->status[0] == '5')
+		temporary = out->status[0] == '4';
+	else if (out->reply_code[0] == '4' || out->reply_code[0] == '5')
+		temporary = out->reply_code[0] == '4';
+	else
+		temporary = in->temporary == 1 || delayed;
+
+	srow = classify_status_lookup(out->status);
+	if (out->reply_code[0] != '\0')
+		rrow = classify_reply_lookup(atoi(out->reply_code));
+	pat = classify_match_text(in->diagnostic);
+
+	if (srow != NULL && srow->strong && srow->reason != NULL) {
+		out->reason = srow->reason;
+		out->rule = "status";
+	} else if (pat != NULL) {
+		out->reason = pat->reason;
+		out->rule = pat->rule;
+	} else if (srow != NULL && srow->reason != NULL) {
+		out->reason = srow->reason;
+		out->rule = "status";
+	} else if (rrow != NULL && rrow->reason != NULL) {
+		out->reason = rrow->reason;
+		out->rule = "reply";
+	} else if (delayed) {
+		out->reason = "expired";
+		out->rule = "delayed";
+	} else {
+		out->reason = "undefined";
+		out->rule = "none";
+	}
+
+	if (out->status[0] == '\0') {
+		pseudo_status(out->reason, temporary, out->status);
+		out->status_derived = out->status[0] != '\0';
+	}
+
+	why = classify_reason_lookup(out->reason);
+	out->cls = why != NULL ? why->cls : CLASS_UNKNOWN;
+	/* A temporary failure never proves an address dead. */
+	if (out->cls == CLASS_HARD && temporary)
+		out->cls = CLASS_SOFT;
+	if (delayed)
+		out->cls = CLASS_IGNORE;
+}

@@ -1,0 +1,116 @@
+/*
+ * classify.h - what a failure means for a subscriber.
+ *
+ * The whole public interface of classify/.  Three tables a reader can scan
+ * (codes.c: RFC 3463 enhanced status codes and SMTP reply codes;
+ * patterns.c: diagnostic-text patterns; classify.c: the reasons) and one
+ * decision, classify_rcpt(), that turns what a report said about one
+ * recipient into a class, a reason and the rule that decided them.
+ *
+ * Reasons use Sisimai's vocabulary (userunknown, mailboxfull, ...), the de
+ * facto standard among bounce parsers.  All strings handed out are static.
+ */
+#ifndef REBOUND_CLASSIFY_H
+#define REBOUND_CLASSIFY_H
+
+#include <stddef.h>
+
+enum classify_class {
+	CLASS_UNKNOWN = 0,	/* nothing to go on */
+	CLASS_HARD,		/* the address is dead: suppress */
+	CLASS_SOFT,		/* may recover: count, suppress on repeats */
+	CLASS_BLOCK,		/* the receiver refused the sender: never
+				   counts against the subscriber */
+	CLASS_COMPLAINT,	/* the subscriber complained: suppress */
+	CLASS_IGNORE,		/* auto-reply, delay notice, success */
+};
+
+/* One RFC 3463 enhanced status code (or class.subject.0 family). */
+struct classify_status {
+	const char	*code;		/* "5.1.1"; "X.1.1" rows cover 4 and 5 */
+	const char	*meaning;
+	const char	*reason;	/* reason it implies, NULL: none */
+	int		 strong;	/* 1: decides the reason even when the
+					   text says otherwise */
+};
+
+/* One basic SMTP reply code. */
+struct classify_reply {
+	int		 code;		/* 550 */
+	const char	*meaning;
+	const char	*reason;	/* reason it implies, NULL: none */
+};
+
+/* One reason: what it means and what a list operator does about it. */
+struct classify_reason {
+	const char	*name;		/* "userunknown" */
+	enum classify_class cls;	/* class for a permanent failure */
+	const char	*meaning;
+	const char	*action;	/* advice for the list operator */
+	const char	*pseudo;	/* detail of the X.0.9xx status used when
+					   the bounce carried no code ("911") */
+};
+
+/* One diagnostic-text pattern (patterns.c). */
+struct classify_pattern {
+	const char	*rule;		/* stable name, shown by --why */
+	const char	*reason;
+	const char	*text;		/* lower-case substring, or a regex when
+					   it starts with "re:" */
+};
+
+/* What a report said about one recipient. */
+struct classify_input {
+	const char	*status;	/* as found, or NULL */
+	const char	*reply_code;	/* as found, or NULL */
+	const char	*diagnostic;	/* NULL when none */
+	const char	*action;	/* DSN Action, or NULL */
+	const char	*feedback_type;	/* ARF: complaint */
+	const char	*text;		/* whole notification text, or NULL */
+	int		 temporary;	/* 1 / 0 / -1 unknown */
+	int		 autoreply;	/* 1: an RFC 3834 auto-reply */
+	int		 complaint;	/* 1: an ARF report */
+};
+
+struct classify_result {
+	enum classify_class cls;
+	const char	*reason;
+	char		 status[16];	/* found, or derived when none */
+	char		 reply_code[4];	/* found in the input, or "" */
+	int		 status_derived; /* 1: status is not from the bounce */
+	const char	*rule;		/* the rule that decided the reason */
+};
+
+/* classify_rcpt - decide class, reason and status for one recipient */
+void	classify_rcpt(const struct classify_input *, struct classify_result *);
+
+/* classify_class_name - "hard", "soft", ... */
+const char *classify_class_name(enum classify_class);
+
+/* classify_status_lookup - the row for an enhanced status code, the
+ * class.subject.0 row as a fallback, or NULL */
+const struct classify_status *classify_status_lookup(const char *status);
+
+/* classify_reply_lookup - the row for a reply code, or NULL */
+const struct classify_reply *classify_reply_lookup(int code);
+
+/* classify_reason_lookup - the row for a reason name, or NULL */
+const struct classify_reason *classify_reason_lookup(const char *name);
+
+/* classify_match_text - first pattern matching text (any case), or NULL */
+const struct classify_pattern *classify_match_text(const char *text);
+
+/*
+ * classify_find_codes - find an SMTP reply code and an enhanced status code
+ * in free text ("550 5.1.1 <a@b> User unknown", "#5.1.1", "(#4.4.7)").
+ * Writes NUL-terminated codes into reply[4] and status[16] ("" when none).
+ */
+void	classify_find_codes(const char *text, char reply[4], char status[16]);
+
+/* Table access for tests and `rebound explain`: the rows and their count. */
+const struct classify_status  *classify_status_table(size_t *n);
+const struct classify_reply   *classify_reply_table(size_t *n);
+const struct classify_reason  *classify_reason_table(size_t *n);
+const struct classify_pattern *classify_pattern_table(size_t *n);
+
+#endif /* REBOUND_CLASSIFY_H */

@@ -1,0 +1,40 @@
+/*
+ * internal.h - shared between the files of mime/; not part of the module's
+ * public interface (that is mime.h).
+ */
+#ifndef REBOUND_MIME_INTERNAL_H
+#define REBOUND_MIME_INTERNAL_H
+
+#include "mime.h"
+
+/* report_rcpt_add - append an empty recipient; NULL when at MIME_MAX_RCPTS */
+struct mime_rcpt *report_rcpt_add(struct mime_report *);
+
+/* report_rcpt_find - the recipient with this address, or NULL */
+struct mime_rcpt *report_rcpt_find(struct mime_report *, const char *addr);
+
+/* field_set - replace *dst by a bounded, valid UTF-8 copy of src[0..len)
+ * (len < 0: up to the NUL); NULL or empty src leaves *dst alone */
+void	field_set(char **dst, const char *src, long len);
+
+/* text_is_bounce - does this message look like a delivery failure report
+ * (sender, subject, wording)?  Guards the free-text scanner. */
+int	text_is_bounce(const struct mime_report *, const char *text);
+
+/*
+ * text_scan - find recipients and their diagnostics in the free text of a
+ * bounce that carries no delivery-status part.  failed is the value of an
+ * X-Failed-Recipients header or NULL.  Returns the number of recipients
+ * added and sets r->format to the family that matched.
+ */
+size_t	text_scan(struct mime_report *r, const char *text, const char *failed);
+
+/* text_original - find the returned original's headers in text (after the
+ * "copy of the message" marker) and fill the orig_* fields left empty */
+void	text_original(struct mime_report *r, const char *text,
+	    const char *list_header);
+
+/* text_autoreply_subject - does the subject read as an auto-reply? */
+int	text_autoreply_subject(const char *subject);
+
+#endif /* REBOUND_MIME_INTERNAL_H */

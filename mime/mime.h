@@ -1,0 +1,124 @@
+/*
+ * mime.h - read one bounce message with GMime and say what it reports.
+ *
+ * The whole public interface of mime/.  mime_parse() takes the raw bytes of
+ * one message and returns a mime_report: what kind of report it is (RFC 3464
+ * DSN, RFC 5965 complaint, RFC 3834 auto-reply, free-text bounce, or not a
+ * report at all), the fields it carried per message and per recipient, and
+ * what it says about the returned original.  It does not classify: that is
+ * classify/'s job, fed from these fields.
+ *
+ * A mime_report is a plain data record: the caller reads its fields and
+ * frees it with mime_report_free().  Every string in it is owned by the
+ * report, valid UTF-8, NUL-free and bounded in length (see MIME_MAX_*).
+ */
+#ifndef REBOUND_MIME_H
+#define REBOUND_MIME_H
+
+#include <stddef.h>
+
+/* Bounds on hostile input; exceeding one truncates (and says so) or fails. */
+#define MIME_MAX_MESSAGE	(64u * 1024 * 1024)	/* bytes accepted at all */
+#define MIME_MAX_DEPTH		32	/* MIME nesting walked */
+#define MIME_MAX_RCPTS		500	/* recipients kept per report */
+#define MIME_MAX_FIELD		4096	/* bytes kept per field value */
+#define MIME_MAX_TEXT		(256u * 1024)	/* notification text scanned */
+
+enum mime_kind {
+	MIME_KIND_NONE = 0,	/* not a report: nothing found */
+	MIME_KIND_DSN,		/* RFC 3464 / RFC 6533 delivery-status */
+	MIME_KIND_ARF,		/* RFC 5965 feedback report */
+	MIME_KIND_AUTOREPLY,	/* RFC 3834 auto-reply, out of office */
+	MIME_KIND_TEXT,		/* a bounce written as free text */
+};
+
+/* One recipient as the report names it.  NULL means "not given". */
+struct mime_rcpt {
+	char	*recipient;	/* Final-Recipient address, lower-cased */
+	char	*original_recipient;
+	char	*action;	/* failed, delayed, delivered, relayed, ... */
+	char	*status;	/* enhanced status code as found: 5.1.1 */
+	char	*reply_code;	/* SMTP reply code as found: 550 */
+	char	*diagnostic;	/* Diagnostic-Code text or the text's block */
+	char	*diagnostic_type; /* smtp, x-unix, ... */
+	char	*remote_mta;
+	char	*last_attempt;
+	char	*feedback_type;	/* ARF only */
+	char	*command;	/* SMTP command the error answered: RCPT, DATA */
+	int	 temporary;	/* 1: the report says it will retry / temporary,
+				   0: says permanent, -1: does not say */
+};
+
+struct mime_report {
+	enum mime_kind	 kind;
+	const char	*format;	/* rule that recognised it: "rfc3464",
+					   "text:exim", "autoreply:header"... */
+	char		*message_id;	/* of the bounce itself */
+	char		*subject;	/* of the bounce, decoded */
+	char		*from;		/* of the bounce */
+	char		*reporting_mta;
+	char		*arrival_date;
+	/* From the returned original (message/rfc822, text/rfc822-headers or
+	 * the copy in the text), when present. */
+	char		*orig_message_id;
+	char		*orig_to;
+	char		*orig_from;
+	char		*orig_subject;
+	char		*orig_list_id;
+	char		*orig_list_header;	/* value of the configured header */
+	/* The subscriber encoded in a VERP return address, when configured and
+	 * found in Delivered-To, X-Original-To or To. */
+	char		*verp_recipient;
+	/* Text of the notification, for the classifier's message-wide rules
+	 * (bounded by MIME_MAX_TEXT). */
+	char		*text;
+	size_t		 nrcpts;
+	struct mime_rcpt *rcpts;
+	int		 truncated;	/* a bound was hit: some input ignored */
+};
+
+struct mime_options {
+	const char	*verp_prefix;	/* local part before the delimiter,
+					   "bounces"; NULL disables VERP */
+	char		 verp_delim;	/* '+' or '-' */
+	const char	*list_header;	/* header of the original naming the
+					   list (List-Id when NULL) */
+};
+
+/* mime_init - set up GMime once per process; safe to call again */
+void	mime_init(void);
+
+/*
+ * mime_parse - parse one message of len bytes at buf.
+ * Returns a report the caller frees with mime_report_free(), or NULL with
+ * *cause set (caller g_free()s it) when the input cannot be read as a
+ * message at all.  opts may be NULL.
+ */
+struct mime_report *mime_parse(const char *buf, size_t len,
+	    const struct mime_options *opts, char **cause);
+
+/* mime_report_free - free a report; NULL is a no-op */
+void	mime_report_free(struct mime_report *);
+
+/* mime_kind_name - "dsn", "arf", ... for a kind; static string */
+const char *mime_kind_name(enum mime_kind);
+
+/*
+ * mime_verp_decode - decode a VERP address prefix<delim>local=domain@host.
+ * Returns local@domain (lower-cased; caller g_free()s) or NULL when addr is
+ * not one.  prefix "" accepts any prefix.
+ */
+char	*mime_verp_decode(const char *addr, const char *prefix, char delim);
+
+/*
+ * mime_fields_parse - split RFC 3464 / RFC 5965 field text into groups.
+ * Calls cb once per field (name lower-cased, value unfolded and trimmed)
+ * with the index of its blank-line separated group; stops at limit bytes.
+ * Exposed for the tests and the fuzz target.
+ */
+typedef void (*mime_field_cb)(int group, const char *name, const char *value,
+	    void *arg);
+void	mime_fields_parse(const char *text, size_t len, mime_field_cb cb,
+	    void *arg);
+
+#endif /* REBOUND_MIME_H */

@@ -1,0 +1,826 @@
+/*
+ * parse.c - walk a message with GMime and collect what it reports.
+ *
+ * GMime does the MIME parsing; this file decides which parts matter:
+ * message/delivery-status (RFC 3464) and message/global-delivery-status
+ * (RFC 6533) for DSN fields, message/feedback-report (RFC 5965) for
+ * complaints, the returned original (message/rfc822, text/rfc822-headers),
+ * and the first human-readable text part for bounces that are only text.
+ * A bounce forwarded inside another message is found by analysing the
+ * attached message when the outer one reports nothing.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include <gmime/gmime.h>
+
+#include "internal.h"
+
+struct walk {
+	struct mime_report	*r;
+	const struct mime_options *opts;
+	GString			*dsn;		/* delivery-status fields */
+	GString			*arf;		/* feedback-report fields */
+	GString			*text;		/* first text/plain */
+	GString			*html;		/* first text/html, as text */
+	GMimeObject		*original;	/* returned original (borrowed) */
+	GString			*orig_headers;	/* text/rfc822-headers */
+	GPtrArray		*attached;	/* attached messages (borrowed) */
+	int			 report;	/* inside multipart/report */
+	int			 depth_hit;
+};
+
+static void analyse(struct mime_report *, GMimeMessage *,
+	    const struct mime_options *, int depth);
+
+void
+mime_init(void)
+{
+	static gsize done = 0;
+
+	if (g_once_init_enter(&done)) {
+		g_mime_init();
+		g_once_init_leave(&done, 1);
+	}
+}
+
+const char *
+mime_kind_name(enum mime_kind k)
+{
+	static const char *names[] = { "none", "dsn", "arf", "autoreply", "text" };
+
+	if ((unsigned)k >= G_N_ELEMENTS(names))
+		return "none";
+	return names[k];
+}
+
+void
+field_set(char **dst, const char *src, long len)
+{
+	size_t n;
+	char *v, *p;
+
+	if (src == NULL)
+		return;
+	n = len < 0 ? strlen(src) : (size_t)len;
+	if (n > MIME_MAX_FIELD)
+		n = MIME_MAX_FIELD;
+	v = g_utf8_make_valid(src, (gssize)n);
+	/* g_utf8_make_valid keeps NULs; a NUL would cut the value short in C
+	 * and in PostgreSQL, so it becomes a space. */
+	for (p = v; p < v + n && *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t')
+			*p = ' ';
+	g_strstrip(v);
+	if (*v == '\0') {
+		g_free(v);
+		return;
+	}
+	g_free(*dst);
+	*dst = v;
+}
+
+struct mime_rcpt *
+report_rcpt_add(struct mime_report *r)
+{
+	struct mime_rcpt *rc;
+
+	if (r->nrcpts >= MIME_MAX_RCPTS) {
+		r->truncated = 1;
+		return NULL;
+	}
+	r->rcpts = g_renew(struct mime_rcpt, r->rcpts, r->nrcpts + 1);
+	rc = &r->rcpts[r->nrcpts++];
+	memset(rc, 0, sizeof(*rc));
+	rc->temporary = -1;
+	return rc;
+}
+
+struct mime_rcpt *
+report_rcpt_find(struct mime_report *r, const char *addr)
+{
+	size_t i;
+
+	for (i = 0; i < r->nrcpts; i++)
+		if (r->rcpts[i].recipient != NULL &&
+		    g_ascii_strcasecmp(r->rcpts[i].recipient, addr) == 0)
+			return &r->rcpts[i];
+	return NULL;
+}
+
+static void
+rcpt_clear(struct mime_rcpt *rc)
+{
+	g_free(rc->recipient);
+	g_free(rc->original_recipient);
+	g_free(rc->action);
+	g_free(rc->status);
+	g_free(rc->reply_code);
+	g_free(rc->diagnostic);
+	g_free(rc->diagnostic_type);
+	g_free(rc->remote_mta);
+	g_free(rc->last_attempt);
+	g_free(rc->feedback_type);
+	g_free(rc->command);
+}
+
+void
+mime_report_free(struct mime_report *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->nrcpts; i++)
+		rcpt_clear(&r->rcpts[i]);
+	g_free(r->rcpts);
+	g_free(r->message_id);
+	g_free(r->subject);
+	g_free(r->from);
+	g_free(r->reporting_mta);
+	g_free(r->arrival_date);
+	g_free(r->orig_message_id);
+	g_free(r->orig_to);
+	g_free(r->orig_from);
+	g_free(r->orig_subject);
+	g_free(r->orig_list_id);
+	g_free(r->orig_list_header);
+	g_free(r->verp_recipient);
+	g_free(r->text);
+	g_free(r);
+}
+
+/* xtext_decode - undo RFC 3461 xtext (+HH) and RFC 6533 \x{HH} in place */
+static void
+xtext_decode(char *s)
+{
+	char *w = s;
+
+	while (*s != '\0') {
+		if (s[0] == '+' && g_ascii_isxdigit(s[1]) &&
+		    g_ascii_isxdigit(s[2])) {
+			*w++ = (char)(g_ascii_xdigit_value(s[1]) * 16 +
+			    g_ascii_xdigit_value(s[2]));
+			s += 3;
+		} else if (s[0] == '\\' && s[1] == 'x' && s[2] == '{') {
+			char *end = strchr(s, '}');
+			if (end == NULL || end - s > 10) {
+				*w++ = *s++;
+				continue;
+			}
+			*w++ = (char)strtol(s + 3, NULL, 16);
+			s = end + 1;
+		} else
+			*w++ = *s++;
+	}
+	*w = '\0';
+}
+
+/* address_value - the address in "rfc822; <a@b>" style values; g_free() */
+static char *
+address_value(const char *v)
+{
+	const char *semi = strchr(v, ';');
+	char *a, *p;
+	int utf8;
+
+	utf8 = semi != NULL && g_ascii_strncasecmp(v, "utf-8", 5) == 0;
+	a = g_strdup(semi != NULL ? semi + 1 : v);
+	g_strstrip(a);
+	if (utf8 || strstr(a, "+") != NULL || strstr(a, "\\x{") != NULL)
+		xtext_decode(a);
+	/* strip <> and anything after the address (comments, spaces) */
+	p = a;
+	while (*p == '<' || *p == '"' || *p == ' ')
+		p++;
+	memmove(a, p, strlen(p) + 1);
+	p = strpbrk(a, "> \t()");
+	if (p != NULL)
+		*p = '\0';
+	if (strchr(a, '@') == NULL && a[0] == '\0') {
+		g_free(a);
+		return NULL;
+	}
+	p = g_ascii_strdown(a, -1);
+	g_free(a);
+	return p;
+}
+
+/* dsn_state - fields of a delivery-status part, gathered by dsn_field */
+struct dsn_state {
+	struct mime_report *r;
+	struct mime_rcpt *cur;
+	int		  group;
+};
+
+/* dsn_new_rcpt - start a recipient unless the current one is still empty */
+static struct mime_rcpt *
+dsn_new_rcpt(struct dsn_state *st)
+{
+	st->cur = report_rcpt_add(st->r);
+	return st->cur;
+}
+
+/* dsn_field - one field of a delivery-status part (mime_field_cb) */
+static void
+dsn_field(int group, const char *name, const char *value, void *arg)
+{
+	struct dsn_state *st = arg;
+	struct mime_report *r = st->r;
+	struct mime_rcpt *rc;
+	char *a;
+
+	if (strcmp(name, "reporting-mta") == 0) {
+		const char *semi = strchr(value, ';');
+		if (r->reporting_mta == NULL)
+			field_set(&r->reporting_mta, semi ? semi + 1 : value, -1);
+		return;
+	}
+	if (strcmp(name, "arrival-date") == 0) {
+		if (r->arrival_date == NULL)
+			field_set(&r->arrival_date, value, -1);
+		return;
+	}
+	if (strcmp(name, "final-recipient") == 0 ||
+	    strcmp(name, "original-recipient") == 0 ||
+	    strcmp(name, "x-actual-recipient") == 0) {
+		int final = name[0] == 'f';
+		a = address_value(value);
+		if (a == NULL)
+			return;
+		rc = st->cur;
+		/* A new group, or a second recipient in one group (no blank
+		 * line between them, a common fault), starts a recipient. */
+		if (rc == NULL || group != st->group ||
+		    (final && rc->recipient != NULL) ||
+		    (!final && name[0] == 'o' && (rc->original_recipient != NULL
+		    || rc->recipient != NULL)))
+			rc = dsn_new_rcpt(st);
+		st->group = group;
+		if (rc == NULL) {
+			g_free(a);
+			return;
+		}
+		if (final)
+			field_set(&rc->recipient, a, -1);
+		else if (name[0] == 'o')
+			field_set(&rc->original_recipient, a, -1);
+		else if (rc->recipient == NULL)
+			field_set(&rc->recipient, a, -1);
+		g_free(a);
+		return;
+	}
+	rc = st->cur;
+	if (rc == NULL || group != st->group)
+		return;
+	if (strcmp(name, "action") == 0) {
+		char *v = g_ascii_strdown(value, -1);
+		char *sp = strpbrk(v, " \t(;");
+		if (sp != NULL)
+			*sp = '\0';
+		field_set(&rc->action, v, -1);
+		g_free(v);
+	} else if (strcmp(name, "status") == 0) {
+		size_t n = strspn(value, "0123456789.");
+		field_set(&rc->status, value, (long)n);
+	} else if (strcmp(name, "diagnostic-code") == 0) {
+		const char *semi = strchr(value, ';');
+		if (semi != NULL && semi - value < 20) {
+			field_set(&rc->diagnostic_type, value, semi - value);
+			field_set(&rc->diagnostic, semi + 1, -1);
+		} else
+			field_set(&rc->diagnostic, value, -1);
+	} else if (strcmp(name, "remote-mta") == 0) {
+		const char *semi = strchr(value, ';');
+		field_set(&rc->remote_mta, semi ? semi + 1 : value, -1);
+	} else if (strcmp(name, "last-attempt-date") == 0) {
+		field_set(&rc->last_attempt, value, -1);
+	}
+}
+
+/* arf_state - fields of a feedback-report part */
+struct arf_state {
+	struct mime_report *r;
+	char		  *feedback_type;
+	GPtrArray	  *rcpt_to;
+};
+
+static void
+arf_field(int group, const char *name, const char *value, void *arg)
+{
+	struct arf_state *st = arg;
+
+	if (strcmp(name, "feedback-type") == 0 && st->feedback_type == NULL)
+		field_set(&st->feedback_type, value, -1);
+	else if (strcmp(name, "original-rcpt-to") == 0 ||
+	    strcmp(name, "removal-recipient") == 0) {
+		char *a = address_value(value);
+		if (a != NULL)
+			g_ptr_array_add(st->rcpt_to, a);
+	} else if (strcmp(name, "reporting-mta") == 0 &&
+	    st->r->reporting_mta == NULL) {
+		const char *semi = strchr(value, ';');
+		field_set(&st->r->reporting_mta, semi ? semi + 1 : value, -1);
+	} else if (strcmp(name, "arrival-date") == 0 &&
+	    st->r->arrival_date == NULL)
+		field_set(&st->r->arrival_date, value, -1);
+}
+
+/* part_bytes - append the decoded content of a leaf part, bounded */
+static void
+part_bytes(GMimePart *part, GString *out)
+{
+	GMimeDataWrapper *w = g_mime_part_get_content(part);
+	GMimeStream *mem;
+	GByteArray *ba;
+
+	if (w == NULL)
+		return;
+	mem = g_mime_stream_mem_new();
+	g_mime_data_wrapper_write_to_stream(w, mem);
+	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	g_string_append_len(out, (const char *)ba->data,
+	    (gssize)MIN(ba->len, MIME_MAX_TEXT));
+	if (out->len > 0 && out->str[out->len - 1] != '\n')
+		g_string_append_c(out, '\n');
+	g_object_unref(mem);
+}
+
+/* html_to_text - crude tag strip for HTML-only notifications */
+static void
+html_to_text(const char *html, GString *out)
+{
+	static const struct { const char *ent; char c; } ents[] = {
+		{ "&lt;", '<' }, { "&gt;", '>' }, { "&amp;", '&' },
+		{ "&nbsp;", ' ' }, { "&quot;", '"' }, { "&#39;", '\'' },
+	};
+	const char *p = html;
+	size_t i;
+	int intag = 0;
+
+	while (*p != '\0' && out->len < MIME_MAX_TEXT) {
+		if (intag) {
+			if (*p == '>')
+				intag = 0;
+			p++;
+			continue;
+		}
+		if (*p == '<') {
+			if (g_ascii_strncasecmp(p, "<br", 3) == 0 ||
+			    g_ascii_strncasecmp(p, "<p", 2) == 0 ||
+			    g_ascii_strncasecmp(p, "</p", 3) == 0 ||
+			    g_ascii_strncasecmp(p, "<div", 4) == 0 ||
+			    g_ascii_strncasecmp(p, "<tr", 3) == 0 ||
+			    g_ascii_strncasecmp(p, "</td", 4) == 0)
+				g_string_append_c(out, '\n');
+			intag = 1;
+			p++;
+			continue;
+		}
+		if (*p == '&') {
+			for (i = 0; i < G_N_ELEMENTS(ents); i++)
+				if (strncmp(p, ents[i].ent, strlen(ents[i].ent)) == 0)
+					break;
+			if (i < G_N_ELEMENTS(ents)) {
+				g_string_append_c(out, ents[i].c);
+				p += strlen(ents[i].ent);
+				continue;
+			}
+		}
+		g_string_append_c(out, *p++);
+	}
+	g_string_append_c(out, '\n');
+}
+
+/* walk_part - visit one MIME object, collecting what matters */
+static void
+walk_part(struct walk *w, GMimeObject *obj, int depth)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	int i, n;
+
+	if (depth > MIME_MAX_DEPTH) {
+		w->depth_hit = 1;
+		return;
+	}
+	if (GMIME_IS_MULTIPART(obj)) {
+		int was = w->report;
+		if (ct != NULL && g_mime_content_type_is_type(ct, "multipart",
+		    "report"))
+			w->report = 1;
+		n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+		for (i = 0; i < n; i++)
+			walk_part(w, g_mime_multipart_get_part(GMIME_MULTIPART(obj),
+			    i), depth + 1);
+		w->report = was;
+		return;
+	}
+	if (GMIME_IS_MESSAGE_PART(obj)) {
+		GMimeMessage *m = g_mime_message_part_get_message(
+		    GMIME_MESSAGE_PART(obj));
+		if (m == NULL)
+			return;
+		if (w->original == NULL)
+			w->original = GMIME_OBJECT(m);
+		g_ptr_array_add(w->attached, m);
+		return;
+	}
+	if (!GMIME_IS_PART(obj) || ct == NULL)
+		return;
+	if (g_mime_content_type_is_type(ct, "message", "delivery-status") ||
+	    g_mime_content_type_is_type(ct, "message",
+	    "global-delivery-status") ||
+	    (w->report && g_mime_content_type_is_type(ct, "text",
+	    "delivery-status"))) {
+		if (w->dsn->len < MIME_MAX_TEXT) {
+			part_bytes(GMIME_PART(obj), w->dsn);
+			g_string_append_c(w->dsn, '\n');
+		}
+		return;
+	}
+	if (g_mime_content_type_is_type(ct, "message", "feedback-report")) {
+		part_bytes(GMIME_PART(obj), w->arf);
+		return;
+	}
+	if (g_mime_content_type_is_type(ct, "text", "rfc822-headers") ||
+	    g_mime_content_type_is_type(ct, "message", "rfc822-headers") ||
+	    g_mime_content_type_is_type(ct, "text", "global-headers") ||
+	    g_mime_content_type_is_type(ct, "message", "global-headers")) {
+		if (w->orig_headers->len == 0)
+			part_bytes(GMIME_PART(obj), w->orig_headers);
+		return;
+	}
+	/* An attachment is not the notification, whatever its type. */
+	if (g_mime_object_get_disposition(obj) != NULL &&
+	    g_ascii_strcasecmp(g_mime_object_get_disposition(obj),
+	    "attachment") == 0 && w->text->len > 0)
+		return;
+	if (GMIME_IS_TEXT_PART(obj) && g_mime_content_type_is_type(ct, "text",
+	    "plain") && w->text->len == 0) {
+		char *t = g_mime_text_part_get_text(GMIME_TEXT_PART(obj));
+		if (t != NULL)
+			g_string_append_len(w->text, t,
+			    (gssize)MIN(strlen(t), MIME_MAX_TEXT));
+		g_free(t);
+		return;
+	}
+	if (GMIME_IS_TEXT_PART(obj) && g_mime_content_type_is_type(ct, "text",
+	    "html") && w->html->len == 0) {
+		char *t = g_mime_text_part_get_text(GMIME_TEXT_PART(obj));
+		if (t != NULL)
+			html_to_text(t, w->html);
+		g_free(t);
+	}
+}
+
+/* header_first - the first header of obj named name, or NULL */
+static const char *
+header_first(GMimeObject *obj, const char *name)
+{
+	return g_mime_object_get_header(obj, name);
+}
+
+/* original_from_object - fill the orig_* fields still empty from o */
+static void
+original_from_object(struct mime_report *r, GMimeObject *o,
+    const char *list_header)
+{
+	const char *v;
+
+	if ((v = header_first(o, "Message-ID")) != NULL &&
+	    r->orig_message_id == NULL)
+		field_set(&r->orig_message_id, v, -1);
+	if ((v = header_first(o, "To")) != NULL && r->orig_to == NULL)
+		field_set(&r->orig_to, v, -1);
+	if ((v = header_first(o, "From")) != NULL && r->orig_from == NULL)
+		field_set(&r->orig_from, v, -1);
+	if ((v = header_first(o, "Subject")) != NULL && r->orig_subject == NULL)
+		field_set(&r->orig_subject, v, -1);
+	if ((v = header_first(o, "List-Id")) != NULL && r->orig_list_id == NULL)
+		field_set(&r->orig_list_id, v, -1);
+	if (list_header != NULL && (v = header_first(o, list_header)) != NULL &&
+	    r->orig_list_header == NULL)
+		field_set(&r->orig_list_header, v, -1);
+}
+
+/* original_from_text - parse text/rfc822-headers content as headers */
+static void
+original_from_text(struct mime_report *r, GString *hdrs,
+    const char *list_header)
+{
+	GMimeStream *s;
+	GMimeParser *p;
+	GMimeObject *o;
+
+	g_string_append(hdrs, "\n\n");
+	s = g_mime_stream_mem_new_with_buffer(hdrs->str, hdrs->len);
+	p = g_mime_parser_new_with_stream(s);
+	o = g_mime_parser_construct_part(p, NULL);
+	if (o != NULL) {
+		original_from_object(r, o, list_header);
+		g_object_unref(o);
+	}
+	g_object_unref(p);
+	g_object_unref(s);
+}
+
+/* is_autoreply - RFC 3834 and the common non-standard markers */
+static int
+is_autoreply(GMimeMessage *m, const char *subject)
+{
+	GMimeObject *o = GMIME_OBJECT(m);
+	const char *v;
+
+	if ((v = g_mime_object_get_header(o, "Auto-Submitted")) != NULL &&
+	    g_ascii_strncasecmp(v, "no", 2) != 0)
+		return 1;
+	if (g_mime_object_get_header(o, "X-Autoreply") != NULL ||
+	    g_mime_object_get_header(o, "X-Autorespond") != NULL ||
+	    g_mime_object_get_header(o, "X-Autoresponder") != NULL ||
+	    g_mime_object_get_header(o, "X-Vacation") != NULL)
+		return 1;
+	if ((v = g_mime_object_get_header(o, "Precedence")) != NULL &&
+	    g_ascii_strncasecmp(g_strchug((char *)v), "auto_reply", 10) == 0)
+		return 1;
+	if ((v = g_mime_object_get_header(o, "X-Auto-Response-Suppress")) != NULL
+	    && text_autoreply_subject(subject))
+		return 1;
+	return text_autoreply_subject(subject);
+}
+
+/* first_address - the first address of a header value, lower-cased */
+static char *
+first_address(const char *value)
+{
+	InternetAddressList *l;
+	InternetAddress *ia;
+	char *out = NULL;
+
+	if (value == NULL)
+		return NULL;
+	l = internet_address_list_parse(NULL, value);
+	if (l == NULL)
+		return NULL;
+	if (internet_address_list_length(l) > 0) {
+		ia = internet_address_list_get_address(l, 0);
+		if (INTERNET_ADDRESS_IS_MAILBOX(ia))
+			out = g_ascii_strdown(internet_address_mailbox_get_addr(
+			    INTERNET_ADDRESS_MAILBOX(ia)), -1);
+	}
+	g_object_unref(l);
+	return out;
+}
+
+/* find_verp - the VERP subscriber from the headers the bounce arrived by */
+static void
+find_verp(struct mime_report *r, GMimeMessage *m,
+    const struct mime_options *opts)
+{
+	static const char *names[] = { "Delivered-To", "X-Original-To",
+	    "Envelope-To", "X-Envelope-To", "To", "Return-Path" };
+	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(m));
+	int i, n = g_mime_header_list_get_count(hl);
+	size_t k;
+
+	if (opts == NULL || opts->verp_prefix == NULL)
+		return;
+	for (k = 0; k < G_N_ELEMENTS(names) && r->verp_recipient == NULL; k++) {
+		for (i = 0; i < n && r->verp_recipient == NULL; i++) {
+			GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+			char *a;
+			if (g_ascii_strcasecmp(g_mime_header_get_name(h),
+			    names[k]) != 0)
+				continue;
+			a = first_address(g_mime_header_get_value(h));
+			if (a == NULL)
+				a = g_strdup(g_mime_header_get_value(h));
+			r->verp_recipient = mime_verp_decode(g_strstrip(a),
+			    opts->verp_prefix, opts->verp_delim);
+			g_free(a);
+		}
+	}
+}
+
+/* analyse - fill r from message m; depth counts nested messages */
+static void
+analyse(struct mime_report *r, GMimeMessage *m,
+    const struct mime_options *opts, int depth)
+{
+	struct walk w;
+	const char *v;
+	const char *list_header = opts != NULL ? opts->list_header : NULL;
+	const char *notice;
+	guint i;
+
+	memset(&w, 0, sizeof(w));
+	w.r = r;
+	w.opts = opts;
+	w.dsn = g_string_new(NULL);
+	w.arf = g_string_new(NULL);
+	w.text = g_string_new(NULL);
+	w.html = g_string_new(NULL);
+	w.orig_headers = g_string_new(NULL);
+	w.attached = g_ptr_array_new();
+
+	if (r->message_id == NULL)
+		field_set(&r->message_id, g_mime_message_get_message_id(m), -1);
+	if (r->subject == NULL)
+		field_set(&r->subject, g_mime_message_get_subject(m), -1);
+	if (r->from == NULL && (v = g_mime_object_get_header(GMIME_OBJECT(m),
+	    "From")) != NULL) {
+		char *a = first_address(v);
+		field_set(&r->from, a != NULL ? a : v, -1);
+		g_free(a);
+	}
+	find_verp(r, m, opts);
+
+	if (g_mime_message_get_mime_part(m) != NULL)
+		walk_part(&w, g_mime_message_get_mime_part(m), 0);
+	if (w.depth_hit)
+		r->truncated = 1;
+
+	if (w.original != NULL)
+		original_from_object(r, w.original, list_header);
+	if (w.orig_headers->len > 0)
+		original_from_text(r, w.orig_headers, list_header);
+
+	notice = w.text->len > 0 ? w.text->str : w.html->str;
+	if (r->text == NULL && notice[0] != '\0')
+		r->text = g_utf8_make_valid(notice, (gssize)MIN(strlen(notice),
+		    MIME_MAX_TEXT));
+
+	if (w.arf->len > 0) {
+		struct arf_state st = { r, NULL, g_ptr_array_new_with_free_func(
+		    g_free) };
+		mime_fields_parse(w.arf->str, w.arf->len, arf_field, &st);
+		if (st.rcpt_to->len == 0 && r->orig_to != NULL) {
+			char *a = first_address(r->orig_to);
+			if (a != NULL)
+				g_ptr_array_add(st.rcpt_to, a);
+		}
+		if (st.rcpt_to->len == 0 && r->verp_recipient != NULL)
+			g_ptr_array_add(st.rcpt_to, g_strdup(r->verp_recipient));
+		if (st.rcpt_to->len == 0)
+			g_ptr_array_add(st.rcpt_to, NULL);
+		for (i = 0; i < st.rcpt_to->len; i++) {
+			struct mime_rcpt *rc = report_rcpt_add(r);
+			if (rc == NULL)
+				break;
+			field_set(&rc->recipient, g_ptr_array_index(st.rcpt_to,
+			    i), -1);
+			field_set(&rc->feedback_type, st.feedback_type != NULL ?
+			    st.feedback_type : "abuse", -1);
+			for (char *c = rc->feedback_type; c != NULL && *c != '\0';
+			    c++)
+				*c = g_ascii_tolower(*c);
+		}
+		g_free(st.feedback_type);
+		g_ptr_array_free(st.rcpt_to, TRUE);
+		r->kind = MIME_KIND_ARF;
+		r->format = "rfc5965";
+		goto out;
+	}
+
+	if (w.dsn->len > 0) {
+		struct dsn_state st = { r, NULL, -1 };
+		mime_fields_parse(w.dsn->str, w.dsn->len, dsn_field, &st);
+		if (r->nrcpts > 0) {
+			r->kind = MIME_KIND_DSN;
+			r->format = "rfc3464";
+			goto out;
+		}
+	}
+
+	/* A bounce forwarded as an attachment: analyse the attached one. */
+	if (depth < 3) {
+		for (i = 0; i < w.attached->len && r->nrcpts == 0; i++) {
+			GMimeMessage *inner = g_ptr_array_index(w.attached, i);
+			struct mime_report *sub = g_new0(struct mime_report, 1);
+			const char *s = g_mime_message_get_subject(inner);
+			const char *f = g_mime_object_get_header(
+			    GMIME_OBJECT(inner), "From");
+			sub->subject = g_strdup(s);
+			sub->from = f != NULL ? first_address(f) : NULL;
+			analyse(sub, inner, opts, depth + 1);
+			if (sub->nrcpts > 0 && (sub->kind == MIME_KIND_DSN ||
+			    sub->kind == MIME_KIND_ARF ||
+			    sub->kind == MIME_KIND_TEXT)) {
+				/* take the inner report's findings */
+				r->kind = sub->kind;
+				r->format = sub->format;
+				r->rcpts = sub->rcpts;
+				r->nrcpts = sub->nrcpts;
+				sub->rcpts = NULL;
+				sub->nrcpts = 0;
+				if (r->reporting_mta == NULL) {
+					r->reporting_mta = sub->reporting_mta;
+					sub->reporting_mta = NULL;
+				}
+				if (sub->orig_message_id != NULL) {
+					g_free(r->orig_message_id);
+					r->orig_message_id = sub->orig_message_id;
+					sub->orig_message_id = NULL;
+				}
+			}
+			mime_report_free(sub);
+		}
+		if (r->nrcpts > 0)
+			goto out;
+	}
+
+	if (notice[0] != '\0' && text_is_bounce(r, notice)) {
+		v = g_mime_object_get_header(GMIME_OBJECT(m),
+		    "X-Failed-Recipients");
+		text_original(r, notice, list_header);
+		if (text_scan(r, notice, v) > 0) {
+			r->kind = MIME_KIND_TEXT;
+			goto out;
+		}
+	}
+
+	if (is_autoreply(m, r->subject) && !text_is_bounce(r, notice)) {
+		struct mime_rcpt *rc = report_rcpt_add(r);
+		if (rc != NULL)
+			field_set(&rc->recipient, r->from, -1);
+		r->kind = MIME_KIND_AUTOREPLY;
+		r->format = "rfc3834";
+		goto out;
+	}
+out:
+	g_string_free(w.dsn, TRUE);
+	g_string_free(w.arf, TRUE);
+	g_string_free(w.text, TRUE);
+	g_string_free(w.html, TRUE);
+	g_string_free(w.orig_headers, TRUE);
+	g_ptr_array_free(w.attached, TRUE);
+}
+
+/* normalise - copy buf with every line ending as LF and no NUL bytes */
+static GByteArray *
+normalise(const char *buf, size_t len)
+{
+	GByteArray *ba = g_byte_array_sized_new((guint)len + 1);
+	const char *p = buf, *end = buf + len, *q;
+
+	while (p < end) {
+		q = p;
+		while (q < end && *q != '\r' && *q != '\0')
+			q++;
+		g_byte_array_append(ba, (const guint8 *)p, (guint)(q - p));
+		if (q >= end)
+			break;
+		if (*q == '\0') {
+			g_byte_array_append(ba, (const guint8 *)" ", 1);
+			p = q + 1;
+			continue;
+		}
+		/* CR: CRLF becomes LF, a bare CR becomes LF */
+		g_byte_array_append(ba, (const guint8 *)"\n", 1);
+		p = q + 1;
+		if (p < end && *p == '\n')
+			p++;
+	}
+	return ba;
+}
+
+struct mime_report *
+mime_parse(const char *buf, size_t len, const struct mime_options *opts,
+    char **cause)
+{
+	GByteArray *ba;
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *m;
+	struct mime_report *r;
+
+	*cause = NULL;
+	if (len == 0) {
+		*cause = g_strdup("empty message");
+		return NULL;
+	}
+	if (len > MIME_MAX_MESSAGE) {
+		*cause = g_strdup_printf("message too large (%zu bytes, limit %u)",
+		    len, MIME_MAX_MESSAGE);
+		return NULL;
+	}
+	mime_init();
+	ba = normalise(buf, len);
+	stream = g_mime_stream_mem_new_with_byte_array(ba);	/* owns ba */
+	parser = g_mime_parser_new_with_stream(stream);
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	m = g_mime_parser_construct_message(parser, NULL);
+	if (m == NULL) {
+		*cause = g_strdup("not a mail message (no header block)");
+		g_object_unref(parser);
+		g_object_unref(stream);
+		return NULL;
+	}
+	r = g_new0(struct mime_report, 1);
+	analyse(r, m, opts, 0);
+	if (r->kind == MIME_KIND_NONE)
+		r->format = "none";
+	g_object_unref(m);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	return r;
+}

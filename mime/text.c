@@ -1,0 +1,502 @@
+/*
+ * text.c - bounces written as free text (qmail, Exim, Sendmail, Gmail,
+ * Exchange, Domino, Yahoo, ... and the long tail).
+ *
+ * Most MTAs that send no delivery-status part still lay their text out the
+ * same way: a preamble, then for each failed recipient a line that
+ * introduces the address followed by the lines that explain it, then a
+ * marker and a copy of the original message.  So instead of one parser per
+ * MTA this file has tables:
+ *   - families: wording that names the MTA (only for `format`, and for the
+ *     message-wide "is this a bounce" test);
+ *   - cuts: where the copy of the original begins;
+ *   - intros: how a line introduces a recipient.
+ * Supporting a new MTA usually means a row in one of them.
+ */
+#include <string.h>
+
+#include <glib.h>
+
+#include "internal.h"
+
+/* Wording that identifies the MTA family (lower-case substrings). */
+static const struct {
+	const char *name;
+	const char *marker;
+} families[] = {
+	{ "text:qmail", "this is the qmail-send program" },
+	{ "text:qmail", "i'm afraid i wasn't able to deliver your message" },
+	{ "text:exim", "this message was created automatically by mail delivery software" },
+	{ "text:exim", "could not be delivered to one or more of its" },
+	{ "text:sendmail", "the following addresses had permanent fatal errors" },
+	{ "text:sendmail", "the following addresses had delivery problems" },
+	{ "text:sendmail", "----- transcript of session follows -----" },
+	{ "text:postfix", "this is the mail system at host" },
+	{ "text:gmail", "delivery to the following recipient failed" },
+	{ "text:gmail", "delivery to the following recipients failed" },
+	{ "text:gmail", "delivery to the following recipient has been delayed" },
+	{ "text:yahoo", "sorry, we were unable to deliver your message" },
+	{ "text:exchange", "did not reach the following recipient" },
+	{ "text:domino", "was not delivered to:" },
+	{ "text:opensmtpd", "this is the mailer-daemon, please do not reply" },
+	{ "text:interscan", "message from interscan messaging security suite" },
+	{ "text:mailmarshal", "could not be delivered because of" },
+	{ "text:courier", "this is a delivery status notification" },
+	{ "text:generic", "unable to deliver message to" },
+	{ "text:generic", "could not be delivered to" },
+	{ "text:generic", "message could not be delivered" },
+	{ "text:generic", "your message could not be delivered" },
+	{ "text:generic", "delivery has failed to these recipients" },
+	{ "text:generic", "undeliverable" },
+	{ "text:generic", "delivery failure" },
+	{ "text:generic", "permanent error" },
+	{ "text:generic", "permanent errors" },
+	{ "text:generic", "unknown user" },
+	{ "text:generic", "user unknown" },
+	{ "text:generic", "не может быть доставлено" },
+};
+
+/* Lines where the copy of the original message begins (regexes on the
+ * trimmed line, caseless). */
+static const char *cuts[] =
+{
+	"^-+ ?this is a copy of the message",
+	"^-+ ?(this is a copy of|below this line is a copy of|the original message|original message|unsent message|returned message|message header|original mail|copy of the original)",
+	"^-*\\s*(original message follows|original message headers|below is a copy of the original message|the header of the original message)",
+	"^(included is a copy of the message header|original message:|original message follows|the original message headers are included)",
+	"^-+ ?(begin|start) (of )?(original|returned) message",
+	"^=+\\s*original message",
+	"^\\*+ original message",
+};
+
+/* Lines that introduce a recipient; group 1 is the address.  The address
+ * pattern is deliberately plain: what matters is its position. */
+#define ADDR "([A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)+)"
+static const char *intros[] =
+{
+	/* the address opens the line: "<a@b>:", "a@b", "* a@b", ">>> a@b" */
+	"^(?:[*>\\-]+\\s*)?[\"'<(]*" ADDR "[\"'>)]*(?:\\s*[:.,;]|\\s|$)",
+	/* a phrase then the address: "Unable to deliver message to: <a@b>" */
+	"(?:deliver(?:ed)?(?: (?:the )?message)? to|delivered to the following|failed recipient|recipient(?:s)?(?: address)?|unknown user|rcpt to|could not be delivered to|address(?:es)? failed|permanent errors|temporary errors|was not delivered to|delivery to|addressed to|to the following address|invalid recipient|destination)(?:\\(s\\))?\\s*[:,]?\\s*[\"'<(]*" ADDR,
+};
+
+static GRegex *cut_re[G_N_ELEMENTS(cuts)];
+static GRegex *intro_re[G_N_ELEMENTS(intros)];
+static GRegex *autoreply_re;
+
+static const char *autoreply_subject =
+    "^\\s*(auto(matic)?[ _-]?(reply|response|answer|antwort)|auto:|"
+    "out of (the )?office|ooo\\b|away from (the )?office|vacation|"
+    "abwesenheit|r[eé]ponse automatique|absence|on leave|"
+    "automatische antwort|risposta automatica|respuesta autom[aá]tica|"
+    "autoreply|autorespond)";
+
+/* compile - compile the tables once; a bad row is a bug */
+static gpointer
+compile(gpointer unused)
+{
+	GError *err = NULL;
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cuts); i++)
+		if ((cut_re[i] = g_regex_new(cuts[i], G_REGEX_CASELESS |
+		    G_REGEX_OPTIMIZE, 0, &err)) == NULL)
+			g_error("cut %zu: %s", i, err->message);
+	for (i = 0; i < G_N_ELEMENTS(intros); i++)
+		if ((intro_re[i] = g_regex_new(intros[i], G_REGEX_CASELESS |
+		    G_REGEX_OPTIMIZE, 0, &err)) == NULL)
+			g_error("intro %zu: %s", i, err->message);
+	if ((autoreply_re = g_regex_new(autoreply_subject, G_REGEX_CASELESS |
+	    G_REGEX_OPTIMIZE, 0, &err)) == NULL)
+		g_error("autoreply: %s", err->message);
+	return NULL;
+}
+
+static void
+init(void)
+{
+	static GOnce once = G_ONCE_INIT;
+
+	g_once(&once, compile, NULL);
+}
+
+int
+text_autoreply_subject(const char *subject)
+{
+	if (subject == NULL)
+		return 0;
+	init();
+	return g_regex_match(autoreply_re, subject, 0, NULL);
+}
+
+/* family_of - the first family whose marker appears in lower */
+static const char *
+family_of(const char *lower)
+{
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(families); i++)
+		if (strstr(lower, families[i].marker) != NULL)
+			return families[i].name;
+	return NULL;
+}
+
+int
+text_is_bounce(const struct mime_report *r, const char *text)
+{
+	static const char *senders[] = { "mailer-daemon", "postmaster",
+	    "mail-daemon", "mailerdaemon", "bounce", "noreply", "no-reply",
+	    "mail delivery", "mdaemon", "administrator" };
+	static const char *subjects[] = { "undeliver", "undelivered",
+	    "delivery status notification", "returned mail", "mail delivery",
+	    "delivery failure", "failure notice", "delivery failed",
+	    "not delivered", "could not be delivered", "delivery problem",
+	    "nondeliverable", "non-delivery", "bounce", "rejected",
+	    "mail system error", "delivery notification", "warning: message",
+	    "delayed mail", "returned to sender", "error sending",
+	    "failed delivery", "delivery report", "message delivery" };
+	char *lower;
+	size_t i;
+	int yes = 0;
+
+	if (r->from != NULL) {
+		lower = g_ascii_strdown(r->from, -1);
+		for (i = 0; i < G_N_ELEMENTS(senders) && !yes; i++)
+			yes = strstr(lower, senders[i]) != NULL;
+		g_free(lower);
+	}
+	if (!yes && r->subject != NULL) {
+		lower = g_utf8_strdown(r->subject, -1);
+		for (i = 0; i < G_N_ELEMENTS(subjects) && !yes; i++)
+			yes = strstr(lower, subjects[i]) != NULL;
+		g_free(lower);
+	}
+	if (!yes && text != NULL) {
+		lower = g_utf8_strdown(text, (gssize)MIN(strlen(text), 8192));
+		yes = family_of(lower) != NULL;
+		g_free(lower);
+	}
+	return yes;
+}
+
+/* cut_at - offset in text where the returned original starts, or len */
+static size_t
+cut_at(const char *text, size_t len)
+{
+	const char *p = text, *eol;
+	char *line;
+	size_t i;
+	int header_run = 0;
+	const char *run_start = NULL;
+
+	while (p < text + len) {
+		eol = memchr(p, '\n', (size_t)(text + len - p));
+		if (eol == NULL)
+			eol = text + len;
+		line = g_strstrip(g_strndup(p, (gsize)MIN(eol - p, 512)));
+		for (i = 0; i < G_N_ELEMENTS(cuts); i++)
+			if (line[0] != '\0' && g_regex_match(cut_re[i], line, 0,
+			    NULL)) {
+				g_free(line);
+				return (size_t)(p - text);
+			}
+		g_free(line);
+		/* Two header lines in a row (Received:, Return-Path: ...)
+		 * start a copy of the original even without a marker. */
+		if (g_ascii_strncasecmp(p, "Received: ", 10) == 0 ||
+		    g_ascii_strncasecmp(p, "Return-Path: ", 13) == 0 ||
+		    g_ascii_strncasecmp(p, "DKIM-Signature: ", 16) == 0 ||
+		    g_ascii_strncasecmp(p, "Message-ID: ", 12) == 0 ||
+		    g_ascii_strncasecmp(p, "MIME-Version: ", 14) == 0 ||
+		    (g_ascii_strncasecmp(p, "X-", 2) == 0 && memchr(p, ':',
+		    (size_t)MIN(eol - p, 40)) != NULL && memchr(p, ' ',
+		    (size_t)MIN(eol - p, 40)) > memchr(p, ':',
+		    (size_t)MIN(eol - p, 40)))) {
+			if (header_run++ == 0)
+				run_start = p;
+			if (header_run >= 2)
+				return (size_t)(run_start - text);
+		} else if (*p != ' ' && *p != '\t')
+			header_run = 0;
+		p = eol + 1;
+	}
+	return len;
+}
+
+/* struct block - one recipient's lines while scanning */
+struct block {
+	struct mime_rcpt *rc;
+	GString		 *text;
+};
+
+/* has_code - does s contain a reply code or an enhanced status? */
+static int
+has_code(const char *s)
+{
+	GMatchInfo *mi = NULL;
+	static GRegex *re;
+	static gsize once;
+	int yes;
+
+	if (g_once_init_enter(&once)) {
+		re = g_regex_new("(^|[^0-9.])([245][0-9][0-9][ -]|[245]\\.[0-9]{1,3}\\.[0-9]{1,3})",
+		    G_REGEX_OPTIMIZE, 0, NULL);
+		g_once_init_leave(&once, 1);
+	}
+	yes = g_regex_match(re, s, 0, &mi);
+	g_match_info_free(mi);
+	return yes;
+}
+
+/* intro_address - the recipient a line introduces, or NULL; g_free() */
+static char *
+intro_address(const char *line)
+{
+	GMatchInfo *mi = NULL;
+	char *addr = NULL;
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(intro_re) && addr == NULL; i++) {
+		if (g_regex_match(intro_re[i], line, 0, &mi))
+			addr = g_match_info_fetch(mi, 1);
+		g_match_info_free(mi);
+		mi = NULL;
+	}
+	if (addr != NULL) {
+		size_t n = strlen(addr);
+		while (n > 0 && addr[n - 1] == '.')
+			addr[--n] = '\0';
+		for (char *c = addr; *c != '\0'; c++)
+			*c = g_ascii_tolower(*c);
+	}
+	return addr;
+}
+
+/* temporary_of - does the text say permanent (0), temporary (1) or not? */
+static int
+temporary_of(const char *lower)
+{
+	if (strstr(lower, "permanent") != NULL ||
+	    strstr(lower, "i've given up") != NULL ||
+	    strstr(lower, "failed permanently") != NULL)
+		return 0;
+	if (strstr(lower, "temporary") != NULL ||
+	    strstr(lower, "will be retried") != NULL ||
+	    strstr(lower, "will retry") != NULL ||
+	    strstr(lower, "still trying") != NULL ||
+	    strstr(lower, "will continue") != NULL ||
+	    strstr(lower, "has been delayed") != NULL ||
+	    strstr(lower, "not yet been delivered") != NULL ||
+	    strstr(lower, "deferred") != NULL)
+		return 1;
+	return -1;
+}
+
+/* add_rcpt - add or find the recipient addr */
+static struct mime_rcpt *
+add_rcpt(struct mime_report *r, const char *addr)
+{
+	struct mime_rcpt *rc = report_rcpt_find(r, addr);
+
+	if (rc == NULL && (rc = report_rcpt_add(r)) != NULL)
+		field_set(&rc->recipient, addr, -1);
+	return rc;
+}
+
+/* is_sender - is addr the bounce's own sender (not a recipient)? */
+static int
+is_sender(const struct mime_report *r, const char *addr)
+{
+	return r->from != NULL && g_ascii_strcasecmp(r->from, addr) == 0;
+}
+
+size_t
+text_scan(struct mime_report *r, const char *text, const char *failed)
+{
+	size_t len = strlen(text), end, before = r->nrcpts, i;
+	const char *p, *eol;
+	GString *preamble = g_string_new(NULL);
+	GPtrArray *blocks = g_ptr_array_new();
+	struct block *cur = NULL;
+	char *lower, *section;
+	int temporary;
+
+	init();
+	end = cut_at(text, len);
+	section = g_strndup(text, end);
+	lower = g_utf8_strdown(section, -1);
+	r->format = family_of(lower);
+	if (r->format == NULL)
+		r->format = "text:generic";
+	temporary = temporary_of(lower);
+	if (r->subject != NULL && temporary == -1) {
+		char *ls = g_utf8_strdown(r->subject, -1);
+		if (strstr(ls, "delay") != NULL || strstr(ls, "warning") != NULL)
+			temporary = 1;
+		g_free(ls);
+	}
+
+	for (p = section; p < section + end; p = eol + 1) {
+		char *line, *addr;
+
+		eol = memchr(p, '\n', (size_t)(section + end - p));
+		if (eol == NULL)
+			eol = section + end;
+		line = g_strstrip(g_strndup(p, (gsize)MIN(eol - p, 2048)));
+		addr = line[0] != '\0' ? intro_address(line) : NULL;
+		if (addr != NULL && !is_sender(r, addr)) {
+			struct mime_rcpt *rc = add_rcpt(r, addr);
+			cur = NULL;
+			for (i = 0; rc != NULL && i < blocks->len; i++)
+				if (((struct block *)g_ptr_array_index(blocks,
+				    i))->rc == rc)
+					cur = g_ptr_array_index(blocks, i);
+			if (rc != NULL && cur == NULL) {
+				cur = g_new0(struct block, 1);
+				cur->rc = rc;
+				cur->text = g_string_new(NULL);
+				g_ptr_array_add(blocks, cur);
+			}
+			/* the rest of the intro line explains it too */
+			if (cur != NULL) {
+				char *l2 = g_ascii_strdown(line, -1);
+				const char *rest = strstr(l2, addr);
+				if (rest != NULL && rest[strlen(addr)] != '\0') {
+					g_string_append(cur->text, line +
+					    (rest - l2) + strlen(addr));
+					g_string_append_c(cur->text, ' ');
+				}
+				g_free(l2);
+			}
+		} else if (line[0] == '\0') {
+			/* a blank line ends a block that already explains
+			 * itself with a code */
+			if (cur != NULL && has_code(cur->text->str))
+				cur = NULL;
+		} else if (cur != NULL) {
+			if (cur->text->len < MIME_MAX_FIELD) {
+				g_string_append(cur->text, line);
+				g_string_append_c(cur->text, ' ');
+			}
+		} else if (blocks->len == 0 && preamble->len < MIME_MAX_FIELD) {
+			g_string_append(preamble, line);
+			g_string_append_c(preamble, ' ');
+		} else if (blocks->len > 0 && preamble->len < MIME_MAX_FIELD &&
+		    !has_code(preamble->str)) {
+			/* text after the blocks (Gmail's "technical
+			 * details") explains them all */
+			g_string_append(preamble, line);
+			g_string_append_c(preamble, ' ');
+		}
+		g_free(addr);
+		g_free(line);
+	}
+
+	/* No line named anyone: X-Failed-Recipients, then the original. */
+	if (blocks->len == 0 && r->nrcpts == before) {
+		const char *who = NULL;
+		char **v = NULL;
+		if (failed != NULL) {
+			v = g_strsplit_set(failed, ", ", -1);
+			for (i = 0; v[i] != NULL; i++)
+				if (strchr(v[i], '@') != NULL)
+					add_rcpt(r, g_strstrip(v[i]));
+			g_strfreev(v);
+		}
+		if (r->nrcpts == before) {
+			if (r->orig_to != NULL && strchr(r->orig_to, ',') == NULL)
+				who = r->orig_to;
+			else if (r->verp_recipient != NULL)
+				who = r->verp_recipient;
+			if (who != NULL) {
+				char *a = intro_address(who);
+				if (a == NULL) {
+					const char *lt = strchr(who, '<');
+					a = intro_address(lt != NULL ? lt + 1 : who);
+				}
+				if (a != NULL)
+					add_rcpt(r, a);
+				g_free(a);
+			}
+		}
+	}
+
+	/* Diagnostics: the block's text, else the shared text. */
+	for (i = before; i < r->nrcpts; i++) {
+		struct mime_rcpt *rc = &r->rcpts[i];
+		GString *d = NULL;
+		size_t k;
+		for (k = 0; k < blocks->len; k++)
+			if (((struct block *)g_ptr_array_index(blocks, k))->rc == rc)
+				d = ((struct block *)g_ptr_array_index(blocks,
+				    k))->text;
+		if (d == NULL || !has_code(d->str)) {
+			GString *all = g_string_new(d != NULL ? d->str : "");
+			/* borrow the next block that explains itself */
+			for (k = 0; k < blocks->len; k++) {
+				struct block *b = g_ptr_array_index(blocks, k);
+				if (b->rc != rc && has_code(b->text->str) &&
+				    b->rc > rc) {
+					g_string_append(all, b->text->str);
+					break;
+				}
+			}
+			if (k == blocks->len || all->len == 0)
+				g_string_append(all, preamble->str);
+			field_set(&rc->diagnostic, all->str, (long)all->len);
+			g_string_free(all, TRUE);
+		} else
+			field_set(&rc->diagnostic, d->str, (long)d->len);
+		if (rc->temporary == -1)
+			rc->temporary = temporary;
+	}
+
+	for (i = 0; i < blocks->len; i++) {
+		struct block *b = g_ptr_array_index(blocks, i);
+		g_string_free(b->text, TRUE);
+		g_free(b);
+	}
+	g_ptr_array_free(blocks, TRUE);
+	g_string_free(preamble, TRUE);
+	g_free(lower);
+	g_free(section);
+	return r->nrcpts - before;
+}
+
+void
+text_original(struct mime_report *r, const char *text, const char *list_header)
+{
+	size_t len = strlen(text), at;
+	const char *p, *eol, *end = text + len;
+	int seen_header = 0;
+
+	init();
+	at = cut_at(text, len);
+	for (p = text + at; p < end && p < text + at + 65536; p = eol + 1) {
+		const char *v;
+		eol = memchr(p, '\n', (size_t)(end - p));
+		if (eol == NULL)
+			eol = end;
+		if (eol == p && seen_header)
+			break;		/* end of the original's header */
+		v = memchr(p, ':', (size_t)(eol - p));
+		if (v == NULL || v == p)
+			continue;
+		seen_header = 1;
+#define TAKE(name, field) \
+		if ((size_t)(v - p) == strlen(name) && \
+		    g_ascii_strncasecmp(p, name, strlen(name)) == 0 && \
+		    r->field == NULL) \
+			field_set(&r->field, v + 1, eol - v - 1)
+		TAKE("Message-ID", orig_message_id);
+		TAKE("To", orig_to);
+		TAKE("From", orig_from);
+		TAKE("Subject", orig_subject);
+		TAKE("List-Id", orig_list_id);
+#undef TAKE
+		if (list_header != NULL && (size_t)(v - p) == strlen(list_header)
+		    && g_ascii_strncasecmp(p, list_header, strlen(list_header))
+		    == 0 && r->orig_list_header == NULL)
+			field_set(&r->orig_list_header, v + 1, eol - v - 1);
+	}
+}

@@ -1,0 +1,112 @@
+/*
+ * cmd_explain.c - `rebound explain`: what a status code, a reply code or a
+ * diagnostic text means, and what a list operator should do about it.
+ */
+#include <sysexits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "classify.h"
+#include "commands.h"
+
+/* is_status - does s look like an enhanced status code "5.1.1"? */
+static int
+is_status(const char *s)
+{
+	return g_regex_match_simple("^\\s*[245]\\.\\d{1,3}\\.\\d{1,3}\\s*$", s,
+	    0, 0);
+}
+
+int
+cmd_explain(int argc, char **argv)
+{
+	GOptionContext *ctx;
+	GError *err = NULL;
+	struct classify_input in;
+	struct classify_result res;
+	const struct classify_status *srow;
+	const struct classify_reply *rrow;
+	const struct classify_reason *why;
+	char *text;
+	int status = EX_OK;
+
+	ctx = g_option_context_new("CODE-OR-TEXT - explain a bounce code or "
+	    "diagnostic");
+	g_option_context_set_summary(ctx, "Examples:\n  rebound explain 5.7.1\n"
+	    "  rebound explain 550\n"
+	    "  rebound explain \"550 5.1.1 <a@b> User unknown\"");
+	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+		fprintf(stderr, "rebound explain: %s\n", err->message);
+		g_error_free(err);
+		g_option_context_free(ctx);
+		return EX_USAGE;
+	}
+	if (argc < 2) {
+		fprintf(stderr, "rebound explain: give a code or a diagnostic "
+		    "text\n");
+		g_option_context_free(ctx);
+		return EX_USAGE;
+	}
+	text = g_strjoinv(" ", argv + 1);
+	memset(&in, 0, sizeof(in));
+	in.temporary = -1;
+	if (is_status(text))
+		in.status = g_strstrip(text);
+	else
+		in.diagnostic = text;
+	classify_rcpt(&in, &res);
+
+	srow = classify_status_lookup(res.status_derived ? NULL : res.status);
+	rrow = res.reply_code[0] != '\0' ?
+	    classify_reply_lookup(atoi(res.reply_code)) : NULL;
+	why = classify_reason_lookup(res.reason);
+
+	if (srow == NULL && rrow == NULL && strcmp(res.rule, "none") == 0) {
+		printf("input:   %s\n", text);
+		printf("nothing recognised: no status code, reply code or known "
+		    "wording\n");
+		status = EX_DATAERR;
+		goto out;
+	}
+	printf("input:   %s\n", text);
+	if (srow != NULL && !res.status_derived)
+		printf("status:  %s  %s%s\n", res.status, srow->meaning,
+		    strchr(srow->code, '.') != NULL && strcmp(srow->code + 1,
+		    res.status + 1) != 0 && srow->code[0] == 'X' ?
+		    " (unregistered detail; meaning of its subject)" : "");
+	if (rrow != NULL)
+		printf("reply:   %s  %s\n", res.reply_code, rrow->meaning);
+	printf("class:   %s (%s)\n", classify_class_name(res.cls),
+	    res.status[0] == '4' || res.reply_code[0] == '4' ? "temporary" :
+	    "permanent");
+	printf("reason:  %s  (decided by: %s)\n", res.reason, res.rule);
+	if (why != NULL) {
+		printf("meaning: %s\n", why->meaning);
+		printf("action:  %s\n", why->action);
+	}
+	switch (res.cls) {
+	case CLASS_HARD:
+		printf("effect:  the subscriber is suppressed at once\n");
+		break;
+	case CLASS_SOFT:
+		printf("effect:  counts towards the soft-bounce threshold\n");
+		break;
+	case CLASS_BLOCK:
+		printf("effect:  recorded, never counted against the "
+		    "subscriber: the receiver refused the sender\n");
+		break;
+	case CLASS_COMPLAINT:
+		printf("effect:  suppressed at once, on every list\n");
+		break;
+	default:
+		printf("effect:  recorded, no change to the subscriber\n");
+		break;
+	}
+out:
+	g_free(text);
+	g_option_context_free(ctx);
+	return status;
+}

@@ -1,0 +1,15 @@
+/*
+ * commands.h - the subcommands of the rebound program (worker/main.c
+ * dispatches to them).  Each takes the arguments after its own name,
+ * argv[0] being the subcommand, and returns a sysexits.h status.
+ */
+#ifndef REBOUND_COMMANDS_H
+#define REBOUND_COMMANDS_H
+
+/* cmd_parse - `rebound parse [--jsonl] [--why] PATH...` */
+int	cmd_parse(int argc, char **argv);
+
+/* cmd_explain - `rebound explain CODE-OR-TEXT` */
+int	cmd_explain(int argc, char **argv);
+
+#endif /* REBOUND_COMMANDS_H */

@@ -1,0 +1,57 @@
+/*
+ * main.c - the rebound program: dispatch to a subcommand.
+ */
+#include <sysexits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "commands.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *summary;
+} commands[] = {
+	{ "parse", cmd_parse, "parse bounce messages and print what they say" },
+	{ "explain", cmd_explain, "explain a status code, reply code or "
+	  "diagnostic text" },
+};
+
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: rebound COMMAND [OPTION...] [ARG...]\n\ncommands:\n");
+	for (i = 0; i < G_N_ELEMENTS(commands); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n`rebound COMMAND --help` describes a command's options.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EX_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return EX_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("rebound %s\n", REBOUND_VERSION);
+		return EX_OK;
+	}
+	for (i = 0; i < G_N_ELEMENTS(commands); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "rebound: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EX_USAGE;
+}

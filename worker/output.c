@@ -1,0 +1,227 @@
+/*
+ * output.c - classified rows as JSON Lines or as a table.
+ */
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "output.h"
+
+struct output {
+	FILE			*f;
+	enum output_format	 format;
+	int			 why;
+	int			 header_done;
+	JsonGenerator		*gen;
+};
+
+struct output *
+output_new(FILE *f, enum output_format format, int why)
+{
+	struct output *o = g_new0(struct output, 1);
+
+	o->f = f;
+	o->format = format;
+	o->why = why;
+	o->gen = json_generator_new();
+	return o;
+}
+
+void
+output_free(struct output *o)
+{
+	if (o == NULL)
+		return;
+	fflush(o->f);
+	g_object_unref(o->gen);
+	g_free(o);
+}
+
+/* list_of - the list a report concerns: the configured header, List-Id */
+static const char *
+list_of(const struct mime_report *r)
+{
+	if (r->orig_list_header != NULL)
+		return r->orig_list_header;
+	return r->orig_list_id;
+}
+
+/* classify_one - feed one recipient (or none) of r to the classifier */
+static void
+classify_one(const struct mime_report *r, const struct mime_rcpt *rc,
+    struct classify_result *out)
+{
+	struct classify_input in;
+
+	memset(&in, 0, sizeof(in));
+	in.temporary = -1;
+	in.text = r->text;
+	in.complaint = r->kind == MIME_KIND_ARF;
+	in.autoreply = r->kind == MIME_KIND_AUTOREPLY;
+	if (rc != NULL) {
+		in.status = rc->status;
+		in.reply_code = rc->reply_code;
+		in.diagnostic = rc->diagnostic;
+		in.action = rc->action;
+		in.feedback_type = rc->feedback_type;
+		in.temporary = rc->temporary;
+	}
+	classify_rcpt(&in, out);
+	if (rc == NULL && r->kind == MIME_KIND_NONE) {
+		/* not a report at all: nothing to count */
+		out->cls = CLASS_IGNORE;
+		out->reason = NULL;
+		out->rule = "not-a-report";
+		out->status[0] = '\0';
+		out->status_derived = 0;
+	}
+}
+
+struct output_row *
+output_classify(const struct mime_report *r, size_t *n)
+{
+	struct output_row *rows;
+	size_t i, count = r->nrcpts > 0 ? r->nrcpts : 1;
+
+	rows = g_new0(struct output_row, count);
+	for (i = 0; i < count; i++) {
+		struct output_row *row = &rows[i];
+		row->report = r;
+		row->rcpt = r->nrcpts > 0 ? &r->rcpts[i] : NULL;
+		row->recipient = row->rcpt != NULL && row->rcpt->recipient != NULL ?
+		    row->rcpt->recipient : r->verp_recipient;
+		row->list = list_of(r);
+		classify_one(r, row->rcpt, &row->result);
+	}
+	*n = count;
+	return rows;
+}
+
+/* add_str - member name: value, or null */
+static void
+add_str(JsonBuilder *b, const char *name, const char *value)
+{
+	json_builder_set_member_name(b, name);
+	if (value != NULL && value[0] != '\0')
+		json_builder_add_string_value(b, value);
+	else
+		json_builder_add_null_value(b);
+}
+
+/* write_json - one row as one JSON line */
+static void
+write_json(struct output *o, const char *file, const struct output_row *row,
+    const char *mailbox, const char *uid)
+{
+	const struct mime_report *r = row->report;
+	const struct mime_rcpt *rc = row->rcpt;
+	JsonBuilder *b = json_builder_new();
+	JsonNode *root;
+	char *s;
+
+	json_builder_begin_object(b);
+	add_str(b, "file", file);
+	if (mailbox != NULL) {
+		add_str(b, "mailbox", mailbox);
+		add_str(b, "uid", uid);
+	}
+	add_str(b, "message_id", r->message_id);
+	add_str(b, "original_message_id", r->orig_message_id);
+	add_str(b, "recipient", row->recipient);
+	add_str(b, "original_recipient", rc ? rc->original_recipient : NULL);
+	add_str(b, "action", rc ? rc->action : NULL);
+	add_str(b, "status", row->result.status);
+	json_builder_set_member_name(b, "status_derived");
+	json_builder_add_boolean_value(b, row->result.status_derived);
+	add_str(b, "reply_code", row->result.reply_code);
+	add_str(b, "class", classify_class_name(row->result.cls));
+	add_str(b, "reason", row->result.reason);
+	add_str(b, "rule", row->result.rule);
+	add_str(b, "diagnostic", rc ? rc->diagnostic : NULL);
+	add_str(b, "diagnostic_type", rc ? rc->diagnostic_type : NULL);
+	add_str(b, "remote_mta", rc ? rc->remote_mta : NULL);
+	add_str(b, "reporting_mta", r->reporting_mta);
+	add_str(b, "feedback_type", rc ? rc->feedback_type : NULL);
+	add_str(b, "list", row->list);
+	add_str(b, "verp_recipient", r->verp_recipient);
+	add_str(b, "kind", mime_kind_name(r->kind));
+	add_str(b, "format", r->format);
+	json_builder_end_object(b);
+
+	root = json_builder_get_root(b);
+	json_generator_set_root(o->gen, root);
+	s = json_generator_to_data(o->gen, NULL);
+	fputs(s, o->f);
+	fputc('\n', o->f);
+	g_free(s);
+	json_node_unref(root);
+	g_object_unref(b);
+}
+
+/* write_table - one row for a person */
+static void
+write_table(struct output *o, const char *file, const struct output_row *row)
+{
+	const struct mime_rcpt *rc = row->rcpt;
+	const char *base = strrchr(file, '/');
+	char diag[61];
+
+	if (!o->header_done) {
+		fprintf(o->f, "%-24s %-32s %-9s %-15s %-9s %-5s %s\n", "FILE",
+		    "RECIPIENT", "CLASS", "REASON", "STATUS", "REPLY",
+		    o->why ? "RULE / DIAGNOSTIC" : "DIAGNOSTIC");
+		o->header_done = 1;
+	}
+	g_strlcpy(diag, rc != NULL && rc->diagnostic != NULL ? rc->diagnostic :
+	    "", sizeof(diag));
+	fprintf(o->f, "%-24.24s %-32.32s %-9s %-15s %-9s %-5s %s%s%s\n",
+	    base != NULL ? base + 1 : file,
+	    row->recipient != NULL ? row->recipient : "-",
+	    classify_class_name(row->result.cls),
+	    row->result.reason != NULL ? row->result.reason : "-",
+	    row->result.status[0] != '\0' ? row->result.status : "-",
+	    row->result.reply_code[0] != '\0' ? row->result.reply_code : "-",
+	    o->why ? row->result.rule : "", o->why ? " " : "", diag);
+}
+
+void
+output_message(struct output *o, const char *file, const struct mime_report *r,
+    const char *mailbox, const char *uid)
+{
+	struct output_row *rows;
+	size_t i, n;
+
+	rows = output_classify(r, &n);
+	for (i = 0; i < n; i++) {
+		if (o->format == OUTPUT_JSONL)
+			write_json(o, file, &rows[i], mailbox, uid);
+		else
+			write_table(o, file, &rows[i]);
+	}
+	g_free(rows);
+}
+
+void
+output_error(struct output *o, const char *file, const char *cause)
+{
+	if (o->format == OUTPUT_JSONL) {
+		JsonBuilder *b = json_builder_new();
+		JsonNode *root;
+		char *s;
+
+		json_builder_begin_object(b);
+		add_str(b, "file", file);
+		add_str(b, "recipient", NULL);
+		add_str(b, "class", "unknown");
+		add_str(b, "error", cause);
+		json_builder_end_object(b);
+		root = json_builder_get_root(b);
+		json_generator_set_root(o->gen, root);
+		s = json_generator_to_data(o->gen, NULL);
+		fprintf(o->f, "%s\n", s);
+		g_free(s);
+		json_node_unref(root);
+		g_object_unref(b);
+	} else
+		fprintf(o->f, "%-24.24s error: %s\n", file, cause);
+}

@@ -1,0 +1,47 @@
+/*
+ * source.h - where messages come from.
+ *
+ * One small interface for every place rebound reads bounces from (fdm's
+ * fetch-*.c is the model): open, next message, close.  This file covers the
+ * local sources: one message file, a directory of message files, a Maildir
+ * (new/ and cur/), an mbox file, and standard input ("-").
+ */
+#ifndef REBOUND_SOURCE_H
+#define REBOUND_SOURCE_H
+
+#include <stddef.h>
+
+struct source;
+
+/* One message as read.  If error is set the message could not be read
+ * (too large, unreadable) and data is NULL; the run goes on. */
+struct source_msg {
+	char	*data;		/* raw bytes, NUL-terminated; owned */
+	size_t	 len;
+	char	*name;		/* file path, or "mbox:N" inside an mbox */
+	char	*error;		/* why it could not be read, or NULL */
+};
+
+/*
+ * source_open_path - open a file, directory, Maildir, mbox or "-".
+ * max_size is the largest message accepted (larger ones come back with
+ * error set, without being loaded).  Returns NULL with *cause set (caller
+ * g_free()s) when path cannot be opened at all.
+ */
+struct source *source_open_path(const char *path, size_t max_size,
+	    char **cause);
+
+/*
+ * source_next - the next message into *msg (cleared first).
+ * Returns 1 with a message, 0 at the end, -1 with *cause set on an error
+ * that ends this source.
+ */
+int	source_next(struct source *, struct source_msg *msg, char **cause);
+
+/* source_msg_clear - free what a message holds; it can be reused */
+void	source_msg_clear(struct source_msg *);
+
+/* source_close - close and free; NULL is a no-op */
+void	source_close(struct source *);
+
+#endif /* REBOUND_SOURCE_H */
