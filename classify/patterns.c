@@ -17,7 +17,7 @@
 #include "classify.h"
 
 static const struct classify_pattern pattern_table[] = {
-	/* Provider wording first: precise and stable. */
+	/* Tier 1, provider wording: precise and stable. */
 	{ "google:nosuchuser", "userunknown",
 	  "the email account that you tried to reach does not exist" },
 	{ "google:overquota", "mailboxfull",
@@ -64,7 +64,9 @@ static const struct classify_pattern pattern_table[] = {
 	{ "domino:nosuchuser2", "userunknown", "not listed in domino directory" },
 	{ "domino:nosuchuser3", "userunknown", "not listed in the domino directory" },
 
-	/* Sender authentication (SPF, DKIM, DMARC, ARC). */
+	/* Tier 2, verdicts on the sender that outrank anything said about the
+	 * address: authentication, reverse DNS, reputation, block lists, spam
+	 * and malware. */
 	{ "auth:dmarc", "authfailure", "re:\\bdmarc\\b.*\\b(fail|reject|polic|verif|check)" },
 	{ "auth:dmarc2", "authfailure", "re:\\b(fail|not pass|did not pass|rejected)\\w*\\b.*\\bdmarc\\b" },
 	{ "auth:spf", "authfailure", "re:\\bspf\\b.*\\b(fail|softfail|hardfail|reject|check|validation|record|not designate|error)" },
@@ -75,8 +77,6 @@ static const struct classify_pattern pattern_table[] = {
 	{ "auth:senderauth", "authfailure", "sender authentication failed" },
 	{ "auth:unauthenticated", "authfailure", "unauthenticated email" },
 	{ "auth:senderid", "authfailure", "sender id (pra)" },
-
-	/* Reverse DNS of the sending host. */
 	{ "ptr:reversedns", "requireptr", "re:reverse (dns|lookup|hostname|name)" },
 	{ "ptr:ptr", "requireptr", "re:\\bptr\\b.*\\b(record|lookup|missing|required|no|not)\\b" },
 	{ "ptr:noptr", "requireptr", "re:\\bno ptr\\b" },
@@ -87,13 +87,9 @@ static const struct classify_pattern pattern_table[] = {
 	{ "ptr:nohostname", "requireptr", "re:client host .* has no (ptr|hostname)" },
 	{ "ptr:unresolvable-client", "requireptr", "re:(unresolvable|cannot resolve|could not resolve) (client|your|the) (ip|host|address)" },
 	{ "ptr:dynamic", "requireptr", "re:\\b(dynamic|dial-?up|residential|generic) (ip|address|host|range|pool)" },
-
-	/* The sender's reputation. */
 	{ "reputation:bad", "badreputation", "re:\\b(bad|poor|low|negative) (ip |sender |domain )?reputation" },
 	{ "reputation:ip", "badreputation", "re:\\breputation of (the|your) (ip|sending|sender|domain)" },
 	{ "reputation:prevent", "badreputation", "to protect our users from spam, mail sent from your ip" },
-
-	/* Block lists and refusals of the sending host. */
 	{ "block:blockedusing", "blocked", "blocked using" },
 	{ "block:spamhaus", "blocked", "spamhaus" },
 	{ "block:spamcop", "blocked", "spamcop" },
@@ -103,36 +99,18 @@ static const struct classify_pattern pattern_table[] = {
 	{ "block:blacklist", "blocked", "re:\\b(black|block|deny|ban)[- ]?list(ed)?\\b" },
 	{ "block:listedin", "blocked", "re:\\b(is|are|was|been|currently) listed (in|on|at|by)\\b" },
 	{ "block:listed", "blocked", "re:\\blisted (in|on|at|by) (the )?\\S*(bl|list|spam)" },
-	{ "block:ipblocked", "blocked", "re:\\b(ip|host|address|server|network|connection|domain|sender ip|sending ip)( address)? (\\S+ )?(is |has been |was )?(blocked|banned|rejected|refused|denied|not allowed|prohibited)" },
-	{ "block:yourip", "blocked", "re:\\byour (ip|host|server|network|mail server)\\b" },
-	{ "block:clienthost", "blocked", "client host rejected" },
-	{ "block:clientdenied", "blocked", "re:(connection|access) (refused|denied|rejected) (by|from|for) " },
-	{ "block:accessdenied", "blocked", "re:\\baccess denied\\b" },
-	{ "block:notallowedconnect", "blocked", "not allowed to connect" },
-	{ "block:heloreject", "blocked", "re:\\b(helo|ehlo)\\b.*\\b(rejected|invalid|denied|refused)" },
-	{ "block:blocked", "blocked", "re:\\b(has been|have been|was|were|are|is|temporarily|permanently) (blocked|banned)\\b" },
 	{ "block:ratelimitcomplaint", "blocked", "due to user complaints" },
-	{ "block:refused", "blocked", "re:\\bmail (from .* )?(refused|rejected)\\b" },
-
-	/* Content judged as spam or carrying malware. */
 	{ "content:virus", "virusdetected", "re:\\b(virus|malware|trojan|worm|infected|phishing)\\b" },
 	{ "content:spam", "spamdetected", "re:\\b(spam|junk|bulk|unsolicited)( (mail|e-?mail|message|content|score|detected|filter))?\\b" },
 	{ "content:spamlike", "spamdetected", "re:(looks like|identified as|classified as|considered|detected as|scored as|rejected as|appears to be|suspected) (spam|junk|unsolicited)" },
 	{ "content:uce", "spamdetected", "re:\\buce\\b" },
 
-	/* The receiver's policy. */
-	{ "policy:violation", "policyviolation", "re:polic(y|ies) (violation|reasons|restriction)" },
-	{ "policy:violates", "policyviolation", "re:\\bviolat(es|ed|ion of|ing)\\b" },
-	{ "policy:prohibited", "policyviolation", "re:\\b(content|message|attachment|file type|extension)s? (is |are )?(prohibited|not allowed|forbidden)" },
-	{ "policy:localpolicy", "policyviolation", "re:\\b(local|our|site|security|organization|company) polic(y|ies)\\b" },
-
-	/* Size. */
+	/* Tier 3, the address and its mailbox: size, quota, disabled, moved,
+	 * relaying, the sender address, unknown user, unknown domain. */
 	{ "size:toobig", "mesgtoobig", "re:\\b(message|mail|email|e-mail)s? (size |length )?(is |was )?(too (large|big|long)|exceeds?|larger than)" },
 	{ "size:limit", "mesgtoobig", "re:\\b(message |mail |e-?mail )?size (limit|exceeds|exceeded|too)" },
 	{ "size:maxsize", "mesgtoobig", "re:\\bmax(imum)? (message |allowed )?size\\b" },
 	{ "size:toolarge", "mesgtoobig", "re:\\btoo (large|big)\\b" },
-
-	/* The recipient's mailbox: full, over a limit, disabled, moved. */
 	{ "mailbox:full", "mailboxfull", "re:\\b(mailbox|mail box|inbox|mail ?folder|account|mailfolder|mail directory|user|recipient|disk|storage)( is| has)? (full|over ?quota|out of (storage|space))" },
 	{ "mailbox:quota", "mailboxfull", "re:\\b(over|exceed(s|ed)?|exceeding|reached|beyond|above)( (the|its|his|her|their|your|allowed|disk|mailbox|storage|size))* quota" },
 	{ "mailbox:quota2", "mailboxfull", "re:\\bquota (exceeded|full|violation|reached|limit)" },
@@ -144,13 +122,14 @@ static const struct classify_pattern pattern_table[] = {
 	{ "mailbox:disabled", "suspend", "re:\\b(account|mailbox|user|address|recipient)( \\S+)? (is |has been |was |temporarily |currently )*(disabled|suspended|deactivated|inactive|frozen|locked|blocked|closed|not active|on hold|expired)" },
 	{ "mailbox:suspended", "suspend", "re:\\b(disabled|suspended|inactive|deactivated|expired) (account|mailbox|user)\\b" },
 	{ "mailbox:moved", "hasmoved", "re:\\b(has moved|moved to|no longer (with|at|employed|in use|available|valid)|address (has )?changed|not here anymore|new address)" },
-
-	/* Relaying. */
 	{ "relay:denied", "norelaying", "re:\\b(relay(ing)?|relay access) (is )?(denied|not (permitted|allowed)|prohibited|refused)" },
 	{ "relay:unable", "norelaying", "re:\\b(unable|not permitted|not allowed|cannot|can't|do not|we do not|don't) (to )?relay\\b" },
 	{ "relay:notgateway", "norelaying", "not a gateway" },
-
-	/* The recipient address does not exist. */
+	{ "sender:rejected", "rejected", "re:\\b(sender|from|envelope|return-path|return path|originator)( address)? (\\S+ )?(rejected|refused|denied|not (allowed|accepted|permitted)|invalid|unknown|blocked)" },
+	{ "sender:domain", "rejected", "re:\\b(domain of sender|sender domain|sender's domain|sender address)\\b" },
+	{ "sender:verify", "rejected", "re:\\bsender verif(y|ication)\\b" },
+	{ "sender:invalid", "rejected", "re:\\b(invalid|bad|unknown) sender\\b" },
+	{ "sender:mailfrom", "rejected", "re:\\bmail from\\b.*\\b(rejected|refused|denied|invalid)" },
 	{ "user:unknown", "userunknown", "re:\\b(user|recipient|mailbox|address|account|addressee|local part|local-part|destination)( name| address)? (is )?(unknown|not found|not known|does ?n[o']t exist|not exist|invalid|not valid|unavailable|not available)" },
 	{ "user:unknown2", "userunknown", "re:\\b(unknown|invalid|bad|non-?existent|nonexisting|no such|not a valid) (local )?(user|recipient|mailbox|address|e-?mail address|account|addressee|destination)" },
 	{ "user:nosuch", "userunknown", "re:\\bno (such|valid) (user|mailbox|account|recipient|address|person)" },
@@ -165,8 +144,6 @@ static const struct classify_pattern pattern_table[] = {
 	{ "user:badrcpt", "userunknown", "bad recipient" },
 	{ "user:doesnothave", "userunknown", "re:there is no (one|user|mailbox)" },
 	{ "user:notavalid", "userunknown", "is not a valid" },
-
-	/* The recipient's domain. */
 	{ "host:unknown", "hostunknown", "re:\\b(host|domain|hostname|domain name|recipient domain)( name)? (is )?(unknown|not found|not known|does ?n[o']t exist|invalid|not valid|unresolvable|could not be (found|resolved))" },
 	{ "host:unknown2", "hostunknown", "re:\\b(unknown|invalid|no such|non-?existent|unresolvable) (host|domain)" },
 	{ "host:nxdomain", "hostunknown", "re:\\bnxdomain\\b" },
@@ -174,28 +151,33 @@ static const struct classify_pattern pattern_table[] = {
 	{ "host:unrouteable", "hostunknown", "unrouteable mail domain" },
 	{ "host:nameservice", "hostunknown", "name or service not known" },
 
-	/* The sender address was refused. */
-	{ "sender:rejected", "rejected", "re:\\b(sender|from|envelope|return-path|return path|originator)( address)? (\\S+ )?(rejected|refused|denied|not (allowed|accepted|permitted)|invalid|unknown|blocked)" },
-	{ "sender:domain", "rejected", "re:\\b(domain of sender|sender domain|sender's domain|sender address)\\b" },
-	{ "sender:verify", "rejected", "re:\\bsender verif(y|ication)\\b" },
-	{ "sender:invalid", "rejected", "re:\\b(invalid|bad|unknown) sender\\b" },
-	{ "sender:mailfrom", "rejected", "re:\\bmail from\\b.*\\b(rejected|refused|denied|invalid)" },
+	/* Tier 4, generic refusals of the sending host; below tier 3 because
+	 * "access denied" or "rejected" next to "user unknown" is about the user. */
+	{ "block:ipblocked", "blocked", "re:\\b(ip|ip address|client|client host|host|network|sender ip|sending ip|connection)( \\S+)? (is |has been |was )?(blocked|banned|rejected|refused|denied|not allowed|prohibited)" },
+	{ "block:yourip", "blocked", "re:\\byour (ip|host|server|network|mail server)\\b" },
+	{ "block:clienthost", "blocked", "client host rejected" },
+	{ "block:clientdenied", "blocked", "re:(connection|access) (refused|denied|rejected) (by|from|for) " },
+	{ "block:accessdenied", "blocked", "re:\\baccess denied\\b" },
+	{ "block:notallowedconnect", "blocked", "not allowed to connect" },
+	{ "block:heloreject", "blocked", "re:\\b(helo|ehlo)\\b.*\\b(rejected|invalid|denied|refused)" },
+	{ "block:blocked", "blocked", "re:\\b(has been|have been|was|were|are|is|temporarily|permanently) (blocked|banned)\\b" },
+	{ "block:refused", "blocked", "re:\\bmail (from .* )?(refused|rejected)\\b" },
 
-	/* The recipient's filter refused it. */
+	/* Tier 5, policy, filters, rates, time, network, system, content. */
+	{ "policy:violation", "policyviolation", "re:polic(y|ies) (violation|reasons|restriction)" },
+	{ "policy:violates", "policyviolation", "re:\\bviolat(es|ed|ion of|ing)\\b" },
+	{ "policy:prohibited", "policyviolation", "re:\\b(content|message|attachment|file type|extension)s? (is |are )?(prohibited|not allowed|forbidden)" },
+	{ "policy:localpolicy", "policyviolation", "re:\\b(local|our|site|security|organization|company) polic(y|ies)\\b" },
 	{ "filter:content", "filtered", "re:\\b(content |message )?filter(ed|ing)?\\b" },
 	{ "filter:notauthorized", "filtered", "re:\\bnot (authori[sz]ed|allowed|permitted) to (receive|accept|send)" },
 	{ "filter:recipientrefused", "filtered", "re:\\b(rejected|refused|declined) by (the )?(recipient|user|destination)" },
 	{ "filter:deliverynotauthorized", "filtered", "delivery not authorized" },
 	{ "filter:doesnotaccept", "filtered", "re:does not (accept|wish to receive) (mail|messages|e-?mail)" },
-
-	/* Connections and rates. */
 	{ "rate:toomanyconn", "toomanyconn", "re:too many (connections|concurrent|sessions|simultaneous|recipients|smtp sessions)" },
 	{ "rate:connlimit", "toomanyconn", "re:connection (limit|rate limit)" },
 	{ "rate:ratelimit", "ratelimited", "re:\\b(rate[- ]limit|rate limited|throttl|too many (messages|emails|mails|requests|e-mails)|sending rate|exceeded the rate)" },
 	{ "rate:speeding", "speeding", "re:\\b(too fast|slow down|sending too quickly)\\b" },
 	{ "rate:greylist", "onhold", "re:\\b(grey|gray)[- ]?list" },
-
-	/* Time and network. */
 	{ "time:expired", "expired", "re:\\b(retry time|delivery time|time|timeout) (expired|exceeded|has been exceeded)" },
 	{ "time:expired2", "expired", "re:\\b(message|mail) (has )?expired\\b" },
 	{ "time:giveup", "expired", "re:(could not be delivered|was not delivered|undeliverable|not been delivered|unable to deliver).{0,40}\\b(for|within|after) (the last )?\\d+ ?(days|hours|minutes)" },
@@ -206,15 +188,11 @@ static const struct classify_pattern pattern_table[] = {
 	{ "net:unreachable", "networkerror", "re:\\b(network|host) (is )?unreachable|no route to host" },
 	{ "net:dns", "networkerror", "re:\\bdns (error|failure|lookup failed|timeout|problem)" },
 	{ "net:lost", "networkerror", "lost connection" },
-
-	/* The receiving system. */
 	{ "system:full", "systemfull", "re:\\b(system|disk|server|queue) (is )?full|insufficient system storage|out of disk" },
 	{ "system:notaccept", "notaccept", "re:\\b(does not|doesn't|not|no longer) accept(ing|s)? (any )?(e-?mail|mail|messages)\\b|null mx|accepts no mail" },
 	{ "system:mailer", "mailererror", "re:\\b(mailer error|unknown mailer|program failed|command died|procmail|exit status|pipe to \\|)" },
 	{ "system:error", "systemerror", "re:\\b(system|internal|server|local|temporary|configuration) (error|failure|problem)" },
 	{ "system:misconfig", "systemerror", "re:\\bmis-?configur" },
-
-	/* The message itself. */
 	{ "content:mime", "contenterror", "re:\\b(mime|encoding|charset|header|8bit|8-bit|binary|attachment)s? (is |are )?(invalid|not (supported|permitted|allowed)|error|malformed|rejected)" },
 	{ "content:rfc", "notcompliantrfc", "re:\\b(not (compliant|complying|conform)|non-?compliant|violates) (with )?(rfc|the rfc|standards?)|rfc ?5322|rfc ?2822|rfc ?822" },
 	{ "syntax:error", "syntaxerror", "re:\\bsyntax error|command unrecogni[sz]ed|unrecogni[sz]ed command|bad sequence of commands" },

@@ -253,8 +253,7 @@ dsn_field(int group, const char *name, const char *value, void *arg)
 		 * line between them, a common fault), starts a recipient. */
 		if (rc == NULL || group != st->group ||
 		    (final && rc->recipient != NULL) ||
-		    (!final && name[0] == 'o' && (rc->original_recipient != NULL
-		    || rc->recipient != NULL)))
+		    (!final && name[0] == 'o' && rc->original_recipient != NULL))
 			rc = dsn_new_rcpt(st);
 		st->group = group;
 		if (rc == NULL) {
@@ -296,6 +295,28 @@ dsn_field(int group, const char *name, const char *value, void *arg)
 	} else if (strcmp(name, "last-attempt-date") == 0) {
 		field_set(&rc->last_attempt, value, -1);
 	}
+}
+
+/* dsn_settle - name each DSN recipient by its Original-Recipient when it
+ * has no Final-Recipient, and drop those that name no one */
+static void
+dsn_settle(struct mime_report *r)
+{
+	size_t i, keep = 0;
+
+	for (i = 0; i < r->nrcpts; i++) {
+		struct mime_rcpt *rc = &r->rcpts[i];
+		if (rc->recipient == NULL && rc->original_recipient != NULL)
+			rc->recipient = g_strdup(rc->original_recipient);
+		if (rc->recipient == NULL || strchr(rc->recipient, '@') == NULL) {
+			rcpt_clear(rc);
+			continue;
+		}
+		if (keep != i)
+			r->rcpts[keep] = *rc;
+		keep++;
+	}
+	r->nrcpts = keep;
 }
 
 /* arf_state - fields of a feedback-report part */
@@ -644,6 +665,16 @@ analyse(struct mime_report *r, GMimeMessage *m,
 	if (w.orig_headers->len > 0)
 		original_from_text(r, w.orig_headers, list_header);
 
+	/* Broken MIME: a multipart whose boundary never occurs keeps the
+	 * whole body as its prologue. */
+	if (w.text->len == 0 && w.html->len == 0 &&
+	    GMIME_IS_MULTIPART(g_mime_message_get_mime_part(m))) {
+		const char *pro = g_mime_multipart_get_prologue(GMIME_MULTIPART(
+		    g_mime_message_get_mime_part(m)));
+		if (pro != NULL)
+			g_string_append_len(w.text, pro, (gssize)MIN(strlen(pro),
+			    MIME_MAX_TEXT));
+	}
 	notice = w.text->len > 0 ? w.text->str : w.html->str;
 	if (r->text == NULL && notice[0] != '\0')
 		r->text = g_utf8_make_valid(notice, (gssize)MIN(strlen(notice),
@@ -684,6 +715,7 @@ analyse(struct mime_report *r, GMimeMessage *m,
 	if (w.dsn->len > 0) {
 		struct dsn_state st = { r, NULL, -1 };
 		mime_fields_parse(w.dsn->str, w.dsn->len, dsn_field, &st);
+		dsn_settle(r);
 		if (r->nrcpts > 0) {
 			r->kind = MIME_KIND_DSN;
 			r->format = "rfc3464";

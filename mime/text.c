@@ -63,7 +63,7 @@ static const char *cuts[] =
 	"^-+ ?this is a copy of the message",
 	"^-+ ?(this is a copy of|below this line is a copy of|the original message|original message|unsent message|returned message|message header|original mail|copy of the original)",
 	"^-*\\s*(original message follows|original message headers|below is a copy of the original message|the header of the original message)",
-	"^(included is a copy of the message header|original message:|original message follows|the original message headers are included)",
+	"^(included is a copy of the message header|original message:|original message follows|the original message headers are included|message headers follow)",
 	"^-+ ?(begin|start) (of )?(original|returned) message",
 	"^=+\\s*original message",
 	"^\\*+ original message",
@@ -75,9 +75,9 @@ static const char *cuts[] =
 static const char *intros[] =
 {
 	/* the address opens the line: "<a@b>:", "a@b", "* a@b", ">>> a@b" */
-	"^(?:[*>\\-]+\\s*)?[\"'<(]*" ADDR "[\"'>)]*(?:\\s*[:.,;]|\\s|$)",
+	"^(?:[*>\\-]+\\s*)?[\"'<(]*" ADDR "[\"'>)]*(?:\\s*[:.,;<]|\\s|$)",
 	/* a phrase then the address: "Unable to deliver message to: <a@b>" */
-	"(?:deliver(?:ed)?(?: (?:the )?message)? to|delivered to the following|failed recipient|recipient(?:s)?(?: address)?|unknown user|rcpt to|could not be delivered to|address(?:es)? failed|permanent errors|temporary errors|was not delivered to|delivery to|addressed to|to the following address|invalid recipient|destination)(?:\\(s\\))?\\s*[:,]?\\s*[\"'<(]*" ADDR,
+	"(?:deliver(?:ed|ing|y)?(?: of)?(?: (?:the|your|this))?(?: (?:message|mail|e-?mail))? to|delivered to the following|failed recipient|recipient(?:s)?(?: address)?|unknown user|rcpt to|could not be delivered to|address(?:es)? failed|permanent errors|temporary errors|was not delivered to|delivery to|addressed to|to the following address|invalid recipient|destination)(?:\\(s\\))?\\s*[:,]?\\s*[\"'<(]*" ADDR,
 };
 
 static GRegex *cut_re[G_N_ELEMENTS(cuts)];
