@@ -13,6 +13,10 @@
  *      the receiver says which;
  *   5. otherwise the weak meaning of the status code, then of the reply
  *      code; failing all, "undefined" (or "expired"/"onhold" for delays).
+ * Then the SMTP command the error answered corrects the reason: "user
+ * unknown" answered after DATA means the address was accepted at RCPT and a
+ * filter refused the content (filtered); an address verdict answered to
+ * MAIL FROM is about the sender (rejected).
  * When Status and Diagnostic-Code disagree on the code itself, the
  * Status field wins: it is the reporting MTA's normalised verdict, while
  * the diagnostic may quote an earlier hop.
@@ -236,6 +240,39 @@ classify_find_codes(const char *text, char reply[4], char status[16])
 	}
 }
 
+/* command_of - the SMTP command an error answered, from its wording */
+static const char *
+command_of(const char *diag)
+{
+	static GRegex *re;
+	static gsize once;
+	GMatchInfo *mi = NULL;
+	const char *cmd = NULL;
+	char *w;
+
+	if (diag == NULL)
+		return NULL;
+	if (g_once_init_enter(&once)) {
+		re = g_regex_new("(?:in reply to|after|did not like our|"
+		    "while sending|response to) (?:the )?(?:end of )?(?:final )?"
+		    "(rcpt|mail|data|helo|ehlo|connect|greeting)",
+		    G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+		g_once_init_leave(&once, 1);
+	}
+	if (g_regex_match(re, diag, 0, &mi)) {
+		w = g_match_info_fetch(mi, 1);
+		switch (g_ascii_tolower(w[0])) {
+		case 'r': cmd = "RCPT"; break;
+		case 'm': cmd = "MAIL"; break;
+		case 'd': cmd = "DATA"; break;
+		default: cmd = "CONN"; break;
+		}
+		g_free(w);
+	}
+	g_match_info_free(mi);
+	return cmd;
+}
+
 /* pseudo_status - Sisimai-compatible X.0.9xx code for a reason */
 static void
 pseudo_status(const char *reason, int temporary, char out[16])
@@ -266,6 +303,7 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	const struct classify_pattern *pat = NULL;
 	const struct classify_reason *why;
 	char found_reply[4], found_status[16];
+	const char *cmd;
 	int temporary, delayed;
 
 	memset(out, 0, sizeof(*out));
@@ -340,6 +378,18 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		out->rule = "none";
 	}
 
+	cmd = command_of(in->diagnostic);
+	if (cmd != NULL && strcmp(cmd, "DATA") == 0 &&
+	    strcmp(out->reason, "userunknown") == 0) {
+		out->reason = "filtered";
+		out->rule = "command:data";
+	} else if (cmd != NULL && strcmp(cmd, "MAIL") == 0 &&
+	    (strcmp(out->reason, "userunknown") == 0 ||
+	    strcmp(out->reason, "hostunknown") == 0)) {
+		out->reason = "rejected";
+		out->rule = "command:mail";
+	}
+
 	if (out->status[0] == '\0') {
 		pseudo_status(out->reason, temporary, out->status);
 		out->status_derived = out->status[0] != '\0';
@@ -347,8 +397,10 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 
 	why = classify_reason_lookup(out->reason);
 	out->cls = why != NULL ? why->cls : CLASS_UNKNOWN;
-	/* A temporary failure never proves an address dead. */
-	if (out->cls == CLASS_HARD && temporary)
+	/* A domain that refuses mail for now may accept it later; the other
+	 * hard reasons name the address itself, whatever the code says. */
+	if (out->cls == CLASS_HARD && temporary &&
+	    strcmp(out->reason, "notaccept") == 0)
 		out->cls = CLASS_SOFT;
 	if (delayed)
 		out->cls = CLASS_IGNORE;

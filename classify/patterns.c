@@ -135,7 +135,8 @@ static const struct classify_pattern pattern_table[] = {
 	{ "user:nosuch", "userunknown", "re:\\bno (such|valid) (user|mailbox|account|recipient|address|person)" },
 	{ "user:doesnotexist", "userunknown", "re:\\b(does not|doesn't|did not|no longer) exists?\\b" },
 	{ "user:notlisted", "userunknown", "re:not (listed|found) in (the )?(directory|address book|recipient list)" },
-	{ "user:rejected", "userunknown", "recipient address rejected: user" },
+	{ "user:rejected", "userunknown", "re:\\b(recipient|rcpt)( address)? rejected(\\W*$|\\W+access denied)" },
+	{ "user:addressrejected", "userunknown", "re:^\\W*([245]\\d\\d\\W+)?(#?[245]\\.\\d+\\.\\d+\\W+)?address rejected\\b" },
 	{ "user:unrouteable", "userunknown", "unrouteable address" },
 	{ "user:notourcustomer", "userunknown", "not our customer" },
 	{ "user:unknownlocal", "userunknown", "unknown local part" },
@@ -197,6 +198,11 @@ static const struct classify_pattern pattern_table[] = {
 	{ "content:rfc", "notcompliantrfc", "re:\\b(not (compliant|complying|conform)|non-?compliant|violates) (with )?(rfc|the rfc|standards?)|rfc ?5322|rfc ?2822|rfc ?822" },
 	{ "syntax:error", "syntaxerror", "re:\\bsyntax error|command unrecogni[sz]ed|unrecogni[sz]ed command|bad sequence of commands" },
 	{ "security:tls", "securityerror", "re:\\b(tls|starttls|encryption|ssl) (is )?(required|needed|must)|must (issue a )?starttls|authentication required|must authenticate" },
+
+	/* Last resort: Postfix frames every recipient restriction as
+	 * "Recipient address rejected: <reason>"; only when no row above
+	 * understood the reason is it about the address. */
+	{ "user:rejected-generic", "userunknown", "re:\\b(recipient|rcpt)( address)? rejected\\b" },
 };
 
 #define NITEMS(a) (sizeof(a) / sizeof((a)[0]))

@@ -225,8 +225,8 @@ cut_at(const char *text, size_t len)
 
 /* struct block - one recipient's lines while scanning */
 struct block {
-	struct mime_rcpt *rc;
-	GString		 *text;
+	size_t		 idx;	/* index into r->rcpts (which may move) */
+	GString		*text;
 };
 
 /* has_code - does s contain a reply code or an enhanced status? */
@@ -346,24 +346,33 @@ text_scan(struct mime_report *r, const char *text, const char *failed)
 		addr = line[0] != '\0' ? intro_address(line) : NULL;
 		if (addr != NULL && !is_sender(r, addr)) {
 			struct mime_rcpt *rc = add_rcpt(r, addr);
+			struct block *was = cur;
 			cur = NULL;
+			size_t idx = rc != NULL ? (size_t)(rc - r->rcpts) : 0;
 			for (i = 0; rc != NULL && i < blocks->len; i++)
 				if (((struct block *)g_ptr_array_index(blocks,
-				    i))->rc == rc)
+				    i))->idx == idx)
 					cur = g_ptr_array_index(blocks, i);
 			if (rc != NULL && cur == NULL) {
 				cur = g_new0(struct block, 1);
-				cur->rc = rc;
+				cur->idx = idx;
 				cur->text = g_string_new(NULL);
 				g_ptr_array_add(blocks, cur);
 			}
-			/* the rest of the intro line explains it too */
-			if (cur != NULL) {
+			/* A line naming the current recipient again explains
+			 * it ("said: 550 Unknown user a@b"): keep all of it.
+			 * Otherwise the rest of the intro line explains it. */
+			if (cur != NULL && cur == was && cur->text->len > 0) {
+				g_string_append(cur->text, line);
+				g_string_append_c(cur->text, ' ');
+			} else if (cur != NULL) {
 				char *l2 = g_ascii_strdown(line, -1);
 				const char *rest = strstr(l2, addr);
 				if (rest != NULL && rest[strlen(addr)] != '\0') {
-					g_string_append(cur->text, line +
-					    (rest - l2) + strlen(addr));
+					const char *t = line + (rest - l2) +
+					    strlen(addr);
+					t += strspn(t, ">\"')]:;,. \t");
+					g_string_append(cur->text, t);
 					g_string_append_c(cur->text, ' ');
 				}
 				g_free(l2);
@@ -427,7 +436,7 @@ text_scan(struct mime_report *r, const char *text, const char *failed)
 		GString *d = NULL;
 		size_t k;
 		for (k = 0; k < blocks->len; k++)
-			if (((struct block *)g_ptr_array_index(blocks, k))->rc == rc)
+			if (((struct block *)g_ptr_array_index(blocks, k))->idx == i)
 				d = ((struct block *)g_ptr_array_index(blocks,
 				    k))->text;
 		if (d == NULL || !has_code(d->str)) {
@@ -435,8 +444,7 @@ text_scan(struct mime_report *r, const char *text, const char *failed)
 			/* borrow the next block that explains itself */
 			for (k = 0; k < blocks->len; k++) {
 				struct block *b = g_ptr_array_index(blocks, k);
-				if (b->rc != rc && has_code(b->text->str) &&
-				    b->rc > rc) {
+				if (b->idx > i && has_code(b->text->str)) {
 					g_string_append(all, b->text->str);
 					break;
 				}
