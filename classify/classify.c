@@ -18,8 +18,10 @@
  * filter refused the content (filtered); an address verdict answered to
  * MAIL FROM is about the sender (rejected).
  * When Status and Diagnostic-Code disagree on the code itself, the
- * Status field wins: it is the reporting MTA's normalised verdict, while
- * the diagnostic may quote an earlier hop.
+ * Status field wins (it is the reporting MTA's normalised verdict, while
+ * the diagnostic may quote an earlier hop), except when Status is only a
+ * wrapper, X.0.0 or X.4.7 ("gave up"), and the diagnostic quotes the
+ * receiver's specific code of the same class: that code says why.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -177,6 +179,14 @@ status_valid(const char *s)
 	return *s == '\0';
 }
 
+/* generic_status - is s a wrapper code (X.0.0, or X.4.7 "delivery time
+ * expired") that says less than a specific code quoted in the diagnostic? */
+static int
+generic_status(const char *s)
+{
+	return strcmp(s + 1, ".0.0") == 0 || strcmp(s + 1, ".4.7") == 0;
+}
+
 /* reply_valid - is s a three-digit reply code 2xx, 4xx or 5xx? */
 static int
 reply_valid(const char *s)
@@ -255,7 +265,7 @@ command_of(const char *diag)
 	if (g_once_init_enter(&once)) {
 		re = g_regex_new("(?:in reply to|after|did not like our|"
 		    "while sending|response to) (?:the )?(?:end of )?(?:final )?"
-		    "(rcpt|mail|data|helo|ehlo|connect|greeting)",
+		    "(rcpt|mail|data|helo|ehlo|connect|initial connection|greeting)",
 		    G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
 		g_once_init_leave(&once, 1);
 	}
@@ -311,7 +321,11 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 
 	/* The codes: the fields first, else the first found in the text. */
 	classify_find_codes(in->diagnostic, found_reply, found_status);
-	if (status_valid(in->status))
+	if (status_valid(in->status) && status_valid(found_status) &&
+	    found_status[0] == in->status[0] && generic_status(in->status) &&
+	    !generic_status(found_status))
+		g_strlcpy(out->status, found_status, sizeof(out->status));
+	else if (status_valid(in->status))
 		g_strlcpy(out->status, in->status, sizeof(out->status));
 	else if (found_status[0] != '\0' && status_valid(found_status))
 		g_strlcpy(out->status, found_status, sizeof(out->status));
@@ -383,6 +397,12 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	    strcmp(out->reason, "userunknown") == 0) {
 		out->reason = "filtered";
 		out->rule = "command:data";
+	} else if (cmd != NULL && strcmp(cmd, "CONN") == 0 &&
+	    (strcmp(out->reason, "undefined") == 0 ||
+	    classify_reason_lookup(out->reason)->cls == CLASS_HARD)) {
+		/* refused before any address was given: the sending host */
+		out->reason = "blocked";
+		out->rule = "command:connect";
 	} else if (cmd != NULL && strcmp(cmd, "MAIL") == 0 &&
 	    (strcmp(out->reason, "userunknown") == 0 ||
 	    strcmp(out->reason, "hostunknown") == 0)) {

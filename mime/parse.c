@@ -319,6 +319,34 @@ dsn_settle(struct mime_report *r)
 	r->nrcpts = keep;
 }
 
+/* dsn_explain - give DSN recipients without a Diagnostic-Code the
+ * explanation the human-readable part has for them */
+static void
+dsn_explain(struct mime_report *r, const char *notice)
+{
+	struct mime_report *scan = NULL;
+	size_t i, k;
+
+	for (i = 0; i < r->nrcpts; i++) {
+		struct mime_rcpt *rc = &r->rcpts[i];
+		if (rc->diagnostic != NULL)
+			continue;
+		if (scan == NULL) {
+			scan = g_new0(struct mime_report, 1);
+			scan->from = g_strdup(r->from);
+			text_scan(scan, notice, NULL);
+		}
+		for (k = 0; k < scan->nrcpts; k++)
+			if (g_ascii_strcasecmp(scan->rcpts[k].recipient,
+			    rc->recipient) == 0)
+				field_set(&rc->diagnostic,
+				    scan->rcpts[k].diagnostic, -1);
+		if (rc->diagnostic == NULL && scan->nrcpts == 1)
+			field_set(&rc->diagnostic, scan->rcpts[0].diagnostic, -1);
+	}
+	mime_report_free(scan);
+}
+
 /* arf_state - fields of a feedback-report part */
 struct arf_state {
 	struct mime_report *r;
@@ -479,6 +507,16 @@ walk_part(struct walk *w, GMimeObject *obj, int depth)
 	if (GMIME_IS_TEXT_PART(obj) && g_mime_content_type_is_type(ct, "text",
 	    "plain") && w->text->len == 0) {
 		char *t = g_mime_text_part_get_text(GMIME_TEXT_PART(obj));
+		if (t != NULL && strstr(t, "\033$B") != NULL) {
+			/* ISO-2022-JP sent without a charset parameter, as
+			 * Japanese MTAs often do */
+			char *u = g_convert(t, -1, "UTF-8", "ISO-2022-JP", NULL,
+			    NULL, NULL);
+			if (u != NULL) {
+				g_free(t);
+				t = u;
+			}
+		}
 		if (t != NULL)
 			g_string_append_len(w->text, t,
 			    (gssize)MIN(strlen(t), MIME_MAX_TEXT));
@@ -716,6 +754,8 @@ analyse(struct mime_report *r, GMimeMessage *m,
 		struct dsn_state st = { r, NULL, -1 };
 		mime_fields_parse(w.dsn->str, w.dsn->len, dsn_field, &st);
 		dsn_settle(r);
+		if (r->nrcpts > 0 && notice[0] != '\0')
+			dsn_explain(r, notice);
 		if (r->nrcpts > 0) {
 			r->kind = MIME_KIND_DSN;
 			r->format = "rfc3464";

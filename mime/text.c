@@ -272,6 +272,22 @@ intro_address(const char *line)
 	return addr;
 }
 
+/* intro_has_words - does the intro line say more before the address than
+ * a bullet or bracket ("Unknown user: a@b" does, "<a@b>:" does not)? */
+static int
+intro_has_words(const char *line, const char *addr)
+{
+	char *l = g_ascii_strdown(line, -1);
+	const char *at = strstr(l, addr), *p;
+	int words = 0;
+
+	for (p = l; at != NULL && p < at; p++)
+		if (g_ascii_isalpha(*p))
+			words++;
+	g_free(l);
+	return words > 3;
+}
+
 /* temporary_of - does the text say permanent (0), temporary (1) or not? */
 static int
 temporary_of(const char *lower)
@@ -363,6 +379,9 @@ text_scan(struct mime_report *r, const char *text, const char *failed)
 			 * it ("said: 550 Unknown user a@b"): keep all of it.
 			 * Otherwise the rest of the intro line explains it. */
 			if (cur != NULL && cur == was && cur->text->len > 0) {
+				g_string_append(cur->text, line);
+				g_string_append_c(cur->text, ' ');
+			} else if (cur != NULL && intro_has_words(line, addr)) {
 				g_string_append(cur->text, line);
 				g_string_append_c(cur->text, ' ');
 			} else if (cur != NULL) {
