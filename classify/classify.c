@@ -214,7 +214,11 @@ classify_find_codes(const char *text, char reply[4], char status[16])
 	if (text == NULL)
 		return;
 	for (p = text; *p != '\0'; p++) {
-		if (p != text && !boundary(p[-1]) && p[-1] != '#')
+		/* "#5.1.1" (qmail) and "552-5.2.2" (multi-line reply) */
+		if (p != text && !boundary(p[-1]) && p[-1] != '#' &&
+		    !(p[-1] == '-' && p - text >= 4 &&
+		    isdigit((unsigned char)p[-2]) &&
+		    isdigit((unsigned char)p[-4])))
 			continue;
 		if (*p != '2' && *p != '4' && *p != '5')
 			continue;

@@ -168,7 +168,7 @@ static const struct classify_pattern pattern_table[] = {
 	/* Tier 4, generic refusals of the sending host; below tier 3 because
 	 * "access denied" or "rejected" next to "user unknown" is about the user. */
 	{ "block:ipblocked", "blocked", "re:\\b(ip|ip address|client|client host|host|network|sender ip|sending ip|connection)( \\S+)? (is |has been |was )?(blocked|banned|rejected|refused|denied|not allowed|prohibited)" },
-	{ "block:yourip", "blocked", "re:\\byour (ip|host|server|network|mail server)\\b" },
+	{ "block:yourip", "blocked", "re:\\byour (ip|host|server|network|mail server)\\b.*\\b(block|blocked|listed|rejected|refused|denied|banned|not allowed)\\b" },
 	{ "block:clienthost", "blocked", "client host rejected" },
 	{ "block:clientdenied", "blocked", "re:(connection|access) (refused|denied|rejected) (by|from|for) " },
 	{ "block:accessdenied", "blocked", "re:\\baccess denied\\b" },

@@ -75,6 +75,10 @@ mime_fields_parse(const char *text, size_t len, mime_field_cb cb, void *arg)
 			group_has_fields = 0;
 		} else if ((*p == ' ' || *p == '\t') && name->len > 0) {
 			/* continuation: unfold */
+			while (l > 0 && (*p == ' ' || *p == '\t')) {
+				p++;
+				l--;
+			}
 			if (value->len < MIME_MAX_FIELD) {
 				g_string_append_c(value, ' ');
 				g_string_append_len(value, p, (gssize)MIN(l,

@@ -150,28 +150,41 @@ mime_report_free(struct mime_report *r)
 	g_free(r);
 }
 
-/* xtext_decode - undo RFC 3461 xtext (+HH) and RFC 6533 \x{HH} in place */
+/* strip_brackets - "Name <id>" or "<id>" becomes "id", in place */
 static void
-xtext_decode(char *s)
+strip_brackets(char *s)
+{
+	char *lt, *gt;
+
+	if (s == NULL || (lt = strrchr(s, '<')) == NULL ||
+	    (gt = strchr(lt, '>')) == NULL || gt == lt + 1)
+		return;
+	memmove(s, lt + 1, (size_t)(gt - lt - 1));
+	s[gt - lt - 1] = '\0';
+}
+
+/* unicode_decode - undo RFC 6533 \x{HHHH} escapes (code points) in place;
+ * the UTF-8 form is never longer than the escape */
+static void
+unicode_decode(char *s)
 {
 	char *w = s;
 
 	while (*s != '\0') {
-		if (s[0] == '+' && g_ascii_isxdigit(s[1]) &&
-		    g_ascii_isxdigit(s[2])) {
-			*w++ = (char)(g_ascii_xdigit_value(s[1]) * 16 +
-			    g_ascii_xdigit_value(s[2]));
-			s += 3;
-		} else if (s[0] == '\\' && s[1] == 'x' && s[2] == '{') {
-			char *end = strchr(s, '}');
-			if (end == NULL || end - s > 10) {
-				*w++ = *s++;
+		char *end;
+		gunichar c;
+
+		if (s[0] == '\\' && (s[1] == 'x' || s[1] == 'X') && s[2] == '{' &&
+		    (end = strchr(s, '}')) != NULL && end - s <= 9 &&
+		    end - s >= 4) {
+			c = (gunichar)strtoul(s + 3, NULL, 16);
+			if (g_unichar_validate(c) && c != 0) {
+				w += g_unichar_to_utf8(c, w);
+				s = end + 1;
 				continue;
 			}
-			*w++ = (char)strtol(s + 3, NULL, 16);
-			s = end + 1;
-		} else
-			*w++ = *s++;
+		}
+		*w++ = *s++;
 	}
 	*w = '\0';
 }
@@ -184,11 +197,14 @@ address_value(const char *v)
 	char *a, *p;
 	int utf8;
 
+	/* Only RFC 6533 "utf-8" addresses are decoded: RFC 3461 xtext
+	 * (+HH) is not undone, as real reports carry plain addresses whose
+	 * '+' (VERP, subaddresses) it would corrupt. */
 	utf8 = semi != NULL && g_ascii_strncasecmp(v, "utf-8", 5) == 0;
 	a = g_strdup(semi != NULL ? semi + 1 : v);
 	g_strstrip(a);
-	if (utf8 || strstr(a, "+") != NULL || strstr(a, "\\x{") != NULL)
-		xtext_decode(a);
+	if (utf8)
+		unicode_decode(a);
 	/* strip <> and anything after the address (comments, spaces) */
 	p = a;
 	while (*p == '<' || *p == '"' || *p == ' ')
@@ -201,7 +217,7 @@ address_value(const char *v)
 		g_free(a);
 		return NULL;
 	}
-	p = g_ascii_strdown(a, -1);
+	p = g_utf8_strdown(a, -1);
 	g_free(a);
 	return p;
 }
@@ -669,6 +685,7 @@ analyse(struct mime_report *r, GMimeMessage *m,
 	const char *v;
 	const char *list_header = opts != NULL ? opts->list_header : NULL;
 	const char *notice;
+	char *valid = NULL;
 	guint i;
 
 	memset(&w, 0, sizeof(w));
@@ -713,10 +730,12 @@ analyse(struct mime_report *r, GMimeMessage *m,
 			g_string_append_len(w.text, pro, (gssize)MIN(strlen(pro),
 			    MIME_MAX_TEXT));
 	}
-	notice = w.text->len > 0 ? w.text->str : w.html->str;
+	/* Every regex below (GRegex skips PCRE's UTF-8 check) needs valid
+	 * UTF-8; a text part without a charset can be anything. */
+	notice = valid = g_utf8_make_valid(w.text->len > 0 ? w.text->str :
+	    w.html->str, -1);
 	if (r->text == NULL && notice[0] != '\0')
-		r->text = g_utf8_make_valid(notice, (gssize)MIN(strlen(notice),
-		    MIME_MAX_TEXT));
+		r->text = g_strndup(notice, MIME_MAX_TEXT);
 
 	if (w.arf->len > 0) {
 		struct arf_state st = { r, NULL, g_ptr_array_new_with_free_func(
@@ -819,6 +838,7 @@ analyse(struct mime_report *r, GMimeMessage *m,
 		goto out;
 	}
 out:
+	g_free(valid);
 	g_string_free(w.dsn, TRUE);
 	g_string_free(w.arf, TRUE);
 	g_string_free(w.text, TRUE);
@@ -891,6 +911,8 @@ mime_parse(const char *buf, size_t len, const struct mime_options *opts,
 	analyse(r, m, opts, 0);
 	if (r->kind == MIME_KIND_NONE)
 		r->format = "none";
+	strip_brackets(r->orig_message_id);
+	strip_brackets(r->orig_list_id);
 	g_object_unref(m);
 	g_object_unref(parser);
 	g_object_unref(stream);

@@ -288,6 +288,32 @@ intro_has_words(const char *line, const char *addr)
 	return words > 3;
 }
 
+/* delay_of - is this a warning that delivery is only delayed? */
+static int
+delay_of(const char *lower, const char *subject)
+{
+	static const char *words[] = { "has been delayed",
+	    "warning message only", "not yet been delivered",
+	    "delivery is delayed", "will continue to try",
+	    "still trying", "this is a warning", "delivery has been delayed" };
+	size_t i;
+
+	if (subject != NULL) {
+		char *ls = g_utf8_strdown(subject, -1);
+		int yes = strstr(ls, "(delay)") != NULL ||
+		    strstr(ls, "delayed mail") != NULL ||
+		    g_str_has_prefix(ls, "warning: message") ||
+		    strstr(ls, "delivery delayed") != NULL;
+		g_free(ls);
+		if (yes)
+			return 1;
+	}
+	for (i = 0; i < G_N_ELEMENTS(words); i++)
+		if (strstr(lower, words[i]) != NULL)
+			return 1;
+	return 0;
+}
+
 /* temporary_of - does the text say permanent (0), temporary (1) or not? */
 static int
 temporary_of(const char *lower)
@@ -335,7 +361,7 @@ text_scan(struct mime_report *r, const char *text, const char *failed)
 	GPtrArray *blocks = g_ptr_array_new();
 	struct block *cur = NULL;
 	char *lower, *section;
-	int temporary;
+	int temporary, delayed;
 
 	init();
 	end = cut_at(text, len);
@@ -345,6 +371,7 @@ text_scan(struct mime_report *r, const char *text, const char *failed)
 	if (r->format == NULL)
 		r->format = "text:generic";
 	temporary = temporary_of(lower);
+	delayed = delay_of(lower, r->subject);
 	if (r->subject != NULL && temporary == -1) {
 		char *ls = g_utf8_strdown(r->subject, -1);
 		if (strstr(ls, "delay") != NULL || strstr(ls, "warning") != NULL)
@@ -475,7 +502,9 @@ text_scan(struct mime_report *r, const char *text, const char *failed)
 		} else
 			field_set(&rc->diagnostic, d->str, (long)d->len);
 		if (rc->temporary == -1)
-			rc->temporary = temporary;
+			rc->temporary = delayed ? 1 : temporary;
+		if (delayed && rc->action == NULL)
+			rc->action = g_strdup("delayed");
 	}
 
 	for (i = 0; i < blocks->len; i++) {

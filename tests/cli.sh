@@ -1,0 +1,89 @@
+#!/bin/sh
+# cli.sh - the rebound command line: exit statuses (sysexits.h), per-message
+# errors that do not stop a run, and `rebound explain`.
+#
+# usage: tests/cli.sh REBOUND FIXTURE_DIR
+set -u
+BIN=$1
+DIR=$2
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/rebound-cli.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+fails=0
+
+fail() {
+	echo "FAIL: $*" >&2
+	fails=$((fails + 1))
+}
+
+# expect_status WANT CMD... - run CMD, compare its exit status
+expect_status() {
+	want=$1
+	shift
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	got=$?
+	[ "$got" -eq "$want" ] || fail "$* exited $got, expected $want: $(head -c 300 "$TMP/err")"
+}
+
+# expect_out PATTERN - the last command's stdout matches PATTERN
+expect_out() {
+	grep -q -- "$1" "$TMP/out" || fail "output lacks '$1': $(head -c 300 "$TMP/out")"
+}
+
+expect_status 64 "$BIN"
+expect_status 64 "$BIN" nosuchcommand
+expect_status 0 "$BIN" --help
+expect_status 64 "$BIN" parse
+expect_status 64 "$BIN" parse --no-such-option x
+expect_status 66 "$BIN" parse "$TMP/does-not-exist"
+expect_status 64 "$BIN" parse --verp-delimiter=xy "$DIR/dsn-postfix.eml"
+
+# An oversized message is reported (EX_DATAERR) and the run goes on.
+mkdir "$TMP/dir"
+cp "$DIR/dsn-postfix.eml" "$TMP/dir/a.eml"
+head -c 3000 /dev/zero | tr '\0' 'x' >"$TMP/dir/b.eml"
+cp "$DIR/text-qmail.eml" "$TMP/dir/c.eml"
+expect_status 65 "$BIN" parse --jsonl --max-size=2500 "$TMP/dir"
+expect_out '"file":"[^"]*a.eml".*"class":"hard"'
+expect_out '"file":"[^"]*b.eml".*"error":"message too large'
+expect_out '"file":"[^"]*c.eml"'
+grep -q 'b.eml: message too large' "$TMP/err" || fail "no error on stderr"
+
+# The table for a person, with --why.
+expect_status 0 "$BIN" parse --why "$DIR/text-exim.eml"
+expect_out 'judy@example.com .*block .*blocked .*block:blockedusing'
+
+# VERP: configurable prefix and delimiter, and switched off.
+sed 's/bounces+sybil=example.com/owner-news-sybil=example.com/' \
+    "$DIR/verp-only.eml" >"$TMP/verp.eml"
+expect_status 0 "$BIN" parse --jsonl --verp-prefix=owner-news \
+    --verp-delimiter=- "$TMP/verp.eml"
+expect_out '"recipient":"sybil@example.com"'
+expect_status 0 "$BIN" parse --jsonl --no-verp "$DIR/verp-only.eml"
+expect_out '"recipient":null'
+
+# --list-header takes the list from a header of the returned original.
+expect_status 0 "$BIN" parse --jsonl --list-header=X-List-Name \
+    "$DIR/dsn-multi.eml"
+expect_out '"list":"weekly"'
+
+# explain: codes, text, and nothing recognisable.
+expect_status 0 "$BIN" explain 5.7.1
+expect_out 'Delivery not authorized'
+expect_status 0 "$BIN" explain 5.1.1
+expect_out 'class:   hard'
+expect_status 0 "$BIN" explain "550 5.1.1 <a@b.example> User unknown"
+expect_out 'reason:  userunknown'
+expect_status 0 "$BIN" explain 550 5.7.1 Service unavailable, Client host blocked using zen.spamhaus.org
+expect_out 'class:   block'
+expect_status 0 "$BIN" explain 421
+expect_out 'reply:   421'
+expect_status 0 "$BIN" explain "mailbox is full"
+expect_out 'mailboxfull'
+expect_status 65 "$BIN" explain "hello world"
+expect_status 64 "$BIN" explain
+
+if [ "$fails" -ne 0 ]; then
+	echo "cli: $fails failure(s)" >&2
+	exit 1
+fi
+echo "cli: all checks passed"

@@ -1,0 +1,86 @@
+#!/bin/sh
+# golden.sh - golden-file tests for `rebound parse`.
+#
+# usage: tests/golden.sh REBOUND FIXTURE_DIR [--update]
+#
+# For every FIXTURE_DIR/NAME.eml the JSON Lines of `rebound parse --jsonl`
+# must equal FIXTURE_DIR/NAME.jsonl.  The same messages must also give the
+# same rows (the "file" key aside) with CRLF and with bare-CR line endings,
+# from standard input, from one mbox file holding them all, and from a
+# Maildir.  --update rewrites the .jsonl files (review the diff!).
+set -u
+case $1 in /*) BIN=$1 ;; *) BIN=$(pwd)/$1 ;; esac
+DIR=$2
+UPDATE=${3:-}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/rebound-golden.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+fails=0
+
+fail() {
+	echo "FAIL: $*" >&2
+	fails=$((fails + 1))
+}
+
+# strip_file - drop the leading "file" key so rows compare across sources
+strip_file() {
+	sed 's/^{"file":"[^"]*",/{/' "$@"
+}
+
+cd "$DIR" || exit 1
+mkdir "$TMP/crlf" "$TMP/cr" "$TMP/md" "$TMP/md/cur" "$TMP/md/new" "$TMP/md/tmp"
+: >"$TMP/all.mbox"
+: >"$TMP/all.expected"
+for eml in *.eml; do
+	name=${eml%.eml}
+	"$BIN" parse --jsonl "$eml" >"$TMP/$name.out" 2>"$TMP/$name.err"
+	rc=$?
+	if [ "$UPDATE" = "--update" ]; then
+		cp "$TMP/$name.out" "$name.jsonl"
+	fi
+	if [ "$rc" -ne 0 ]; then
+		fail "$eml: exit status $rc: $(cat "$TMP/$name.err")"
+	fi
+	if ! cmp -s "$TMP/$name.out" "$name.jsonl"; then
+		fail "$eml: output differs from $name.jsonl"
+		diff "$name.jsonl" "$TMP/$name.out" | head -20 >&2
+	fi
+	strip_file "$name.jsonl" >>"$TMP/all.expected"
+
+	sed 's/$/\r/' "$eml" >"$TMP/crlf/$eml"
+	tr '\n' '\r' <"$eml" >"$TMP/cr/$eml"
+	for v in crlf cr; do
+		(cd "$TMP/$v" && "$BIN" parse --jsonl "$eml") >"$TMP/$name.$v" 2>&1
+		if ! cmp -s "$TMP/$name.$v" "$name.jsonl"; then
+			fail "$eml: $v line endings give other rows"
+			diff "$name.jsonl" "$TMP/$name.$v" | head -10 >&2
+		fi
+	done
+
+	"$BIN" parse --jsonl - <"$eml" | strip_file >"$TMP/$name.stdin"
+	if ! strip_file "$name.jsonl" | cmp -s - "$TMP/$name.stdin"; then
+		fail "$eml: standard input gives other rows"
+	fi
+
+	# mbox: a "From " separator, and body lines starting "From " quoted
+	printf 'From MAILER-DAEMON Mon Nov  2 10:00:00 2026\n' >>"$TMP/all.mbox"
+	sed 's/^\(>*From \)/>\1/' "$eml" >>"$TMP/all.mbox"
+	printf '\n' >>"$TMP/all.mbox"
+	cp "$eml" "$TMP/md/cur/$name:2,S"
+done
+
+"$BIN" parse --jsonl "$TMP/all.mbox" | strip_file >"$TMP/all.mbox.out"
+if ! cmp -s "$TMP/all.expected" "$TMP/all.mbox.out"; then
+	fail "mbox of all fixtures gives other rows"
+	diff "$TMP/all.expected" "$TMP/all.mbox.out" | head -20 >&2
+fi
+"$BIN" parse --jsonl "$TMP/md" | strip_file >"$TMP/all.md.out"
+if ! cmp -s "$TMP/all.expected" "$TMP/all.md.out"; then
+	fail "Maildir of all fixtures gives other rows"
+	diff "$TMP/all.expected" "$TMP/all.md.out" | head -20 >&2
+fi
+
+if [ "$fails" -ne 0 ]; then
+	echo "golden: $fails failure(s)" >&2
+	exit 1
+fi
+echo "golden: all fixtures agree"

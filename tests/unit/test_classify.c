@@ -1,0 +1,187 @@
+/*
+ * test_classify.c - diagnostic patterns and the decision for a recipient.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "classify.h"
+
+/* every pattern names a known reason and compiles (matching compiles) */
+static void
+patterns_are_consistent(void **state)
+{
+	const struct classify_pattern *t;
+	size_t n, i;
+
+	t = classify_pattern_table(&n);
+	assert_true(n > 100);
+	for (i = 0; i < n; i++) {
+		assert_non_null(classify_reason_lookup(t[i].reason));
+		assert_non_null(t[i].rule);
+	}
+	assert_null(classify_match_text("nothing of interest here"));
+}
+
+/* diagnostic wording -> reason */
+static void
+patterns_match(void **state)
+{
+	static const struct {
+		const char *text, *reason;
+	} cases[] = {
+		{ "550 5.1.1 <a@b>... User unknown", "userunknown" },
+		{ "No such user here", "userunknown" },
+		{ "The email account that you tried to reach does not exist.",
+		  "userunknown" },
+		{ "Recipient address rejected: User unknown in local recipient "
+		  "table", "userunknown" },
+		{ "552 Mailbox full", "mailboxfull" },
+		{ "user is over quota", "mailboxfull" },
+		{ "Disk quota exceeded", "mailboxfull" },
+		{ "Host or domain name not found. Name service error",
+		  "hostunknown" },
+		{ "554 Service unavailable; Client host [192.0.2.1] blocked using "
+		  "zen.spamhaus.org", "blocked" },
+		{ "Your IP 192.0.2.1 is listed in the SORBS DNSBL", "blocked" },
+		{ "Message rejected as spam by Content Filtering", "spamdetected" },
+		{ "Virus found in message", "virusdetected" },
+		{ "SPF check failed for example.com", "authfailure" },
+		{ "Unauthenticated email from example.com is not accepted due to "
+		  "domain's DMARC policy", "authfailure" },
+		{ "Client host rejected: cannot find your reverse hostname",
+		  "requireptr" },
+		{ "Relay access denied", "norelaying" },
+		{ "Sender address rejected: Domain not found", "rejected" },
+		{ "Message size exceeds fixed limit", "mesgtoobig" },
+		{ "Account disabled", "suspend" },
+		{ "Greylisted, please try again in 5 minutes", "onhold" },
+		{ "Too many connections from your host", "toomanyconn" },
+		{ "rate limited, slow down", "ratelimited" },
+		{ "retry timeout exceeded", "expired" },
+		{ "Connection timed out", "networkerror" },
+		{ "User has moved; no forwarding address", "hasmoved" },
+		{ "Mail for that domain is not accepted: null MX", "notaccept" },
+		{ "Recipient address rejected: Access denied", "userunknown" },
+		{ "Recipient address rejected: Mailbox full", "mailboxfull" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct classify_pattern *p =
+		    classify_match_text(cases[i].text);
+		if (p == NULL)
+			fail_msg("no pattern for \"%s\"", cases[i].text);
+		if (strcmp(p->reason, cases[i].reason) != 0)
+			fail_msg("\"%s\": %s (rule %s), expected %s",
+			    cases[i].text, p->reason, p->rule, cases[i].reason);
+	}
+}
+
+/* the decision, table-driven: inputs -> class, reason, status */
+static void
+decisions(void **state)
+{
+	static const struct {
+		const char *status, *reply, *diag, *action;
+		int temporary;
+		enum classify_class cls;
+		const char *reason, *out_status;
+	} cases[] = {
+		/* a strong status decides */
+		{ "5.1.1", NULL, "550 5.1.1 user unknown", "failed", -1,
+		  CLASS_HARD, "userunknown", "5.1.1" },
+		/* a weak status yields to the text */
+		{ "5.7.1", NULL, "550 5.7.1 blocked using zen.spamhaus.org",
+		  "failed", -1, CLASS_BLOCK, "blocked", "5.7.1" },
+		/* a generic Status yields to the diagnostic's specific code */
+		{ "5.0.0", NULL, "550 5.1.1 <a@b>: no such user", "failed", -1,
+		  CLASS_HARD, "userunknown", "5.1.1" },
+		/* 5.2.2 mailbox full is soft */
+		{ "5.2.2", "552", "Mailbox full", "failed", -1, CLASS_SOFT,
+		  "mailboxfull", "5.2.2" },
+		/* user unknown answered after DATA is a filter */
+		{ NULL, NULL, "550 User unknown (in reply to end of DATA command)",
+		  NULL, 0, CLASS_SOFT, "filtered", "5.0.910" },
+		/* address verdict at MAIL FROM is about the sender */
+		{ NULL, NULL, "SMTP error after MAIL FROM:<x@y>: 553 domain does "
+		  "not exist", NULL, 0, CLASS_BLOCK, "rejected", "5.0.918" },
+		/* no code at all: a Sisimai-compatible pseudo status */
+		{ NULL, NULL, "Sorry, no mailbox here by that name", NULL, 0,
+		  CLASS_HARD, "userunknown", "5.0.911" },
+		{ NULL, NULL, "mailbox is full", NULL, 1, CLASS_SOFT,
+		  "mailboxfull", "4.0.922" },
+		/* delays and successes are ignored */
+		{ "4.4.1", NULL, "421 Connection timed out", "delayed", -1,
+		  CLASS_IGNORE, "networkerror", "4.4.1" },
+		{ "2.0.0", NULL, NULL, "delivered", -1, CLASS_IGNORE, "delivered",
+		  "2.0.0" },
+		/* a temporary refusal by the domain is not proof of death */
+		{ "4.3.2", "421", "mail not accepted: null MX", "failed", -1,
+		  CLASS_SOFT, "notaccept", "4.3.2" },
+		/* nothing to go on */
+		{ NULL, NULL, NULL, "failed", -1, CLASS_SOFT, "undefined",
+		  "5.0.900" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct classify_input in;
+		struct classify_result out;
+
+		memset(&in, 0, sizeof(in));
+		in.status = cases[i].status;
+		in.reply_code = cases[i].reply;
+		in.diagnostic = cases[i].diag;
+		in.action = cases[i].action;
+		in.temporary = cases[i].temporary;
+		classify_rcpt(&in, &out);
+		if (out.cls != cases[i].cls ||
+		    strcmp(out.reason, cases[i].reason) != 0 ||
+		    strcmp(out.status, cases[i].out_status) != 0)
+			fail_msg("case %zu: got %s/%s/%s (rule %s), expected "
+			    "%s/%s/%s", i, classify_class_name(out.cls),
+			    out.reason, out.status, out.rule,
+			    classify_class_name(cases[i].cls), cases[i].reason,
+			    cases[i].out_status);
+	}
+}
+
+/* complaints and auto-replies */
+static void
+complaint_and_autoreply(void **state)
+{
+	struct classify_input in;
+	struct classify_result out;
+
+	memset(&in, 0, sizeof(in));
+	in.complaint = 1;
+	in.feedback_type = "abuse";
+	classify_rcpt(&in, &out);
+	assert_int_equal(out.cls, CLASS_COMPLAINT);
+	assert_string_equal(out.reason, "feedback");
+	assert_string_equal(out.status, "");
+
+	memset(&in, 0, sizeof(in));
+	in.autoreply = 1;
+	classify_rcpt(&in, &out);
+	assert_int_equal(out.cls, CLASS_IGNORE);
+	assert_string_equal(out.reason, "vacation");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(patterns_are_consistent),
+		cmocka_unit_test(patterns_match),
+		cmocka_unit_test(decisions),
+		cmocka_unit_test(complaint_and_autoreply),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

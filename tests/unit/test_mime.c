@@ -1,0 +1,254 @@
+/*
+ * test_mime.c - the field parser, VERP decoding, and hostile input.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <glib.h>
+
+#include "mime.h"
+
+struct seen {
+	GString *log;
+};
+
+static void
+record(int group, const char *name, const char *value, void *arg)
+{
+	struct seen *s = arg;
+
+	g_string_append_printf(s->log, "%d|%s|%s\n", group, name, value);
+}
+
+/* fields_parse - run the parser over text, return "group|name|value" lines */
+static char *
+fields(const char *text)
+{
+	struct seen s = { g_string_new(NULL) };
+
+	mime_fields_parse(text, strlen(text), record, &s);
+	return g_string_free(s.log, FALSE);
+}
+
+static void
+field_groups(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "Reporting-MTA: dns; a\n\nFinal-Recipient: rfc822; x@y\n"
+		  "Status: 5.1.1\n",
+		  "0|reporting-mta|dns; a\n1|final-recipient|rfc822; x@y\n"
+		  "1|status|5.1.1\n" },
+		/* folding, CRLF, bare CR, blank lines with spaces */
+		{ "Diagnostic-Code: smtp; 550 a\r\n   b\r\n \r\nAction: failed\r",
+		  "0|diagnostic-code|smtp; 550 a b\n1|action|failed\n" },
+		{ "A: 1\rB: 2\r\rC: 3",
+		  "0|a|1\n0|b|2\n1|c|3\n" },
+		/* junk lines are skipped, indented field names accepted */
+		{ "no colon here\n  Status: 4.4.7\n:empty name\n",
+		  "0|status|4.4.7\n" },
+		{ "", "" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = fields(cases[i].in);
+		assert_string_equal(got, cases[i].out);
+		g_free(got);
+	}
+}
+
+/* a field value longer than MIME_MAX_FIELD is cut, not grown unbounded */
+static void
+field_bounded(void **state)
+{
+	GString *in = g_string_new("Diagnostic-Code: ");
+	char *got;
+
+	while (in->len < 200000)
+		g_string_append(in, "x ");
+	got = fields(in->str);
+	assert_true(strlen(got) < MIME_MAX_FIELD + 64);
+	g_free(got);
+	g_string_free(in, TRUE);
+}
+
+static void
+verp(void **state)
+{
+	static const struct {
+		const char *addr, *prefix;
+		char delim;
+		const char *out;
+	} cases[] = {
+		{ "bounces+alice=example.org@lists.example.com", "bounces", '+',
+		  "alice@example.org" },
+		{ "<Bounces+Bob.Smith=Example.NET@lists.example.com>", "bounces",
+		  '+', "bob.smith@example.net" },
+		{ "owner-news-carol=mail.example.de@lists.example.com",
+		  "owner-news", '-', "carol@mail.example.de" },
+		{ "x+a=b=c.example@l.example", "", '+', "a=b@c.example" },
+		{ "bounces@lists.example.com", "bounces", '+', NULL },
+		{ "bounces+nodomain@lists.example.com", "bounces", '+', NULL },
+		{ "other+alice=example.org@lists.example.com", "bounces", '+',
+		  NULL },
+		{ "bounces+alice=exa mple.org@l.example", "bounces", '+', NULL },
+		{ "", "bounces", '+', NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = mime_verp_decode(cases[i].addr, cases[i].prefix,
+		    cases[i].delim);
+		if (cases[i].out == NULL)
+			assert_null(got);
+		else
+			assert_string_equal(got, cases[i].out);
+		g_free(got);
+	}
+	assert_null(mime_verp_decode(NULL, "bounces", '+'));
+	assert_null(mime_verp_decode("a+b=c@d", NULL, '+'));
+}
+
+/* parse - mime_parse on a string; fails the test on a NULL report */
+static struct mime_report *
+parse_ok(const char *buf, size_t len)
+{
+	char *cause = NULL;
+	struct mime_report *r = mime_parse(buf, len, NULL, &cause);
+
+	if (r == NULL)
+		fail_msg("mime_parse failed: %s", cause);
+	return r;
+}
+
+/* MIME nested 1000 deep: bounded walk, no crash, marked truncated */
+static void
+deep_nesting(void **state)
+{
+	GString *m = g_string_new("From: MAILER-DAEMON@x.example\n"
+	    "Subject: Undelivered Mail\nMIME-Version: 1.0\n");
+	struct mime_report *r;
+	int i;
+
+	for (i = 0; i < 1000; i++)
+		g_string_append_printf(m, "Content-Type: multipart/mixed; "
+		    "boundary=\"b%d\"\n\n--b%d\n", i, i);
+	g_string_append(m, "Content-Type: text/plain\n\n<a@b.example>: 550 5.1.1"
+	    " user unknown\n");
+	for (i = 999; i >= 0; i--)
+		g_string_append_printf(m, "--b%d--\n", i);
+	r = parse_ok(m->str, m->len);
+	assert_true(r->truncated);
+	mime_report_free(r);
+	g_string_free(m, TRUE);
+}
+
+/* a 1 MB header line and a 1 MB body line */
+static void
+long_lines(void **state)
+{
+	GString *m = g_string_new("From: MAILER-DAEMON@x.example\nX-Long: ");
+	struct mime_report *r;
+
+	g_string_append_len(m, "", 0);
+	while (m->len < 1024 * 1024)
+		g_string_append(m, "abcdefgh");
+	g_string_append(m, "\nSubject: Undelivered\n\n<z@y.example>: ");
+	while (m->len < 2 * 1024 * 1024)
+		g_string_append(m, "550 x ");
+	g_string_append_c(m, '\n');
+	r = parse_ok(m->str, m->len);
+	assert_int_equal(r->nrcpts, 1);
+	assert_string_equal(r->rcpts[0].recipient, "z@y.example");
+	assert_true(strlen(r->rcpts[0].diagnostic) <= MIME_MAX_FIELD);
+	mime_report_free(r);
+	g_string_free(m, TRUE);
+}
+
+/* binary garbage, NUL bytes, truncated input: a report or a clean error */
+static void
+garbage(void **state)
+{
+	GRand *rnd = g_rand_new_with_seed(42);
+	char buf[8192];
+	char *cause = NULL;
+	size_t i;
+	int round;
+
+	for (round = 0; round < 50; round++) {
+		size_t len = 1 + (size_t)g_rand_int_range(rnd, 0, sizeof(buf) - 1);
+		struct mime_report *r;
+		for (i = 0; i < len; i++)
+			buf[i] = (char)g_rand_int_range(rnd, 0, 256);
+		if (round % 2 == 0)
+			memcpy(buf, "From: x\nContent-Type: multipart/report; "
+			    "boundary=q\n\n--q\n", len < 60 ? len : 60);
+		r = mime_parse(buf, len, NULL, &cause);
+		if (r == NULL) {
+			assert_non_null(cause);
+			g_free(cause);
+			cause = NULL;
+			continue;
+		}
+		for (i = 0; i < r->nrcpts; i++)
+			if (r->rcpts[i].recipient != NULL)
+				assert_true(g_utf8_validate(r->rcpts[i].recipient,
+				    -1, NULL));
+		mime_report_free(r);
+	}
+	assert_null(mime_parse("", 0, NULL, &cause));
+	assert_non_null(cause);
+	g_free(cause);
+	g_rand_free(rnd);
+}
+
+/* 50 MB: parsed (the limit is 64 MiB); over the limit: a clear error */
+static void
+huge(void **state)
+{
+	size_t big = 50u * 1024 * 1024;
+	char *buf = g_malloc(MIME_MAX_MESSAGE + 2);
+	const char *head = "From: MAILER-DAEMON@x.example\nSubject: Undelivered"
+	    "\nContent-Type: text/plain\n\n<h@u.example>: 552 5.2.2 mailbox "
+	    "full\n\n";
+	char *cause = NULL;
+	struct mime_report *r;
+	size_t i;
+
+	memcpy(buf, head, strlen(head));
+	for (i = strlen(head); i < MIME_MAX_MESSAGE + 2; i++)
+		buf[i] = (i % 73 == 0) ? '\n' : 'q';
+	r = mime_parse(buf, big, NULL, &cause);
+	assert_non_null(r);
+	assert_int_equal(r->nrcpts, 1);
+	mime_report_free(r);
+	assert_null(mime_parse(buf, MIME_MAX_MESSAGE + 1, NULL, &cause));
+	assert_non_null(strstr(cause, "too large"));
+	g_free(cause);
+	g_free(buf);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(field_groups),
+		cmocka_unit_test(field_bounded),
+		cmocka_unit_test(verp),
+		cmocka_unit_test(deep_nesting),
+		cmocka_unit_test(long_lines),
+		cmocka_unit_test(garbage),
+		cmocka_unit_test(huge),
+	};
+
+	mime_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
