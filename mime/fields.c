@@ -47,6 +47,19 @@ field_name_end(const char *s, size_t len)
 	return 0;
 }
 
+/* blank - is the line of l bytes at p empty or only spaces and tabs?
+ * (the text is not NUL-terminated, so no strspn) */
+static int
+blank(const char *p, size_t l)
+{
+	size_t i;
+
+	for (i = 0; i < l; i++)
+		if (p[i] != ' ' && p[i] != '\t')
+			return 0;
+	return 1;
+}
+
 void
 mime_fields_parse(const char *text, size_t len, mime_field_cb cb, void *arg)
 {
@@ -67,7 +80,7 @@ mime_fields_parse(const char *text, size_t len, mime_field_cb cb, void *arg)
 			next++;
 		l = (size_t)(eol - p);
 
-		if (l == 0 || strspn(p, " \t") >= l) {
+		if (blank(p, l)) {
 			/* blank line: the group ends */
 			emit(group, name, value, cb, arg);
 			if (group_has_fields)
