@@ -94,7 +94,7 @@ static const struct classify_status status_table[] = {
 
 	/* X.7.x security or policy */
 	{ "X.7.0", "Other or undefined security status", "securityerror", 0 },
-	{ "X.7.1", "Delivery not authorized, message refused", "rejected", 0 },
+	{ "X.7.1", "Delivery not authorized, message refused", "blocked", 0 },
 	{ "X.7.2", "Mailing list expansion prohibited", "securityerror", 0 },
 	{ "X.7.3", "Security conversion required but not possible",
 	  "securityerror", 0 },

@@ -735,7 +735,7 @@ analyse(struct mime_report *r, GMimeMessage *m,
 	notice = valid = g_utf8_make_valid(w.text->len > 0 ? w.text->str :
 	    w.html->str, -1);
 	if (r->text == NULL && notice[0] != '\0')
-		r->text = g_strndup(notice, MIME_MAX_TEXT);
+		r->text = g_strndup(notice, MIN(strlen(notice), MIME_MAX_TEXT));
 
 	if (w.arf->len > 0) {
 		struct arf_state st = { r, NULL, g_ptr_array_new_with_free_func(
@@ -875,6 +875,29 @@ normalise(const char *buf, size_t len)
 	return ba;
 }
 
+/* starts_with_header - does buf open with a header field ("Name:") or an
+ * mbox "From " line, after any blank lines? */
+static int
+starts_with_header(const char *buf, size_t len)
+{
+	size_t i = 0, n;
+
+	while (i < len && (buf[i] == '\n' || buf[i] == '\r'))
+		i++;
+	if (len - i >= 5 && memcmp(buf + i, "From ", 5) == 0)
+		return 1;
+	for (n = 0; i + n < len && n < 200; n++) {
+		unsigned char c = (unsigned char)buf[i + n];
+		if (c == ':')
+			return n > 0;
+		/* RFC 5322 allows any printable name; real ones never
+		 * leave letters, digits, '-' and '_' */
+		if (!(g_ascii_isalnum(c) || c == '-' || c == '_'))
+			return 0;
+	}
+	return 0;
+}
+
 struct mime_report *
 mime_parse(const char *buf, size_t len, const struct mime_options *opts,
     char **cause)
@@ -893,6 +916,10 @@ mime_parse(const char *buf, size_t len, const struct mime_options *opts,
 	if (len > MIME_MAX_MESSAGE) {
 		*cause = g_strdup_printf("message too large (%zu bytes, limit %u)",
 		    len, MIME_MAX_MESSAGE);
+		return NULL;
+	}
+	if (!starts_with_header(buf, len)) {
+		*cause = g_strdup("not a mail message (no header block)");
 		return NULL;
 	}
 	mime_init();

@@ -48,6 +48,11 @@ expect_out '"file":"[^"]*b.eml".*"error":"message too large'
 expect_out '"file":"[^"]*c.eml"'
 grep -q 'b.eml: message too large' "$TMP/err" || fail "no error on stderr"
 
+# Something that is not mail at all is refused, not reported as nothing.
+printf '{"not": "mail"}\n' >"$TMP/x.json"
+expect_status 65 "$BIN" parse --jsonl "$TMP/x.json"
+expect_out '"error":"not a mail message'
+
 # The table for a person, with --why.
 expect_status 0 "$BIN" parse --why "$DIR/text-exim.eml"
 expect_out 'judy@example.com .*block .*blocked .*block:blockedusing'

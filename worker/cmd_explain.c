@@ -83,6 +83,9 @@ cmd_explain(int argc, char **argv)
 	    res.status[0] == '4' || res.reply_code[0] == '4' ? "temporary" :
 	    "permanent");
 	printf("reason:  %s  (decided by: %s)\n", res.reason, res.rule);
+	if (srow != NULL && !srow->strong && strcmp(res.rule, "status") == 0)
+		printf("note:    %s is used for many reasons; the diagnostic text "
+		    "of a real bounce usually decides\n", res.status);
 	if (why != NULL) {
 		printf("meaning: %s\n", why->meaning);
 		printf("action:  %s\n", why->action);

@@ -49,7 +49,7 @@ status_lookup(void **state)
 		{ "5.2.1", "suspend" }, { "5.3.4", "mesgtoobig" },
 		{ "4.4.7", "expired" }, { "5.4.4", "hostunknown" },
 		{ "5.5.1", "syntaxerror" }, { "5.6.1", "contenterror" },
-		{ "5.7.1", "rejected" }, { "5.7.25", "requireptr" },
+		{ "5.7.1", "blocked" }, { "5.7.25", "requireptr" },
 		{ "5.7.26", "authfailure" }, { "5.7.13", "suspend" },
 		{ "5.7.509", "authfailure" }, { "2.0.0", "delivered" },
 		{ "5.0.0", NULL }, { "5.5.0", NULL },

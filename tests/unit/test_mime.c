@@ -188,9 +188,11 @@ garbage(void **state)
 		struct mime_report *r;
 		for (i = 0; i < len; i++)
 			buf[i] = (char)g_rand_int_range(rnd, 0, 256);
-		if (round % 2 == 0)
-			memcpy(buf, "From: x\nContent-Type: multipart/report; "
-			    "boundary=q\n\n--q\n", len < 60 ? len : 60);
+		if (round % 2 == 0) {
+			static const char head[] = "From: x\nContent-Type: "
+			    "multipart/report; boundary=q\n\n--q\n";
+			memcpy(buf, head, MIN(len, sizeof(head) - 1));
+		}
 		r = mime_parse(buf, len, NULL, &cause);
 		if (r == NULL) {
 			assert_non_null(cause);
