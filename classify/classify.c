@@ -14,8 +14,9 @@
  *   5. otherwise the weak meaning of the status code, then of the reply
  *      code; failing all, "undefined" (or "expired"/"onhold" for delays).
  * Then the SMTP command the error answered corrects the reason: "user
- * unknown" answered after DATA means the address was accepted at RCPT and a
- * filter refused the content (filtered); an address verdict answered to
+ * unknown" wording answered after DATA means the address was accepted at
+ * RCPT and a filter refused the content (filtered), unless an X.1.1 status
+ * says otherwise (pipelining returns RCPT replies after DATA); an address verdict answered to
  * MAIL FROM is about the sender (rejected).
  * When Status and Diagnostic-Code disagree on the code itself, the
  * Status field wins (it is the reporting MTA's normalised verdict, while
@@ -254,39 +255,6 @@ classify_find_codes(const char *text, char reply[4], char status[16])
 	}
 }
 
-/* command_of - the SMTP command an error answered, from its wording */
-static const char *
-command_of(const char *diag)
-{
-	static GRegex *re;
-	static gsize once;
-	GMatchInfo *mi = NULL;
-	const char *cmd = NULL;
-	char *w;
-
-	if (diag == NULL)
-		return NULL;
-	if (g_once_init_enter(&once)) {
-		re = g_regex_new("(?:in reply to|after|did not like our|"
-		    "while sending|response to) (?:the )?(?:end of )?(?:final )?"
-		    "(rcpt|mail|data|helo|ehlo|connect|initial connection|greeting)",
-		    G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
-		g_once_init_leave(&once, 1);
-	}
-	if (g_regex_match(re, diag, 0, &mi)) {
-		w = g_match_info_fetch(mi, 1);
-		switch (g_ascii_tolower(w[0])) {
-		case 'r': cmd = "RCPT"; break;
-		case 'm': cmd = "MAIL"; break;
-		case 'd': cmd = "DATA"; break;
-		default: cmd = "CONN"; break;
-		}
-		g_free(w);
-	}
-	g_match_info_free(mi);
-	return cmd;
-}
-
 /* pseudo_status - Sisimai-compatible X.0.9xx code for a reason */
 static void
 pseudo_status(const char *reason, int temporary, char out[16])
@@ -382,6 +350,7 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	} else if (pat != NULL) {
 		out->reason = pat->reason;
 		out->rule = pat->rule;
+		out->final = pat->final;
 	} else if (srow != NULL && srow->reason != NULL) {
 		out->reason = srow->reason;
 		out->rule = "status";
@@ -396,9 +365,10 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		out->rule = "none";
 	}
 
-	cmd = command_of(in->diagnostic);
+	cmd = out->final ? NULL : in->command;
 	if (cmd != NULL && strcmp(cmd, "DATA") == 0 &&
-	    strcmp(out->reason, "userunknown") == 0) {
+	    strcmp(out->reason, "userunknown") == 0 &&
+	    strcmp(out->rule, "status") != 0) {
 		out->reason = "filtered";
 		out->rule = "command:data";
 	} else if (cmd != NULL && strcmp(cmd, "CONN") == 0 &&

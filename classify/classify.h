@@ -57,6 +57,8 @@ struct classify_pattern {
 	const char	*reason;
 	const char	*text;		/* lower-case substring, or a regex when
 					   it starts with "re:" */
+	int		 final;		/* 1: precise (provider) wording that
+					   the SMTP command does not correct */
 };
 
 /* What a report said about one recipient. */
@@ -66,6 +68,8 @@ struct classify_input {
 	const char	*diagnostic;	/* NULL when none */
 	const char	*action;	/* DSN Action, or NULL */
 	const char	*feedback_type;	/* ARF: complaint */
+	const char	*command;	/* SMTP command the error answered:
+					   RCPT, MAIL, DATA, CONN, or NULL */
 	const char	*text;		/* whole notification text, or NULL */
 	int		 temporary;	/* 1 / 0 / -1 unknown */
 	int		 autoreply;	/* 1: an RFC 3834 auto-reply */
@@ -79,6 +83,7 @@ struct classify_result {
 	char		 reply_code[4];	/* found in the input, or "" */
 	int		 status_derived; /* 1: status is not from the bounce */
 	const char	*rule;		/* the rule that decided the reason */
+	int		 final;		/* 1: no later correction applies */
 };
 
 /* classify_rcpt - decide class, reason and status for one recipient */

@@ -34,6 +34,11 @@ size_t	text_scan(struct mime_report *r, const char *text, const char *failed);
 void	text_original(struct mime_report *r, const char *text,
 	    const char *list_header);
 
+/* text_command - the SMTP command an error in text answered ("after RCPT
+ * TO", "in reply to end of DATA command", ">>> DATA"): "RCPT", "MAIL",
+ * "DATA", "CONN" (static strings), or NULL */
+const char *text_command(const char *text);
+
 /* text_autoreply_subject - does the subject read as an auto-reply? */
 int	text_autoreply_subject(const char *subject);
 

@@ -345,20 +345,26 @@ dsn_explain(struct mime_report *r, const char *notice)
 
 	for (i = 0; i < r->nrcpts; i++) {
 		struct mime_rcpt *rc = &r->rcpts[i];
-		if (rc->diagnostic != NULL)
+		const char *c = text_command(rc->diagnostic);
+		if (c != NULL && rc->command == NULL)
+			rc->command = g_strdup(c);
+		if (rc->diagnostic != NULL && rc->command != NULL)
 			continue;
 		if (scan == NULL) {
 			scan = g_new0(struct mime_report, 1);
 			scan->from = g_strdup(r->from);
 			text_scan(scan, notice, NULL);
 		}
-		for (k = 0; k < scan->nrcpts; k++)
-			if (g_ascii_strcasecmp(scan->rcpts[k].recipient,
-			    rc->recipient) == 0)
-				field_set(&rc->diagnostic,
-				    scan->rcpts[k].diagnostic, -1);
-		if (rc->diagnostic == NULL && scan->nrcpts == 1)
-			field_set(&rc->diagnostic, scan->rcpts[0].diagnostic, -1);
+		for (k = 0; k < scan->nrcpts; k++) {
+			struct mime_rcpt *t = &scan->rcpts[k];
+			if (g_ascii_strcasecmp(t->recipient, rc->recipient) != 0 &&
+			    scan->nrcpts != 1)
+				continue;
+			if (rc->diagnostic == NULL)
+				field_set(&rc->diagnostic, t->diagnostic, -1);
+			if (rc->command == NULL)
+				field_set(&rc->command, t->command, -1);
+		}
 	}
 	mime_report_free(scan);
 }
@@ -773,7 +779,7 @@ analyse(struct mime_report *r, GMimeMessage *m,
 		struct dsn_state st = { r, NULL, -1 };
 		mime_fields_parse(w.dsn->str, w.dsn->len, dsn_field, &st);
 		dsn_settle(r);
-		if (r->nrcpts > 0 && notice[0] != '\0')
+		if (r->nrcpts > 0)
 			dsn_explain(r, notice);
 		if (r->nrcpts > 0) {
 			r->kind = MIME_KIND_DSN;

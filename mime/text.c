@@ -80,7 +80,14 @@ static const char *intros[] =
 	"(?:deliver(?:ed|ing|y)?(?: of)?(?: (?:the|your|this))?(?: (?:message|mail|e-?mail))? to|delivered to the following|failed recipient|recipient(?:s)?(?: address)?|unknown user|rcpt to|could not be delivered to|address(?:es)? failed|permanent errors|temporary errors|was not delivered to|delivery to|addressed to|to the following address|invalid recipient|destination)(?:\\(s\\))?\\s*[:,]?\\s*[\"'<(]*" ADDR,
 };
 
+/* How a text says which SMTP command an error answered. */
+static const char *command_words =
+    "(?:in reply to|after|did not like our|while sending|response to|^>>>)"
+    " ?(?:the )?(?:end of )?(?:final )?"
+    "(rcpt|mail|data|helo|ehlo|connect|initial connection|greeting)";
+
 static GRegex *cut_re[G_N_ELEMENTS(cuts)];
+static GRegex *command_re;
 static GRegex *intro_re[G_N_ELEMENTS(intros)];
 static GRegex *autoreply_re;
 
@@ -106,6 +113,9 @@ compile(gpointer unused)
 		if ((intro_re[i] = g_regex_new(intros[i], G_REGEX_CASELESS |
 		    G_REGEX_OPTIMIZE, 0, &err)) == NULL)
 			g_error("intro %zu: %s", i, err->message);
+	if ((command_re = g_regex_new(command_words, G_REGEX_CASELESS |
+	    G_REGEX_MULTILINE | G_REGEX_OPTIMIZE, 0, &err)) == NULL)
+		g_error("command: %s", err->message);
 	if ((autoreply_re = g_regex_new(autoreply_subject, G_REGEX_CASELESS |
 	    G_REGEX_OPTIMIZE, 0, &err)) == NULL)
 		g_error("autoreply: %s", err->message);
@@ -127,6 +137,30 @@ text_autoreply_subject(const char *subject)
 		return 0;
 	init();
 	return g_regex_match(autoreply_re, subject, 0, NULL);
+}
+
+const char *
+text_command(const char *text)
+{
+	GMatchInfo *mi = NULL;
+	const char *cmd = NULL;
+	char *w;
+
+	if (text == NULL)
+		return NULL;
+	init();
+	if (g_regex_match(command_re, text, 0, &mi)) {
+		w = g_match_info_fetch(mi, 1);
+		switch (g_ascii_tolower(w[0])) {
+		case 'r': cmd = "RCPT"; break;
+		case 'm': cmd = "MAIL"; break;
+		case 'd': cmd = "DATA"; break;
+		default: cmd = "CONN"; break;
+		}
+		g_free(w);
+	}
+	g_match_info_free(mi);
+	return cmd;
 }
 
 /* family_of - the first family whose marker appears in lower */
@@ -501,6 +535,13 @@ text_scan(struct mime_report *r, const char *text, const char *failed)
 			g_string_free(all, TRUE);
 		} else
 			field_set(&rc->diagnostic, d->str, (long)d->len);
+		if (rc->command == NULL) {
+			const char *c = text_command(d != NULL ? d->str : NULL);
+			if (c == NULL && r->nrcpts - before == 1)
+				c = text_command(section);
+			if (c != NULL)
+				rc->command = g_strdup(c);
+		}
 		if (rc->temporary == -1)
 			rc->temporary = delayed ? 1 : temporary;
 		if (delayed && rc->action == NULL)

@@ -64,6 +64,7 @@ classify_one(const struct mime_report *r, const struct mime_rcpt *rc,
 		in.diagnostic = rc->diagnostic;
 		in.action = rc->action;
 		in.feedback_type = rc->feedback_type;
+		in.command = rc->command;
 		in.temporary = rc->temporary;
 	}
 	classify_rcpt(&in, out);
@@ -139,6 +140,7 @@ write_json(struct output *o, const char *file, const struct output_row *row,
 	add_str(b, "rule", row->result.rule);
 	add_str(b, "diagnostic", rc ? rc->diagnostic : NULL);
 	add_str(b, "diagnostic_type", rc ? rc->diagnostic_type : NULL);
+	add_str(b, "command", rc ? rc->command : NULL);
 	add_str(b, "remote_mta", rc ? rc->remote_mta : NULL);
 	add_str(b, "reporting_mta", r->reporting_mta);
 	add_str(b, "feedback_type", rc ? rc->feedback_type : NULL);

@@ -87,44 +87,54 @@ static void
 decisions(void **state)
 {
 	static const struct {
-		const char *status, *reply, *diag, *action;
+		const char *status, *reply, *diag, *action, *command;
 		int temporary;
 		enum classify_class cls;
 		const char *reason, *out_status;
 	} cases[] = {
 		/* a strong status decides */
-		{ "5.1.1", NULL, "550 5.1.1 user unknown", "failed", -1,
+		{ "5.1.1", NULL, "550 5.1.1 user unknown", "failed", NULL, -1,
 		  CLASS_HARD, "userunknown", "5.1.1" },
 		/* a weak status yields to the text */
 		{ "5.7.1", NULL, "550 5.7.1 blocked using zen.spamhaus.org",
-		  "failed", -1, CLASS_BLOCK, "blocked", "5.7.1" },
+		  "failed", NULL, -1, CLASS_BLOCK, "blocked", "5.7.1" },
 		/* a generic Status yields to the diagnostic's specific code */
-		{ "5.0.0", NULL, "550 5.1.1 <a@b>: no such user", "failed", -1,
-		  CLASS_HARD, "userunknown", "5.1.1" },
+		{ "5.0.0", NULL, "550 5.1.1 <a@b>: no such user", "failed", NULL,
+		  -1, CLASS_HARD, "userunknown", "5.1.1" },
 		/* 5.2.2 mailbox full is soft */
-		{ "5.2.2", "552", "Mailbox full", "failed", -1, CLASS_SOFT,
+		{ "5.2.2", "552", "Mailbox full", "failed", NULL, -1, CLASS_SOFT,
 		  "mailboxfull", "5.2.2" },
 		/* user unknown answered after DATA is a filter */
 		{ NULL, NULL, "550 User unknown (in reply to end of DATA command)",
-		  NULL, 0, CLASS_SOFT, "filtered", "5.0.910" },
+		  NULL, "DATA", 0, CLASS_SOFT, "filtered", "5.0.910" },
+		/* but an X.1.1 status after DATA is a pipelined RCPT reply */
+		{ "5.1.1", "550", "550 5.1.1 User unknown", "failed", "DATA", -1,
+		  CLASS_HARD, "userunknown", "5.1.1" },
+		/* precise provider wording is final, whatever the command */
+		{ NULL, "554", "554 delivery error: dd This user doesn't have a "
+		  "yahoo.com account", NULL, "DATA", 0, CLASS_HARD, "userunknown",
+		  "5.0.911" },
 		/* address verdict at MAIL FROM is about the sender */
-		{ NULL, NULL, "SMTP error after MAIL FROM:<x@y>: 553 domain does "
-		  "not exist", NULL, 0, CLASS_BLOCK, "rejected", "5.0.918" },
+		{ NULL, NULL, "553 domain does not exist", NULL, "MAIL", 0,
+		  CLASS_BLOCK, "rejected", "5.0.918" },
+		/* refused at connection time: the sending host */
+		{ NULL, "554", "554 no such user here", NULL, "CONN", 0,
+		  CLASS_BLOCK, "blocked", "5.0.971" },
 		/* no code at all: a Sisimai-compatible pseudo status */
-		{ NULL, NULL, "Sorry, no mailbox here by that name", NULL, 0,
+		{ NULL, NULL, "Sorry, no mailbox here by that name", NULL, NULL, 0,
 		  CLASS_HARD, "userunknown", "5.0.911" },
-		{ NULL, NULL, "mailbox is full", NULL, 1, CLASS_SOFT,
+		{ NULL, NULL, "mailbox is full", NULL, NULL, 1, CLASS_SOFT,
 		  "mailboxfull", "4.0.922" },
 		/* delays and successes are ignored */
-		{ "4.4.1", NULL, "421 Connection timed out", "delayed", -1,
+		{ "4.4.1", NULL, "421 Connection timed out", "delayed", NULL, -1,
 		  CLASS_IGNORE, "networkerror", "4.4.1" },
-		{ "2.0.0", NULL, NULL, "delivered", -1, CLASS_IGNORE, "delivered",
-		  "2.0.0" },
+		{ "2.0.0", NULL, NULL, "delivered", NULL, -1, CLASS_IGNORE,
+		  "delivered", "2.0.0" },
 		/* a temporary refusal by the domain is not proof of death */
-		{ "4.3.2", "421", "mail not accepted: null MX", "failed", -1,
+		{ "4.3.2", "421", "mail not accepted: null MX", "failed", NULL, -1,
 		  CLASS_SOFT, "notaccept", "4.3.2" },
 		/* nothing to go on */
-		{ NULL, NULL, NULL, "failed", -1, CLASS_SOFT, "undefined",
+		{ NULL, NULL, NULL, "failed", NULL, -1, CLASS_SOFT, "undefined",
 		  "5.0.900" },
 	};
 	size_t i;
@@ -138,6 +148,7 @@ decisions(void **state)
 		in.reply_code = cases[i].reply;
 		in.diagnostic = cases[i].diag;
 		in.action = cases[i].action;
+		in.command = cases[i].command;
 		in.temporary = cases[i].temporary;
 		classify_rcpt(&in, &out);
 		if (out.cls != cases[i].cls ||
