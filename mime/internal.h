@@ -39,6 +39,10 @@ void	text_original(struct mime_report *r, const char *text,
  * "DATA", "CONN" (static strings), or NULL */
 const char *text_command(const char *text);
 
+/* json_scan - read an Amazon SES notification (bare or in an SNS
+ * envelope) from text; returns the recipients added and sets r->kind */
+size_t	json_scan(struct mime_report *r, const char *text);
+
 /* text_autoreply_subject - does the subject read as an auto-reply? */
 int	text_autoreply_subject(const char *subject);
 

@@ -9,6 +9,7 @@
  * A bounce forwarded inside another message is found by analysing the
  * attached message when the outer one reports nothing.
  */
+#define _GNU_SOURCE	/* strcasestr */
 #include <ctype.h>
 #include <string.h>
 
@@ -823,6 +824,31 @@ analyse(struct mime_report *r, GMimeMessage *m,
 		}
 		if (r->nrcpts > 0)
 			goto out;
+	}
+
+	/* Amazon SES notifications come as JSON. */
+	if (notice[0] == '{' || (notice[0] != '\0' && notice[strspn(notice,
+	    " \t\n")] == '{')) {
+		if (json_scan(r, notice) > 0)
+			goto out;
+	}
+
+	/* DSN fields written into the text itself (no delivery-status part,
+	 * or a boundary that never occurs). */
+	if (w.dsn->len == 0 && (v = strcasestr(notice, "Final-Recipient:"))
+	    != NULL) {
+		struct dsn_state st = { r, NULL, -1 };
+		const char *from = strcasestr(notice, "Reporting-MTA:");
+		if (from == NULL || from > v)
+			from = v;
+		mime_fields_parse(from, strlen(from), dsn_field, &st);
+		dsn_settle(r);
+		if (r->nrcpts > 0) {
+			dsn_explain(r, notice);
+			r->kind = MIME_KIND_DSN;
+			r->format = "rfc3464:text";
+			goto out;
+		}
 	}
 
 	if (notice[0] != '\0' && text_is_bounce(r, notice)) {
