@@ -826,6 +826,28 @@ analyse(struct mime_report *r, GMimeMessage *m,
 			goto out;
 	}
 
+	/* Microsoft's JMRP complaints: the reported message attached, no
+	 * feedback-report part; the subject says what it is. */
+	if (w.attached->len > 0 && r->subject != NULL &&
+	    g_ascii_strncasecmp(r->subject, "complaint about message from",
+	    28) == 0) {
+		GMimeObject *o = g_ptr_array_index(w.attached, 0);
+		char *a = first_address(g_mime_object_get_header(o,
+		    "X-HmXmrOriginalRecipient"));
+		struct mime_rcpt *rc;
+		if (a == NULL)
+			a = first_address(g_mime_object_get_header(o, "To"));
+		if (a != NULL && (rc = report_rcpt_add(r)) != NULL) {
+			field_set(&rc->recipient, a, -1);
+			field_set(&rc->feedback_type, "abuse", -1);
+			r->kind = MIME_KIND_ARF;
+			r->format = "jmrp";
+		}
+		g_free(a);
+		if (r->nrcpts > 0)
+			goto out;
+	}
+
 	/* Amazon SES notifications come as JSON. */
 	if (notice[0] == '{' || (notice[0] != '\0' && notice[strspn(notice,
 	    " \t\n")] == '{')) {
