@@ -202,7 +202,7 @@ static int
 boundary(char c)
 {
 	return c == '\0' || !(isalnum((unsigned char)c) || c == '.' ||
-	    c == '-' || c == '_' || c == '@' || c == ':' || c == '/');
+	    c == '-' || c == '_' || c == '@' || c == '/');
 }
 
 void
@@ -246,13 +246,38 @@ classify_find_codes(const char *text, char reply[4], char status[16])
 		    isdigit((unsigned char)p[2]) &&
 		    (p[3] == ' ' || p[3] == '-' || p[3] == '\0' || p[3] == '\n' ||
 		    p[3] == '\t' || p[3] == ',' || p[3] == ']' || p[3] == ')') &&
-		    (p == text || p[-1] != '.') && p[1] <= '5') {
+		    (p == text || p[-1] != '.') && p[1] <= '5' &&
+		    !(p - text >= 3 && p[-1] == ':' &&
+		    isdigit((unsigned char)p[-2]))) {
 			memcpy(reply, p, 3);
 			reply[3] = '\0';
 		}
 		if (reply[0] != '\0' && status[0] != '\0')
 			return;
 	}
+}
+
+/* Recipient domains whose refusals mean one thing whatever the text says
+ * (or in whichever language it says it); used only when neither the codes
+ * nor the text decided. */
+static const struct {
+	const char *suffix;
+	const char *reason;
+} domain_rules[] = {
+	/* a Google Group refusing a post: the poster may not post there */
+	{ "@googlegroups.com", "rejected" },
+};
+
+/* domain_rule - the reason row a recipient's domain implies, or NULL */
+static const struct classify_reason *
+domain_rule(const char *recipient)
+{
+	size_t i;
+
+	for (i = 0; recipient != NULL && i < NITEMS(domain_rules); i++)
+		if (g_str_has_suffix(recipient, domain_rules[i].suffix))
+			return classify_reason_lookup(domain_rules[i].reason);
+	return NULL;
 }
 
 /* pseudo_status - Sisimai-compatible X.0.9xx code for a reason */
@@ -357,9 +382,13 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	} else if (rrow != NULL && rrow->reason != NULL) {
 		out->reason = rrow->reason;
 		out->rule = "reply";
-	} else if (delayed) {
+	} else if ((why = domain_rule(in->recipient)) != NULL) {
+		out->reason = why->name;
+		out->rule = "domain";
+	} else if (delayed || (in->action != NULL &&
+	    g_ascii_strcasecmp(in->action, "expired") == 0)) {
 		out->reason = "expired";
-		out->rule = "delayed";
+		out->rule = delayed ? "delayed" : "action";
 	} else {
 		out->reason = "undefined";
 		out->rule = "none";

@@ -68,6 +68,7 @@ struct classify_input {
 	const char	*diagnostic;	/* NULL when none */
 	const char	*action;	/* DSN Action, or NULL */
 	const char	*feedback_type;	/* ARF: complaint */
+	const char	*recipient;	/* the failed address, or NULL */
 	const char	*command;	/* SMTP command the error answered:
 					   RCPT, MAIL, DATA, CONN, or NULL */
 	const char	*text;		/* whole notification text, or NULL */

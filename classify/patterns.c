@@ -97,6 +97,7 @@ static const struct classify_pattern pattern_table[] = {
 	{ "reputation:bad", "badreputation", "re:\\b(bad|poor|low|negative) (ip |sender |domain )?reputation", 0 },
 	{ "reputation:ip", "badreputation", "re:\\breputation of (the|your) (ip|sending|sender|domain)", 0 },
 	{ "reputation:prevent", "badreputation", "to protect our users from spam, mail sent from your ip", 0 },
+	{ "block:invalidip", "blocked", "re:\\b(invalid|bad|unauthori[sz]ed|not permitted) ip\\b", 0 },
 	{ "block:blockedusing", "blocked", "blocked using", 0 },
 	{ "block:spamhaus", "blocked", "spamhaus", 0 },
 	{ "block:spamcop", "blocked", "spamcop", 0 },

@@ -213,6 +213,30 @@ text_is_bounce(const struct mime_report *r, const char *text)
 	return yes;
 }
 
+/* copy_header - is the line at p (n bytes) a header field typical of a
+ * returned message's header ("Received:", "X-Mailer:", ...)? */
+static int
+copy_header(const char *p, size_t n)
+{
+	static const char *names[] = { "received", "return-path",
+	    "dkim-signature", "message-id", "mime-version", "authentication-"
+	    "results", "content-type", "delivered-to", "x-original-to" };
+	size_t i, len;
+
+	for (len = 0; len < n && len < 64 && (g_ascii_isalnum(p[len]) ||
+	    p[len] == '-'); len++)
+		;
+	if (len == 0 || len >= n || p[len] != ':')
+		return 0;
+	if (len > 2 && g_ascii_strncasecmp(p, "x-", 2) == 0)
+		return 1;
+	for (i = 0; i < G_N_ELEMENTS(names); i++)
+		if (strlen(names[i]) == len &&
+		    g_ascii_strncasecmp(p, names[i], len) == 0)
+			return 1;
+	return 0;
+}
+
 /* cut_at - offset in text where the returned original starts, or len */
 static size_t
 cut_at(const char *text, size_t len)
@@ -237,15 +261,7 @@ cut_at(const char *text, size_t len)
 		g_free(line);
 		/* Two header lines in a row (Received:, Return-Path: ...)
 		 * start a copy of the original even without a marker. */
-		if (g_ascii_strncasecmp(p, "Received: ", 10) == 0 ||
-		    g_ascii_strncasecmp(p, "Return-Path: ", 13) == 0 ||
-		    g_ascii_strncasecmp(p, "DKIM-Signature: ", 16) == 0 ||
-		    g_ascii_strncasecmp(p, "Message-ID: ", 12) == 0 ||
-		    g_ascii_strncasecmp(p, "MIME-Version: ", 14) == 0 ||
-		    (g_ascii_strncasecmp(p, "X-", 2) == 0 && memchr(p, ':',
-		    (size_t)MIN(eol - p, 40)) != NULL && memchr(p, ' ',
-		    (size_t)MIN(eol - p, 40)) > memchr(p, ':',
-		    (size_t)MIN(eol - p, 40)))) {
+		if (copy_header(p, (size_t)(eol - p))) {
 			if (header_run++ == 0)
 				run_start = p;
 			if (header_run >= 2)
@@ -329,7 +345,8 @@ delay_of(const char *lower, const char *subject)
 	static const char *words[] = { "has been delayed",
 	    "warning message only", "not yet been delivered",
 	    "delivery is delayed", "will continue to try",
-	    "still trying", "this is a warning", "delivery has been delayed" };
+	    "still trying", "this is a warning", "delivery has been delayed",
+	    "will be retried for", "will continue trying" };
 	size_t i;
 
 	if (subject != NULL) {

@@ -65,6 +65,7 @@ classify_one(const struct mime_report *r, const struct mime_rcpt *rc,
 		in.action = rc->action;
 		in.feedback_type = rc->feedback_type;
 		in.command = rc->command;
+		in.recipient = rc->recipient;
 		in.temporary = rc->temporary;
 	}
 	classify_rcpt(&in, out);
