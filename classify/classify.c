@@ -7,12 +7,16 @@
  *   2. a success (Action delivered/relayed/expanded, or a 2.x.x status) is
  *      "delivered";
  *   3. a "strong" enhanced status code (codes.c: 5.1.1, 5.2.2, 5.7.26 ...)
- *      decides, because it is the receiver's own machine-readable verdict;
+ *      decides, because it is the receiver's own machine-readable verdict
+ *      (except that quota wording beats X.1.1: qmail-ldap and vpopmail
+ *      answer every refusal with #5.1.1);
  *   4. otherwise the diagnostic text (patterns.c), because generic codes
  *      (5.0.0, 5.7.1, 550) are used for many reasons and the text is where
  *      the receiver says which;
  *   5. otherwise the weak meaning of the status code, then of the reply
- *      code; failing all, "undefined" (or "expired"/"onhold" for delays).
+ *      code, then the fallback patterns (generic framing such as "Recipient
+ *      address rejected:"), then the recipient's domain; failing all,
+ *      "undefined" (or "expired" for delays).
  * Then the SMTP command the error answered corrects the reason: "user
  * unknown" wording answered after DATA means the address was accepted at
  * RCPT and a filter refused the content (filtered), unless an X.1.1 status
@@ -307,7 +311,7 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 {
 	const struct classify_status *srow = NULL;
 	const struct classify_reply *rrow = NULL;
-	const struct classify_pattern *pat = NULL;
+	const struct classify_pattern *pat = NULL, *fallback = NULL;
 	const struct classify_reason *why;
 	char found_reply[4], found_status[16];
 	const char *cmd;
@@ -368,8 +372,15 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	if (out->reply_code[0] != '\0')
 		rrow = classify_reply_lookup(atoi(out->reply_code));
 	pat = classify_match_text(in->diagnostic);
+	if (pat != NULL && pat->final < 0 && ((srow != NULL &&
+	    srow->reason != NULL) || (rrow != NULL && rrow->reason != NULL))) {
+		fallback = pat;
+		pat = NULL;
+	}
 
-	if (srow != NULL && srow->strong && srow->reason != NULL) {
+	if (srow != NULL && srow->strong && srow->reason != NULL &&
+	    !(pat != NULL && strcmp(pat->reason, "mailboxfull") == 0 &&
+	    strcmp(srow->reason, "userunknown") == 0)) {
 		out->reason = srow->reason;
 		out->rule = "status";
 	} else if (pat != NULL) {
@@ -382,6 +393,9 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	} else if (rrow != NULL && rrow->reason != NULL) {
 		out->reason = rrow->reason;
 		out->rule = "reply";
+	} else if (fallback != NULL) {
+		out->reason = fallback->reason;
+		out->rule = fallback->rule;
 	} else if ((why = domain_rule(in->recipient)) != NULL) {
 		out->reason = why->name;
 		out->rule = "domain";

@@ -58,7 +58,9 @@ struct classify_pattern {
 	const char	*text;		/* lower-case substring, or a regex when
 					   it starts with "re:" */
 	int		 final;		/* 1: precise (provider) wording that
-					   the SMTP command does not correct */
+					   the SMTP command does not correct;
+					   -1: a fallback, used only when the
+					   status and reply codes say nothing */
 };
 
 /* What a report said about one recipient. */

@@ -135,6 +135,7 @@ static const struct classify_pattern pattern_table[] = {
 	{ "relay:unable", "norelaying", "re:\\b(unable|not permitted|not allowed|cannot|can't|do not|we do not|don't) (to )?relay\\b", 0 },
 	{ "relay:notgateway", "norelaying", "not a gateway", 0 },
 	{ "sender:rejected", "rejected", "re:\\b(sender|from|envelope|return-path|return path|originator)( address)? (\\S+ )?(rejected|refused|denied|not (allowed|accepted|permitted)|invalid|unknown|blocked)", 0 },
+	{ "sender:fromdomain", "rejected", "re:\\bfrom:? (domain|address) (is )?(invalid|unknown|not valid|does not exist)", 0 },
 	{ "sender:domain", "rejected", "re:\\b(domain of sender|sender domain|sender's domain|sender address)\\b", 0 },
 	{ "sender:verify", "rejected", "re:\\bsender verif(y|ication)\\b", 0 },
 	{ "sender:invalid", "rejected", "re:\\b(invalid|bad|unknown) sender\\b", 0 },
@@ -158,6 +159,7 @@ static const struct classify_pattern pattern_table[] = {
 	{ "user:ja-notfound", "userunknown", "見つかりません", 0 },
 	{ "user:ja-notexist", "userunknown", "存在しません", 0 },
 	{ "user:notavalid", "userunknown", "is not a valid", 0 },
+	{ "host:tryagain", "networkerror", "re:host not found, try again|temporary failure in name resolution|\\bservfail\\b|name server timeout|dns (lookup )?time(d)? ?out", 0 },
 	{ "host:unknown", "hostunknown", "re:\\b(host|domain|hostname|domain name|recipient domain)( name)? (is )?(unknown|not found|not known|does ?n[o']t exist|invalid|not valid|unresolvable|could not be (found|resolved))", 0 },
 	{ "host:unknown2", "hostunknown", "re:\\b(unknown|invalid|no such|non-?existent|unresolvable) (host|domain)", 0 },
 	{ "host:nxdomain", "hostunknown", "re:\\bnxdomain\\b", 0 },
@@ -220,7 +222,7 @@ static const struct classify_pattern pattern_table[] = {
 	/* Last resort: Postfix frames every recipient restriction as
 	 * "Recipient address rejected: <reason>"; only when no row above
 	 * understood the reason is it about the address. */
-	{ "user:rejected-generic", "userunknown", "re:\\b(recipient|rcpt)( address)? rejected\\b", 0 },
+	{ "user:rejected-generic", "userunknown", "re:\\b(recipient|rcpt)( address)? rejected\\b", -1 },
 };
 
 #define NITEMS(a) (sizeof(a) / sizeof((a)[0]))

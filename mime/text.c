@@ -149,6 +149,10 @@ text_command(const char *text)
 	if (text == NULL)
 		return NULL;
 	init();
+	/* DATA answered "no valid recipients": the refusals before it were
+	 * RCPT replies returned late (PIPELINING) */
+	if (strstr(text, "no valid recipients") != NULL)
+		return "RCPT";
 	if (g_regex_match(command_re, text, 0, &mi)) {
 		w = g_match_info_fetch(mi, 1);
 		switch (g_ascii_tolower(w[0])) {
