@@ -481,6 +481,15 @@ walk_part(struct walk *w, GMimeObject *obj, int depth)
 		    "report"))
 			w->report = 1;
 		n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+		if (n == 0 && w->text->len == 0) {
+			/* broken MIME: no boundary found, so the body
+			 * stayed in the prologue */
+			const char *pro = g_mime_multipart_get_prologue(
+			    GMIME_MULTIPART(obj));
+			if (pro != NULL)
+				g_string_append_len(w->text, pro, (gssize)MIN(
+				    strlen(pro), MIME_MAX_TEXT));
+		}
 		for (i = 0; i < n; i++)
 			walk_part(w, g_mime_multipart_get_part(GMIME_MULTIPART(obj),
 			    i), depth + 1);
@@ -727,16 +736,6 @@ analyse(struct mime_report *r, GMimeMessage *m,
 	if (w.orig_headers->len > 0)
 		original_from_text(r, w.orig_headers, list_header);
 
-	/* Broken MIME: a multipart whose boundary never occurs keeps the
-	 * whole body as its prologue. */
-	if (w.text->len == 0 && w.html->len == 0 &&
-	    GMIME_IS_MULTIPART(g_mime_message_get_mime_part(m))) {
-		const char *pro = g_mime_multipart_get_prologue(GMIME_MULTIPART(
-		    g_mime_message_get_mime_part(m)));
-		if (pro != NULL)
-			g_string_append_len(w.text, pro, (gssize)MIN(strlen(pro),
-			    MIME_MAX_TEXT));
-	}
 	/* Every regex below (GRegex skips PCRE's UTF-8 check) needs valid
 	 * UTF-8; a text part without a charset can be anything. */
 	notice = valid = g_utf8_make_valid(w.text->len > 0 ? w.text->str :

@@ -76,6 +76,8 @@ static const char *intros[] =
 {
 	/* the address opens the line: "<a@b>:", "a@b", "* a@b", ">>> a@b" */
 	"^(?:[*>\\-]+\\s*)?[\"'<(]*" ADDR "[\"'>)]*(?:\\s*[:.,;<]|\\s|$)",
+	/* Sendmail's transcript: "554 <a@b>... Remote protocol error" */
+	"^(?:<<< )?[245][0-9][0-9](?:[ -][245]\\.[0-9]{1,3}\\.[0-9]{1,3})? <" ADDR ">\\.\\.\\.",
 	/* a phrase then the address: "Unable to deliver message to: <a@b>" */
 	"(?:deliver(?:ed|ing|y)?(?: of)?(?: (?:the|your|this))?(?: (?:message|mail|e-?mail))? to|delivered to the following|failed recipient|recipient(?:s)?(?: address)?|unknown user|rcpt to|could not be delivered to|address(?:es)? failed|permanent errors|temporary errors|was not delivered to|delivery to|addressed to|to the following address|invalid recipient|destination)(?:\\(s\\))?\\s*[:,]?\\s*[\"'<(]*" ADDR,
 };
@@ -198,9 +200,17 @@ text_is_bounce(const struct mime_report *r, const char *text)
 	int yes = 0;
 
 	if (r->from != NULL) {
+		/* "Mailer-Daemon", "mailer_daemon", "post.master" alike */
+		char *w;
 		lower = g_ascii_strdown(r->from, -1);
+		for (w = lower; *w != '\0'; w++)
+			if (*w == '_' || *w == '.')
+				*w = '-';
 		for (i = 0; i < G_N_ELEMENTS(senders) && !yes; i++)
 			yes = strstr(lower, senders[i]) != NULL;
+		if (!yes && (strstr(lower, "post-master") != NULL ||
+		    strstr(lower, "mailer-daemon") != NULL))
+			yes = 1;
 		g_free(lower);
 	}
 	if (!yes && r->subject != NULL) {
