@@ -192,6 +192,26 @@ generic_status(const char *s)
 	return strcmp(s + 1, ".0.0") == 0 || strcmp(s + 1, ".4.7") == 0;
 }
 
+/* inner_status - the first code in text after the wrapper code `outer`
+ * ("554 4.4.7 Message expired: <421 4.4.2 Connection timed out>"), into
+ * out[16], with its reply code into out_reply[4], when there is one */
+static void
+inner_status(const char *text, const char *outer, char out_reply[4],
+    char out[16])
+{
+	const char *p = strstr(text, outer);
+	char reply[4], status[16];
+
+	if (p == NULL)
+		return;
+	classify_find_codes(p + strlen(outer), reply, status);
+	if (status[0] != '\0') {
+		g_strlcpy(out, status, 16);
+		if (reply[0] != '\0')
+			g_strlcpy(out_reply, reply, 4);
+	}
+}
+
 /* reply_valid - is s a three-digit reply code 2xx, 4xx or 5xx? */
 static int
 reply_valid(const char *s)
@@ -322,6 +342,10 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 
 	/* The codes: the fields first, else the first found in the text. */
 	classify_find_codes(in->diagnostic, found_reply, found_status);
+	if (status_valid(in->status) && generic_status(in->status) &&
+	    strcmp(found_status, in->status) == 0)
+		inner_status(in->diagnostic, in->status, found_reply,
+		    found_status);
 	if (status_valid(in->status) && status_valid(found_status) &&
 	    found_status[0] == in->status[0] && generic_status(in->status) &&
 	    !generic_status(found_status))
@@ -378,7 +402,11 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		pat = NULL;
 	}
 
-	if (srow != NULL && srow->strong && srow->reason != NULL &&
+	if (in->action != NULL && g_ascii_strcasecmp(in->action, "expired") == 0) {
+		/* a non-standard Action (SendGrid) that says it all */
+		out->reason = "expired";
+		out->rule = "action";
+	} else if (srow != NULL && srow->strong && srow->reason != NULL &&
 	    !(pat != NULL && strcmp(pat->reason, "mailboxfull") == 0 &&
 	    strcmp(srow->reason, "userunknown") == 0)) {
 		out->reason = srow->reason;
@@ -399,10 +427,9 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	} else if ((why = domain_rule(in->recipient)) != NULL) {
 		out->reason = why->name;
 		out->rule = "domain";
-	} else if (delayed || (in->action != NULL &&
-	    g_ascii_strcasecmp(in->action, "expired") == 0)) {
+	} else if (delayed) {
 		out->reason = "expired";
-		out->rule = delayed ? "delayed" : "action";
+		out->rule = "delayed";
 	} else {
 		out->reason = "undefined";
 		out->rule = "none";

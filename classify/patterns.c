@@ -147,12 +147,10 @@ static const struct classify_pattern pattern_table[] = {
 	{ "sender:mailfrom", "rejected", "re:\\bmail from\\b.*\\b(rejected|refused|denied|invalid)", 0 },
 	{ "user:unknown", "userunknown", "re:\\b(user|recipient|mailbox|address|account|addressee|local part|local-part|destination)( name| address)? (is )?(unknown|not found|not known|does ?n[o']t exist|not exist|invalid|not valid|unavailable|not available)", 0 },
 	{ "user:unknown2", "userunknown", "re:\\b(unknown|invalid|bad|non-?existent|nonexisting|no such|not a valid) (local )?(user|recipient|mailbox|address|e-?mail address|account|addressee|destination)", 0 },
-	{ "user:nosuch", "userunknown", "re:\\bno (such|valid) (user|mailbox|account|recipient|address|person)", 0 },
-	{ "user:doesnotexist", "userunknown", "re:\\b(does not|doesn't|did not|no longer) exists?\\b", 0 },
+	{ "user:nosuch", "userunknown", "re:\\bno such (user|mailbox|account|recipient|address|person)", 0 },
 	{ "user:notlisted", "userunknown", "re:not (listed|found) in (the )?(directory|address book|recipient list)", 0 },
 	{ "user:rejected", "userunknown", "re:\\b(recipient|rcpt)( address)? rejected(\\W*$|\\W+access denied)", 0 },
 	{ "user:addressrejected", "userunknown", "re:^\\W*([245]\\d\\d\\W+)?(#?[245]\\.\\d+\\.\\d+\\W+)?address rejected\\b", 0 },
-	{ "user:unrouteable", "userunknown", "unrouteable address", 0 },
 	{ "user:notourcustomer", "userunknown", "not our customer", 0 },
 	{ "user:unknownlocal", "userunknown", "unknown local part", 0 },
 	{ "user:mailboxunavailable", "userunknown", "mailbox unavailable", 0 },
@@ -172,6 +170,8 @@ static const struct classify_pattern pattern_table[] = {
 	{ "host:unrouteable", "hostunknown", "unrouteable mail domain", 0 },
 	{ "host:nosmtp", "notaccept", "indicated no smtp service", 0 },
 	{ "host:nameservice", "hostunknown", "name or service not known", 0 },
+	{ "host:unrouteable", "hostunknown", "unrouteable address", 0 },
+	{ "user:doesnotexist", "userunknown", "re:\\b(does not|doesn't|did not|no longer) exists?\\b", 0 },
 
 	/* Tier 4, generic refusals of the sending host; below tier 3 because
 	 * "access denied" or "rejected" next to "user unknown" is about the user. */
@@ -231,6 +231,7 @@ static const struct classify_pattern pattern_table[] = {
 	/* Last resort: Postfix frames every recipient restriction as
 	 * "Recipient address rejected: <reason>"; only when no row above
 	 * understood the reason is it about the address. */
+	{ "user:novalid-generic", "userunknown", "re:\\bno valid recipients?\\b", -1 },
 	{ "user:rejected-generic", "userunknown", "re:\\b(recipient|rcpt)( address)? rejected\\b", -1 },
 };
 

@@ -352,6 +352,31 @@ intro_has_words(const char *line, const char *addr)
 	return words > 3;
 }
 
+/* status_field - the code of a "Status: 5.1.1" line in text, or NULL;
+ * static buffer */
+static const char *
+status_field(const char *text)
+{
+	static char code[16];
+	const char *p = text;
+	size_t n;
+
+	while ((p = strstr(p, "Status: ")) != NULL) {
+		if (p == text || p[-1] == '\n' || p[-1] == ' ') {
+			p += 8;
+			n = strspn(p, "0123456789.");
+			if (n >= 5 && n < sizeof(code) && (p[0] == '2' ||
+			    p[0] == '4' || p[0] == '5') && p[1] == '.') {
+				memcpy(code, p, n);
+				code[n] = '\0';
+				return code;
+			}
+		} else
+			p += 8;
+	}
+	return NULL;
+}
+
 /* delay_of - is this a warning that delivery is only delayed? */
 static int
 delay_of(const char *lower, const char *subject)
@@ -573,6 +598,8 @@ text_scan(struct mime_report *r, const char *text, const char *failed)
 			if (c != NULL)
 				rc->command = g_strdup(c);
 		}
+		if (rc->status == NULL && r->nrcpts - before == 1)
+			field_set(&rc->status, status_field(section), -1);
 		if (rc->temporary == -1)
 			rc->temporary = delayed ? 1 : temporary;
 		if (delayed && rc->action == NULL)
