@@ -17,6 +17,9 @@
  *      code, then the fallback patterns (generic framing such as "Recipient
  *      address rejected:"), then the recipient's domain; failing all,
  *      "undefined" (or "expired" for delays).
+ * "User unknown" decided by wording alone (no X.1.x status, no known SMTP
+ * stage, no provider's precise wording) becomes "filtered": see README.md,
+ * "How a reason is decided".
  * Then the SMTP command the error answered corrects the reason: "user
  * unknown" wording answered after DATA means the address was accepted at
  * RCPT and a filter refused the content (filtered), unless an X.1.1 status
@@ -210,6 +213,15 @@ inner_status(const char *text, const char *outer, char out_reply[4],
 		if (reply[0] != '\0')
 			g_strlcpy(out_reply, reply, 4);
 	}
+}
+
+/* address_status - does status s report on the recipient address itself
+ * (X.1.x, but not X.1.7 and X.1.8, which are about the sender)? */
+static int
+address_status(const char *s)
+{
+	return s[0] != '\0' && strncmp(s + 1, ".1.", 3) == 0 &&
+	    strcmp(s + 1, ".1.7") != 0 && strcmp(s + 1, ".1.8") != 0;
 }
 
 /* reply_valid - is s a three-digit reply code 2xx, 4xx or 5xx? */
@@ -436,6 +448,17 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	}
 
 	cmd = out->final ? NULL : in->command;
+	if (!out->final && strcmp(out->reason, "userunknown") == 0 &&
+	    strcmp(out->rule, "status") != 0 && !address_status(out->status) &&
+	    cmd == NULL) {
+		/* "User unknown" in words only, at no known SMTP stage and
+		 * without an addressing status: receivers (Japanese mobile
+		 * carriers among them) say it of filter rejections too, and a
+		 * wrong "hard" unsubscribes a live address.  Soft until a
+		 * report corroborates it. */
+		out->reason = "filtered";
+		out->rule = "userunknown:unconfirmed";
+	}
 	if (cmd != NULL && strcmp(cmd, "DATA") == 0 &&
 	    strcmp(out->reason, "userunknown") == 0 &&
 	    strcmp(out->rule, "status") != 0) {

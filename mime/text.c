@@ -90,6 +90,7 @@ static const char *command_words =
 
 static GRegex *cut_re[G_N_ELEMENTS(cuts)];
 static GRegex *command_re;
+static GRegex *rcpt_re;
 static GRegex *intro_re[G_N_ELEMENTS(intros)];
 static GRegex *autoreply_re;
 
@@ -118,6 +119,11 @@ compile(gpointer unused)
 	if ((command_re = g_regex_new(command_words, G_REGEX_CASELESS |
 	    G_REGEX_MULTILINE | G_REGEX_OPTIMIZE, 0, &err)) == NULL)
 		g_error("command: %s", err->message);
+	if ((rcpt_re = g_regex_new("does not like recipient|rcpt to "
+	    "response|recipient address rejected|\\[rcpt_to\\]|smtp:rcpt|rcpt to:<[^>]*>:? ?"
+	    "(?:[245][0-9][0-9]|<<<)", G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0,
+	    &err)) == NULL)
+		g_error("rcpt: %s", err->message);
 	if ((autoreply_re = g_regex_new(autoreply_subject, G_REGEX_CASELESS |
 	    G_REGEX_OPTIMIZE, 0, &err)) == NULL)
 		g_error("autoreply: %s", err->message);
@@ -154,6 +160,11 @@ text_command(const char *text)
 	/* DATA answered "no valid recipients": the refusals before it were
 	 * RCPT replies returned late (PIPELINING) */
 	if (strstr(text, "no valid recipients") != NULL)
+		return "RCPT";
+	/* wording that only ever answers RCPT: qmail's "does not like
+	 * recipient" and "RCPT TO response", Postfix's recipient
+	 * restrictions, Yahoo's "[RCPT_TO]" */
+	if (g_regex_match(rcpt_re, text, 0, NULL))
 		return "RCPT";
 	if (g_regex_match(command_re, text, 0, &mi)) {
 		w = g_match_info_fetch(mi, 1);

@@ -120,9 +120,15 @@ decisions(void **state)
 		/* refused at connection time: the sending host */
 		{ NULL, "554", "554 no such user here", NULL, "CONN", 0,
 		  CLASS_BLOCK, "blocked", "5.0.971" },
-		/* no code at all: a Sisimai-compatible pseudo status */
+		/* no code at all: a Sisimai-compatible pseudo status; "user
+		 * unknown" in words alone is not proof of a dead address... */
 		{ NULL, NULL, "Sorry, no mailbox here by that name", NULL, NULL, 0,
-		  CLASS_HARD, "userunknown", "5.0.911" },
+		  CLASS_SOFT, "filtered", "5.0.910" },
+		/* ...until the SMTP stage (RCPT) or an X.1.x status backs it */
+		{ NULL, NULL, "Sorry, no mailbox here by that name", NULL, "RCPT",
+		  0, CLASS_HARD, "userunknown", "5.0.911" },
+		{ NULL, "550", "550 5.1.0 Address rejected: no such user", NULL,
+		  NULL, 0, CLASS_HARD, "userunknown", "5.1.0" },
 		{ NULL, NULL, "mailbox is full", NULL, NULL, 1, CLASS_SOFT,
 		  "mailboxfull", "4.0.922" },
 		/* delays and successes are ignored */
