@@ -25,11 +25,14 @@
  * RCPT and a filter refused the content (filtered), unless an X.1.1 status
  * says otherwise (pipelining returns RCPT replies after DATA); an address verdict answered to
  * MAIL FROM is about the sender (rejected).
- * When Status and Diagnostic-Code disagree on the code itself, the
- * Status field wins (it is the reporting MTA's normalised verdict, while
- * the diagnostic may quote an earlier hop), except when Status is only a
- * wrapper, X.0.0 or X.4.7 ("gave up"), and the diagnostic quotes the
- * receiver's specific code of the same class: that code says why.
+ * When Status and the code quoted in Diagnostic-Code disagree but agree
+ * on the class (4 or 5), the diagnostic's code wins: it is the receiver's
+ * own word, while Status is often the reporting MTA's mapping of a bare
+ * reply (Sendmail writes 5.1.1 for any 550 at RCPT).  When Status is a
+ * wrapper (X.0.0, or X.4.7 "gave up") that the diagnostic repeats, the
+ * code after it ("554 4.4.7 expired <421 4.4.2 timed out>") is the one.
+ * A class disagreement keeps Status: the reporting MTA decided whether
+ * it will retry.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -359,8 +362,7 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		inner_status(in->diagnostic, in->status, found_reply,
 		    found_status);
 	if (status_valid(in->status) && status_valid(found_status) &&
-	    found_status[0] == in->status[0] && generic_status(in->status) &&
-	    !generic_status(found_status))
+	    found_status[0] == in->status[0])
 		g_strlcpy(out->status, found_status, sizeof(out->status));
 	else if (status_valid(in->status))
 		g_strlcpy(out->status, in->status, sizeof(out->status));
@@ -484,6 +486,13 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 
 	why = classify_reason_lookup(out->reason);
 	out->cls = why != NULL ? why->cls : CLASS_UNKNOWN;
+	/* A domain that does not resolve for now is DNS trouble, not a dead
+	 * domain. */
+	if (strcmp(out->reason, "hostunknown") == 0 && temporary) {
+		out->reason = "networkerror";
+		out->rule = "hostunknown:temporary";
+		out->cls = CLASS_SOFT;
+	}
 	/* A domain that refuses mail for now may accept it later; the other
 	 * hard reasons name the address itself, whatever the code says. */
 	if (out->cls == CLASS_HARD && temporary &&
