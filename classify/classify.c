@@ -409,7 +409,7 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	srow = classify_status_lookup(out->status);
 	if (out->reply_code[0] != '\0')
 		rrow = classify_reply_lookup(atoi(out->reply_code));
-	pat = classify_match_text(in->diagnostic);
+	pat = classify_match(in->diagnostic, in->mta);
 	if (pat != NULL && pat->final < 0 && ((srow != NULL &&
 	    srow->reason != NULL) || (rrow != NULL && rrow->reason != NULL))) {
 		fallback = pat;

@@ -71,6 +71,7 @@ struct classify_input {
 	const char	*action;	/* DSN Action, or NULL */
 	const char	*feedback_type;	/* ARF: complaint */
 	const char	*recipient;	/* the failed address, or NULL */
+	const char	*mta;		/* Remote-MTA and Reporting-MTA names */
 	const char	*command;	/* SMTP command the error answered:
 					   RCPT, MAIL, DATA, CONN, or NULL */
 	const char	*text;		/* whole notification text, or NULL */
@@ -107,6 +108,12 @@ const struct classify_reason *classify_reason_lookup(const char *name);
 
 /* classify_match_text - first pattern matching text (any case), or NULL */
 const struct classify_pattern *classify_match_text(const char *text);
+
+/* classify_match - as classify_match_text, but provider rows (final) also
+ * see context: the names of the MTAs that wrote the report ("Reporting-MTA
+ * hotmail.com"), which identify whose wording the text is */
+const struct classify_pattern *classify_match(const char *text,
+	    const char *context);
 
 /*
  * classify_find_codes - find an SMTP reply code and an enhanced status code

@@ -45,18 +45,23 @@ static const struct classify_pattern pattern_table[] = {
 	{ "microsoft:messagesfromip", "blocked",
 	  "re:\\bmessages from \\[?\\d{1,3}(\\.\\d{1,3}){3}\\]? weren't sent", 1 },
 	{ "google:addressnotfound", "userunknown",
-	  "re:the address couldn.t be found|\\*\\* address not found \\*\\*", 1 },
+	  "re:the address couldn.{1,3}t be found|\\*\\* address not found \\*\\*", 1 },
 	{ "exchange:notrecognized", "userunknown",
 	  "the recipient name is not recognized", 1 },
+	{ "domino:ja-notindirectory", "userunknown", "domino ディレクトリには見つかりません", 1 },
 	{ "notes:ja-notindirectory", "userunknown", "ディレクトリのリストにありません", 1 },
+	{ "interscan:checkaddress", "userunknown",
+	  "(and other recipients in the same domain). please check if address is correct", 1 },
+	{ "microsoft:mailboxunavailable", "userunknown",
+	  "re:requested action not taken: mailbox unavailable.*\\b(outlook|hotmail|office365|exchangelabs|protection\\.outlook)\\b", 1 },
+	{ "microsoft:addressnotfound", "userunknown",
+	  "re:the email address wasn.{1,3}t found at the destination domain|recipientnotfound", 1 },
 	{ "microsoft:dmarc", "authfailure",
 	  "sending domain does not pass dmarc", 1 },
 	{ "microsoft:banned", "blocked", "banned sending ip", 1 },
 	{ "microsoft:blocklist", "blocked", "is on our block list", 1 },
 	{ "microsoft:recipnotfound", "userunknown",
 	  "recipient not found by smtp address lookup", 1 },
-	{ "microsoft:mailboxunavailable", "userunknown",
-	  "requested action not taken: mailbox unavailable", 1 },
 	{ "microsoft:resolver-adr", "userunknown", "resolver.adr.recipientnotfound", 1 },
 	{ "microsoft:resolver-rst", "filtered", "resolver.rst.notauthorized", 1 },
 	{ "microsoft:access-denied", "filtered",
@@ -163,7 +168,6 @@ static const struct classify_pattern pattern_table[] = {
 	{ "user:nomailbox", "userunknown", "re:\\bno mailbox\\b", 0 },
 	{ "user:badrcpt", "userunknown", "bad recipient", 0 },
 	{ "user:doesnothave", "userunknown", "re:there is no (one|user|mailbox)", 0 },
-	{ "user:checkaddress", "userunknown", "re:check (if|whether|that) (the )?(e-?mail |recipient )?address is correct", 0 },
 	{ "user:ja-notfound", "userunknown", "見つかりません", 0 },
 	{ "user:ja-notexist", "userunknown", "存在しません", 0 },
 	{ "user:notavalid", "userunknown", "is not a valid", 0 },
@@ -275,11 +279,20 @@ classify_pattern_table(size_t *n)
 	return pattern_table;
 }
 
+/* row_matches - does row i match the lower-cased text? */
+static int
+row_matches(size_t i, const char *lower)
+{
+	if (compiled[i] != NULL)
+		return g_regex_match(compiled[i], lower, 0, NULL);
+	return strstr(lower, pattern_table[i].text) != NULL;
+}
+
 const struct classify_pattern *
-classify_match_text(const char *text)
+classify_match(const char *text, const char *context)
 {
 	static GOnce once = G_ONCE_INIT;
-	char *lower;
+	char *lower, *wide = NULL;
 	const struct classify_pattern *hit = NULL;
 	size_t i;
 
@@ -287,13 +300,22 @@ classify_match_text(const char *text)
 		return NULL;
 	g_once(&once, compile_patterns, NULL);
 	lower = g_ascii_strdown(text, -1);
-	for (i = 0; i < NITEMS(pattern_table) && hit == NULL; i++) {
-		if (compiled[i] != NULL) {
-			if (g_regex_match(compiled[i], lower, 0, NULL))
-				hit = &pattern_table[i];
-		} else if (strstr(lower, pattern_table[i].text) != NULL)
-			hit = &pattern_table[i];
+	if (context != NULL && context[0] != '\0') {
+		char *c = g_ascii_strdown(context, -1);
+		wide = g_strconcat(lower, " [reported by ", c, "]", NULL);
+		g_free(c);
 	}
+	for (i = 0; i < NITEMS(pattern_table) && hit == NULL; i++)
+		if (row_matches(i, pattern_table[i].final > 0 && wide != NULL ?
+		    wide : lower))
+			hit = &pattern_table[i];
+	g_free(wide);
 	g_free(lower);
 	return hit;
+}
+
+const struct classify_pattern *
+classify_match_text(const char *text)
+{
+	return classify_match(text, NULL);
 }

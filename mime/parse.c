@@ -398,6 +398,23 @@ arf_field(int group, const char *name, const char *value, void *arg)
 		field_set(&st->r->arrival_date, value, -1);
 }
 
+/* jis_decode - convert text holding ISO-2022-JP escapes to UTF-8 (Japanese
+ * MTAs send it without, or with a wrong, charset parameter, and put it in
+ * delivery-status fields too); takes and returns a g_malloc()ed string */
+static char *
+jis_decode(char *t)
+{
+	char *u;
+
+	if (t == NULL || strstr(t, "\033$B") == NULL)
+		return t;
+	u = g_convert(t, -1, "UTF-8", "ISO-2022-JP", NULL, NULL, NULL);
+	if (u == NULL)
+		return t;
+	g_free(t);
+	return u;
+}
+
 /* part_bytes - append the decoded content of a leaf part, bounded */
 static void
 part_bytes(GMimePart *part, GString *out)
@@ -411,8 +428,14 @@ part_bytes(GMimePart *part, GString *out)
 	mem = g_mime_stream_mem_new();
 	g_mime_data_wrapper_write_to_stream(w, mem);
 	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-	g_string_append_len(out, (const char *)ba->data,
-	    (gssize)MIN(ba->len, MIME_MAX_TEXT));
+	if (memchr(ba->data, '\033', ba->len) != NULL) {
+		char *t = jis_decode(g_strndup((const char *)ba->data,
+		    MIN(ba->len, MIME_MAX_TEXT)));
+		g_string_append(out, t);
+		g_free(t);
+	} else
+		g_string_append_len(out, (const char *)ba->data,
+		    (gssize)MIN(ba->len, MIME_MAX_TEXT));
 	if (out->len > 0 && out->str[out->len - 1] != '\n')
 		g_string_append_c(out, '\n');
 	g_object_unref(mem);
@@ -538,17 +561,8 @@ walk_part(struct walk *w, GMimeObject *obj, int depth)
 		return;
 	if (GMIME_IS_TEXT_PART(obj) && g_mime_content_type_is_type(ct, "text",
 	    "plain") && w->text->len == 0) {
-		char *t = g_mime_text_part_get_text(GMIME_TEXT_PART(obj));
-		if (t != NULL && strstr(t, "\033$B") != NULL) {
-			/* ISO-2022-JP sent without a charset parameter, as
-			 * Japanese MTAs often do */
-			char *u = g_convert(t, -1, "UTF-8", "ISO-2022-JP", NULL,
-			    NULL, NULL);
-			if (u != NULL) {
-				g_free(t);
-				t = u;
-			}
-		}
+		char *t = jis_decode(g_mime_text_part_get_text(
+		    GMIME_TEXT_PART(obj)));
 		if (t != NULL)
 			g_string_append_len(w->text, t,
 			    (gssize)MIN(strlen(t), MIME_MAX_TEXT));

@@ -52,6 +52,7 @@ classify_one(const struct mime_report *r, const struct mime_rcpt *rc,
     struct classify_result *out)
 {
 	struct classify_input in;
+	char *mta;
 
 	memset(&in, 0, sizeof(in));
 	in.temporary = -1;
@@ -68,7 +69,12 @@ classify_one(const struct mime_report *r, const struct mime_rcpt *rc,
 		in.recipient = rc->recipient;
 		in.temporary = rc->temporary;
 	}
+	mta = g_strjoin(" ", rc != NULL && rc->remote_mta != NULL ?
+	    rc->remote_mta : "", r->reporting_mta != NULL ? r->reporting_mta :
+	    "", NULL);
+	in.mta = mta;
 	classify_rcpt(&in, out);
+	g_free(mta);
 	if (rc == NULL && r->kind == MIME_KIND_NONE) {
 		/* not a report at all: nothing to count */
 		out->cls = CLASS_IGNORE;

@@ -82,6 +82,26 @@ patterns_match(void **state)
 	}
 }
 
+/* the MTAs that wrote a report identify a provider's wording, and only
+ * provider rows look at them */
+static void
+provider_context(void **state)
+{
+	const struct classify_pattern *p;
+
+	p = classify_match("550 Requested action not taken: mailbox unavailable",
+	    "BAY004-MC1.hotmail.com");
+	assert_non_null(p);
+	assert_string_equal(p->rule, "microsoft:mailboxunavailable");
+	assert_int_equal(p->final, 1);
+	p = classify_match("550 Requested action not taken: mailbox unavailable",
+	    NULL);
+	assert_non_null(p);
+	assert_int_equal(p->final, 0);
+	/* a host name never feeds a generic row */
+	assert_null(classify_match("550 try later", "spamfilter.example.com"));
+}
+
 /* the decision, table-driven: inputs -> class, reason, status */
 static void
 decisions(void **state)
@@ -196,6 +216,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(patterns_are_consistent),
 		cmocka_unit_test(patterns_match),
+		cmocka_unit_test(provider_context),
 		cmocka_unit_test(decisions),
 		cmocka_unit_test(complaint_and_autoreply),
 	};
