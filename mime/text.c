@@ -415,6 +415,23 @@ delay_of(const char *lower, const char *subject)
 	return 0;
 }
 
+/* prefix_has_code - does the intro line carry a reply or status code
+ * before the address ("<<< 550 5.1.1 <a@b>... User unknown")? */
+static int
+prefix_has_code(const char *line, const char *addr)
+{
+	char *l = g_ascii_strdown(line, -1);
+	char *at = strstr(l, addr);
+	int yes = 0;
+
+	if (at != NULL) {
+		*at = '\0';
+		yes = has_code(l);
+	}
+	g_free(l);
+	return yes;
+}
+
 /* temporary_of - does the text say permanent (0), temporary (1) or not? */
 static int
 temporary_of(const char *lower)
@@ -509,7 +526,8 @@ text_scan(struct mime_report *r, const char *text, const char *failed)
 			if (cur != NULL && cur == was && cur->text->len > 0) {
 				g_string_append(cur->text, line);
 				g_string_append_c(cur->text, ' ');
-			} else if (cur != NULL && intro_has_words(line, addr)) {
+			} else if (cur != NULL && (intro_has_words(line, addr) ||
+			    prefix_has_code(line, addr))) {
 				g_string_append(cur->text, line);
 				g_string_append_c(cur->text, ' ');
 			} else if (cur != NULL) {
