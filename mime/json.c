@@ -12,30 +12,32 @@
 
 #include "internal.h"
 
+/* member - the member `name` of o, or NULL when o or the member is absent */
+static JsonNode *
+member(JsonObject *o, const char *name)
+{
+	if (o == NULL || !json_object_has_member(o, name))
+		return NULL;
+	return json_object_get_member(o, name);
+}
+
 /* member_str - a string member of o, or NULL */
 static const char *
 member_str(JsonObject *o, const char *name)
 {
-	JsonNode *n;
+	JsonNode *n = member(o, name);
 
-	if (o == NULL || !json_object_has_member(o, name))
-		return NULL;
-	n = json_object_get_member(o, name);
-	if (n == NULL || JSON_NODE_TYPE(n) != JSON_NODE_VALUE ||
-	    json_node_get_value_type(n) != G_TYPE_STRING)
-		return NULL;
-	return json_node_get_string(n);
+	return n != NULL && JSON_NODE_TYPE(n) == JSON_NODE_VALUE &&
+	    json_node_get_value_type(n) == G_TYPE_STRING ?
+	    json_node_get_string(n) : NULL;
 }
 
 /* member_obj - an object member of o, or NULL */
 static JsonObject *
 member_obj(JsonObject *o, const char *name)
 {
-	JsonNode *n;
+	JsonNode *n = member(o, name);
 
-	if (o == NULL || !json_object_has_member(o, name))
-		return NULL;
-	n = json_object_get_member(o, name);
 	return n != NULL && JSON_NODE_HOLDS_OBJECT(n) ?
 	    json_node_get_object(n) : NULL;
 }
@@ -44,11 +46,8 @@ member_obj(JsonObject *o, const char *name)
 static JsonArray *
 member_arr(JsonObject *o, const char *name)
 {
-	JsonNode *n;
+	JsonNode *n = member(o, name);
 
-	if (o == NULL || !json_object_has_member(o, name))
-		return NULL;
-	n = json_object_get_member(o, name);
 	return n != NULL && JSON_NODE_HOLDS_ARRAY(n) ?
 	    json_node_get_array(n) : NULL;
 }

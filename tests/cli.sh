@@ -6,14 +6,7 @@
 set -u
 BIN=$1
 DIR=$2
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/rebound-cli.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-fails=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	fails=$((fails + 1))
-}
+. "$(dirname "$0")/lib.sh"
 
 # expect_status WANT CMD... - run CMD, compare its exit status
 expect_status() {
@@ -87,8 +80,4 @@ expect_out 'mailboxfull'
 expect_status 65 "$BIN" explain "hello world"
 expect_status 64 "$BIN" explain
 
-if [ "$fails" -ne 0 ]; then
-	echo "cli: $fails failure(s)" >&2
-	exit 1
-fi
-echo "cli: all checks passed"
+finish cli

@@ -12,14 +12,7 @@ set -u
 case $1 in /*) BIN=$1 ;; *) BIN=$(pwd)/$1 ;; esac
 DIR=$2
 UPDATE=${3:-}
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/rebound-golden.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-fails=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	fails=$((fails + 1))
-}
+. "$(dirname "$0")/lib.sh"
 
 # strip_file - drop the leading "file" key so rows compare across sources
 strip_file() {
@@ -79,8 +72,4 @@ if ! cmp -s "$TMP/all.expected" "$TMP/all.md.out"; then
 	diff "$TMP/all.expected" "$TMP/all.md.out" | head -20 >&2
 fi
 
-if [ "$fails" -ne 0 ]; then
-	echo "golden: $fails failure(s)" >&2
-	exit 1
-fi
-echo "golden: all fixtures agree"
+finish golden
