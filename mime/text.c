@@ -56,17 +56,17 @@ static const struct {
 	{ "text:generic", "не может быть доставлено" },
 };
 
-/* Lines where the copy of the original message begins (regexes on the
- * trimmed line, caseless). */
+/* Lines where the copy of the original message begins (regexes matched
+ * at the start of a line, after blanks, caselessly; compiled into one). */
 static const char *cuts[] =
 {
-	"^-+ ?this is a copy of the message",
-	"^-+ ?(this is a copy of|below this line is a copy of|the original message|original message|unsent message|returned message|message header|original mail|copy of the original)",
-	"^-*\\s*(original message follows|original message headers|below is a copy of the original message|the header of the original message)",
-	"^(included is a copy of the message header|original message:|original message follows|the original message headers are included|message headers follow)",
-	"^-+ ?(begin|start) (of )?(original|returned) message",
-	"^=+\\s*original message",
-	"^\\*+ original message",
+	"-+ ?this is a copy of the message",
+	"-+ ?(this is a copy of|below this line is a copy of|the original message|original message|unsent message|returned message|message header|original mail|copy of the original)",
+	"-*\\s*(original message follows|original message headers|below is a copy of the original message|the header of the original message)",
+	"(included is a copy of the message header|original message:|original message follows|the original message headers are included|message headers follow)",
+	"-+ ?(begin|start) (of )?(original|returned) message",
+	"=+\\s*original message",
+	"\\*+ original message",
 };
 
 /* Lines that introduce a recipient; group 1 is the address.  The address
@@ -88,7 +88,7 @@ static const char *command_words =
     " ?(?:the )?(?:end of )?(?:final )?"
     "(rcpt|mail|data|helo|ehlo|connect|initial connection|greeting)";
 
-static GRegex *cut_re[G_N_ELEMENTS(cuts)];
+static GRegex *cut_re;
 static GRegex *command_re;
 static GRegex *rcpt_re;
 static GRegex *intro_re[G_N_ELEMENTS(intros)];
@@ -106,12 +106,17 @@ static gpointer
 compile(gpointer unused)
 {
 	GError *err = NULL;
+	GString *alt;
 	size_t i;
 
+	alt = g_string_new("^[ \t]*(?:");
 	for (i = 0; i < G_N_ELEMENTS(cuts); i++)
-		if ((cut_re[i] = g_regex_new(cuts[i], G_REGEX_CASELESS |
-		    G_REGEX_OPTIMIZE, 0, &err)) == NULL)
-			g_error("cut %zu: %s", i, err->message);
+		g_string_append_printf(alt, "%s(?:%s)", i > 0 ? "|" : "", cuts[i]);
+	g_string_append_c(alt, ')');
+	if ((cut_re = g_regex_new(alt->str, G_REGEX_CASELESS | G_REGEX_MULTILINE |
+	    G_REGEX_OPTIMIZE, 0, &err)) == NULL)
+		g_error("cuts: %s", err->message);
+	g_string_free(alt, TRUE);
 	for (i = 0; i < G_N_ELEMENTS(intros); i++)
 		if ((intro_re[i] = g_regex_new(intros[i], G_REGEX_CASELESS |
 		    G_REGEX_OPTIMIZE, 0, &err)) == NULL)
@@ -266,26 +271,21 @@ copy_header(const char *p, size_t n)
 static size_t
 cut_at(const char *text, size_t len)
 {
-	const char *p = text, *eol;
-	char *line;
-	size_t i;
-	int header_run = 0;
-	const char *run_start = NULL;
+	GMatchInfo *mi = NULL;
+	const char *p = text, *eol, *run_start = NULL;
+	size_t cut = len;
+	int header_run = 0, start;
 
-	while (p < text + len) {
+	if (g_regex_match_full(cut_re, text, (gssize)len, 0, 0, &mi, NULL) &&
+	    g_match_info_fetch_pos(mi, 0, &start, NULL))
+		cut = (size_t)start;
+	g_match_info_free(mi);
+	/* Two header lines in a row (Received:, Return-Path: ...) start a
+	 * copy of the original even without a marker. */
+	while (p < text + cut) {
 		eol = memchr(p, '\n', (size_t)(text + len - p));
 		if (eol == NULL)
 			eol = text + len;
-		line = g_strstrip(g_strndup(p, (gsize)MIN(eol - p, 512)));
-		for (i = 0; i < G_N_ELEMENTS(cuts); i++)
-			if (line[0] != '\0' && g_regex_match(cut_re[i], line, 0,
-			    NULL)) {
-				g_free(line);
-				return (size_t)(p - text);
-			}
-		g_free(line);
-		/* Two header lines in a row (Received:, Return-Path: ...)
-		 * start a copy of the original even without a marker. */
 		if (copy_header(p, (size_t)(eol - p))) {
 			if (header_run++ == 0)
 				run_start = p;
@@ -295,7 +295,7 @@ cut_at(const char *text, size_t len)
 			header_run = 0;
 		p = eol + 1;
 	}
-	return len;
+	return cut;
 }
 
 /* struct block - one recipient's lines while scanning */
@@ -504,7 +504,8 @@ text_scan(struct mime_report *r, const char *text, const char *failed)
 		if (eol == NULL)
 			eol = section + end;
 		line = g_strstrip(g_strndup(p, (gsize)MIN(eol - p, 2048)));
-		addr = line[0] != '\0' ? intro_address(line) : NULL;
+		/* only a line with an address can introduce a recipient */
+		addr = strchr(line, '@') != NULL ? intro_address(line) : NULL;
 		if (addr != NULL && !is_sender(r, addr)) {
 			struct mime_rcpt *rc = add_rcpt(r, addr);
 			struct block *was = cur;
