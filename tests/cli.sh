@@ -64,6 +64,21 @@ expect_status 0 "$BIN" parse --jsonl --list-header=X-List-Name \
     "$DIR/dsn-multi.eml"
 expect_out '"list":"weekly"'
 
+# --config: the [parse] group gives defaults; errors name file and line.
+printf '[parse]\nlist_header = X-List-Name\nverp = false\n' >"$TMP/ok.conf"
+expect_status 0 "$BIN" parse --jsonl --config "$TMP/ok.conf" "$DIR/dsn-multi.eml"
+expect_out '"list":"weekly"'
+expect_status 0 "$BIN" parse --jsonl --config "$TMP/ok.conf" "$DIR/verp-only.eml"
+expect_out '"recipient":null'
+printf '[parse]\nverp_prefix = bounces\n[broken\n' >"$TMP/bad.conf"
+expect_status 78 "$BIN" parse --config "$TMP/bad.conf" "$DIR/dsn-multi.eml"
+grep -q "bad.conf:3:" "$TMP/err" || fail "config error without file:line"
+printf '[parse]\nverp = maybe\n' >"$TMP/bad2.conf"
+expect_status 78 "$BIN" parse --config "$TMP/bad2.conf" "$DIR/dsn-multi.eml"
+expect_status 66 "$BIN" parse --config "$TMP/missing.conf" "$DIR/dsn-multi.eml"
+expect_status 0 "$BIN" parse --config "$(dirname "$0")/../etc/rebound.conf.example" \
+    "$DIR/dsn-multi.eml"
+
 # explain: codes, text, and nothing recognisable.
 expect_status 0 "$BIN" explain 5.7.1
 expect_out 'Delivery not authorized'

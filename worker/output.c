@@ -150,6 +150,9 @@ write_json(struct output *o, const char *file, const struct output_row *row,
 	add_str(b, "command", rc ? rc->command : NULL);
 	add_str(b, "remote_mta", rc ? rc->remote_mta : NULL);
 	add_str(b, "reporting_mta", r->reporting_mta);
+	add_str(b, "arrival_date", r->arrival_date);
+	add_str(b, "last_attempt_date", rc ? rc->last_attempt : NULL);
+	add_str(b, "original_to", r->orig_to);
 	add_str(b, "feedback_type", rc ? rc->feedback_type : NULL);
 	add_str(b, "list", row->list);
 	add_str(b, "verp_recipient", r->verp_recipient);
