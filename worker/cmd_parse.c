@@ -9,108 +9,41 @@
 #include <glib.h>
 
 #include "commands.h"
+#include "config.h"
 #include "mime.h"
 #include "output.h"
 #include "source.h"
 
-/* bad_line - the number of the first line of a config file that is not
- * blank, a comment, a [group] or a key = value; 0 when none (GKeyFile
- * reports syntax errors without a line number) */
+/* apply_config - take the [parse] group of a config file as defaults for
+ * the options the command line did not give; a sysexits.h status */
 static int
-bad_line(const char *path)
-{
-	char *text = NULL, **lines, *l;
-	int n = 0, i;
-
-	if (!g_file_get_contents(path, &text, NULL, NULL))
-		return 0;
-	lines = g_strsplit(text, "\n", -1);
-	for (i = 0; lines[i] != NULL && n == 0; i++) {
-		l = g_strstrip(lines[i]);
-		if (l[0] == '\0' || l[0] == '#' || l[0] == ';')
-			continue;
-		if (l[0] == '[' ? l[strlen(l) - 1] != ']' : strchr(l, '=') ==
-		    NULL)
-			n = i + 1;
-	}
-	g_strfreev(lines);
-	g_free(text);
-	return n;
-}
-
-/*
- * read_config - take the [parse] keys of a GKeyFile config as defaults for
- * the options the command line did not give.  Returns EX_OK, EX_CONFIG on
- * a syntax error or a bad value (the message names file and line), or
- * EX_NOINPUT when the file cannot be read.
- */
-static int
-read_config(const char *path, char **verp_prefix, char **verp_delim,
+apply_config(const char *path, char **verp_prefix, char **verp_delim,
     char **list_header, gboolean *no_verp, gint64 *max_size)
 {
-	static const char *known[] = { "verp_prefix", "verp_delimiter",
-	    "verp", "list_header", "max_message_size" };
-	GKeyFile *kf = g_key_file_new();
-	GError *err = NULL;
-	char **keys = NULL;
-	int status = EX_OK;
-	size_t i, k;
+	struct config *c;
+	const struct config_parse *p;
+	char *cause = NULL;
+	int status;
 
-	if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &err)) {
-		int line = err->domain == G_KEY_FILE_ERROR ? bad_line(path) : 0;
-		if (line > 0)
-			fprintf(stderr, "rebound parse: %s:%d: %s\n", path, line,
-			    err->message);
-		else
-			fprintf(stderr, "rebound parse: %s: %s\n", path,
-			    err->message);
-		status = err->domain == G_FILE_ERROR ? EX_NOINPUT : EX_CONFIG;
-		goto out;
+	c = config_load(path, &cause, &status);
+	if (c == NULL) {
+		fprintf(stderr, "rebound parse: %s\n", cause);
+		g_free(cause);
+		return status;
 	}
-	if (!g_key_file_has_group(kf, "parse"))
-		goto out;
-	keys = g_key_file_get_keys(kf, "parse", NULL, NULL);
-	for (i = 0; keys != NULL && keys[i] != NULL; i++) {
-		for (k = 0; k < G_N_ELEMENTS(known); k++)
-			if (strcmp(keys[i], known[k]) == 0)
-				break;
-		if (k == G_N_ELEMENTS(known))
-			fprintf(stderr, "rebound parse: %s: [parse] unknown key "
-			    "'%s' (ignored)\n", path, keys[i]);
-	}
-#define STR(key, var) \
-	if (*(var) == NULL && g_key_file_has_key(kf, "parse", key, NULL)) \
-		*(var) = g_key_file_get_string(kf, "parse", key, NULL)
-	STR("verp_prefix", verp_prefix);
-	STR("verp_delimiter", verp_delim);
-	STR("list_header", list_header);
-#undef STR
-	if (g_key_file_has_key(kf, "parse", "verp", NULL)) {
-		gboolean on = g_key_file_get_boolean(kf, "parse", "verp", &err);
-		if (err != NULL) {
-			fprintf(stderr, "rebound parse: %s: [parse] verp: %s\n",
-			    path, err->message);
-			status = EX_CONFIG;
-			goto out;
-		}
-		if (!on)
-			*no_verp = TRUE;
-	}
-	if (g_key_file_has_key(kf, "parse", "max_message_size", NULL) &&
-	    *max_size == (gint64)MIME_MAX_MESSAGE) {
-		*max_size = g_key_file_get_int64(kf, "parse", "max_message_size",
-		    &err);
-		if (err != NULL) {
-			fprintf(stderr, "rebound parse: %s: [parse] "
-			    "max_message_size: %s\n", path, err->message);
-			status = EX_CONFIG;
-		}
-	}
-out:
-	g_strfreev(keys);
-	g_clear_error(&err);
-	g_key_file_free(kf);
-	return status;
+	p = config_parse_options(c);
+	if (*verp_prefix == NULL && p->verp_prefix != NULL)
+		*verp_prefix = g_strdup(p->verp_prefix);
+	if (*verp_delim == NULL && p->verp_delimiter != NULL)
+		*verp_delim = g_strdup(p->verp_delimiter);
+	if (*list_header == NULL && p->list_header != NULL)
+		*list_header = g_strdup(p->list_header);
+	if (!p->verp)
+		*no_verp = TRUE;
+	if (*max_size == (gint64)MIME_MAX_MESSAGE && p->max_message_size > 0)
+		*max_size = (gint64)p->max_message_size;
+	config_free(c);
+	return EX_OK;
 }
 
 int
@@ -159,7 +92,7 @@ cmd_parse(int argc, char **argv)
 		status = EX_USAGE;
 		goto out;
 	}
-	if (config != NULL && (status = read_config(config, &verp_prefix,
+	if (config != NULL && (status = apply_config(config, &verp_prefix,
 	    &verp_delim, &list_header, &no_verp, &max_size)) != EX_OK)
 		goto out;
 	if (argc < 2) {

@@ -1,0 +1,94 @@
+/*
+ * config.h - the configuration file: mailboxes to read.
+ *
+ * The whole public interface of the config module.  The file is a GKeyFile
+ * (INI); each [mailbox NAME] group describes one mailbox:
+ *
+ *   [mailbox bounces]
+ *   url = imaps://bounces@mail.example.org:993/INBOX
+ *   password_file = /etc/rebound/bounces.pass
+ *   ca_file = /etc/ssl/certs/my-ca.pem
+ *   after = move:Processed
+ *
+ * config_load() checks everything it can without the network: URL syntax,
+ * known keys, the password file's permissions, clear-text passwords to
+ * remote hosts.  A config_mailbox is a plain data record owned by the
+ * config.
+ */
+#ifndef REBOUND_CONFIG_H
+#define REBOUND_CONFIG_H
+
+#include <stddef.h>
+
+enum config_proto {
+	CONFIG_IMAP,		/* imap:// (starttls = yes upgrades) */
+	CONFIG_IMAPS,
+	CONFIG_POP3,
+	CONFIG_POP3S,
+	CONFIG_MAILDIR,		/* maildir:/path */
+	CONFIG_MBOX,		/* mbox:/path */
+};
+
+enum config_after {
+	CONFIG_AFTER_MOVE,	/* move to after_folder (IMAP default) */
+	CONFIG_AFTER_DELETE,	/* POP3 default */
+	CONFIG_AFTER_FLAG,	/* keyword + \Seen; flagged ones skipped */
+	CONFIG_AFTER_KEEP,
+};
+
+struct config_mailbox {
+	char		*name;
+	char		*url;
+	enum config_proto proto;
+	char		*user;
+	char		*host;
+	unsigned	 port;
+	char		*folder;	/* IMAP folder (INBOX), or the path */
+	char		*password;	/* read from password_file/_env */
+	char		*ca_file;	/* NULL: the system trust store */
+	int		 starttls;
+	int		 tls_verify;	/* 0 only on explicit opt-out */
+	int		 allow_cleartext;
+	enum config_after after;
+	char		*after_folder;
+	char		*keyword;	/* for after = flag ($Rebound) */
+	char		*quarantine;	/* folder for unparseable messages */
+	char		*list;		/* list this mailbox serves, or NULL */
+	unsigned	 timeout;	/* seconds, every network step */
+	unsigned	 max_messages;	/* 0: no limit */
+	size_t		 max_message_size;
+	unsigned	 batch;		/* messages per IMAP fetch */
+};
+
+/* The [parse] group: defaults for parsing (command-line options win). */
+struct config_parse {
+	char		*verp_prefix;	/* NULL: not set */
+	char		*verp_delimiter;
+	int		 verp;		/* 0: VERP decoding switched off */
+	char		*list_header;
+	size_t		 max_message_size; /* 0: not set */
+};
+
+struct config;
+
+/*
+ * config_load - read and check a configuration file.
+ * Returns NULL with *cause set (caller g_free()s; "FILE:LINE: ..." where
+ * a line is known) and *status the sysexits.h code: EX_CONFIG for a bad
+ * file, EX_NOINPUT when it cannot be read.
+ */
+struct config *config_load(const char *path, char **cause, int *status);
+
+/* config_free - NULL is a no-op */
+void	config_free(struct config *);
+
+/* config_mailboxes - the mailboxes in file order; *n gets the count */
+struct config_mailbox *config_mailboxes(struct config *, size_t *n);
+
+/* config_mailbox_find - the mailbox called name, or NULL */
+struct config_mailbox *config_mailbox_find(struct config *, const char *name);
+
+/* config_parse_options - the [parse] group (borrowed) */
+const struct config_parse *config_parse_options(struct config *);
+
+#endif /* REBOUND_CONFIG_H */
