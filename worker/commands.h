@@ -9,6 +9,9 @@
 /* cmd_parse - `rebound parse [--jsonl] [--why] PATH...` */
 int	cmd_parse(int argc, char **argv);
 
+/* cmd_run - `rebound run --dry-run --config FILE [--mailbox NAME]` */
+int	cmd_run(int argc, char **argv);
+
 /* cmd_explain - `rebound explain CODE-OR-TEXT` */
 int	cmd_explain(int argc, char **argv);
 

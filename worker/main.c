@@ -15,6 +15,8 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "parse", cmd_parse, "parse bounce messages and print what they say" },
+	{ "run", cmd_run, "read the configured mailboxes (--dry-run: print, "
+	  "change nothing)" },
 	{ "explain", cmd_explain, "explain a status code, reply code or "
 	  "diagnostic text" },
 };

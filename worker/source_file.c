@@ -1,5 +1,11 @@
 /*
- * source_file.c - local sources: file, directory, Maildir, mbox, stdin.
+ * source_file.c - local sources: file, directory, Maildir, mbox, stdin;
+ * and the public dispatch of source.h.
+ *
+ * A Maildir acknowledges messages itself: `after = move:FOLDER` renames the
+ * file into the Maildir++ folder .FOLDER, `delete` unlinks it, `flag` marks
+ * it seen (and seen messages are skipped), quarantine moves it to
+ * .Quarantine.  The other local sources are only read.
  *
  * mbox is split here rather than with GMime's mbox mode because the worker
  * needs each message's raw bytes (for its fingerprint and for quarantine),
@@ -11,16 +17,22 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include <glib.h>
 
 #include "source.h"
 
+#include "source_int.h"
+
 enum source_type { SRC_FILE, SRC_LIST, SRC_MBOX, SRC_STDIN };
 
-struct source {
+struct file_source {
+	struct source	 head;
 	enum source_type type;
+	const struct config_mailbox *mb;	/* Maildir with acks, or NULL */
+	GPtrArray	*pending;	/* "path\tfolder-or-empty" to do */
 	size_t		 max_size;
 	char		*path;
 	GPtrArray	*files;		/* SRC_LIST: paths, in order */
@@ -31,11 +43,22 @@ struct source {
 	int		 done;
 };
 
+static int file_next(struct source *, struct source_msg *, char **);
+static int file_ack(struct source *, const struct source_msg *,
+	    enum source_outcome, char **);
+static int file_commit(struct source *, char **);
+static void file_close(struct source *);
+
+static const struct source_ops file_ops = {
+	"file", file_next, file_ack, file_commit, file_close
+};
+
 void
 source_msg_clear(struct source_msg *m)
 {
 	g_free(m->data);
 	g_free(m->name);
+	g_free(m->uid);
 	g_free(m->error);
 	memset(m, 0, sizeof(*m));
 }
@@ -43,10 +66,48 @@ source_msg_clear(struct source_msg *m)
 void
 source_close(struct source *s)
 {
-	if (s == NULL)
-		return;
+	if (s != NULL)
+		s->ops->close(s);
+}
+
+int
+source_next(struct source *s, struct source_msg *m, char **cause)
+{
+	source_msg_clear(m);
+	*cause = NULL;
+	return s->ops->next(s, m, cause);
+}
+
+int
+source_ack(struct source *s, const struct source_msg *m,
+    enum source_outcome outcome, char **cause)
+{
+	*cause = NULL;
+	return s->ops->ack(s, m, outcome, cause);
+}
+
+int
+source_commit(struct source *s, char **cause)
+{
+	*cause = NULL;
+	return s->ops->commit(s, cause);
+}
+
+int
+source_status(const struct source *s)
+{
+	return s->status;
+}
+
+static void
+file_close(struct source *head)
+{
+	struct file_source *s = (struct file_source *)head;
+
 	if (s->files != NULL)
 		g_ptr_array_free(s->files, TRUE);
+	if (s->pending != NULL)
+		g_ptr_array_free(s->pending, TRUE);
 	if (s->map != NULL)
 		g_mapped_file_unref(s->map);
 	g_free(s->path);
@@ -107,16 +168,17 @@ is_mbox(const char *path)
 struct source *
 source_open_path(const char *path, size_t max_size, char **cause)
 {
-	struct source *s = g_new0(struct source, 1);
+	struct file_source *s = g_new0(struct file_source, 1);
 	GError *err = NULL;
 	char *cur, *new;
 
+	s->head.ops = &file_ops;
 	s->max_size = max_size;
 	s->path = g_strdup(path);
 	*cause = NULL;
 	if (strcmp(path, "-") == 0) {
 		s->type = SRC_STDIN;
-		return s;
+		return &s->head;
 	}
 	if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
 		s->type = SRC_LIST;
@@ -131,11 +193,11 @@ source_open_path(const char *path, size_t max_size, char **cause)
 			list_dir(s->files, path);
 		g_free(new);
 		g_free(cur);
-		return s;
+		return &s->head;
 	}
 	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
 		*cause = g_strdup_printf("%s: %s", path, g_strerror(ENOENT));
-		source_close(s);
+		file_close(&s->head);
 		return NULL;
 	}
 	if (is_mbox(path)) {
@@ -144,17 +206,17 @@ source_open_path(const char *path, size_t max_size, char **cause)
 		if (s->map == NULL) {
 			*cause = g_strdup_printf("%s: %s", path, err->message);
 			g_error_free(err);
-			source_close(s);
+			file_close(&s->head);
 			return NULL;
 		}
 		s->pos = g_mapped_file_get_contents(s->map);
 		s->end = s->pos + g_mapped_file_get_length(s->map);
-		return s;
+		return &s->head;
 	}
 	s->type = SRC_LIST;
 	s->files = g_ptr_array_new_with_free_func(g_free);
 	g_ptr_array_add(s->files, g_strdup(path));
-	return s;
+	return &s->head;
 }
 
 /* read_file - load one message file into m, bounded by max */
@@ -209,7 +271,7 @@ read_stdin(size_t max, struct source_msg *m, char **cause)
 
 /* next_mbox - cut the next message out of the mapped mbox */
 static int
-next_mbox(struct source *s, struct source_msg *m)
+next_mbox(struct file_source *s, struct source_msg *m)
 {
 	const char *start, *p, *stop;
 	GString *body;
@@ -257,11 +319,20 @@ next_mbox(struct source *s, struct source_msg *m)
 	return 1;
 }
 
-int
-source_next(struct source *s, struct source_msg *m, char **cause)
+/* seen - does a Maildir file name carry the S (seen) flag? */
+static int
+seen(const char *path)
 {
-	source_msg_clear(m);
-	*cause = NULL;
+	const char *info = strstr(path, ":2,");
+
+	return info != NULL && strchr(info + 3, 'S') != NULL;
+}
+
+static int
+file_next(struct source *head, struct source_msg *m, char **cause)
+{
+	struct file_source *s = (struct file_source *)head;
+
 	switch (s->type) {
 	case SRC_STDIN:
 		if (s->done)
@@ -272,10 +343,160 @@ source_next(struct source *s, struct source_msg *m, char **cause)
 		return next_mbox(s, m);
 	case SRC_LIST:
 	case SRC_FILE:
-		if (s->next >= s->files->len)
+		/* with after = flag, messages already flagged are done */
+		while (s->mb != NULL && s->mb->after == CONFIG_AFTER_FLAG &&
+		    s->next < s->files->len &&
+		    seen(g_ptr_array_index(s->files, s->next)))
+			s->next++;
+		if (s->next >= s->files->len ||
+		    (s->mb != NULL && s->mb->max_messages > 0 &&
+		    s->next >= s->mb->max_messages))
 			return 0;
 		read_file(g_ptr_array_index(s->files, s->next++), s->max_size, m);
+		m->uid = g_path_get_basename(m->name);
 		return 1;
 	}
 	return 0;
+}
+
+static int
+file_ack(struct source *head, const struct source_msg *m,
+    enum source_outcome outcome, char **cause)
+{
+	struct file_source *s = (struct file_source *)head;
+	const char *folder = "";
+
+	if (s->mb == NULL)
+		return 0;		/* plain files, mbox, stdin: read only */
+	if (outcome == SOURCE_QUARANTINE)
+		folder = s->mb->quarantine != NULL ? s->mb->quarantine :
+		    "Quarantine";
+	else if (s->mb->after == CONFIG_AFTER_KEEP)
+		return 0;
+	else if (s->mb->after == CONFIG_AFTER_MOVE)
+		folder = s->mb->after_folder;
+	else if (s->mb->after == CONFIG_AFTER_FLAG)
+		folder = "\tflag";
+	else
+		folder = "\tdelete";
+	g_ptr_array_add(s->pending, g_strdup_printf("%s\t%s", m->name, folder));
+	return 0;
+}
+
+/* maildir_folder - make DIR/.NAME/{cur,new,tmp}; its cur/, or NULL */
+static char *
+maildir_folder(const char *dir, const char *name, char **cause)
+{
+	static const char *subs[] = { "cur", "new", "tmp" };
+	char *base = g_strdup_printf("%s/.%s", dir, name), *d;
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(subs); i++) {
+		d = g_build_filename(base, subs[i], NULL);
+		if (g_mkdir_with_parents(d, 0700) != 0) {
+			*cause = g_strdup_printf("%s: %s", d, g_strerror(errno));
+			g_free(d);
+			g_free(base);
+			return NULL;
+		}
+		g_free(d);
+	}
+	d = g_build_filename(base, "cur", NULL);
+	g_free(base);
+	return d;
+}
+
+static int
+file_commit(struct source *head, char **cause)
+{
+	struct file_source *s = (struct file_source *)head;
+	guint i;
+	int rc = 0;
+
+	for (i = 0; s->pending != NULL && i < s->pending->len && rc == 0; i++) {
+		char **f = g_strsplit(g_ptr_array_index(s->pending, i), "\t", 3);
+		const char *path = f[0];
+		char *base = g_path_get_basename(path), *to = NULL, *dir;
+
+		if (f[1] != NULL && f[1][0] == '\0' && f[2] != NULL &&
+		    strcmp(f[2], "delete") == 0) {
+			if (unlink(path) != 0 && errno != ENOENT)
+				rc = -1;
+		} else if (f[1] != NULL && f[1][0] == '\0') {
+			/* flag: seen, in cur/ */
+			char *info = strstr(base, ":2,");
+			char *name = info != NULL ? g_strndup(base, (gsize)(info -
+			    base)) : g_strdup(base);
+			to = g_strdup_printf("%s/cur/%s:2,S", s->path, name);
+			g_free(name);
+		} else if ((dir = maildir_folder(s->path, f[1], cause)) != NULL) {
+			to = g_build_filename(dir, base, NULL);
+			g_free(dir);
+		} else
+			rc = -1;
+		if (to != NULL && rename(path, to) != 0 && errno != ENOENT)
+			rc = -1;
+		if (rc != 0 && *cause == NULL)
+			*cause = g_strdup_printf("%s: %s", path, g_strerror(errno));
+		g_free(to);
+		g_free(base);
+		g_strfreev(f);
+	}
+	if (s->pending != NULL)
+		g_ptr_array_set_size(s->pending, 0);
+	if (rc != 0)
+		head->status = EX_IOERR;
+	return rc;
+}
+
+/* maildir_open - a configured Maildir (or mbox) mailbox */
+static struct source *
+maildir_open(const struct config_mailbox *mb, char **cause, int *status)
+{
+	struct source *head = source_open_path(mb->folder, mb->max_message_size,
+	    cause);
+	struct file_source *s = (struct file_source *)head;
+	char *cur;
+
+	if (head == NULL) {
+		*status = EX_NOINPUT;
+		return NULL;
+	}
+	if (mb->proto == CONFIG_MAILDIR) {
+		cur = g_build_filename(mb->folder, "cur", NULL);
+		if (!g_file_test(cur, G_FILE_TEST_IS_DIR)) {
+			*cause = g_strdup_printf("%s: not a Maildir (no cur/)",
+			    mb->folder);
+			*status = EX_NOINPUT;
+			g_free(cur);
+			file_close(head);
+			return NULL;
+		}
+		g_free(cur);
+		s->mb = mb;
+		s->pending = g_ptr_array_new_with_free_func(g_free);
+	}
+	return head;
+}
+
+struct source *
+source_open_mailbox(const struct config_mailbox *mb, char **cause,
+    int *status)
+{
+	*cause = NULL;
+	*status = 0;
+	switch (mb->proto) {
+	case CONFIG_IMAP:
+	case CONFIG_IMAPS:
+		return source_imap_open(mb, cause, status);
+	case CONFIG_POP3:
+	case CONFIG_POP3S:
+		return source_pop3_open(mb, cause, status);
+	case CONFIG_MAILDIR:
+	case CONFIG_MBOX:
+		return maildir_open(mb, cause, status);
+	}
+	*status = EX_SOFTWARE;
+	*cause = g_strdup("unknown mailbox kind");
+	return NULL;
 }

@@ -1,0 +1,605 @@
+/*
+ * source_imap.c - read bounces from an IMAP folder (libetpan).
+ *
+ * One session per mailbox: connect (TLS, or STARTTLS), verify the
+ * certificate (tls.c), log in, SELECT, remember UIDVALIDITY, list the UIDs
+ * to read (all, or those without the keyword when after = flag), then
+ * fetch them in UID batches: first the sizes (an oversized message is
+ * never loaded), then the bodies with BODY.PEEK[] so nothing is marked
+ * seen.  Acknowledged messages are moved (MOVE, or COPY + \Deleted + UID
+ * EXPUNGE), flagged, deleted or kept when source_commit() runs, which the
+ * worker calls only after their effect is stored.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <glib.h>
+#include <libetpan/libetpan.h>
+
+#include "source_int.h"
+
+/* Bytes of bodies fetched in one round trip at most (bounds memory). */
+#define IMAP_FETCH_BYTES	(16u * 1024 * 1024)
+
+struct imap_source {
+	struct source	 head;
+	const struct config_mailbox *mb;
+	mailimap	*imap;
+	uint32_t	 uidvalidity;
+	GArray		*uids;		/* uint32_t, ascending */
+	guint		 next;		/* index of the next UID to fetch */
+	GQueue		*ready;		/* struct source_msg *, fetched */
+	GArray		*done;		/* UIDs acknowledged as done */
+	GArray		*quarantined;
+	int		 reconnected;
+};
+
+/* imap_strerror - what a MAILIMAP_ERROR_* code means */
+static const char *
+imap_strerror(int r)
+{
+	static const struct {
+		int code;
+		const char *text;
+	} errs[] = {
+		{ MAILIMAP_ERROR_BAD_STATE, "command not valid in this state" },
+		{ MAILIMAP_ERROR_STREAM, "connection lost or timed out" },
+		{ MAILIMAP_ERROR_PARSE, "unreadable server response" },
+		{ MAILIMAP_ERROR_CONNECTION_REFUSED, "connection refused" },
+		{ MAILIMAP_ERROR_MEMORY, "out of memory" },
+		{ MAILIMAP_ERROR_FATAL, "server closed the connection" },
+		{ MAILIMAP_ERROR_PROTOCOL, "protocol error" },
+		{ MAILIMAP_ERROR_DONT_ACCEPT_CONNECTION, "server refuses "
+		  "connections" },
+		{ MAILIMAP_ERROR_LOGIN, "login refused" },
+		{ MAILIMAP_ERROR_SELECT, "cannot select the folder" },
+		{ MAILIMAP_ERROR_FETCH, "fetch failed" },
+		{ MAILIMAP_ERROR_STORE, "store failed" },
+		{ MAILIMAP_ERROR_COPY, "copy failed" },
+		{ MAILIMAP_ERROR_CREATE, "cannot create the folder" },
+		{ MAILIMAP_ERROR_UID_SEARCH, "search failed" },
+		{ MAILIMAP_ERROR_EXPUNGE, "expunge failed" },
+		{ MAILIMAP_ERROR_UID_MOVE, "move failed" },
+		{ MAILIMAP_ERROR_SSL, "TLS handshake failed" },
+		{ MAILIMAP_ERROR_STARTTLS, "STARTTLS failed" },
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(errs); i++)
+		if (errs[i].code == r)
+			return errs[i].text;
+	return "IMAP error";
+}
+
+/* lost - does error r mean the connection is gone? */
+static int
+lost(int r)
+{
+	return r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_PARSE ||
+	    r == MAILIMAP_ERROR_FATAL;
+}
+
+/* server_says - the server's last response text, or "" */
+static const char *
+server_says(mailimap *imap)
+{
+	return imap != NULL && imap->imap_response != NULL ?
+	    imap->imap_response : "";
+}
+
+/* sni - libetpan callback: send the host name in the TLS handshake */
+static void
+sni(struct mailstream_ssl_context *ctx, void *host)
+{
+	mailstream_ssl_set_server_name(ctx, host);
+}
+
+/* imap_connect - connect, TLS, verify, log in, select; 0 or -1 */
+static int
+imap_connect(struct imap_source *s, char **cause)
+{
+	const struct config_mailbox *mb = s->mb;
+	int r, tls = mb->proto == CONFIG_IMAPS;
+
+	s->imap = mailimap_new(0, NULL);
+	if (s->imap == NULL) {
+		*cause = g_strdup("out of memory");
+		s->head.status = EX_OSERR;
+		return -1;
+	}
+	mailimap_set_timeout(s->imap, mb->timeout);	/* before connecting */
+	if (tls)
+		r = mailimap_ssl_connect_with_callback(s->imap, mb->host,
+		    (uint16_t)mb->port, sni, mb->host);
+	else
+		r = mailimap_socket_connect(s->imap, mb->host, (uint16_t)mb->port);
+	if (r != MAILIMAP_NO_ERROR && r != MAILIMAP_NO_ERROR_AUTHENTICATED &&
+	    r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
+		*cause = g_strdup_printf("%s:%u: cannot connect: %s", mb->host,
+		    mb->port, imap_strerror(r));
+		s->head.status = EX_TEMPFAIL;
+		return -1;
+	}
+	if (!tls && mb->starttls) {
+		r = mailimap_socket_starttls_with_callback(s->imap, sni, mb->host);
+		if (r != MAILIMAP_NO_ERROR) {
+			*cause = g_strdup_printf("%s:%u: STARTTLS failed: %s",
+			    mb->host, mb->port, imap_strerror(r));
+			s->head.status = EX_PROTOCOL;
+			return -1;
+		}
+		tls = 1;
+	}
+	if (tls && mb->tls_verify &&
+	    tls_check(s->imap->imap_stream, mb->host, mb->ca_file, cause) < 0) {
+		s->head.status = EX_UNAVAILABLE;
+		return -1;
+	}
+	r = mailimap_login(s->imap, mb->user, mb->password);
+	if (r != MAILIMAP_NO_ERROR) {
+		*cause = g_strdup_printf("%s: login as %s refused: %s", mb->host,
+		    mb->user, r == MAILIMAP_ERROR_LOGIN ? server_says(s->imap) :
+		    imap_strerror(r));
+		s->head.status = lost(r) ? EX_TEMPFAIL : EX_NOPERM;
+		return -1;
+	}
+	r = mailimap_select(s->imap, mb->folder);
+	if (r != MAILIMAP_NO_ERROR || s->imap->imap_selection_info == NULL) {
+		*cause = g_strdup_printf("%s: cannot select %s: %s", mb->host,
+		    mb->folder, lost(r) ? imap_strerror(r) : server_says(s->imap));
+		s->head.status = lost(r) ? EX_TEMPFAIL : EX_NOINPUT;
+		return -1;
+	}
+	if (s->uidvalidity != 0 &&
+	    s->imap->imap_selection_info->sel_uidvalidity != s->uidvalidity) {
+		*cause = g_strdup_printf("%s: UIDVALIDITY of %s changed while "
+		    "reading; run again", mb->host, mb->folder);
+		s->head.status = EX_TEMPFAIL;
+		return -1;
+	}
+	s->uidvalidity = s->imap->imap_selection_info->sel_uidvalidity;
+	return 0;
+}
+
+/* imap_disconnect - drop the session (politely when it still works) */
+static void
+imap_disconnect(struct imap_source *s, int polite)
+{
+	if (s->imap == NULL)
+		return;
+	if (polite)
+		mailimap_logout(s->imap);
+	mailimap_free(s->imap);
+	s->imap = NULL;
+}
+
+/* reconnect - once per run, after the connection dropped */
+static int
+reconnect(struct imap_source *s, char **cause)
+{
+	if (s->reconnected) {
+		s->head.status = EX_TEMPFAIL;
+		return -1;
+	}
+	s->reconnected = 1;
+	g_free(*cause);
+	*cause = NULL;
+	imap_disconnect(s, 0);
+	g_message("%s: connection lost, reconnecting once", s->mb->name);
+	return imap_connect(s, cause);
+}
+
+static int
+cmp_uid(gconstpointer a, gconstpointer b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* list_uids - the UIDs to read, ascending; 0 or -1 */
+static int
+list_uids(struct imap_source *s, char **cause)
+{
+	struct mailimap_search_key *key;
+	clist *result = NULL;
+	clistiter *it;
+	int r;
+
+	if (s->mb->after == CONFIG_AFTER_FLAG)
+		key = mailimap_search_key_new_not(mailimap_search_key_new_keyword(
+		    strdup(s->mb->keyword)));
+	else
+		key = mailimap_search_key_new_all();
+	r = mailimap_uid_search(s->imap, NULL, key, &result);
+	mailimap_search_key_free(key);
+	if (r != MAILIMAP_NO_ERROR) {
+		*cause = g_strdup_printf("%s: UID SEARCH failed: %s", s->mb->host,
+		    imap_strerror(r));
+		s->head.status = lost(r) ? EX_TEMPFAIL : EX_PROTOCOL;
+		return -1;
+	}
+	for (it = clist_begin(result); it != NULL; it = clist_next(it)) {
+		uint32_t uid = *(uint32_t *)clist_content(it);
+		g_array_append_val(s->uids, uid);
+	}
+	mailimap_search_result_free(result);
+	g_array_sort(s->uids, cmp_uid);
+	if (s->mb->max_messages > 0 && s->uids->len > s->mb->max_messages)
+		g_array_set_size(s->uids, s->mb->max_messages);
+	return 0;
+}
+
+/* att_of - UID, size and body of one fetched message */
+static void
+att_of(struct mailimap_msg_att *att, uint32_t *uid, uint32_t *size,
+    const char **body, size_t *len)
+{
+	clistiter *it;
+
+	for (it = clist_begin(att->att_list); it != NULL; it = clist_next(it)) {
+		struct mailimap_msg_att_item *item = clist_content(it);
+		struct mailimap_msg_att_static *st;
+
+		if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+			continue;
+		st = item->att_data.att_static;
+		switch (st->att_type) {
+		case MAILIMAP_MSG_ATT_UID:
+			*uid = st->att_data.att_uid;
+			break;
+		case MAILIMAP_MSG_ATT_RFC822_SIZE:
+			*size = st->att_data.att_rfc822_size;
+			break;
+		case MAILIMAP_MSG_ATT_BODY_SECTION:
+			if (st->att_data.att_body_section != NULL) {
+				*body = st->att_data.att_body_section->sec_body_part;
+				*len = st->att_data.att_body_section->sec_length;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* fetch - UID FETCH set with the given attributes; the list or NULL */
+static int
+fetch(struct imap_source *s, struct mailimap_set *set, int bodies,
+    clist **result, char **cause)
+{
+	struct mailimap_fetch_type *type;
+	int r;
+
+	for (;;) {
+		type = mailimap_fetch_type_new_fetch_att_list_empty();
+		mailimap_fetch_type_new_fetch_att_list_add(type,
+		    mailimap_fetch_att_new_uid());
+		if (bodies)
+			mailimap_fetch_type_new_fetch_att_list_add(type,
+			    mailimap_fetch_att_new_body_peek_section(
+			    mailimap_section_new(NULL)));
+		else
+			mailimap_fetch_type_new_fetch_att_list_add(type,
+			    mailimap_fetch_att_new_rfc822_size());
+		r = mailimap_uid_fetch(s->imap, set, type, result);
+		mailimap_fetch_type_free(type);
+		if (r == MAILIMAP_NO_ERROR)
+			return 0;
+		*cause = g_strdup_printf("%s: UID FETCH failed: %s", s->mb->host,
+		    imap_strerror(r));
+		if (!lost(r) || reconnect(s, cause) < 0) {
+			if (s->head.status == 0)
+				s->head.status = lost(r) ? EX_TEMPFAIL : EX_PROTOCOL;
+			return -1;
+		}
+	}
+}
+
+/* queue_msg - put one message (or its error) on the ready queue */
+static void
+queue_msg(struct imap_source *s, uint32_t uid, const char *body, size_t len,
+    const char *error)
+{
+	struct source_msg *m = g_new0(struct source_msg, 1);
+
+	m->uid = g_strdup_printf("%u/%u", s->uidvalidity, uid);
+	m->name = g_strdup_printf("%s:%u", s->mb->name, uid);
+	if (error != NULL)
+		m->error = g_strdup(error);
+	else {
+		m->data = g_malloc(len + 1);
+		memcpy(m->data, body, len);
+		m->data[len] = '\0';
+		m->len = len;
+	}
+	g_queue_push_tail(s->ready, m);
+}
+
+/* fill_bodies - fetch the bodies of uids onto the ready queue, in UID
+ * order; 0 or -1 */
+static int
+fill_bodies(struct imap_source *s, GArray *uids, char **cause)
+{
+	struct mailimap_set *set = mailimap_set_new_empty();
+	GHashTable *got = g_hash_table_new(g_direct_hash, g_direct_equal);
+	clist *res = NULL;
+	clistiter *it;
+	guint i;
+	int rc = -1;
+
+	for (i = 0; i < uids->len; i++)
+		mailimap_set_add_single(set, g_array_index(uids, uint32_t, i));
+	if (fetch(s, set, 1, &res, cause) < 0)
+		goto out;
+	for (it = clist_begin(res); it != NULL; it = clist_next(it)) {
+		uint32_t uid = 0, size = 0;
+		const char *b = NULL;
+		size_t l = 0;
+
+		att_of(clist_content(it), &uid, &size, &b, &l);
+		if (uid != 0 && b != NULL)
+			g_hash_table_insert(got, GUINT_TO_POINTER(uid), it);
+	}
+	for (i = 0; i < uids->len; i++) {
+		uint32_t uid = g_array_index(uids, uint32_t, i), size = 0;
+		clistiter *m = g_hash_table_lookup(got, GUINT_TO_POINTER(uid));
+		const char *b = NULL;
+		size_t l = 0;
+
+		if (m == NULL)
+			continue;	/* expunged meanwhile: gone, not lost */
+		att_of(clist_content(m), &uid, &size, &b, &l);
+		queue_msg(s, uid, b, l, NULL);
+	}
+	rc = 0;
+out:
+	if (res != NULL)
+		mailimap_fetch_list_free(res);
+	mailimap_set_free(set);
+	g_hash_table_destroy(got);
+	return rc;
+}
+
+/* fill - fetch the next batch of UIDs into the ready queue; 0 or -1 */
+static int
+fill(struct imap_source *s, char **cause)
+{
+	struct mailimap_set *set;
+	clist *sizes = NULL;
+	clistiter *it;
+	GArray *small = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	guint i, end = MIN(s->next + s->mb->batch, s->uids->len);
+	uint64_t bytes = 0;
+	int rc = -1;
+
+	/* sizes first: an oversized message is never loaded */
+	set = mailimap_set_new_empty();
+	for (i = s->next; i < end; i++)
+		mailimap_set_add_single(set, g_array_index(s->uids, uint32_t, i));
+	if (fetch(s, set, 0, &sizes, cause) < 0)
+		goto out;
+	for (it = clist_begin(sizes); it != NULL; it = clist_next(it)) {
+		uint32_t uid = 0, size = 0;
+		const char *b = NULL;
+		size_t l = 0;
+
+		att_of(clist_content(it), &uid, &size, &b, &l);
+		if (uid == 0)
+			continue;
+		if (size > s->mb->max_message_size) {
+			char *why = g_strdup_printf("message too large (%u bytes, "
+			    "limit %zu)", size, s->mb->max_message_size);
+			queue_msg(s, uid, NULL, 0, why);
+			g_free(why);
+			continue;
+		}
+		/* bodies in round trips of at most IMAP_FETCH_BYTES */
+		if (small->len > 0 && bytes + size > IMAP_FETCH_BYTES) {
+			if (fill_bodies(s, small, cause) < 0)
+				goto out;
+			g_array_set_size(small, 0);
+			bytes = 0;
+		}
+		g_array_append_val(small, uid);
+		bytes += size;
+	}
+	if (small->len > 0 && fill_bodies(s, small, cause) < 0)
+		goto out;
+	s->next = end;
+	rc = 0;
+out:
+	mailimap_set_free(set);
+	if (sizes != NULL)
+		mailimap_fetch_list_free(sizes);
+	g_array_free(small, TRUE);
+	return rc;
+}
+
+static int
+imap_next(struct source *head, struct source_msg *m, char **cause)
+{
+	struct imap_source *s = (struct imap_source *)head;
+	struct source_msg *q;
+
+	while (g_queue_is_empty(s->ready)) {
+		if (s->next >= s->uids->len)
+			return 0;
+		if (fill(s, cause) < 0)
+			return -1;
+	}
+	q = g_queue_pop_head(s->ready);
+	*m = *q;
+	g_free(q);
+	return 1;
+}
+
+/* uid_of - the UID in "UIDVALIDITY/UID" */
+static uint32_t
+uid_of(const struct source_msg *m)
+{
+	const char *slash = m->uid != NULL ? strchr(m->uid, '/') : NULL;
+
+	return slash != NULL ? (uint32_t)strtoul(slash + 1, NULL, 10) : 0;
+}
+
+static int
+imap_ack(struct source *head, const struct source_msg *m,
+    enum source_outcome outcome, char **cause)
+{
+	struct imap_source *s = (struct imap_source *)head;
+	uint32_t uid = uid_of(m);
+
+	if (uid == 0) {
+		*cause = g_strdup_printf("%s: not a message of this mailbox",
+		    m->name);
+		return -1;
+	}
+	g_array_append_val(outcome == SOURCE_QUARANTINE ? s->quarantined :
+	    s->done, uid);
+	return 0;
+}
+
+/* set_of - a UID set of the array */
+static struct mailimap_set *
+set_of(GArray *uids)
+{
+	struct mailimap_set *set = mailimap_set_new_empty();
+	guint i;
+
+	for (i = 0; i < uids->len; i++)
+		mailimap_set_add_single(set, g_array_index(uids, uint32_t, i));
+	return set;
+}
+
+/* store_flags - add \Deleted, or the keyword and \Seen, to the set */
+static int
+store_flags(struct imap_source *s, struct mailimap_set *set, int deleted)
+{
+	struct mailimap_flag_list *fl = mailimap_flag_list_new_empty();
+	struct mailimap_store_att_flags *att;
+	int r;
+
+	if (deleted)
+		mailimap_flag_list_add(fl, mailimap_flag_new_deleted());
+	else {
+		mailimap_flag_list_add(fl, mailimap_flag_new_flag_keyword(
+		    strdup(s->mb->keyword)));
+		mailimap_flag_list_add(fl, mailimap_flag_new_seen());
+	}
+	att = mailimap_store_att_flags_new_add_flags_silent(fl);
+	r = mailimap_uid_store(s->imap, set, att);
+	mailimap_store_att_flags_free(att);
+	return r;
+}
+
+/* move_to - move the set to folder (created when missing) */
+static int
+move_to(struct imap_source *s, struct mailimap_set *set, const char *folder)
+{
+	int r;
+
+	/* CREATE fails harmlessly when the folder exists */
+	mailimap_create(s->imap, folder);
+	if (mailimap_has_extension(s->imap, "MOVE"))
+		return mailimap_uid_move(s->imap, set, folder);
+	if ((r = mailimap_uid_copy(s->imap, set, folder)) != MAILIMAP_NO_ERROR)
+		return r;
+	if ((r = store_flags(s, set, 1)) != MAILIMAP_NO_ERROR)
+		return r;
+	/* UID EXPUNGE removes only these; plain EXPUNGE would remove every
+	 * \Deleted message of the folder, so without UIDPLUS they stay
+	 * marked */
+	if (mailimap_has_extension(s->imap, "UIDPLUS"))
+		return mailimap_uid_expunge(s->imap, set);
+	return MAILIMAP_NO_ERROR;
+}
+
+static int
+imap_commit(struct source *head, char **cause)
+{
+	struct imap_source *s = (struct imap_source *)head;
+	struct mailimap_set *set;
+	int r = MAILIMAP_NO_ERROR;
+
+	if (s->quarantined->len > 0) {
+		set = set_of(s->quarantined);
+		r = move_to(s, set, s->mb->quarantine);
+		mailimap_set_free(set);
+		if (r != MAILIMAP_NO_ERROR)
+			goto fail;
+		g_array_set_size(s->quarantined, 0);
+	}
+	if (s->done->len > 0) {
+		set = set_of(s->done);
+		switch (s->mb->after) {
+		case CONFIG_AFTER_MOVE:
+			r = move_to(s, set, s->mb->after_folder);
+			break;
+		case CONFIG_AFTER_DELETE:
+			r = store_flags(s, set, 1);
+			if (r == MAILIMAP_NO_ERROR &&
+			    mailimap_has_extension(s->imap, "UIDPLUS"))
+				r = mailimap_uid_expunge(s->imap, set);
+			break;
+		case CONFIG_AFTER_FLAG:
+			r = store_flags(s, set, 0);
+			break;
+		case CONFIG_AFTER_KEEP:
+			break;
+		}
+		mailimap_set_free(set);
+		if (r != MAILIMAP_NO_ERROR)
+			goto fail;
+		g_array_set_size(s->done, 0);
+	}
+	return 0;
+fail:
+	*cause = g_strdup_printf("%s: acknowledging messages failed: %s",
+	    s->mb->host, lost(r) ? imap_strerror(r) : server_says(s->imap));
+	head->status = lost(r) ? EX_TEMPFAIL : EX_PROTOCOL;
+	return -1;
+}
+
+static void
+imap_close(struct source *head)
+{
+	struct imap_source *s = (struct imap_source *)head;
+	struct source_msg *m;
+
+	imap_disconnect(s, 1);
+	while ((m = g_queue_pop_head(s->ready)) != NULL) {
+		source_msg_clear(m);
+		g_free(m);
+	}
+	g_queue_free(s->ready);
+	g_array_free(s->uids, TRUE);
+	g_array_free(s->done, TRUE);
+	g_array_free(s->quarantined, TRUE);
+	g_free(s);
+}
+
+static const struct source_ops imap_ops = {
+	"imap", imap_next, imap_ack, imap_commit, imap_close
+};
+
+struct source *
+source_imap_open(const struct config_mailbox *mb, char **cause, int *status)
+{
+	struct imap_source *s = g_new0(struct imap_source, 1);
+
+	s->head.ops = &imap_ops;
+	s->mb = mb;
+	s->uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	s->done = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	s->quarantined = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	s->ready = g_queue_new();
+	if (imap_connect(s, cause) < 0 || list_uids(s, cause) < 0) {
+		*status = s->head.status != 0 ? s->head.status : EX_TEMPFAIL;
+		imap_close(&s->head);
+		return NULL;
+	}
+	return &s->head;
+}

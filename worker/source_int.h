@@ -1,0 +1,49 @@
+/*
+ * source_int.h - shared by the source_*.c files of worker/; not part of
+ * the public interface (that is source.h).
+ *
+ * Each kind of source is a table of operations, as fdm's fetch-*.c are:
+ * next hands out one message, ack records what to do with one once its
+ * effect is stored, commit carries the recorded acks out (MOVE, EXPUNGE,
+ * QUIT), close frees.  Errors come back as a sysexits.h status and a
+ * cause the caller logs.
+ */
+#ifndef REBOUND_SOURCE_INT_H
+#define REBOUND_SOURCE_INT_H
+
+#include "config.h"
+#include "source.h"
+
+struct _mailstream;	/* libetpan's mailstream */
+
+struct source_ops {
+	const char *name;
+	int	(*next)(struct source *, struct source_msg *, char **cause);
+	int	(*ack)(struct source *, const struct source_msg *,
+		    enum source_outcome, char **cause);
+	int	(*commit)(struct source *, char **cause);
+	void	(*close)(struct source *);
+};
+
+/* The head every source starts with; the rest is the kind's own. */
+struct source {
+	const struct source_ops	*ops;
+	int			 status;	/* sysexits.h of the last error */
+};
+
+/* source_imap_open, source_pop3_open - connect, verify, log in; NULL with
+ * *cause and *status on failure */
+struct source *source_imap_open(const struct config_mailbox *, char **cause,
+	    int *status);
+struct source *source_pop3_open(const struct config_mailbox *, char **cause,
+	    int *status);
+
+/*
+ * tls_check - verify the certificate chain a TLS stream presented: chain
+ * against ca_file (or the system trust store when NULL), and host name (or
+ * IP address).  Returns 0, or -1 with *cause set.
+ */
+int	tls_check(struct _mailstream *, const char *host, const char *ca_file,
+	    char **cause);
+
+#endif /* REBOUND_SOURCE_INT_H */

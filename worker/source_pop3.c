@@ -1,0 +1,248 @@
+/*
+ * source_pop3.c - read bounces from a POP3 maildrop (libetpan).
+ *
+ * Connect (TLS, or STLS), verify the certificate (tls.c), log in, LIST
+ * (libetpan adds UIDL), RETR one message at a time; a message larger than
+ * max_message_size is reported without being retrieved.  DELE is sent only
+ * for messages acknowledged after their effect is stored, and takes effect
+ * at QUIT (source_commit): a dropped connection undoes it, so nothing is
+ * lost.  POP3 has no folders: quarantined messages are left on the server.
+ */
+#include <string.h>
+#include <sysexits.h>
+
+#include <glib.h>
+#include <libetpan/libetpan.h>
+
+#include "source_int.h"
+
+struct pop3_source {
+	struct source	 head;
+	const struct config_mailbox *mb;
+	mailpop3	*pop3;
+	carray		*msgs;		/* struct mailpop3_msg_info *, libetpan's */
+	unsigned	 next;
+	unsigned	 given;
+	int		 quit;		/* QUIT sent: the session is over */
+};
+
+/* pop3_strerror - what a MAILPOP3_ERROR_* code means */
+static const char *
+pop3_strerror(int r)
+{
+	static const struct {
+		int code;
+		const char *text;
+	} errs[] = {
+		{ MAILPOP3_ERROR_BAD_STATE, "command not valid in this state" },
+		{ MAILPOP3_ERROR_UNAUTHORIZED, "not authorized" },
+		{ MAILPOP3_ERROR_STREAM, "connection lost or timed out" },
+		{ MAILPOP3_ERROR_DENIED, "login refused" },
+		{ MAILPOP3_ERROR_BAD_USER, "user refused" },
+		{ MAILPOP3_ERROR_BAD_PASSWORD, "password refused" },
+		{ MAILPOP3_ERROR_CANT_LIST, "LIST failed" },
+		{ MAILPOP3_ERROR_NO_SUCH_MESSAGE, "no such message" },
+		{ MAILPOP3_ERROR_MEMORY, "out of memory" },
+		{ MAILPOP3_ERROR_CONNECTION_REFUSED, "connection refused" },
+		{ MAILPOP3_ERROR_STLS_NOT_SUPPORTED, "STLS not supported" },
+		{ MAILPOP3_ERROR_SSL, "TLS handshake failed" },
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(errs); i++)
+		if (errs[i].code == r)
+			return errs[i].text;
+	return "POP3 error";
+}
+
+/* sni - libetpan callback: send the host name in the TLS handshake */
+static void
+sni(struct mailstream_ssl_context *ctx, void *host)
+{
+	mailstream_ssl_set_server_name(ctx, host);
+}
+
+/* pop3_connect - connect, TLS, verify, log in, LIST; 0 or -1 */
+static int
+pop3_connect(struct pop3_source *s, char **cause)
+{
+	const struct config_mailbox *mb = s->mb;
+	int r, tls = mb->proto == CONFIG_POP3S;
+
+	s->pop3 = mailpop3_new(0, NULL);
+	if (s->pop3 == NULL) {
+		*cause = g_strdup("out of memory");
+		s->head.status = EX_OSERR;
+		return -1;
+	}
+	mailpop3_set_timeout(s->pop3, mb->timeout);	/* before connecting */
+	if (tls)
+		r = mailpop3_ssl_connect_with_callback(s->pop3, mb->host,
+		    (uint16_t)mb->port, sni, mb->host);
+	else
+		r = mailpop3_socket_connect(s->pop3, mb->host, (uint16_t)mb->port);
+	if (r != MAILPOP3_NO_ERROR) {
+		*cause = g_strdup_printf("%s:%u: cannot connect: %s", mb->host,
+		    mb->port, pop3_strerror(r));
+		s->head.status = EX_TEMPFAIL;
+		return -1;
+	}
+	if (!tls && mb->starttls) {
+		r = mailpop3_socket_starttls_with_callback(s->pop3, sni, mb->host);
+		if (r != MAILPOP3_NO_ERROR) {
+			*cause = g_strdup_printf("%s:%u: STLS failed: %s", mb->host,
+			    mb->port, pop3_strerror(r));
+			s->head.status = EX_PROTOCOL;
+			return -1;
+		}
+		tls = 1;
+	}
+	if (tls && mb->tls_verify &&
+	    tls_check(s->pop3->pop3_stream, mb->host, mb->ca_file, cause) < 0) {
+		s->head.status = EX_UNAVAILABLE;
+		return -1;
+	}
+	r = mailpop3_user(s->pop3, mb->user);
+	if (r == MAILPOP3_NO_ERROR)
+		r = mailpop3_pass(s->pop3, mb->password);
+	if (r != MAILPOP3_NO_ERROR) {
+		*cause = g_strdup_printf("%s: login as %s refused: %s", mb->host,
+		    mb->user, s->pop3->pop3_response != NULL ?
+		    s->pop3->pop3_response : pop3_strerror(r));
+		s->head.status = r == MAILPOP3_ERROR_STREAM ? EX_TEMPFAIL :
+		    EX_NOPERM;
+		return -1;
+	}
+	r = mailpop3_list(s->pop3, &s->msgs);
+	if (r != MAILPOP3_NO_ERROR) {
+		*cause = g_strdup_printf("%s: LIST failed: %s", mb->host,
+		    pop3_strerror(r));
+		s->head.status = r == MAILPOP3_ERROR_STREAM ? EX_TEMPFAIL :
+		    EX_PROTOCOL;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+pop3_next(struct source *head, struct source_msg *m, char **cause)
+{
+	struct pop3_source *s = (struct pop3_source *)head;
+	struct mailpop3_msg_info *info;
+	char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	if (s->quit || s->msgs == NULL)
+		return 0;
+	for (;;) {
+		if (s->next >= carray_count(s->msgs) ||
+		    (s->mb->max_messages > 0 && s->given >= s->mb->max_messages))
+			return 0;
+		info = carray_get(s->msgs, s->next++);
+		if (info != NULL && !info->msg_deleted)
+			break;
+	}
+	s->given++;
+	m->name = g_strdup_printf("%s:%u", s->mb->name, info->msg_index);
+	m->uid = g_strdup(info->msg_uidl != NULL ? info->msg_uidl : "");
+	if (info->msg_size > s->mb->max_message_size) {
+		m->error = g_strdup_printf("message too large (%u bytes, limit "
+		    "%zu)", info->msg_size, s->mb->max_message_size);
+		return 1;
+	}
+	r = mailpop3_retr(s->pop3, info->msg_index, &text, &len);
+	if (r != MAILPOP3_NO_ERROR) {
+		*cause = g_strdup_printf("%s: RETR %u failed: %s", s->mb->host,
+		    info->msg_index, pop3_strerror(r));
+		head->status = r == MAILPOP3_ERROR_STREAM ? EX_TEMPFAIL :
+		    EX_PROTOCOL;
+		return -1;
+	}
+	m->data = g_malloc(len + 1);
+	memcpy(m->data, text, len);
+	m->data[len] = '\0';
+	m->len = len;
+	mailpop3_retr_free(text);
+	return 1;
+}
+
+/* index_of - the message number in "mailbox:N" */
+static unsigned
+index_of(const struct source_msg *m)
+{
+	const char *colon = m->name != NULL ? strrchr(m->name, ':') : NULL;
+
+	return colon != NULL ? (unsigned)strtoul(colon + 1, NULL, 10) : 0;
+}
+
+static int
+pop3_ack(struct source *head, const struct source_msg *m,
+    enum source_outcome outcome, char **cause)
+{
+	struct pop3_source *s = (struct pop3_source *)head;
+	int r;
+
+	/* no folders: a quarantined message stays on the server */
+	if (outcome == SOURCE_QUARANTINE || s->mb->after != CONFIG_AFTER_DELETE)
+		return 0;
+	r = mailpop3_dele(s->pop3, index_of(m));
+	if (r != MAILPOP3_NO_ERROR) {
+		*cause = g_strdup_printf("%s: DELE failed: %s", s->mb->host,
+		    pop3_strerror(r));
+		head->status = r == MAILPOP3_ERROR_STREAM ? EX_TEMPFAIL :
+		    EX_PROTOCOL;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+pop3_commit(struct source *head, char **cause)
+{
+	struct pop3_source *s = (struct pop3_source *)head;
+	int r;
+
+	if (s->quit || s->pop3 == NULL)
+		return 0;
+	/* QUIT makes the DELEs final and ends the session */
+	s->quit = 1;
+	r = mailpop3_quit(s->pop3);
+	if (r != MAILPOP3_NO_ERROR) {
+		*cause = g_strdup_printf("%s: QUIT failed: %s; deletions undone",
+		    s->mb->host, pop3_strerror(r));
+		head->status = EX_TEMPFAIL;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+pop3_close(struct source *head)
+{
+	struct pop3_source *s = (struct pop3_source *)head;
+
+	/* without QUIT, the server undoes every DELE of this session */
+	if (s->pop3 != NULL)
+		mailpop3_free(s->pop3);
+	g_free(s);
+}
+
+static const struct source_ops pop3_ops = {
+	"pop3", pop3_next, pop3_ack, pop3_commit, pop3_close
+};
+
+struct source *
+source_pop3_open(const struct config_mailbox *mb, char **cause, int *status)
+{
+	struct pop3_source *s = g_new0(struct pop3_source, 1);
+
+	s->head.ops = &pop3_ops;
+	s->mb = mb;
+	if (pop3_connect(s, cause) < 0) {
+		*status = s->head.status != 0 ? s->head.status : EX_TEMPFAIL;
+		pop3_close(&s->head);
+		return NULL;
+	}
+	return &s->head;
+}
