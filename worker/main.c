@@ -1,6 +1,7 @@
 /*
  * main.c - the rebound program: dispatch to a subcommand.
  */
+#include <signal.h>
 #include <sysexits.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +38,9 @@ main(int argc, char **argv)
 {
 	size_t i;
 
+	/* A server that closes the connection must be an error to handle
+	 * (reconnect, exit 75), not a signal that kills the run. */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return EX_USAGE;

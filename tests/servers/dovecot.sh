@@ -87,7 +87,7 @@ cat >"$DIR/dovecot.conf" <<CONF
 base_dir = $DIR/run
 state_dir = $DIR/state
 log_path = $DIR/dovecot.log
-listen = 127.0.0.1
+listen = 127.0.0.1, 127.0.0.2
 protocols = imap pop3
 default_login_user = $USER_NAME
 default_internal_user = $USER_NAME
