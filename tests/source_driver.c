@@ -67,12 +67,17 @@ main(int argc, char **argv)
 		every = (unsigned)atoi(argv[4]);
 	if ((cfg = config_load(argv[1], &cause, &status)) == NULL) {
 		fprintf(stderr, "%s\n", cause);
+		g_free(cause);
 		return status;
 	}
-	if ((mb = config_mailbox_find(cfg, argv[2])) == NULL)
+	if ((mb = config_mailbox_find(cfg, argv[2])) == NULL) {
+		config_free(cfg);
 		return EX_CONFIG;
+	}
 	if ((src = source_open_mailbox(mb, &cause, &status)) == NULL) {
 		fprintf(stderr, "%s\n", cause);
+		g_free(cause);
+		config_free(cfg);
 		return status;
 	}
 	while ((rc = source_next(src, &m, &cause)) == 1) {
@@ -86,19 +91,22 @@ main(int argc, char **argv)
 		    SOURCE_QUARANTINE : SOURCE_DONE, &cause) < 0)
 			break;
 	}
-	if (rc < 0 || cause != NULL) {
+	status = EX_OK;
+	if (rc < 0 || cause != NULL)
+		status = source_status(src) != 0 ? source_status(src) :
+		    EX_SOFTWARE;
+	else if (commit && source_commit(src, &cause) < 0)
+		status = source_status(src);
+	if (status != EX_OK)
 		fprintf(stderr, "%s\n", cause);
-		return source_status(src) != 0 ? source_status(src) : EX_SOFTWARE;
-	}
-	if (commit && source_commit(src, &cause) < 0) {
-		fprintf(stderr, "%s\n", cause);
-		return source_status(src);
-	}
-	printf("%u\n", n);
-	source_msg_clear(&m);
-	if (strcmp(argv[3], "nocommit") == 0)
+	else
+		printf("%u\n", n);
+	fflush(stdout);
+	if (status == EX_OK && strcmp(argv[3], "nocommit") == 0)
 		_exit(0);	/* as if killed: no QUIT, no LOGOUT */
+	g_free(cause);
+	source_msg_clear(&m);
 	source_close(src);
 	config_free(cfg);
-	return 0;
+	return status;
 }
