@@ -79,6 +79,20 @@ expect_status 66 "$BIN" parse --config "$TMP/missing.conf" "$DIR/dsn-multi.eml"
 expect_status 0 "$BIN" parse --config "$(dirname "$0")/../etc/rebound.conf.example" \
     "$DIR/dsn-multi.eml"
 
+# The example configuration is valid as it stands: point its mailbox at
+# an empty Maildir and a password file, and a dry run reads it.
+mkdir -p "$TMP/md/cur" "$TMP/md/new" "$TMP/md/tmp"
+printf 'pw\n' >"$TMP/pw"
+chmod 600 "$TMP/pw"
+sed -e "s#^url = .*#url = maildir:$TMP/md#" \
+    -e "s#^password_file = .*#password_file = $TMP/pw#" \
+    "$(dirname "$0")/../etc/rebound.conf.example" >"$TMP/example.conf"
+expect_status 0 "$BIN" run --dry-run --config "$TMP/example.conf"
+grep -q "unknown" "$TMP/err" && fail "example config has unknown keys"
+expect_status 64 "$BIN" run --config "$TMP/example.conf"
+expect_status 78 "$BIN" run --dry-run --config "$TMP/example.conf" --mailbox nosuch
+expect_status 66 "$BIN" run --dry-run --config "$TMP/missing.conf"
+
 # explain: codes, text, and nothing recognisable.
 expect_status 0 "$BIN" explain 5.7.1
 expect_out 'Delivery not authorized'

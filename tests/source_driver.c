@@ -65,7 +65,7 @@ main(int argc, char **argv)
 	commit = strcmp(argv[3], "ack") == 0;
 	if (commit && argc > 4)
 		every = (unsigned)atoi(argv[4]);
-	if ((cfg = config_load(argv[1], &cause, &status)) == NULL) {
+	if ((cfg = config_load(argv[1], 0, &cause, &status)) == NULL) {
 		fprintf(stderr, "%s\n", cause);
 		g_free(cause);
 		return status;

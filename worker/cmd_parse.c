@@ -25,7 +25,7 @@ apply_config(const char *path, char **verp_prefix, char **verp_delim,
 	char *cause = NULL;
 	int status;
 
-	c = config_load(path, &cause, &status);
+	c = config_load(path, CONFIG_PARSE_ONLY, &cause, &status);
 	if (c == NULL) {
 		fprintf(stderr, "rebound parse: %s\n", cause);
 		g_free(cause);

@@ -137,7 +137,7 @@ cmd_run(int argc, char **argv)
 		goto out;
 	}
 	cfg = config_load(config_path != NULL ? config_path :
-	    "/etc/rebound/rebound.conf", &cause, &status);
+	    "/etc/rebound/rebound.conf", 0, &cause, &status);
 	if (cfg == NULL) {
 		fprintf(stderr, "rebound run: %s\n", cause);
 		g_free(cause);

@@ -471,7 +471,7 @@ load_parse(GKeyFile *kf, const char *path, struct config_parse *p,
 }
 
 struct config *
-config_load(const char *path, char **cause, int *status)
+config_load(const char *path, int flags, char **cause, int *status)
 {
 	GKeyFile *kf = g_key_file_new();
 	GError *err = NULL;
@@ -502,6 +502,8 @@ config_load(const char *path, char **cause, int *status)
 	for (i = 0; groups[i] != NULL; i++) {
 		struct config_mailbox mb;
 
+		if ((flags & CONFIG_PARSE_ONLY) != 0)
+			break;
 		if (!g_str_has_prefix(groups[i], "mailbox ") &&
 		    strcmp(groups[i], "mailbox") != 0) {
 			if (strcmp(groups[i], "parse") != 0 &&

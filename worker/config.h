@@ -71,13 +71,17 @@ struct config_parse {
 
 struct config;
 
+/* config_load flags */
+#define CONFIG_PARSE_ONLY	0x1	/* read [parse] only; skip mailboxes */
+
 /*
  * config_load - read and check a configuration file.
  * Returns NULL with *cause set (caller g_free()s; "FILE:LINE: ..." where
  * a line is known) and *status the sysexits.h code: EX_CONFIG for a bad
  * file, EX_NOINPUT when it cannot be read.
  */
-struct config *config_load(const char *path, char **cause, int *status);
+struct config *config_load(const char *path, int flags, char **cause,
+	    int *status);
 
 /* config_free - NULL is a no-op */
 void	config_free(struct config *);
