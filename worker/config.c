@@ -51,6 +51,38 @@ bad_line(const char *path)
 	return n;
 }
 
+/* repeated_group - the line of a [group] header seen before in the file
+ * (GKeyFile merges repeated groups silently), or 0; *name gets the group
+ * (g_free) */
+static int
+repeated_group(const char *path, char **name)
+{
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
+	char *text = NULL, **lines, *l;
+	int n = 0, i;
+
+	if (!g_file_get_contents(path, &text, NULL, NULL)) {
+		g_hash_table_destroy(seen);
+		return 0;
+	}
+	lines = g_strsplit(text, "\n", -1);
+	for (i = 0; lines[i] != NULL && n == 0; i++) {
+		l = g_strstrip(lines[i]);
+		if (l[0] != '[')
+			continue;
+		if (g_hash_table_contains(seen, l)) {
+			n = i + 1;
+			*name = g_strdup(l);
+		} else
+			g_hash_table_add(seen, g_strdup(l));
+	}
+	g_strfreev(lines);
+	g_free(text);
+	g_hash_table_destroy(seen);
+	return n;
+}
+
 /* key_line - the line number of "key =" inside [group], or 0 */
 static int
 key_line(const char *path, const char *group, const char *key)
@@ -492,6 +524,16 @@ config_load(const char *path, int flags, char **cause, int *status)
 			*status = EX_NOINPUT;
 		g_error_free(err);
 		goto out;
+	}
+	{
+		char *dup = NULL;
+		int line = repeated_group(path, &dup);
+		if (line > 0) {
+			*cause = g_strdup_printf("%s:%d: %s appears a second time",
+			    path, line, dup);
+			g_free(dup);
+			goto out;
+		}
 	}
 	c = g_new0(struct config, 1);
 	c->path = g_strdup(path);

@@ -1,0 +1,209 @@
+/*
+ * test_config.c - the configuration file: mailbox URLs, defaults, and
+ * refusals with FILE:LINE, table-driven.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <glib.h>
+
+#include "config.h"
+
+static char *dir;
+
+/* put_file - a file in the test directory; its path (g_free) */
+static char *
+put_file(const char *name, const char *text, int mode)
+{
+	char *p = g_build_filename(dir, name, NULL);
+
+	g_assert(g_file_set_contents(p, text, -1, NULL));
+	chmod(p, (mode_t)mode);
+	return p;
+}
+
+/* load - config_load on text; *cause kept for the caller (g_free) */
+static struct config *
+load(const char *text, char **cause, int *status)
+{
+	char *p = put_file("t.conf", text, 0644);
+	struct config *c = config_load(p, 0, cause, status);
+
+	g_free(p);
+	return c;
+}
+
+static int
+setup(void **state)
+{
+	char *pw;
+
+	dir = g_dir_make_tmp("rebound-config-XXXXXX", NULL);
+	pw = put_file("pw", "secret\nignored\n", 0600);
+	g_free(pw);
+	g_free(put_file("pw-open", "secret\n", 0644));
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char *cmd = g_strdup_printf("rm -rf '%s'", dir);
+
+	if (system(cmd) != 0)
+		return -1;
+	g_free(cmd);
+	g_free(dir);
+	return 0;
+}
+
+/* URLs and defaults */
+static void
+mailboxes(void **state)
+{
+	static const struct {
+		const char *url, *extra;
+		enum config_proto proto;
+		const char *user, *host, *folder;
+		unsigned port;
+		enum config_after after;
+	} cases[] = {
+		{ "imaps://bounces@mail.example.org/INBOX", "", CONFIG_IMAPS,
+		  "bounces", "mail.example.org", "INBOX", 993, CONFIG_AFTER_MOVE },
+		{ "imap://b%40x@127.0.0.1:1143/Lists/Bounces", "", CONFIG_IMAP,
+		  "b@x", "127.0.0.1", "Lists/Bounces", 1143, CONFIG_AFTER_MOVE },
+		{ "imap://u@mail.example.org", "starttls = yes\n", CONFIG_IMAP,
+		  "u", "mail.example.org", "INBOX", 143, CONFIG_AFTER_MOVE },
+		{ "pop3s://u@pop.example.org", "", CONFIG_POP3S, "u",
+		  "pop.example.org", "INBOX", 995, CONFIG_AFTER_DELETE },
+		{ "pop3://u@localhost:11110", "after = keep\n", CONFIG_POP3, "u",
+		  "localhost", "INBOX", 11110, CONFIG_AFTER_KEEP },
+		{ "imaps://u@h.example/INBOX", "after = flag\n", CONFIG_IMAPS,
+		  "u", "h.example", "INBOX", 993, CONFIG_AFTER_FLAG },
+	};
+	size_t i, n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *text = g_strdup_printf("[mailbox m]\nurl = %s\n"
+		    "password_file = %s/pw\n%s", cases[i].url, dir,
+		    cases[i].extra);
+		char *cause = NULL;
+		int status;
+		struct config *c = load(text, &cause, &status);
+		struct config_mailbox *mb;
+
+		if (c == NULL)
+			fail_msg("%s: %s", cases[i].url, cause);
+		mb = config_mailboxes(c, &n);
+		assert_int_equal(n, 1);
+		assert_int_equal(mb->proto, cases[i].proto);
+		assert_string_equal(mb->user, cases[i].user);
+		assert_string_equal(mb->host, cases[i].host);
+		assert_string_equal(mb->folder, cases[i].folder);
+		assert_int_equal(mb->port, cases[i].port);
+		assert_int_equal(mb->after, cases[i].after);
+		assert_string_equal(mb->password, "secret");
+		assert_int_equal(mb->tls_verify, 1);
+		config_free(c);
+		g_free(text);
+	}
+}
+
+/* refusals: the status, and where the message points */
+static void
+refusals(void **state)
+{
+	static const struct {
+		const char *text;	/* %s: the test directory */
+		int status;
+		const char *in_cause;
+	} cases[] = {
+		{ "[mailbox m]\nurl = imaps://u@h.example\n", EX_CONFIG,
+		  "no password_file" },
+		{ "[mailbox m]\nurl = imaps://u@h.example\npassword_file = "
+		  "%s/pw-open\n", EX_CONFIG, "t.conf:3: [mailbox m] password_file"
+		  ": " },
+		{ "[mailbox m]\nurl = imap://u@mail.example.org\npassword_file = "
+		  "%s/pw\n", EX_CONFIG, "clear text" },
+		{ "[mailbox m]\nurl = gopher://u@h.example\npassword_file = "
+		  "%s/pw\n", EX_CONFIG, "t.conf:2: [mailbox m] url: scheme" },
+		{ "[mailbox m]\nurl = imaps://u@h.example\npassword_file = %s/pw\n"
+		  "timeout = forever\n", EX_CONFIG, "t.conf:4: [mailbox m] timeout" },
+		{ "[mailbox m]\nurl = imaps://u@h.example\npassword_file = %s/pw\n"
+		  "after = shred\n", EX_CONFIG, "t.conf:4: [mailbox m] after" },
+		{ "[mailbox m]\nurl = imaps://u@h.example\npassword_file = %s/pw\n"
+		  "starttls = yes\n", EX_CONFIG, "only for imap:// and pop3://" },
+		{ "[mailbox m]\nurl = mbox:/var/mail/b\nafter = delete\n",
+		  EX_CONFIG, "keep" },
+		{ "[parse]\nverp = perhaps\n", EX_CONFIG, "t.conf:2: [parse] verp" },
+		{ "[mailbox m]\nurl = maildir:/tmp/x\n[mailbox m]\n", EX_CONFIG,
+		  "t.conf:3: [mailbox m] appears a second time" },
+		{ "[mailbox m\nurl = x\n", EX_CONFIG, "t.conf:1: " },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char **parts = g_strsplit(cases[i].text, "%s", -1);
+		char *text = g_strjoinv(dir, parts);
+		char *cause = NULL;
+		int status = 0;
+		struct config *c = load(text, &cause, &status);
+
+		if (c != NULL)
+			fail_msg("case %zu accepted: %s", i, text);
+		assert_int_equal(status, cases[i].status);
+		if (strstr(cause, cases[i].in_cause) == NULL)
+			fail_msg("case %zu: \"%s\" lacks \"%s\"", i, cause,
+			    cases[i].in_cause);
+		g_free(cause);
+		g_free(text);
+		g_strfreev(parts);
+	}
+}
+
+/* the password from the environment; parse-only loading skips mailboxes */
+static void
+env_and_parse_only(void **state)
+{
+	char *p, *cause = NULL;
+	int status;
+	struct config *c;
+	size_t n;
+
+	setenv("REBOUND_TEST_PW", "from-env", 1);
+	c = load("[mailbox m]\nurl = pop3s://u@h.example\n"
+	    "password_env = REBOUND_TEST_PW\n", &cause, &status);
+	assert_non_null(c);
+	assert_string_equal(config_mailboxes(c, &n)->password, "from-env");
+	config_free(c);
+	p = put_file("p.conf", "[parse]\nlist_header = X-List\n[mailbox m]\n"
+	    "url = imaps://u@h.example\n", 0644);
+	c = config_load(p, CONFIG_PARSE_ONLY, &cause, &status);
+	assert_non_null(c);
+	assert_string_equal(config_parse_options(c)->list_header, "X-List");
+	config_mailboxes(c, &n);
+	assert_int_equal(n, 0);
+	config_free(c);
+	g_free(p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(mailboxes),
+		cmocka_unit_test(refusals),
+		cmocka_unit_test(env_and_parse_only),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
