@@ -93,6 +93,11 @@ expect_status 64 "$BIN" run --config "$TMP/example.conf"
 expect_status 78 "$BIN" run --dry-run --config "$TMP/example.conf" --mailbox nosuch
 expect_status 66 "$BIN" run --dry-run --config "$TMP/missing.conf"
 
+# An MTA pipes one bounce in.
+"$BIN" run --dry-run --stdin <"$DIR/dsn-postfix.eml" >"$TMP/out" 2>"$TMP/err" ||
+    fail "run --stdin: $(cat "$TMP/err")"
+expect_out '"mailbox":"stdin".*"recipient":"alice@example.org"'
+
 # explain: codes, text, and nothing recognisable.
 expect_status 0 "$BIN" explain 5.7.1
 expect_out 'Delivery not authorized'

@@ -11,8 +11,8 @@
  *                                                committing (a crash)
  * Prints the number of messages read; exits with the source's sysexits.h
  * status on failure.  With REBOUND_TEST_DROP_AFTER=N[,M...] in the
- * environment it kills the server's IMAP processes after N (and M...)
- * messages: a connection dropped mid-fetch.
+ * environment it kills the server's IMAP (or POP3) processes after N
+ * (and M...) messages: a connection dropped mid-fetch.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -84,8 +84,9 @@ main(int argc, char **argv)
 		n++;
 		/* REBOUND_TEST_DROP_AFTER=N: after N messages, kill the
 		 * server's IMAP processes so the connection drops mid-fetch */
-		if (drop_now(n) &&
-		    system("pkill -x imap || pkill -f dovecot/imap") != 0)
+		if (drop_now(n) && system(strcmp(mb->url, "pop3") > 0 &&
+		    g_str_has_prefix(mb->url, "pop3") ? "pkill -x pop3" :
+		    "pkill -x imap") != 0)
 			fprintf(stderr, "could not drop the connection\n");
 		if (ack && source_ack(src, &m, every > 0 && n % every == 0 ?
 		    SOURCE_QUARANTINE : SOURCE_DONE, &cause) < 0)

@@ -95,7 +95,7 @@ read_mailbox(const struct config_mailbox *mb, const struct mime_options *opts,
 int
 cmd_run(int argc, char **argv)
 {
-	gboolean dry_run = FALSE, stats = FALSE;
+	gboolean dry_run = FALSE, stats = FALSE, from_stdin = FALSE;
 	char *config_path = NULL, *only = NULL;
 	GOptionEntry entries[] = {
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
@@ -105,6 +105,9 @@ cmd_run(int argc, char **argv)
 		  "read only this [mailbox NAME]", "NAME" },
 		{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
 		  "fetch and parse, print JSON Lines, change nothing", NULL },
+		{ "stdin", 0, 0, G_OPTION_ARG_NONE, &from_stdin,
+		  "read one message from standard input (an MTA pipe) "
+		  "instead of the mailboxes", NULL },
 		{ "stats", 0, 0, G_OPTION_ARG_NONE, &stats,
 		  "print messages/s and peak memory per mailbox on stderr",
 		  NULL },
@@ -113,7 +116,8 @@ cmd_run(int argc, char **argv)
 	GOptionContext *ctx;
 	GError *err = NULL;
 	struct config *cfg = NULL;
-	struct config_mailbox *mbs;
+	struct config_mailbox *mbs, stdin_mb = { 0 };
+	static const struct config_parse no_config = { NULL, NULL, 1, NULL, 0 };
 	const struct config_parse *p;
 	struct mime_options opts;
 	struct output *out = NULL;
@@ -136,12 +140,27 @@ cmd_run(int argc, char **argv)
 		status = EX_USAGE;
 		goto out;
 	}
-	cfg = config_load(config_path != NULL ? config_path :
-	    "/etc/rebound/rebound.conf", 0, &cause, &status);
-	if (cfg == NULL) {
-		fprintf(stderr, "rebound run: %s\n", cause);
-		g_free(cause);
-		goto out;
+	/* piped input needs no configuration; [parse] applies when given */
+	if (!from_stdin || config_path != NULL) {
+		cfg = config_load(config_path != NULL ? config_path :
+		    "/etc/rebound/rebound.conf", from_stdin ? CONFIG_PARSE_ONLY :
+		    0, &cause, &status);
+		if (cfg == NULL) {
+			fprintf(stderr, "rebound run: %s\n", cause);
+			g_free(cause);
+			goto out;
+		}
+	}
+	if (from_stdin) {
+		/* one message piped in: a read-only source of its own */
+		stdin_mb.name = "stdin";
+		stdin_mb.proto = CONFIG_MBOX;
+		stdin_mb.folder = "-";
+		stdin_mb.after = CONFIG_AFTER_KEEP;
+		stdin_mb.max_message_size = MIME_MAX_MESSAGE;
+		mbs = &stdin_mb;
+		n = 1;
+		goto read;
 	}
 	mbs = config_mailboxes(cfg, &n);
 	if (only != NULL && config_mailbox_find(cfg, only) == NULL) {
@@ -156,7 +175,8 @@ cmd_run(int argc, char **argv)
 		status = EX_CONFIG;
 		goto out;
 	}
-	p = config_parse_options(cfg);
+read:
+	p = cfg != NULL ? config_parse_options(cfg) : &no_config;
 	memset(&opts, 0, sizeof(opts));
 	opts.verp_prefix = !p->verp ? NULL : p->verp_prefix != NULL ?
 	    p->verp_prefix : "bounces";

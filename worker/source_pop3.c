@@ -24,6 +24,7 @@ struct pop3_source {
 	unsigned	 next;
 	unsigned	 given;
 	int		 quit;		/* QUIT sent: the session is over */
+	int		 reconnected;
 };
 
 /* pop3_strerror - what a MAILPOP3_ERROR_* code means */
@@ -124,6 +125,37 @@ pop3_connect(struct pop3_source *s, char **cause)
 	return 0;
 }
 
+/*
+ * reconnect_at - once per run, after the connection dropped: a new session
+ * (the DELEs of the lost one are undone by the server, so those messages
+ * are read again next run: nothing is lost), and the position of uidl in
+ * its list.  Returns the index, -1 when uidl is gone, -2 on failure.
+ */
+static int
+reconnect_at(struct pop3_source *s, const char *uidl, char **cause)
+{
+	unsigned i;
+
+	if (s->reconnected) {
+		s->head.status = EX_TEMPFAIL;
+		return -2;
+	}
+	s->reconnected = 1;
+	g_message("%s: connection lost, reconnecting once", s->mb->name);
+	mailpop3_free(s->pop3);
+	s->pop3 = NULL;
+	s->msgs = NULL;
+	if (pop3_connect(s, cause) < 0)
+		return -2;
+	for (i = 0; i < carray_count(s->msgs); i++) {
+		struct mailpop3_msg_info *x = carray_get(s->msgs, i);
+		if (x != NULL && x->msg_uidl != NULL &&
+		    strcmp(x->msg_uidl, uidl) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
 static int
 pop3_next(struct source *head, struct source_msg *m, char **cause)
 {
@@ -152,6 +184,22 @@ pop3_next(struct source *head, struct source_msg *m, char **cause)
 		return 1;
 	}
 	r = mailpop3_retr(s->pop3, info->msg_index, &text, &len);
+	if (r == MAILPOP3_ERROR_STREAM && info->msg_uidl != NULL) {
+		/* on in a new session, at the same UIDL */
+		char *uidl = g_strdup(info->msg_uidl);
+		int i = reconnect_at(s, uidl, cause);
+
+		g_free(uidl);
+		if (i == -2)
+			return -1;
+		if (i < 0)
+			return pop3_next(head, m, cause);	/* it is gone */
+		info = carray_get(s->msgs, (unsigned)i);
+		s->next = (unsigned)i + 1;
+		g_free(m->name);
+		m->name = g_strdup_printf("%s:%u", s->mb->name, info->msg_index);
+		r = mailpop3_retr(s->pop3, info->msg_index, &text, &len);
+	}
 	if (r != MAILPOP3_NO_ERROR) {
 		*cause = g_strdup_printf("%s: RETR %u failed: %s", s->mb->host,
 		    info->msg_index, pop3_strerror(r));
@@ -187,6 +235,22 @@ pop3_ack(struct source *head, const struct source_msg *m,
 	if (outcome == SOURCE_QUARANTINE || s->mb->after != CONFIG_AFTER_DELETE)
 		return 0;
 	r = mailpop3_dele(s->pop3, index_of(m));
+	if (r != MAILPOP3_NO_ERROR && m->uid != NULL && m->uid[0] != '\0' &&
+	    !s->reconnected) {
+		/* a dead connection answers DELE with an error of its own:
+		 * a new session, then DELE the message where it is now */
+		int i = reconnect_at(s, m->uid, cause);
+		if (i == -1)
+			return 0;		/* gone already */
+		if (i >= 0) {
+			struct mailpop3_msg_info *x = carray_get(s->msgs,
+			    (unsigned)i);
+			r = mailpop3_dele(s->pop3, x->msg_index);
+			/* the session is new: go on after this message */
+			if (s->next < (unsigned)i + 1)
+				s->next = (unsigned)i + 1;
+		}
+	}
 	if (r != MAILPOP3_NO_ERROR) {
 		*cause = g_strdup_printf("%s: DELE failed: %s", s->mb->host,
 		    pop3_strerror(r));
