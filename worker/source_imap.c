@@ -89,13 +89,6 @@ server_says(mailimap *imap)
 	    imap->imap_response : "";
 }
 
-/* sni - libetpan callback: send the host name in the TLS handshake */
-static void
-sni(struct mailstream_ssl_context *ctx, void *host)
-{
-	mailstream_ssl_set_server_name(ctx, host);
-}
-
 /* imap_connect - connect, TLS, verify, log in, select; 0 or -1 */
 static int
 imap_connect(struct imap_source *s, char **cause)
@@ -112,7 +105,7 @@ imap_connect(struct imap_source *s, char **cause)
 	mailimap_set_timeout(s->imap, mb->timeout);	/* before connecting */
 	if (tls)
 		r = mailimap_ssl_connect_with_callback(s->imap, mb->host,
-		    (uint16_t)mb->port, sni, mb->host);
+		    (uint16_t)mb->port, tls_sni, mb->host);
 	else
 		r = mailimap_socket_connect(s->imap, mb->host, (uint16_t)mb->port);
 	if (r != MAILIMAP_NO_ERROR && r != MAILIMAP_NO_ERROR_AUTHENTICATED &&
@@ -123,7 +116,8 @@ imap_connect(struct imap_source *s, char **cause)
 		return -1;
 	}
 	if (!tls && mb->starttls) {
-		r = mailimap_socket_starttls_with_callback(s->imap, sni, mb->host);
+		r = mailimap_socket_starttls_with_callback(s->imap, tls_sni,
+		    mb->host);
 		if (r != MAILIMAP_NO_ERROR) {
 			*cause = g_strdup_printf("%s:%u: STARTTLS failed: %s",
 			    mb->host, mb->port, imap_strerror(r));
@@ -318,20 +312,30 @@ queue_msg(struct imap_source *s, uint32_t uid, const char *body, size_t len,
 	g_queue_push_tail(s->ready, m);
 }
 
+/* set_of - a UID set of uids[from, to) */
+static struct mailimap_set *
+set_of(GArray *uids, guint from, guint to)
+{
+	struct mailimap_set *set = mailimap_set_new_empty();
+	guint i;
+
+	for (i = from; i < to; i++)
+		mailimap_set_add_single(set, g_array_index(uids, uint32_t, i));
+	return set;
+}
+
 /* fill_bodies - fetch the bodies of uids onto the ready queue, in UID
  * order; 0 or -1 */
 static int
 fill_bodies(struct imap_source *s, GArray *uids, char **cause)
 {
-	struct mailimap_set *set = mailimap_set_new_empty();
+	struct mailimap_set *set = set_of(uids, 0, uids->len);
 	GHashTable *got = g_hash_table_new(g_direct_hash, g_direct_equal);
 	clist *res = NULL;
 	clistiter *it;
 	guint i;
 	int rc = -1;
 
-	for (i = 0; i < uids->len; i++)
-		mailimap_set_add_single(set, g_array_index(uids, uint32_t, i));
 	if (fetch(s, set, 1, &res, cause) < 0)
 		goto out;
 	for (it = clist_begin(res); it != NULL; it = clist_next(it)) {
@@ -371,14 +375,12 @@ fill(struct imap_source *s, char **cause)
 	clist *sizes = NULL;
 	clistiter *it;
 	GArray *small = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-	guint i, end = MIN(s->next + s->mb->batch, s->uids->len);
+	guint end = MIN(s->next + s->mb->batch, s->uids->len);
 	uint64_t bytes = 0;
 	int rc = -1;
 
 	/* sizes first: an oversized message is never loaded */
-	set = mailimap_set_new_empty();
-	for (i = s->next; i < end; i++)
-		mailimap_set_add_single(set, g_array_index(s->uids, uint32_t, i));
+	set = set_of(s->uids, s->next, end);
 	if (fetch(s, set, 0, &sizes, cause) < 0)
 		goto out;
 	for (it = clist_begin(sizes); it != NULL; it = clist_next(it)) {
@@ -462,18 +464,6 @@ imap_ack(struct source *head, const struct source_msg *m,
 	return 0;
 }
 
-/* set_of - a UID set of the array */
-static struct mailimap_set *
-set_of(GArray *uids)
-{
-	struct mailimap_set *set = mailimap_set_new_empty();
-	guint i;
-
-	for (i = 0; i < uids->len; i++)
-		mailimap_set_add_single(set, g_array_index(uids, uint32_t, i));
-	return set;
-}
-
 /* store_flags - add \Deleted, or the keyword and \Seen, to the set */
 static int
 store_flags(struct imap_source *s, struct mailimap_set *set, int deleted)
@@ -525,7 +515,7 @@ imap_commit(struct source *head, char **cause)
 	int r = MAILIMAP_NO_ERROR;
 
 	if (s->quarantined->len > 0) {
-		set = set_of(s->quarantined);
+		set = set_of(s->quarantined, 0, s->quarantined->len);
 		r = move_to(s, set, s->mb->quarantine);
 		mailimap_set_free(set);
 		if (r != MAILIMAP_NO_ERROR)
@@ -533,7 +523,7 @@ imap_commit(struct source *head, char **cause)
 		g_array_set_size(s->quarantined, 0);
 	}
 	if (s->done->len > 0) {
-		set = set_of(s->done);
+		set = set_of(s->done, 0, s->done->len);
 		switch (s->mb->after) {
 		case CONFIG_AFTER_MOVE:
 			r = move_to(s, set, s->mb->after_folder);

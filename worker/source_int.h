@@ -15,6 +15,7 @@
 #include "source.h"
 
 struct _mailstream;	/* libetpan's mailstream */
+struct mailstream_ssl_context;
 
 struct source_ops {
 	const char *name;
@@ -37,6 +38,10 @@ struct source *source_imap_open(const struct config_mailbox *, char **cause,
 	    int *status);
 struct source *source_pop3_open(const struct config_mailbox *, char **cause,
 	    int *status);
+
+/* tls_sni - libetpan connect callback: send the host name (data) in the
+ * TLS handshake */
+void	tls_sni(struct mailstream_ssl_context *, void *host);
 
 /*
  * tls_check - verify the certificate chain a TLS stream presented: chain

@@ -56,13 +56,6 @@ pop3_strerror(int r)
 	return "POP3 error";
 }
 
-/* sni - libetpan callback: send the host name in the TLS handshake */
-static void
-sni(struct mailstream_ssl_context *ctx, void *host)
-{
-	mailstream_ssl_set_server_name(ctx, host);
-}
-
 /* pop3_connect - connect, TLS, verify, log in, LIST; 0 or -1 */
 static int
 pop3_connect(struct pop3_source *s, char **cause)
@@ -79,7 +72,7 @@ pop3_connect(struct pop3_source *s, char **cause)
 	mailpop3_set_timeout(s->pop3, mb->timeout);	/* before connecting */
 	if (tls)
 		r = mailpop3_ssl_connect_with_callback(s->pop3, mb->host,
-		    (uint16_t)mb->port, sni, mb->host);
+		    (uint16_t)mb->port, tls_sni, mb->host);
 	else
 		r = mailpop3_socket_connect(s->pop3, mb->host, (uint16_t)mb->port);
 	if (r != MAILPOP3_NO_ERROR) {
@@ -89,7 +82,8 @@ pop3_connect(struct pop3_source *s, char **cause)
 		return -1;
 	}
 	if (!tls && mb->starttls) {
-		r = mailpop3_socket_starttls_with_callback(s->pop3, sni, mb->host);
+		r = mailpop3_socket_starttls_with_callback(s->pop3, tls_sni,
+		    mb->host);
 		if (r != MAILPOP3_NO_ERROR) {
 			*cause = g_strdup_printf("%s:%u: STLS failed: %s", mb->host,
 			    mb->port, pop3_strerror(r));

@@ -19,6 +19,12 @@
 
 #include "source_int.h"
 
+void
+tls_sni(struct mailstream_ssl_context *ctx, void *host)
+{
+	mailstream_ssl_set_server_name(ctx, host);
+}
+
 /* host_matches - does the leaf certificate name host (DNS name or IP)? */
 static int
 host_matches(gnutls_x509_crt_t leaf, const char *host)
