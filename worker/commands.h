@@ -12,6 +12,9 @@ int	cmd_parse(int argc, char **argv);
 /* cmd_run - `rebound run --dry-run --config FILE [--mailbox NAME]` */
 int	cmd_run(int argc, char **argv);
 
+/* cmd_db - `rebound db migrate --config FILE` */
+int	cmd_db(int argc, char **argv);
+
 /* cmd_explain - `rebound explain CODE-OR-TEXT` */
 int	cmd_explain(int argc, char **argv);
 

@@ -16,6 +16,7 @@ struct config {
 	char			*path;
 	GArray			*mailboxes;	/* struct config_mailbox */
 	struct config_parse	 parse;
+	char			*conninfo;
 };
 
 /* Keys each group accepts; anything else is reported. */
@@ -23,6 +24,7 @@ static const char *mailbox_keys[] = { "url", "password_file", "password_env",
     "ca_file", "starttls", "tls_verify", "allow_cleartext", "after",
     "keyword", "quarantine", "list", "timeout", "max_messages",
     "max_message_size", "batch" };
+static const char *database_keys[] = { "conninfo" };
 static const char *parse_keys[] = { "verp_prefix", "verp_delimiter", "verp",
     "list_header", "max_message_size" };
 
@@ -466,6 +468,7 @@ config_free(struct config *c)
 	g_free(c->parse.verp_prefix);
 	g_free(c->parse.verp_delimiter);
 	g_free(c->parse.list_header);
+	g_free(c->conninfo);
 	g_free(c->path);
 	g_free(c);
 }
@@ -499,6 +502,32 @@ load_parse(GKeyFile *kf, const char *path, struct config_parse *p,
 	    64 << 20, cause)) < 0)
 		return -1;
 	p->max_message_size = (size_t)n;
+	return 0;
+}
+
+/* load_database - the [database] group; a password may sit in conninfo
+ * only when the file is readable by its owner alone.  0 or -1. */
+static int
+load_database(GKeyFile *kf, const char *path, struct config *c,
+    char **cause)
+{
+	struct stat st;
+
+	if (!g_key_file_has_group(kf, "database"))
+		return 0;
+	warn_unknown(kf, path, "database", database_keys,
+	    G_N_ELEMENTS(database_keys));
+	c->conninfo = g_key_file_get_string(kf, "database", "conninfo", NULL);
+	if (c->conninfo == NULL)
+		return 0;
+	g_strstrip(c->conninfo);
+	if (strstr(c->conninfo, "password") != NULL &&
+	    (stat(path, &st) != 0 || (st.st_mode & 077) != 0)) {
+		fail(cause, path, "database", "conninfo", "holds a password but "
+		    "the file is readable by group or others: chmod 600 it, or "
+		    "use a passfile (PGPASSFILE)");
+		return -1;
+	}
 	return 0;
 }
 
@@ -539,6 +568,8 @@ config_load(const char *path, int flags, char **cause, int *status)
 	c->path = g_strdup(path);
 	c->mailboxes = g_array_new(FALSE, TRUE, sizeof(struct config_mailbox));
 	if (load_parse(kf, path, &c->parse, cause) < 0)
+		goto bad;
+	if (load_database(kf, path, c, cause) < 0)
 		goto bad;
 	groups = g_key_file_get_groups(kf, NULL);
 	for (i = 0; groups[i] != NULL; i++) {
@@ -600,6 +631,12 @@ config_mailbox_find(struct config *c, const char *name)
 			return mb;
 	}
 	return NULL;
+}
+
+const char *
+config_conninfo(struct config *c)
+{
+	return c->conninfo;
 }
 
 const struct config_parse *

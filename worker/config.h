@@ -92,6 +92,9 @@ struct config_mailbox *config_mailboxes(struct config *, size_t *n);
 /* config_mailbox_find - the mailbox called name, or NULL */
 struct config_mailbox *config_mailbox_find(struct config *, const char *name);
 
+/* config_conninfo - [database] conninfo (libpq), or NULL (borrowed) */
+const char *config_conninfo(struct config *);
+
 /* config_parse_options - the [parse] group (borrowed) */
 const struct config_parse *config_parse_options(struct config *);
 

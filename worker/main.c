@@ -18,6 +18,7 @@ static const struct {
 	{ "parse", cmd_parse, "parse bounce messages and print what they say" },
 	{ "run", cmd_run, "read the configured mailboxes (--dry-run: print, "
 	  "change nothing)" },
+	{ "db", cmd_db, "db migrate: bring the database schema up to date" },
 	{ "explain", cmd_explain, "explain a status code, reply code or "
 	  "diagnostic text" },
 };

@@ -1,0 +1,89 @@
+/*
+ * cmd_db.c - `rebound db migrate`: bring the database schema up to date.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <glib.h>
+
+#include "commands.h"
+#include "config.h"
+#include "db.h"
+
+/* sql_dir - where the migrations are: --sql-dir, $REBOUND_SQLDIR, the
+ * installed copy, else the source tree this binary was built from */
+static const char *
+sql_dir(const char *given)
+{
+	if (given != NULL)
+		return given;
+	if (g_getenv("REBOUND_SQLDIR") != NULL)
+		return g_getenv("REBOUND_SQLDIR");
+	if (g_file_test(REBOUND_DATA_SQLDIR, G_FILE_TEST_IS_DIR))
+		return REBOUND_DATA_SQLDIR;
+	return REBOUND_SRC_SQLDIR;
+}
+
+int
+cmd_db(int argc, char **argv)
+{
+	char *config_path = NULL, *sqldir = NULL, *cause = NULL;
+	GOptionEntry entries[] = {
+		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
+		  "configuration file (default /etc/rebound/rebound.conf)",
+		  "FILE" },
+		{ "sql-dir", 0, 0, G_OPTION_ARG_FILENAME, &sqldir,
+		  "folder of the NNN_name.sql migrations", "DIR" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
+	};
+	GOptionContext *ctx;
+	GError *err = NULL;
+	struct config *cfg = NULL;
+	struct db *db = NULL;
+	int status = EX_OK, applied, version;
+
+	ctx = g_option_context_new("migrate - bring the database schema up to "
+	    "date");
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+		fprintf(stderr, "rebound db: %s\n", err->message);
+		g_error_free(err);
+		status = EX_USAGE;
+		goto out;
+	}
+	if (argc != 2 || strcmp(argv[1], "migrate") != 0) {
+		fprintf(stderr, "usage: rebound db migrate --config FILE\n");
+		status = EX_USAGE;
+		goto out;
+	}
+	cfg = config_load(config_path != NULL ? config_path :
+	    "/etc/rebound/rebound.conf", CONFIG_PARSE_ONLY, &cause, &status);
+	if (cfg == NULL)
+		goto fail;
+	if (config_conninfo(cfg) == NULL) {
+		cause = g_strdup_printf("%s: no [database] conninfo",
+		    config_path != NULL ? config_path : "rebound.conf");
+		status = EX_CONFIG;
+		goto fail;
+	}
+	if ((db = db_open(config_conninfo(cfg), &cause, &status)) == NULL)
+		goto fail;
+	if (db_migrate(db, sql_dir(sqldir), &applied, &version, &cause) < 0) {
+		status = db_status(db);
+		goto fail;
+	}
+	printf("schema version %d (%d migration%s applied)\n", version, applied,
+	    applied == 1 ? "" : "s");
+	goto out;
+fail:
+	fprintf(stderr, "rebound db: %s\n", cause);
+	g_free(cause);
+out:
+	db_close(db);
+	config_free(cfg);
+	g_option_context_free(ctx);
+	g_free(config_path);
+	g_free(sqldir);
+	return status;
+}
