@@ -1,0 +1,143 @@
+/*
+ * test_policy.c - the bounce policy, table-driven with a controllable
+ * clock: each case is a sequence of (day, class) events and what must
+ * follow each one.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "policy.h"
+
+struct step {
+	int			day;
+	enum classify_class	cls;
+	enum policy_effect	effect;
+	enum policy_state_name	state;
+	unsigned		score;
+};
+
+#define END { -1, CLASS_UNKNOWN, POLICY_NOTHING, POLICY_ACTIVE, 0 }
+#define H CLASS_HARD
+#define S CLASS_SOFT
+#define B CLASS_BLOCK
+#define C CLASS_COMPLAINT
+#define I CLASS_IGNORE
+#define N POLICY_NOTHING
+#define SUP POLICY_SUPPRESS
+#define GLO POLICY_SUPPRESS_GLOBAL
+#define ACT POLICY_ACTIVE
+#define BNC POLICY_BOUNCING
+#define SPR POLICY_SUPPRESSED
+
+static const struct {
+	const char	*name;
+	struct step	 steps[12];
+} cases[] = {
+	{ "hard suppresses at once", {
+		{ 100, H, SUP, SPR, 0 }, { 101, H, N, SPR, 0 }, END } },
+	{ "complaint suppresses globally, even when suppressed", {
+		{ 100, H, SUP, SPR, 0 }, { 100, C, GLO, SPR, 0 }, END } },
+	{ "block and ignore never count", {
+		{ 100, B, N, ACT, 0 }, { 101, B, N, ACT, 0 },
+		{ 102, I, N, ACT, 0 }, END } },
+	{ "soft: one point a day at most", {
+		{ 100, S, N, BNC, 1 }, { 100, S, N, BNC, 1 },
+		{ 100, S, N, BNC, 1 }, { 101, S, N, BNC, 2 }, END } },
+	{ "soft: the threshold within the window suppresses", {
+		{ 100, S, N, BNC, 1 }, { 103, S, N, BNC, 2 },
+		{ 106, S, N, BNC, 3 }, { 109, S, N, BNC, 4 },
+		{ 112, S, SUP, SPR, 5 }, { 113, S, N, SPR, 6 }, END } },
+	{ "soft: stale after 14 quiet days, counting starts over", {
+		{ 100, S, N, BNC, 1 }, { 101, S, N, BNC, 2 },
+		{ 116, S, N, BNC, 1 }, END } },
+	{ "soft: exactly 14 quiet days is not stale", {
+		{ 100, S, N, BNC, 1 }, { 114, S, N, BNC, 2 }, END } },
+	{ "soft: the 30-day window restarts the count", {
+		{ 100, S, N, BNC, 1 }, { 110, S, N, BNC, 2 },
+		{ 120, S, N, BNC, 3 }, { 129, S, N, BNC, 4 },
+		{ 130, S, N, BNC, 1 }, END } },
+	{ "soft then quiet: back to active on the next event", {
+		{ 100, S, N, BNC, 1 }, { 120, B, N, ACT, 0 }, END } },
+	{ "soft then hard", {
+		{ 100, S, N, BNC, 1 }, { 101, H, SUP, SPR, 1 }, END } },
+};
+
+static void
+transitions(void **state)
+{
+	struct policy p;
+	size_t i, k;
+
+	policy_defaults(&p);
+	assert_int_equal(p.soft_threshold, 5);
+	assert_int_equal(p.soft_window, 30);
+	assert_int_equal(p.soft_stale_after, 14);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct policy_state st;
+
+		policy_state_init(&st);
+		for (k = 0; cases[i].steps[k].day >= 0; k++) {
+			const struct step *s = &cases[i].steps[k];
+			const char *why;
+			enum policy_effect e = policy_apply(&p, &st, s->cls,
+			    s->day, &why);
+
+			if (e != s->effect || st.state != s->state ||
+			    st.score != s->score)
+				fail_msg("%s, step %zu (day %d): effect %d state %s "
+				    "score %u; expected %d %s %u", cases[i].name,
+				    k, s->day, e, policy_state_name(st.state),
+				    st.score, s->effect,
+				    policy_state_name(s->state), s->score);
+			if (e != POLICY_NOTHING && why == NULL)
+				fail_msg("%s: an effect without a reason",
+				    cases[i].name);
+		}
+	}
+}
+
+/* the list manager's unsubscription is never changed by bounces */
+static void
+unsubscribed(void **state)
+{
+	struct policy p;
+	struct policy_state st;
+	const char *why;
+
+	policy_defaults(&p);
+	policy_state_init(&st);
+	st.state = POLICY_UNSUBSCRIBED;
+	assert_int_equal(policy_apply(&p, &st, CLASS_HARD, 1, &why),
+	    POLICY_NOTHING);
+	assert_int_equal(st.state, POLICY_UNSUBSCRIBED);
+}
+
+/* a threshold of 1 suppresses on the first soft bounce */
+static void
+custom_policy(void **state)
+{
+	struct policy p = { 1, 30, 14 };
+	struct policy_state st;
+	const char *why;
+
+	policy_state_init(&st);
+	assert_int_equal(policy_apply(&p, &st, CLASS_SOFT, 5, &why),
+	    POLICY_SUPPRESS);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(transitions),
+		cmocka_unit_test(unsubscribed),
+		cmocka_unit_test(custom_policy),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

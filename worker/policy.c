@@ -1,0 +1,97 @@
+/*
+ * policy.c - the bounce policy: classified event in, subscriber state out.
+ */
+#include <stddef.h>
+
+#include "policy.h"
+
+void
+policy_defaults(struct policy *p)
+{
+	p->soft_threshold = 5;
+	p->soft_window = 30;
+	p->soft_stale_after = 14;
+}
+
+void
+policy_state_init(struct policy_state *st)
+{
+	st->state = POLICY_ACTIVE;
+	st->score = 0;
+	st->last_soft_day = -1;
+	st->window_start = -1;
+}
+
+const char *
+policy_state_name(enum policy_state_name s)
+{
+	static const char *names[] = { "active", "bouncing", "suppressed",
+	    "unsubscribed" };
+
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] :
+	    "active";
+}
+
+/* expire - forget a soft count that went stale or left its window */
+static void
+expire(const struct policy *p, struct policy_state *st, int today)
+{
+	if (st->score == 0)
+		return;
+	if ((st->last_soft_day >= 0 &&
+	    today - st->last_soft_day > (int)p->soft_stale_after) ||
+	    (st->window_start >= 0 &&
+	    today - st->window_start >= (int)p->soft_window)) {
+		st->score = 0;
+		st->window_start = -1;
+		if (st->state == POLICY_BOUNCING)
+			st->state = POLICY_ACTIVE;
+	}
+}
+
+enum policy_effect
+policy_apply(const struct policy *p, struct policy_state *st,
+    enum classify_class cls, int today, const char **why)
+{
+	*why = NULL;
+	/* the list manager's unsubscription is final here */
+	if (st->state == POLICY_UNSUBSCRIBED)
+		return POLICY_NOTHING;
+	expire(p, st, today);
+	switch (cls) {
+	case CLASS_HARD:
+		*why = "hard bounce: the address is dead";
+		if (st->state == POLICY_SUPPRESSED)
+			return POLICY_NOTHING;
+		st->state = POLICY_SUPPRESSED;
+		return POLICY_SUPPRESS;
+	case CLASS_COMPLAINT:
+		/* about the sender, not one list: always suppress globally,
+		 * even when this list already suppressed the address */
+		*why = "complaint: suppressed on every list";
+		st->state = POLICY_SUPPRESSED;
+		return POLICY_SUPPRESS_GLOBAL;
+	case CLASS_SOFT:
+		if (st->last_soft_day == today)
+			return POLICY_NOTHING;	/* one point a day at most */
+		if (st->score == 0)
+			st->window_start = today;
+		st->score++;
+		st->last_soft_day = today;
+		if (st->state == POLICY_SUPPRESSED)
+			return POLICY_NOTHING;
+		if (st->score >= p->soft_threshold) {
+			*why = "soft bounces reached the threshold within the "
+			    "window";
+			st->state = POLICY_SUPPRESSED;
+			return POLICY_SUPPRESS;
+		}
+		st->state = POLICY_BOUNCING;
+		return POLICY_NOTHING;
+	case CLASS_BLOCK:		/* the receiver refused the sender */
+	case CLASS_IGNORE:
+	case CLASS_UNKNOWN:
+		return POLICY_NOTHING;
+	}
+	return POLICY_NOTHING;
+}
