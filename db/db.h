@@ -38,4 +38,51 @@ int	db_migrate(struct db *, const char *sqldir, int *applied, int *version,
 /* db_schema_version - the applied schema version (0: none) */
 int	db_schema_version(struct db *, int *version, char **cause);
 
+/* db_begin, db_commit, db_rollback - one transaction */
+int	db_begin(struct db *, char **cause);
+int	db_commit(struct db *, char **cause);
+void	db_rollback(struct db *);
+
+/*
+ * db_seen - has a message with these bytes (SHA-256 fingerprint, 32
+ * bytes) or this Message-ID (may be NULL) been recorded?  *seen gets 1/0.
+ */
+int	db_seen(struct db *, const unsigned char fp[32], const char *message_id,
+	    int *seen, char **cause);
+
+/* A processed message, as recorded. */
+struct db_message {
+	const unsigned char *fp;	/* 32 bytes */
+	const char	*message_id;	/* may be NULL */
+	const char	*mailbox;
+	const char	*uid;		/* "UIDVALIDITY/UID", UIDL or name */
+	int		 quarantined;
+};
+
+/* db_record_message - insert it; *id gets its row id */
+int	db_record_message(struct db *, const struct db_message *, long long *id,
+	    char **cause);
+
+/* One classified recipient of a message, to apply. */
+struct db_event {
+	long long	 message;	/* db_record_message id */
+	const char	*address;	/* may be NULL: recorded, no subscriber */
+	const char	*list;		/* may be NULL */
+	int		 cls;		/* enum classify_class */
+	const char	*reason, *status, *reply_code, *rule, *diagnostic;
+	const char	*remote_mta, *reporting_mta, *feedback_type, *mailbox;
+};
+
+struct policy;
+
+/*
+ * db_apply_event - record the event and apply the policy to the
+ * subscriber (created when new, locked while changed): state, score,
+ * counts, suppression (per list, or global for complaints), the daily
+ * count of its domain.  today is days since the epoch.  *suppressed gets
+ * 1 when this event suppressed the address.
+ */
+int	db_apply_event(struct db *, const struct db_event *,
+	    const struct policy *, int today, int *suppressed, char **cause);
+
 #endif /* REBOUND_DB_H */

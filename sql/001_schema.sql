@@ -13,7 +13,8 @@ CREATE TABLE lists (
 );
 
 -- One row per address and list (list_id NULL: the list is not known).
--- score counts soft bounces, at most one per day (last_soft_day).
+-- score counts soft bounces, at most one per day (last_soft_day), since
+-- soft_since (the start of the current window).
 CREATE TABLE subscribers (
 	id		bigserial PRIMARY KEY,
 	list_id		bigint REFERENCES lists (id),
@@ -29,6 +30,7 @@ CREATE TABLE subscribers (
 	first_bounce_at	timestamptz,
 	last_bounce_at	timestamptz,
 	last_soft_day	date,
+	soft_since	date,
 	changed_at	timestamptz NOT NULL DEFAULT now(),
 	change_reason	text,
 	UNIQUE NULLS NOT DISTINCT (list_id, address)

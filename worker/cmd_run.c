@@ -3,23 +3,46 @@
  *
  * With --dry-run every mailbox is fetched and parsed and the rows printed
  * as `rebound parse --jsonl` prints them (plus mailbox and uid); nothing
- * is stored and nothing on the server changes.  Storing the effect in
- * PostgreSQL, and only then acknowledging messages, is the worker's job
- * proper and needs the database module.
+ * is stored and nothing on the server changes.
+ *
+ * Without it, each batch of messages is stored in one transaction: the
+ * message (its SHA-256 and Message-ID), one event per recipient, the
+ * subscriber changes the policy makes.  Only after COMMIT are the
+ * messages acknowledged (`after`, quarantine).  A message already recorded
+ * is acknowledged without being counted again, so a crash at any point,
+ * or a redelivery, counts nothing twice and loses nothing.
  */
 #include <sys/resource.h>
 
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include <glib.h>
 
 #include "commands.h"
 #include "config.h"
+#include "db.h"
 #include "mime.h"
 #include "output.h"
+#include "policy.h"
 #include "source.h"
+
+/* Messages per database transaction. */
+#define RUN_BATCH	100
+
+/* One message waiting for its acknowledgement until the batch commits. */
+struct pending {
+	struct source_msg	msg;	/* name and uid only */
+	enum source_outcome	outcome;
+};
+
+/* Counts for the summary line of a mailbox. */
+struct tally {
+	unsigned	fetched, duplicates, quarantined, suppressed;
+	unsigned	cls[6];		/* events by enum classify_class */
+};
 
 /* worse - the status to exit with when a and b both happened */
 static int
@@ -92,6 +115,263 @@ read_mailbox(const struct config_mailbox *mb, const struct mime_options *opts,
 	return status;
 }
 
+/* fingerprint - SHA-256 of the message bytes (or, for a message that
+ * could not be read, of where it is and why) into fp[32] */
+static void
+fingerprint(const struct config_mailbox *mb, const struct source_msg *m,
+    unsigned char fp[32])
+{
+	GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+	gsize n = 32;
+
+	if (m->data != NULL)
+		g_checksum_update(c, (const guchar *)m->data, (gssize)m->len);
+	else {
+		char *k = g_strdup_printf("unreadable\n%s\n%s\n%s", mb->name,
+		    m->uid != NULL ? m->uid : m->name, m->error);
+		g_checksum_update(c, (const guchar *)k, -1);
+		g_free(k);
+	}
+	g_checksum_get_digest(c, fp, &n);
+	g_checksum_free(c);
+}
+
+/* store_message - record one message and its events; *outcome says how
+ * to acknowledge it.  0, or -1 on a database failure (*cause set). */
+static int
+store_message(struct db *db, const struct config_mailbox *mb,
+    const struct source_msg *m, const struct mime_options *opts,
+    const struct policy *pol, int today, struct tally *t,
+    enum source_outcome *outcome, char **cause)
+{
+	struct mime_report *r = NULL;
+	struct db_message dm;
+	unsigned char fp[32];
+	char *why = NULL;
+	long long id;
+	int seen, rc = -1;
+	size_t i, n;
+
+	fingerprint(mb, m, fp);
+	if (m->data != NULL)
+		r = mime_parse(m->data, m->len, opts, &why);
+	if (db_seen(db, fp, r != NULL ? r->message_id : NULL, &seen, cause) < 0)
+		goto out;
+	*outcome = r != NULL ? SOURCE_DONE : SOURCE_QUARANTINE;
+	if (seen) {
+		t->duplicates++;	/* stored before: acknowledge only */
+		rc = 0;
+		goto out;
+	}
+	memset(&dm, 0, sizeof(dm));
+	dm.fp = fp;
+	dm.message_id = r != NULL ? r->message_id : NULL;
+	dm.mailbox = mb->name;
+	dm.uid = m->uid;
+	dm.quarantined = r == NULL;
+	if (db_record_message(db, &dm, &id, cause) < 0)
+		goto out;
+	if (r == NULL) {
+		g_warning("%s: %s: %s: quarantined", mb->name, m->name,
+		    m->error != NULL ? m->error : why);
+		t->quarantined++;
+		rc = 0;
+		goto out;
+	}
+	{
+		struct output_row *rows = output_classify(r, &n);
+		for (i = 0; i < n; i++) {
+			const struct mime_rcpt *rc_ = rows[i].rcpt;
+			struct db_event ev;
+			int sup = 0;
+
+			memset(&ev, 0, sizeof(ev));
+			ev.message = id;
+			ev.address = rows[i].recipient;
+			ev.list = rows[i].list != NULL ? rows[i].list : mb->list;
+			ev.cls = rows[i].result.cls;
+			ev.reason = rows[i].result.reason;
+			ev.status = rows[i].result.status[0] != '\0' ?
+			    rows[i].result.status : NULL;
+			ev.reply_code = rows[i].result.reply_code[0] != '\0' ?
+			    rows[i].result.reply_code : NULL;
+			ev.rule = rows[i].result.rule;
+			ev.diagnostic = rc_ != NULL ? rc_->diagnostic : NULL;
+			ev.remote_mta = rc_ != NULL ? rc_->remote_mta : NULL;
+			ev.reporting_mta = r->reporting_mta;
+			ev.feedback_type = rc_ != NULL ? rc_->feedback_type : NULL;
+			ev.mailbox = mb->name;
+			if (db_apply_event(db, &ev, pol, today, &sup, cause) < 0) {
+				g_free(rows);
+				goto out;
+			}
+			t->cls[ev.cls]++;
+			t->suppressed += sup;
+		}
+		g_free(rows);
+	}
+	rc = 0;
+out:
+	g_free(why);
+	mime_report_free(r);
+	return rc;
+}
+
+/* ack_all - acknowledge the committed batch; 0 or -1 */
+static int
+ack_all(struct source *src, GArray *batch, char **cause)
+{
+	guint i;
+	int rc = 0;
+
+	for (i = 0; i < batch->len; i++) {
+		struct pending *p = &g_array_index(batch, struct pending, i);
+		if (rc == 0 && source_ack(src, &p->msg, p->outcome, cause) < 0)
+			rc = -1;
+		source_msg_clear(&p->msg);
+	}
+	g_array_set_size(batch, 0);
+	return rc;
+}
+
+/* store_mailbox - fetch, store, then acknowledge one mailbox; a sysexits.h
+ * status */
+static int
+store_mailbox(const struct config_mailbox *mb, struct db *db,
+    const struct mime_options *opts, const struct policy *pol, int today)
+{
+	GArray *batch = g_array_new(FALSE, TRUE, sizeof(struct pending));
+	struct source *src;
+	struct source_msg msg = { 0 };
+	struct tally t;
+	char *cause = NULL;
+	int status = EX_OK, rc = 1;
+	gint64 t0 = g_get_monotonic_time();
+
+	memset(&t, 0, sizeof(t));
+	src = source_open_mailbox(mb, &cause, &status);
+	if (src == NULL)
+		goto fail;
+	while (rc == 1) {
+		if (db_begin(db, &cause) < 0) {
+			status = db_status(db);
+			goto fail;
+		}
+		while (batch->len < RUN_BATCH &&
+		    (rc = source_next(src, &msg, &cause)) == 1) {
+			struct pending p = { { 0 }, SOURCE_DONE };
+
+			t.fetched++;
+			if (store_message(db, mb, &msg, opts, pol, today, &t,
+			    &p.outcome, &cause) < 0) {
+				db_rollback(db);
+				status = db_status(db);
+				goto fail;
+			}
+			p.msg.name = g_strdup(msg.name);
+			p.msg.uid = g_strdup(msg.uid);
+			g_array_append_val(batch, p);
+		}
+		if (rc < 0) {
+			/* what this batch stored is committed, and only that
+			 * is acknowledged; the rest is read again next run */
+			status = source_status(src) != 0 ? source_status(src) :
+			    EX_TEMPFAIL;
+		}
+		if (db_commit(db, &cause) < 0) {
+			status = db_status(db);
+			goto fail;
+		}
+		if (g_getenv("REBOUND_TEST_CRASH_AFTER_COMMIT") != NULL)
+			_exit(70);	/* tests: die between commit and ack */
+		if (ack_all(src, batch, &cause) < 0) {
+			status = source_status(src);
+			goto fail;
+		}
+		if (rc < 0) {
+			char *why = NULL;
+			source_commit(src, &why);	/* keep what was stored */
+			g_free(why);
+			cause = g_strdup("the mailbox failed while reading; what "
+			    "was stored is acknowledged, the rest is read again "
+			    "next run");
+			goto fail;
+		}
+	}
+	if (source_commit(src, &cause) < 0) {
+		status = source_status(src);
+		goto fail;
+	}
+	fprintf(stderr, "rebound run: mailbox %s: %u fetched, %u new, %u "
+	    "already stored; events: %u hard, %u soft, %u block, %u complaint, "
+	    "%u ignore, %u unknown; %u suppressed, %u quarantined; %.3f s\n",
+	    mb->name, t.fetched, t.fetched - t.duplicates, t.duplicates,
+	    t.cls[CLASS_HARD], t.cls[CLASS_SOFT], t.cls[CLASS_BLOCK],
+	    t.cls[CLASS_COMPLAINT], t.cls[CLASS_IGNORE], t.cls[CLASS_UNKNOWN],
+	    t.suppressed, t.quarantined,
+	    (double)(g_get_monotonic_time() - t0) / 1e6);
+	goto out;
+fail:
+	fprintf(stderr, "rebound run: mailbox %s: %s\n", mb->name, cause);
+	g_free(cause);
+	if (status == EX_OK)
+		status = EX_SOFTWARE;
+out:
+	/* what is left was not committed: free it, never acknowledge it */
+	{
+		guint i;
+		for (i = 0; i < batch->len; i++)
+			source_msg_clear(&g_array_index(batch, struct pending,
+			    i).msg);
+	}
+	g_array_free(batch, TRUE);
+	source_msg_clear(&msg);
+	source_close(src);
+	return status;
+}
+
+/* store_all - the worker's run: every mailbox (or only one) into the
+ * database; a sysexits.h status */
+static int
+store_all(struct config *cfg, struct config_mailbox *mbs, size_t n,
+    const char *only, const struct mime_options *opts)
+{
+	struct policy pol;
+	struct db *db;
+	char *cause = NULL;
+	int status = EX_OK, version, today;
+	size_t i;
+
+	if (config_conninfo(cfg) == NULL) {
+		fprintf(stderr, "rebound run: no [database] conninfo (or use "
+		    "--dry-run)\n");
+		return EX_CONFIG;
+	}
+	if ((db = db_open(config_conninfo(cfg), &cause, &status)) == NULL) {
+		fprintf(stderr, "rebound run: %s\n", cause);
+		g_free(cause);
+		return status;
+	}
+	if (db_schema_version(db, &version, &cause) < 0 || version < 1) {
+		fprintf(stderr, "rebound run: %s\n", cause != NULL ? cause :
+		    "the database has no rebound schema: run rebound db migrate");
+		g_free(cause);
+		status = cause != NULL ? db_status(db) : EX_CONFIG;
+		db_close(db);
+		return status;
+	}
+	policy_defaults(&pol);
+	today = (int)(g_get_real_time() / G_USEC_PER_SEC / 86400);
+	for (i = 0; i < n; i++) {
+		if (only != NULL && strcmp(mbs[i].name, only) != 0)
+			continue;
+		status = worse(status, store_mailbox(&mbs[i], db, opts, &pol,
+		    today));
+	}
+	db_close(db);
+	return status;
+}
+
 int
 cmd_run(int argc, char **argv)
 {
@@ -133,10 +413,9 @@ cmd_run(int argc, char **argv)
 		status = EX_USAGE;
 		goto out;
 	}
-	if (!dry_run) {
-		fprintf(stderr, "rebound run: this version reads mailboxes with "
-		    "--dry-run only; storing results in PostgreSQL comes with "
-		    "the database worker\n");
+	if (!dry_run && from_stdin) {
+		fprintf(stderr, "rebound run: --stdin needs --dry-run in this "
+		    "version\n");
 		status = EX_USAGE;
 		goto out;
 	}
@@ -183,6 +462,10 @@ read:
 	opts.verp_delim = p->verp_delimiter != NULL ? p->verp_delimiter[0] : '+';
 	opts.list_header = p->list_header;
 	mime_init();
+	if (!dry_run) {
+		status = store_all(cfg, mbs, n, only, &opts);
+		goto out;
+	}
 	out = output_new(stdout, OUTPUT_JSONL, 0);
 	for (i = 0; i < n; i++) {
 		if (only != NULL && strcmp(mbs[i].name, only) != 0)

@@ -1,0 +1,127 @@
+#!/bin/sh
+# run.sh - `rebound run` end to end: Dovecot -> rebound -> PostgreSQL.
+#
+# usage: tests/run.sh REBOUND TESTS_DIR
+#
+# Checks the worker's promise: every bounce's effect is committed before
+# the message leaves the mailbox; a redelivered message and a crash
+# between commit and acknowledgement count nothing twice; suppressions
+# follow the policy; hostile text is stored intact.
+set -u
+BIN=$1
+TESTS=$2
+. "$TESTS/lib.sh"
+chmod 755 "$TMP"
+DV="$TESTS/servers/dovecot.sh"
+PG="$TESTS/servers/postgres.sh"
+D=$TMP/dv
+S=$TMP/pg
+trap '"$DV" stop "$D" 2>/dev/null; "$PG" stop "$S" 2>/dev/null; rm -rf "$TMP"' EXIT
+GOLDEN=$TESTS/golden
+N=$(ls "$GOLDEN"/*.eml | wc -l)
+PORT=${REBOUND_PG_PORT:-15432}
+"$PG" start "$S" || exit 1
+
+sql() {
+	psql -h "$S" -p "$PORT" -U postgres -d rebound -Atqc "$1"
+}
+
+# start - a fresh Dovecot holding the given messages, and the config
+start() {
+	"$DV" stop "$D" 2>/dev/null
+	rm -rf "$D"
+	mkdir -p "$D"
+	"$DV" start "$D" "$@" || exit 1
+	cp "$D/bounces.pass" "$TMP/bounces.pass"
+	chmod 600 "$TMP/bounces.pass"
+	cat >"$TMP/rebound.conf" <<CONF
+[database]
+conninfo = host=$S port=$PORT dbname=rebound user=postgres
+
+[mailbox bounces]
+url = imaps://bounces@localhost:14993/INBOX
+password_file = $TMP/bounces.pass
+ca_file = $D/cert.pem
+list = news
+
+[mailbox processed]
+url = imaps://bounces@localhost:14993/Processed
+password_file = $TMP/bounces.pass
+ca_file = $D/cert.pem
+CONF
+}
+
+# count MAILBOX - messages there, by a dry run
+count() {
+	"$BIN" run --dry-run --config "$TMP/rebound.conf" --mailbox "$1" \
+	    2>/dev/null | sed 's/.*"uid":"\([^"]*\)".*/\1/' | sort -u | grep -c .
+}
+
+run() {
+	"$BIN" run --config "$TMP/rebound.conf" --mailbox bounces >"$TMP/out" \
+	    2>"$TMP/err"
+	rc=$?
+}
+
+start "$GOLDEN"/*.eml
+run
+[ "$rc" -eq 78 ] || fail "run before migrate exited $rc, expected 78"
+"$BIN" db migrate --config "$TMP/rebound.conf" >/dev/null || fail "migrate"
+
+# first run: everything stored, then acknowledged (moved to Processed)
+run
+[ "$rc" -eq 0 ] || fail "run exited $rc: $(cat "$TMP/err")"
+messages=$(sql "SELECT count(*) FROM messages")
+events=$(sql "SELECT count(*) FROM events")
+rows=$(cat "$GOLDEN"/*.jsonl | wc -l)
+[ "$messages" -eq "$N" ] || fail "$messages messages stored, expected $N"
+[ "$events" -eq "$rows" ] || fail "$events events stored, expected $rows"
+[ "$(count bounces)" -eq 0 ] || fail "INBOX not emptied"
+[ "$(count processed)" -eq "$N" ] || fail "Processed does not hold all $N"
+grep -q "mailbox bounces: $N fetched, $N new" "$TMP/err" || fail "summary: $(cat "$TMP/err")"
+# hard bounces and complaints suppressed; blocks never count
+[ "$(sql "SELECT count(*) FROM suppressions WHERE address = 'alice@example.org' AND ended_at IS NULL")" -eq 1 ] ||
+    fail "hard bounce alice@example.org not suppressed"
+[ "$(sql "SELECT count(*) FROM suppressions WHERE address = 'frank@example.net' AND list_id IS NULL")" -eq 1 ] ||
+    fail "complaint frank@example.net not suppressed globally"
+[ "$(sql "SELECT count(*) FROM suppressions WHERE address = 'judy@example.com'")" -eq 0 ] ||
+    fail "a block suppressed judy@example.com"
+[ "$(sql "SELECT state || ' ' || score FROM subscribers WHERE address = 'bob@full.example'")" = "bouncing 1" ] ||
+    fail "soft bounce bob@full.example: $(sql "SELECT state, score FROM subscribers WHERE address = 'bob@full.example'")"
+[ "$(sql "SELECT count(*) FROM domain_daily WHERE domain = 'example.org' AND class = 'hard'")" -eq 1 ] ||
+    fail "no daily count for example.org"
+# stored intact: UTF-8 address, the diagnostic as reported
+[ "$(sql "SELECT count(*) FROM events WHERE address = 'jürgen@example.de'")" -eq 1 ] ||
+    fail "UTF-8 address not stored intact"
+
+# the same messages delivered again: acknowledged, counted nothing
+start "$GOLDEN"/*.eml
+run
+[ "$rc" -eq 0 ] || fail "redelivery run exited $rc: $(cat "$TMP/err")"
+[ "$(sql "SELECT count(*) FROM events")" -eq "$events" ] || fail "redelivery counted again"
+[ "$(sql "SELECT score FROM subscribers WHERE address = 'bob@full.example'")" -eq 1 ] ||
+    fail "redelivery raised a soft score"
+grep -q "$N already stored" "$TMP/err" || fail "redelivery summary: $(cat "$TMP/err")"
+[ "$(count bounces)" -eq 0 ] || fail "redelivered messages not acknowledged"
+
+# a crash between COMMIT and the acknowledgement: the rerun acknowledges
+# without counting again
+sql "TRUNCATE domain_daily, suppressions, events, subscribers, messages, lists RESTART IDENTITY CASCADE"
+start "$GOLDEN"/*.eml
+REBOUND_TEST_CRASH_AFTER_COMMIT=1 "$BIN" run --config "$TMP/rebound.conf" \
+    --mailbox bounces >/dev/null 2>&1
+[ "$(count bounces)" -eq "$N" ] || fail "crash after commit: messages were acknowledged"
+[ "$(sql "SELECT count(*) FROM events")" -eq "$events" ] || fail "crash after commit: not stored"
+run
+[ "$rc" -eq 0 ] || fail "rerun after crash exited $rc: $(cat "$TMP/err")"
+[ "$(sql "SELECT count(*) FROM events")" -eq "$events" ] || fail "rerun after crash counted again"
+[ "$(count bounces)" -eq 0 ] || fail "rerun after crash did not acknowledge"
+
+# the database down: a temporary failure, and nothing acknowledged
+start "$GOLDEN"/*.eml
+"$PG" stop "$S"
+run
+[ "$rc" -eq 75 ] || fail "database down exited $rc, expected 75"
+[ "$(count bounces)" -eq "$N" ] || fail "database down: messages were acknowledged"
+
+finish run
