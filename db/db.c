@@ -351,6 +351,26 @@ db_seen(struct db *db, const unsigned char fp[32], const char *message_id,
 }
 
 int
+db_uid_recorded(struct db *db, const char *mailbox, const char *uid, int *yes,
+    char **cause)
+{
+	const char *slash = strchr(uid, '/');
+	char *uv = slash != NULL ? g_strndup(uid, (gsize)(slash - uid)) : NULL;
+	const char *params[4] = { mailbox, slash == NULL ? uid : NULL, uv,
+	    slash != NULL ? slash + 1 : NULL };
+	PGresult *res = exec(db, "SELECT EXISTS (SELECT 1 FROM messages WHERE "
+	    "mailbox = $1 AND (uidl = $2 OR (uidvalidity = $3::bigint AND "
+	    "uid = $4::bigint)))", 4, params, PGRES_TUPLES_OK, cause);
+
+	g_free(uv);
+	if (res == NULL)
+		return -1;
+	*yes = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	return 0;
+}
+
+int
 db_record_message(struct db *db, const struct db_message *m, long long *id,
     char **cause)
 {

@@ -50,6 +50,11 @@ void	db_rollback(struct db *);
 int	db_seen(struct db *, const unsigned char fp[32], const char *message_id,
 	    int *seen, char **cause);
 
+/* db_uid_recorded - was the message at uid ("UIDVALIDITY/UID", a UIDL or
+ * a file name) of mailbox recorded?  *yes gets 1/0. */
+int	db_uid_recorded(struct db *, const char *mailbox, const char *uid,
+	    int *yes, char **cause);
+
 /* A processed message, as recorded. */
 struct db_message {
 	const unsigned char *fp;	/* 32 bytes */

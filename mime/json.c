@@ -199,6 +199,7 @@ json_scan(struct mime_report *r, const char *text)
 	doc = unwrap(text);
 	p = json_parser_new();
 	if (!json_parser_load_from_data(p, doc, -1, NULL) ||
+	    json_parser_get_root(p) == NULL ||
 	    !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p))) {
 		g_object_unref(p);
 		g_free(doc);
@@ -211,6 +212,7 @@ json_scan(struct mime_report *r, const char *text)
 		/* the SNS envelope: the notification is a string inside */
 		JsonParser *q = json_parser_new();
 		if (json_parser_load_from_data(q, inner, -1, NULL) &&
+		    json_parser_get_root(q) != NULL &&
 		    JSON_NODE_HOLDS_OBJECT(json_parser_get_root(q)))
 			ses(r, json_node_get_object(json_parser_get_root(q)));
 		g_object_unref(q);

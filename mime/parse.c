@@ -428,7 +428,7 @@ part_bytes(GMimePart *part, GString *out)
 	mem = g_mime_stream_mem_new();
 	g_mime_data_wrapper_write_to_stream(w, mem);
 	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-	if (memchr(ba->data, '\033', ba->len) != NULL) {
+	if (ba->len > 0 && memchr(ba->data, '\033', ba->len) != NULL) {
 		char *t = jis_decode(g_strndup((const char *)ba->data,
 		    MIN(ba->len, MIME_MAX_TEXT)));
 		g_string_append(out, t);
@@ -819,6 +819,7 @@ analyse(struct mime_report *r, GMimeMessage *m,
 				/* take the inner report's findings */
 				r->kind = sub->kind;
 				r->format = sub->format;
+				g_free(r->rcpts);	/* empty: all were dropped */
 				r->rcpts = sub->rcpts;
 				r->nrcpts = sub->nrcpts;
 				sub->rcpts = NULL;

@@ -75,11 +75,11 @@ static const char *cuts[] =
 static const char *intros[] =
 {
 	/* the address opens the line: "<a@b>:", "a@b", "* a@b", ">>> a@b" */
-	"^(?:[*>\\-]+\\s*)?[\"'<(]*" ADDR "[\"'>)]*(?:\\s*[:.,;<]|\\s|$)",
+	("^(?:[*>\\-]+\\s*)?[\"'<(]*" ADDR "[\"'>)]*(?:\\s*[:.,;<]|\\s|$)"),
 	/* Sendmail's transcript: "554 <a@b>... Remote protocol error" */
-	"^(?:<<< )?[245][0-9][0-9](?:[ -][245]\\.[0-9]{1,3}\\.[0-9]{1,3})? <" ADDR ">\\.\\.\\.",
+	("^(?:<<< )?[245][0-9][0-9](?:[ -][245]\\.[0-9]{1,3}\\.[0-9]{1,3})? <" ADDR ">\\.\\.\\."),
 	/* a phrase then the address: "Unable to deliver message to: <a@b>" */
-	"(?:deliver(?:ed|ing|y)?(?: of)?(?: (?:the|your|this))?(?: (?:message|mail|e-?mail))? to|delivered to the following|failed recipient|recipient(?:s)?(?: address)?|unknown user|rcpt to|could not be delivered to|address(?:es)? failed|permanent errors|temporary errors|was not delivered to|delivery to|addressed to|to the following address|invalid recipient|destination)(?:\\(s\\))?\\s*[:,]?\\s*[\"'<(]*" ADDR,
+	("(?:deliver(?:ed|ing|y)?(?: of)?(?: (?:the|your|this))?(?: (?:message|mail|e-?mail))? to|delivered to the following|failed recipient|recipient(?:s)?(?: address)?|unknown user|rcpt to|could not be delivered to|address(?:es)? failed|permanent errors|temporary errors|was not delivered to|delivery to|addressed to|to the following address|invalid recipient|destination)(?:\\(s\\))?\\s*[:,]?\\s*[\"'<(]*" ADDR),
 };
 
 /* How a text says which SMTP command an error answered. */
@@ -249,8 +249,9 @@ static int
 copy_header(const char *p, size_t n)
 {
 	static const char *names[] = { "received", "return-path",
-	    "dkim-signature", "message-id", "mime-version", "authentication-"
-	    "results", "content-type", "delivered-to", "x-original-to" };
+	    "dkim-signature", "message-id", "mime-version",
+	    "authentication-results", "content-type", "delivered-to",
+	    "x-original-to" };
 	size_t i, len;
 
 	for (len = 0; len < n && len < 64 && (g_ascii_isalnum(p[len]) ||

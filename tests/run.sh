@@ -44,6 +44,12 @@ password_file = $TMP/bounces.pass
 ca_file = $D/cert.pem
 list = news
 
+[mailbox kept]
+url = pop3s://bounces@localhost:14995
+password_file = $TMP/bounces.pass
+ca_file = $D/cert.pem
+after = keep
+
 [mailbox processed]
 url = imaps://bounces@localhost:14993/Processed
 password_file = $TMP/bounces.pass
@@ -116,6 +122,17 @@ run
 [ "$rc" -eq 0 ] || fail "rerun after crash exited $rc: $(cat "$TMP/err")"
 [ "$(sql "SELECT count(*) FROM events")" -eq "$events" ] || fail "rerun after crash counted again"
 [ "$(count bounces)" -eq 0 ] || fail "rerun after crash did not acknowledge"
+
+# after = keep: messages stay, and a second run does not fetch them again
+sql "TRUNCATE domain_daily, suppressions, events, subscribers, messages, lists RESTART IDENTITY CASCADE"
+start "$GOLDEN"/*.eml
+"$BIN" run --config "$TMP/rebound.conf" --mailbox kept >/dev/null 2>"$TMP/err" ||
+    fail "keep run: $(cat "$TMP/err")"
+grep -q "mailbox kept: $N fetched, $N new" "$TMP/err" || fail "keep run: $(cat "$TMP/err")"
+"$BIN" run --config "$TMP/rebound.conf" --mailbox kept >/dev/null 2>"$TMP/err" ||
+    fail "second keep run: $(cat "$TMP/err")"
+grep -q "mailbox kept: 0 fetched" "$TMP/err" || fail "second keep run fetched again: $(cat "$TMP/err")"
+[ "$(sql "SELECT count(*) FROM events")" -eq "$events" ] || fail "keep runs counted twice"
 
 # the database down: a temporary failure, and nothing acknowledged
 start "$GOLDEN"/*.eml

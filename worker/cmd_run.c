@@ -234,6 +234,34 @@ ack_all(struct source *src, GArray *batch, char **cause)
 	return rc;
 }
 
+/* Context of the skip callback. */
+struct skip_ctx {
+	struct db	*db;
+	const char	*mailbox;
+	int		 failed;
+};
+
+/* recorded - source_skip_fn: with after = keep, the messages recorded in
+ * an earlier run stay in the mailbox; do not fetch them again */
+static int
+recorded(const char *uid, void *arg)
+{
+	struct skip_ctx *k = arg;
+	char *cause = NULL;
+	int yes = 0;
+
+	if (uid[0] == '\0' || k->failed)
+		return 0;
+	if (db_uid_recorded(k->db, k->mailbox, uid, &yes, &cause) < 0) {
+		/* fetch it then: the fingerprint check still catches it */
+		g_warning("%s: %s", k->mailbox, cause);
+		g_free(cause);
+		k->failed = 1;
+		return 0;
+	}
+	return yes;
+}
+
 /* store_mailbox - fetch, store, then acknowledge one mailbox; a sysexits.h
  * status */
 static int
@@ -241,6 +269,7 @@ store_mailbox(const struct config_mailbox *mb, struct db *db,
     const struct mime_options *opts, const struct policy *pol, int today)
 {
 	GArray *batch = g_array_new(FALSE, TRUE, sizeof(struct pending));
+	struct skip_ctx skip = { NULL, NULL, 0 };
 	struct source *src;
 	struct source_msg msg = { 0 };
 	struct tally t;
@@ -252,6 +281,10 @@ store_mailbox(const struct config_mailbox *mb, struct db *db,
 	src = source_open_mailbox(mb, &cause, &status);
 	if (src == NULL)
 		goto fail;
+	skip.db = db;
+	skip.mailbox = mb->name;
+	if (mb->after == CONFIG_AFTER_KEEP)
+		source_set_skip(src, recorded, &skip);
 	while (rc == 1) {
 		if (db_begin(db, &cause) < 0) {
 			status = db_status(db);

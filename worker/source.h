@@ -72,6 +72,14 @@ int	source_commit(struct source *, char **cause);
 /* source_status - sysexits.h status of the last failure of s */
 int	source_status(const struct source *);
 
+/*
+ * source_set_skip - before fetching a message, ask fn(uid, arg) whether it
+ * is done already (1: skip it, unread).  For `after = keep`, where
+ * processed messages stay in the mailbox.
+ */
+typedef int (*source_skip_fn)(const char *uid, void *arg);
+void	source_set_skip(struct source *, source_skip_fn fn, void *arg);
+
 /* source_msg_clear - free what a message holds; it can be reused */
 void	source_msg_clear(struct source_msg *);
 

@@ -93,6 +93,19 @@ source_commit(struct source *s, char **cause)
 	return s->ops->commit(s, cause);
 }
 
+void
+source_set_skip(struct source *s, source_skip_fn fn, void *arg)
+{
+	s->skip = fn;
+	s->skip_arg = arg;
+}
+
+int
+source_skipped(struct source *s, const char *uid)
+{
+	return s->skip != NULL && uid != NULL && s->skip(uid, s->skip_arg);
+}
+
 int
 source_status(const struct source *s)
 {
@@ -319,6 +332,21 @@ next_mbox(struct file_source *s, struct source_msg *m)
 	return 1;
 }
 
+/* skipped_file - does the caller's skip function say path is done? */
+static int
+skipped_file(struct file_source *s, const char *path)
+{
+	char *base;
+	int yes;
+
+	if (s->head.skip == NULL)
+		return 0;
+	base = g_path_get_basename(path);
+	yes = source_skipped(&s->head, base);
+	g_free(base);
+	return yes;
+}
+
 /* seen - does a Maildir file name carry the S (seen) flag? */
 static int
 seen(const char *path)
@@ -344,9 +372,10 @@ file_next(struct source *head, struct source_msg *m, char **cause)
 	case SRC_LIST:
 	case SRC_FILE:
 		/* with after = flag, messages already flagged are done */
-		while (s->mb != NULL && s->mb->after == CONFIG_AFTER_FLAG &&
-		    s->next < s->files->len &&
-		    seen(g_ptr_array_index(s->files, s->next)))
+		while (s->next < s->files->len && ((s->mb != NULL &&
+		    s->mb->after == CONFIG_AFTER_FLAG &&
+		    seen(g_ptr_array_index(s->files, s->next))) ||
+		    skipped_file(s, g_ptr_array_index(s->files, s->next))))
 			s->next++;
 		if (s->next >= s->files->len ||
 		    (s->mb != NULL && s->mb->max_messages > 0 &&

@@ -371,7 +371,7 @@ out:
 static int
 fill(struct imap_source *s, char **cause)
 {
-	struct mailimap_set *set;
+	struct mailimap_set *set = NULL;
 	clist *sizes = NULL;
 	clistiter *it;
 	GArray *small = g_array_new(FALSE, FALSE, sizeof(uint32_t));
@@ -379,6 +379,23 @@ fill(struct imap_source *s, char **cause)
 	uint64_t bytes = 0;
 	int rc = -1;
 
+	/* messages the caller has done already are not fetched again */
+	if (s->head.skip != NULL) {
+		guint i, keep = s->next;
+		for (i = s->next; i < end; i++) {
+			uint32_t uid = g_array_index(s->uids, uint32_t, i);
+			char *u = g_strdup_printf("%u/%u", s->uidvalidity, uid);
+			if (!source_skipped(&s->head, u))
+				g_array_index(s->uids, uint32_t, keep++) = uid;
+			g_free(u);
+		}
+		g_array_remove_range(s->uids, keep, end - keep);
+		end = keep;
+		if (end == s->next) {
+			rc = 0;
+			goto out;
+		}
+	}
 	/* sizes first: an oversized message is never loaded */
 	set = set_of(s->uids, s->next, end);
 	if (fetch(s, set, 0, &sizes, cause) < 0)
@@ -413,7 +430,8 @@ fill(struct imap_source *s, char **cause)
 	s->next = end;
 	rc = 0;
 out:
-	mailimap_set_free(set);
+	if (set != NULL)
+		mailimap_set_free(set);
 	if (sizes != NULL)
 		mailimap_fetch_list_free(sizes);
 	g_array_free(small, TRUE);

@@ -30,7 +30,12 @@ struct source_ops {
 struct source {
 	const struct source_ops	*ops;
 	int			 status;	/* sysexits.h of the last error */
+	source_skip_fn		 skip;		/* or NULL */
+	void			*skip_arg;
 };
+
+/* source_skipped - has the caller's skip function done this uid already? */
+int	source_skipped(struct source *, const char *uid);
 
 /* source_imap_open, source_pop3_open - connect, verify, log in; NULL with
  * *cause and *status on failure */

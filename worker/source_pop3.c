@@ -166,7 +166,8 @@ pop3_next(struct source *head, struct source_msg *m, char **cause)
 		    (s->mb->max_messages > 0 && s->given >= s->mb->max_messages))
 			return 0;
 		info = carray_get(s->msgs, s->next++);
-		if (info != NULL && !info->msg_deleted)
+		if (info != NULL && !info->msg_deleted &&
+		    !source_skipped(head, info->msg_uidl))
 			break;
 	}
 	s->given++;
