@@ -111,19 +111,44 @@ db_status(const struct db *db)
 	return db->status;
 }
 
-/* ensure_schema_table - the table that records applied migrations */
+/* simple - a statement without results, parameterised; 0 or -1 */
 static int
-ensure_schema_table(struct db *db, char **cause)
+simple(struct db *db, const char *sql, int n, const char *const *params,
+    char **cause)
 {
-	PGresult *res = exec(db, "CREATE TABLE IF NOT EXISTS rebound_schema ("
-	    "version integer PRIMARY KEY, name text NOT NULL, "
-	    "applied_at timestamptz NOT NULL DEFAULT now())", 0, NULL,
-	    PGRES_COMMAND_OK, cause);
+	PGresult *res = exec(db, sql, n, params, PGRES_COMMAND_OK, cause);
 
 	if (res == NULL)
 		return -1;
 	PQclear(res);
 	return 0;
+}
+
+int
+db_begin(struct db *db, char **cause)
+{
+	return simple(db, "BEGIN", 0, NULL, cause);
+}
+
+int
+db_commit(struct db *db, char **cause)
+{
+	return simple(db, "COMMIT", 0, NULL, cause);
+}
+
+void
+db_rollback(struct db *db)
+{
+	PQclear(PQexec(db->conn, "ROLLBACK"));
+}
+
+/* ensure_schema_table - the table that records applied migrations */
+static int
+ensure_schema_table(struct db *db, char **cause)
+{
+	return simple(db, "CREATE TABLE IF NOT EXISTS rebound_schema ("
+	    "version integer PRIMARY KEY, name text NOT NULL, "
+	    "applied_at timestamptz NOT NULL DEFAULT now())", 0, NULL, cause);
 }
 
 int
@@ -185,9 +210,8 @@ apply(struct db *db, const char *path, const char *name, int version,
 		db->status = EX_NOINPUT;
 		goto out;
 	}
-	if ((res = exec(db, "BEGIN", 0, NULL, PGRES_COMMAND_OK, cause)) == NULL)
+	if (db_begin(db, cause) < 0)
 		goto out;
-	PQclear(res);
 	/* A migration is trusted DDL from rebound's own sql/ folder, several
 	 * statements and no values: the one place PQexec is right. */
 	res = PQexec(db->conn, sql);
@@ -195,20 +219,17 @@ apply(struct db *db, const char *path, const char *name, int version,
 		char *what = g_strdup_printf("migration %s", name);
 		fail(db, res, what, cause);
 		g_free(what);
-		PQclear(PQexec(db->conn, "ROLLBACK"));
+		db_rollback(db);
 		goto out;
 	}
 	PQclear(res);
-	res = exec(db, "INSERT INTO rebound_schema (version, name) VALUES "
-	    "($1, $2)", 2, params, PGRES_COMMAND_OK, cause);
-	if (res == NULL) {
-		PQclear(PQexec(db->conn, "ROLLBACK"));
+	if (simple(db, "INSERT INTO rebound_schema (version, name) VALUES "
+	    "($1, $2)", 2, params, cause) < 0) {
+		db_rollback(db);
 		goto out;
 	}
-	PQclear(res);
-	if ((res = exec(db, "COMMIT", 0, NULL, PGRES_COMMAND_OK, cause)) == NULL)
+	if (db_commit(db, cause) < 0)
 		goto out;
-	PQclear(res);
 	rc = 0;
 out:
 	g_free(sql);
@@ -287,37 +308,6 @@ out:
 		    NULL, key, NULL, NULL, 0));
 	g_ptr_array_free(files, TRUE);
 	return rc;
-}
-
-/* simple - a statement without results, parameterised; 0 or -1 */
-static int
-simple(struct db *db, const char *sql, int n, const char *const *params,
-    char **cause)
-{
-	PGresult *res = exec(db, sql, n, params, PGRES_COMMAND_OK, cause);
-
-	if (res == NULL)
-		return -1;
-	PQclear(res);
-	return 0;
-}
-
-int
-db_begin(struct db *db, char **cause)
-{
-	return simple(db, "BEGIN", 0, NULL, cause);
-}
-
-int
-db_commit(struct db *db, char **cause)
-{
-	return simple(db, "COMMIT", 0, NULL, cause);
-}
-
-void
-db_rollback(struct db *db)
-{
-	PQclear(PQexec(db->conn, "ROLLBACK"));
 }
 
 /* hex - the fingerprint as PostgreSQL's bytea hex input "\\x..." */
