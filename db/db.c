@@ -124,6 +124,35 @@ simple(struct db *db, const char *sql, int n, const char *const *params,
 	return 0;
 }
 
+/* query_bool - a one-row, one-column boolean query; 0 or -1 */
+static int
+query_bool(struct db *db, const char *sql, int n, const char *const *params,
+    int *yes, char **cause)
+{
+	PGresult *res = exec(db, sql, n, params, PGRES_TUPLES_OK, cause);
+
+	if (res == NULL)
+		return -1;
+	*yes = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	return 0;
+}
+
+/* split_uid - "UIDVALIDITY/UID" into its two numbers (g_free), or a UIDL
+ * or file name into *uidl (borrowed) */
+static void
+split_uid(const char *uid, char **uidvalidity, char **num, const char **uidl)
+{
+	const char *slash = uid != NULL ? strchr(uid, '/') : NULL;
+
+	*uidvalidity = *num = NULL;
+	*uidl = slash == NULL ? uid : NULL;
+	if (slash != NULL) {
+		*uidvalidity = g_strndup(uid, (gsize)(slash - uid));
+		*num = g_strdup(slash + 1);
+	}
+}
+
 int
 db_begin(struct db *db, char **cause)
 {
@@ -155,17 +184,14 @@ int
 db_schema_version(struct db *db, int *version, char **cause)
 {
 	PGresult *res;
+	int exists;
 
 	*version = 0;
-	res = exec(db, "SELECT to_regclass('rebound_schema') IS NOT NULL", 0,
-	    NULL, PGRES_TUPLES_OK, cause);
-	if (res == NULL)
+	if (query_bool(db, "SELECT to_regclass('rebound_schema') IS NOT NULL",
+	    0, NULL, &exists, cause) < 0)
 		return -1;
-	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
-		PQclear(res);
+	if (!exists)
 		return 0;
-	}
-	PQclear(res);
 	res = exec(db, "SELECT coalesce(max(version), 0) FROM rebound_schema",
 	    0, NULL, PGRES_TUPLES_OK, cause);
 	if (res == NULL)
@@ -328,36 +354,32 @@ db_seen(struct db *db, const unsigned char fp[32], const char *message_id,
 {
 	char *h = hex(fp);
 	const char *params[2] = { h, message_id };
-	PGresult *res = exec(db, "SELECT EXISTS (SELECT 1 FROM messages WHERE "
+	int rc = query_bool(db, "SELECT EXISTS (SELECT 1 FROM messages WHERE "
 	    "fingerprint = $1::bytea OR ($2::text IS NOT NULL AND "
-	    "message_id = $2))", 2, params, PGRES_TUPLES_OK, cause);
+	    "message_id = $2))", 2, params, seen, cause);
 
 	g_free(h);
-	if (res == NULL)
-		return -1;
-	*seen = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-	PQclear(res);
-	return 0;
+	return rc;
 }
 
 int
 db_uid_recorded(struct db *db, const char *mailbox, const char *uid, int *yes,
     char **cause)
 {
-	const char *slash = strchr(uid, '/');
-	char *uv = slash != NULL ? g_strndup(uid, (gsize)(slash - uid)) : NULL;
-	const char *params[4] = { mailbox, slash == NULL ? uid : NULL, uv,
-	    slash != NULL ? slash + 1 : NULL };
-	PGresult *res = exec(db, "SELECT EXISTS (SELECT 1 FROM messages WHERE "
-	    "mailbox = $1 AND (uidl = $2 OR (uidvalidity = $3::bigint AND "
-	    "uid = $4::bigint)))", 4, params, PGRES_TUPLES_OK, cause);
+	char *uv, *num;
+	const char *uidl;
+	int rc;
 
+	split_uid(uid, &uv, &num, &uidl);
+	{
+		const char *params[4] = { mailbox, uidl, uv, num };
+		rc = query_bool(db, "SELECT EXISTS (SELECT 1 FROM messages WHERE "
+		    "mailbox = $1 AND (uidl = $2 OR (uidvalidity = $3::bigint "
+		    "AND uid = $4::bigint)))", 4, params, yes, cause);
+	}
 	g_free(uv);
-	if (res == NULL)
-		return -1;
-	*yes = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-	PQclear(res);
-	return 0;
+	g_free(num);
+	return rc;
 }
 
 int
@@ -365,22 +387,19 @@ db_record_message(struct db *db, const struct db_message *m, long long *id,
     char **cause)
 {
 	char *h = hex(m->fp);
-	char *uv = NULL, *uid = NULL;
-	const char *slash = m->uid != NULL ? strchr(m->uid, '/') : NULL;
+	char *uv, *uid;
+	const char *uidl;
 	const char *params[7];
 	PGresult *res;
 
 	/* IMAP "UIDVALIDITY/UID" in its columns, anything else as UIDL */
-	if (slash != NULL) {
-		uv = g_strndup(m->uid, (gsize)(slash - m->uid));
-		uid = g_strdup(slash + 1);
-	}
+	split_uid(m->uid, &uv, &uid, &uidl);
 	params[0] = h;
 	params[1] = m->message_id;
 	params[2] = m->mailbox;
 	params[3] = uv;
 	params[4] = uid;
-	params[5] = slash == NULL ? m->uid : NULL;
+	params[5] = uidl;
 	params[6] = m->quarantined ? "quarantined" : "processed";
 	res = exec(db, "INSERT INTO messages (fingerprint, message_id, mailbox, "
 	    "uidvalidity, uid, uidl, outcome) VALUES ($1::bytea, $2, $3, "
@@ -447,12 +466,6 @@ days_date(int n)
 	    g_date_get_month(g), g_date_get_day(g));
 	g_date_free(g);
 	return s;
-}
-
-static const char *
-state_of(enum policy_state_name s)
-{
-	return policy_state_name(s);
 }
 
 int
@@ -533,7 +546,7 @@ db_apply_event(struct db *db, const struct db_event *ev,
 		last = days_date(st.last_soft_day);
 		since = days_date(st.window_start);
 		params[0] = sid;
-		params[1] = state_of(st.state);
+		params[1] = policy_state_name(st.state);
 		params[2] = score;
 		params[3] = last;
 		params[4] = since;

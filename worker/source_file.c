@@ -26,7 +26,7 @@
 
 #include "source_int.h"
 
-enum source_type { SRC_FILE, SRC_LIST, SRC_MBOX, SRC_STDIN };
+enum source_type { SRC_LIST, SRC_MBOX, SRC_STDIN };
 
 struct file_source {
 	struct source	 head;
@@ -370,7 +370,6 @@ file_next(struct source *head, struct source_msg *m, char **cause)
 	case SRC_MBOX:
 		return next_mbox(s, m);
 	case SRC_LIST:
-	case SRC_FILE:
 		/* with after = flag, messages already flagged are done */
 		while (s->next < s->files->len && ((s->mb != NULL &&
 		    s->mb->after == CONFIG_AFTER_FLAG &&
