@@ -23,15 +23,13 @@ int	text_is_bounce(const struct mime_report *, const char *text);
 
 /*
  * text_scan - find recipients and their diagnostics in the free text of a
- * bounce that carries no delivery-status part.  failed is the value of an
+ * bounce that carries no delivery-status part, and the returned original's
+ * headers after the "copy of the message" marker (orig_* fields still
+ * empty; list_header may be NULL).  failed is the value of an
  * X-Failed-Recipients header or NULL.  Returns the number of recipients
  * added and sets r->format to the family that matched.
  */
-size_t	text_scan(struct mime_report *r, const char *text, const char *failed);
-
-/* text_original - find the returned original's headers in text (after the
- * "copy of the message" marker) and fill the orig_* fields left empty */
-void	text_original(struct mime_report *r, const char *text,
+size_t	text_scan(struct mime_report *r, const char *text, const char *failed,
 	    const char *list_header);
 
 /* text_command - the SMTP command an error in text answered ("after RCPT

@@ -354,7 +354,7 @@ dsn_explain(struct mime_report *r, const char *notice)
 		if (scan == NULL) {
 			scan = g_new0(struct mime_report, 1);
 			scan->from = g_strdup(r->from);
-			text_scan(scan, notice, NULL);
+			text_scan(scan, notice, NULL, NULL);
 		}
 		for (k = 0; k < scan->nrcpts; k++) {
 			struct mime_rcpt *t = &scan->rcpts[k];
@@ -716,6 +716,7 @@ analyse(struct mime_report *r, GMimeMessage *m,
 	const char *list_header = opts != NULL ? opts->list_header : NULL;
 	const char *notice;
 	char *valid = NULL;
+	int bounce;
 	guint i;
 
 	memset(&w, 0, sizeof(w));
@@ -887,17 +888,17 @@ analyse(struct mime_report *r, GMimeMessage *m,
 		}
 	}
 
-	if (notice[0] != '\0' && text_is_bounce(r, notice)) {
+	bounce = text_is_bounce(r, notice);	/* sender, subject, wording */
+	if (bounce && notice[0] != '\0') {
 		v = g_mime_object_get_header(GMIME_OBJECT(m),
 		    "X-Failed-Recipients");
-		text_original(r, notice, list_header);
-		if (text_scan(r, notice, v) > 0) {
+		if (text_scan(r, notice, v, list_header) > 0) {
 			r->kind = MIME_KIND_TEXT;
 			goto out;
 		}
 	}
 
-	if (is_autoreply(m, r->subject) && !text_is_bounce(r, notice)) {
+	if (is_autoreply(m, r->subject) && !bounce) {
 		struct mime_rcpt *rc = report_rcpt_add(r);
 		if (rc != NULL)
 			field_set(&rc->recipient, r->from, -1);

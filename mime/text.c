@@ -471,8 +471,47 @@ is_sender(const struct mime_report *r, const char *addr)
 	return r->from != NULL && g_ascii_strcasecmp(r->from, addr) == 0;
 }
 
+/* originals - fill the orig_* fields still empty from the header of the
+ * copy of the original that starts at text + at */
+static void
+originals(struct mime_report *r, const char *text, size_t len, size_t at,
+    const char *list_header)
+{
+	const char *p, *eol, *end = text + len;
+	int seen_header = 0;
+
+	for (p = text + at; p < end && p < text + at + 65536; p = eol + 1) {
+		const char *v;
+		eol = memchr(p, '\n', (size_t)(end - p));
+		if (eol == NULL)
+			eol = end;
+		if (eol == p && seen_header)
+			break;		/* end of the original's header */
+		v = memchr(p, ':', (size_t)(eol - p));
+		if (v == NULL || v == p)
+			continue;
+		seen_header = 1;
+#define TAKE(name, field) \
+		if ((size_t)(v - p) == strlen(name) && \
+		    g_ascii_strncasecmp(p, name, strlen(name)) == 0 && \
+		    r->field == NULL) \
+			field_set(&r->field, v + 1, eol - v - 1)
+		TAKE("Message-ID", orig_message_id);
+		TAKE("To", orig_to);
+		TAKE("From", orig_from);
+		TAKE("Subject", orig_subject);
+		TAKE("List-Id", orig_list_id);
+#undef TAKE
+		if (list_header != NULL && (size_t)(v - p) == strlen(list_header)
+		    && g_ascii_strncasecmp(p, list_header, strlen(list_header))
+		    == 0 && r->orig_list_header == NULL)
+			field_set(&r->orig_list_header, v + 1, eol - v - 1);
+	}
+}
+
 size_t
-text_scan(struct mime_report *r, const char *text, const char *failed)
+text_scan(struct mime_report *r, const char *text, const char *failed,
+    const char *list_header)
 {
 	size_t len = strlen(text), end, before = r->nrcpts, i;
 	const char *p, *eol;
@@ -484,6 +523,7 @@ text_scan(struct mime_report *r, const char *text, const char *failed)
 
 	init();
 	end = cut_at(text, len);
+	originals(r, text, len, end, list_header);
 	section = g_strndup(text, end);
 	lower = g_utf8_strdown(section, -1);
 	r->format = family_of(lower);
@@ -649,40 +689,3 @@ text_scan(struct mime_report *r, const char *text, const char *failed)
 	return r->nrcpts - before;
 }
 
-void
-text_original(struct mime_report *r, const char *text, const char *list_header)
-{
-	size_t len = strlen(text), at;
-	const char *p, *eol, *end = text + len;
-	int seen_header = 0;
-
-	init();
-	at = cut_at(text, len);
-	for (p = text + at; p < end && p < text + at + 65536; p = eol + 1) {
-		const char *v;
-		eol = memchr(p, '\n', (size_t)(end - p));
-		if (eol == NULL)
-			eol = end;
-		if (eol == p && seen_header)
-			break;		/* end of the original's header */
-		v = memchr(p, ':', (size_t)(eol - p));
-		if (v == NULL || v == p)
-			continue;
-		seen_header = 1;
-#define TAKE(name, field) \
-		if ((size_t)(v - p) == strlen(name) && \
-		    g_ascii_strncasecmp(p, name, strlen(name)) == 0 && \
-		    r->field == NULL) \
-			field_set(&r->field, v + 1, eol - v - 1)
-		TAKE("Message-ID", orig_message_id);
-		TAKE("To", orig_to);
-		TAKE("From", orig_from);
-		TAKE("Subject", orig_subject);
-		TAKE("List-Id", orig_list_id);
-#undef TAKE
-		if (list_header != NULL && (size_t)(v - p) == strlen(list_header)
-		    && g_ascii_strncasecmp(p, list_header, strlen(list_header))
-		    == 0 && r->orig_list_header == NULL)
-			field_set(&r->orig_list_header, v + 1, eol - v - 1);
-	}
-}
