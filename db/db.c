@@ -1,28 +1,23 @@
 /*
- * db.c - connection and schema migrations.
+ * db.c - the connection, schema migrations, hooks and the helpers the
+ * other files of db/ share.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <sysexits.h>
 
 #include <glib.h>
 #include <libpq-fe.h>
 
-#include "classify.h"
-#include "db.h"
-#include "policy.h"
+#include "internal.h"
 
 /* Key of the advisory lock held while migrating ("rebo"). */
 #define DB_MIGRATE_LOCK		"1919246959"
 
-struct db {
-	PGconn	*conn;
-	int	 status;
-};
-
-/* fail - set *cause from the connection or result, and db->status */
-static int
-fail(struct db *db, PGresult *res, const char *what, char **cause)
+int
+db_fail(struct db *db, PGresult *res, const char *what, char **cause)
 {
 	const char *state = res != NULL ?
 	    PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -50,17 +45,15 @@ fail(struct db *db, PGresult *res, const char *what, char **cause)
 	return -1;
 }
 
-/* exec - run one parameterised statement expecting `want`; the result
- * (caller PQclear()s) or NULL after fail() */
-static PGresult *
-exec(struct db *db, const char *sql, int n, const char *const *params,
+PGresult *
+db_exec(struct db *db, const char *sql, int n, const char *const *params,
     ExecStatusType want, char **cause)
 {
 	PGresult *res = PQexecParams(db->conn, sql, n, NULL, params, NULL, NULL,
 	    0);
 
 	if (PQresultStatus(res) != want) {
-		fail(db, res, sql, cause);
+		db_fail(db, res, sql, cause);
 		return NULL;
 	}
 	return res;
@@ -93,6 +86,8 @@ db_open(const char *conninfo, char **cause, int *status)
 		return NULL;
 	}
 	PQsetNoticeProcessor(db->conn, quiet, NULL);
+	/* names and diagnostics are UTF-8 whatever the server's locale */
+	PQsetClientEncoding(db->conn, "UTF8");
 	return db;
 }
 
@@ -111,12 +106,11 @@ db_status(const struct db *db)
 	return db->status;
 }
 
-/* simple - a statement without results, parameterised; 0 or -1 */
-static int
-simple(struct db *db, const char *sql, int n, const char *const *params,
+int
+db_simple(struct db *db, const char *sql, int n, const char *const *params,
     char **cause)
 {
-	PGresult *res = exec(db, sql, n, params, PGRES_COMMAND_OK, cause);
+	PGresult *res = db_exec(db, sql, n, params, PGRES_COMMAND_OK, cause);
 
 	if (res == NULL)
 		return -1;
@@ -129,7 +123,7 @@ static int
 query_bool(struct db *db, const char *sql, int n, const char *const *params,
     int *yes, char **cause)
 {
-	PGresult *res = exec(db, sql, n, params, PGRES_TUPLES_OK, cause);
+	PGresult *res = db_exec(db, sql, n, params, PGRES_TUPLES_OK, cause);
 
 	if (res == NULL)
 		return -1;
@@ -156,13 +150,13 @@ split_uid(const char *uid, char **uidvalidity, char **num, const char **uidl)
 int
 db_begin(struct db *db, char **cause)
 {
-	return simple(db, "BEGIN", 0, NULL, cause);
+	return db_simple(db, "BEGIN", 0, NULL, cause);
 }
 
 int
 db_commit(struct db *db, char **cause)
 {
-	return simple(db, "COMMIT", 0, NULL, cause);
+	return db_simple(db, "COMMIT", 0, NULL, cause);
 }
 
 void
@@ -175,7 +169,7 @@ db_rollback(struct db *db)
 static int
 ensure_schema_table(struct db *db, char **cause)
 {
-	return simple(db, "CREATE TABLE IF NOT EXISTS rebound_schema ("
+	return db_simple(db, "CREATE TABLE IF NOT EXISTS rebound_schema ("
 	    "version integer PRIMARY KEY, name text NOT NULL, "
 	    "applied_at timestamptz NOT NULL DEFAULT now())", 0, NULL, cause);
 }
@@ -192,7 +186,7 @@ db_schema_version(struct db *db, int *version, char **cause)
 		return -1;
 	if (!exists)
 		return 0;
-	res = exec(db, "SELECT coalesce(max(version), 0) FROM rebound_schema",
+	res = db_exec(db, "SELECT coalesce(max(version), 0) FROM rebound_schema",
 	    0, NULL, PGRES_TUPLES_OK, cause);
 	if (res == NULL)
 		return -1;
@@ -243,13 +237,13 @@ apply(struct db *db, const char *path, const char *name, int version,
 	res = PQexec(db->conn, sql);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		char *what = g_strdup_printf("migration %s", name);
-		fail(db, res, what, cause);
+		db_fail(db, res, what, cause);
 		g_free(what);
 		db_rollback(db);
 		goto out;
 	}
 	PQclear(res);
-	if (simple(db, "INSERT INTO rebound_schema (version, name) VALUES "
+	if (db_simple(db, "INSERT INTO rebound_schema (version, name) VALUES "
 	    "($1, $2)", 2, params, cause) < 0) {
 		db_rollback(db);
 		goto out;
@@ -295,7 +289,7 @@ db_migrate(struct db *db, const char *sqldir, int *applied, int *version,
 		    files->len - 1));
 
 	/* one migrator at a time; the others wait, then find nothing to do */
-	if ((res = exec(db, "SELECT pg_advisory_lock($1)", 1, key,
+	if ((res = db_exec(db, "SELECT pg_advisory_lock($1)", 1, key,
 	    PGRES_TUPLES_OK, cause)) == NULL)
 		goto out;
 	PQclear(res);
@@ -336,32 +330,6 @@ out:
 	return rc;
 }
 
-/* hex - the fingerprint as PostgreSQL's bytea hex input "\\x..." */
-static char *
-hex(const unsigned char fp[32])
-{
-	GString *s = g_string_new("\\x");
-	int i;
-
-	for (i = 0; i < 32; i++)
-		g_string_append_printf(s, "%02x", fp[i]);
-	return g_string_free(s, FALSE);
-}
-
-int
-db_seen(struct db *db, const unsigned char fp[32], const char *message_id,
-    int *seen, char **cause)
-{
-	char *h = hex(fp);
-	const char *params[2] = { h, message_id };
-	int rc = query_bool(db, "SELECT EXISTS (SELECT 1 FROM messages WHERE "
-	    "fingerprint = $1::bytea OR ($2::text IS NOT NULL AND "
-	    "message_id = $2))", 2, params, seen, cause);
-
-	g_free(h);
-	return rc;
-}
-
 int
 db_uid_recorded(struct db *db, const char *mailbox, const char *uid, int *yes,
     char **cause)
@@ -382,69 +350,141 @@ db_uid_recorded(struct db *db, const char *mailbox, const char *uid, int *yes,
 	return rc;
 }
 
+
 int
-db_record_message(struct db *db, const struct db_message *m, long long *id,
+db_set_hooks(struct db *db, const struct db_hooks *h, char **cause)
+{
+	/* every parameter is text, so a hook may use any of them or none */
+	static const Oid types[5] = { 25, 25, 25, 25, 25 };	/* TEXTOID */
+	const struct {
+		const char *name, *sql;
+		const char **slot;
+	} hooks[] = {
+		{ "on_suppress", h->on_suppress, &db->hooks.on_suppress },
+		{ "on_soft", h->on_soft, &db->hooks.on_soft },
+		{ "on_unsuppress", h->on_unsuppress, &db->hooks.on_unsuppress },
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(hooks); i++) {
+		PGresult *res;
+
+		*hooks[i].slot = NULL;
+		if (hooks[i].sql == NULL)
+			continue;
+		res = PQprepare(db->conn, hooks[i].name, hooks[i].sql, 5, types);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			char *what = g_strdup_printf("[hooks] %s", hooks[i].name);
+			db_fail(db, res, what, cause);
+			g_free(what);
+			if (db->status == EX_SOFTWARE)
+				db->status = EX_CONFIG;
+			return -1;
+		}
+		PQclear(res);
+		*hooks[i].slot = hooks[i].name;
+	}
+	return 0;
+}
+
+int
+db_hook(struct db *db, const char *name, const char *address,
+    const char *list, const char *cls, const char *reason, const char *status,
     char **cause)
 {
-	char *h = hex(m->fp);
-	char *uv, *uid;
-	const char *uidl;
-	const char *params[7];
+	const char *params[5] = { address, list, cls, reason, status };
+	const char *prepared = strcmp(name, "on_suppress") == 0 ?
+	    db->hooks.on_suppress : strcmp(name, "on_soft") == 0 ?
+	    db->hooks.on_soft : db->hooks.on_unsuppress;
 	PGresult *res;
+	ExecStatusType st;
 
-	/* IMAP "UIDVALIDITY/UID" in its columns, anything else as UIDL */
-	split_uid(m->uid, &uv, &uid, &uidl);
-	params[0] = h;
-	params[1] = m->message_id;
-	params[2] = m->mailbox;
-	params[3] = uv;
-	params[4] = uid;
-	params[5] = uidl;
-	params[6] = m->quarantined ? "quarantined" : "processed";
-	res = exec(db, "INSERT INTO messages (fingerprint, message_id, mailbox, "
-	    "uidvalidity, uid, uidl, outcome) VALUES ($1::bytea, $2, $3, "
-	    "$4::bigint, $5::bigint, $6, $7) RETURNING id", 7, params,
-	    PGRES_TUPLES_OK, cause);
-	g_free(h);
-	g_free(uv);
-	g_free(uid);
-	if (res == NULL)
-		return -1;
-	*id = atoll(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return 0;
-}
-
-/* list_id - the id of list `name`, created when new; "" for NULL */
-static int
-list_id(struct db *db, const char *name, char **id, char **cause)
-{
-	const char *params[1] = { name };
-	PGresult *res;
-
-	*id = NULL;
-	if (name == NULL)
+	if (prepared == NULL)
 		return 0;
-	res = exec(db, "WITH ins AS (INSERT INTO lists (name) VALUES ($1) "
-	    "ON CONFLICT (name) DO NOTHING RETURNING id) SELECT id FROM ins "
-	    "UNION ALL SELECT id FROM lists WHERE name = $1", 1, params,
-	    PGRES_TUPLES_OK, cause);
-	if (res == NULL)
+	res = PQexecPrepared(db->conn, prepared, 5, params, NULL, NULL, 0);
+	st = PQresultStatus(res);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		char *what = g_strdup_printf("[hooks] %s", name);
+		db_fail(db, res, what, cause);
+		g_free(what);
+		if (db->status == EX_SOFTWARE)
+			db->status = EX_CONFIG;
 		return -1;
-	*id = g_strdup(PQgetvalue(res, 0, 0));
+	}
 	PQclear(res);
 	return 0;
 }
 
-/* date_days - "YYYY-MM-DD" as days since the epoch, -1 for "" */
-static int
-date_days(const char *s)
+void
+db_array_init(struct db_array *a)
 {
-	int y, m, d;
-	GDate *g;
-	int n;
+	a->s = g_string_new("{");
+	a->n = 0;
+}
 
-	if (s == NULL || sscanf(s, "%d-%d-%d", &y, &m, &d) != 3)
+void
+db_array_add(struct db_array *a, const char *v)
+{
+	const char *p, *end;
+	char *valid = NULL;
+
+	if (a->n++ > 0)
+		g_string_append_c(a->s, ',');
+	if (v == NULL) {
+		g_string_append(a->s, "NULL");
+		return;
+	}
+	/* the parser hands over valid UTF-8; anything else (a config value, a
+	 * file name) is made valid rather than failing the whole batch */
+	if (!g_utf8_validate(v, -1, &end))
+		v = valid = g_utf8_make_valid(v, -1);
+	g_string_append_c(a->s, '"');
+	for (p = v; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			g_string_append_c(a->s, '\\');
+		g_string_append_c(a->s, *p);
+	}
+	g_string_append_c(a->s, '"');
+	g_free(valid);
+}
+
+void
+db_array_addf(struct db_array *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *v;
+
+	va_start(ap, fmt);
+	v = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	db_array_add(a, v);
+	g_free(v);
+}
+
+const char *
+db_array_end(struct db_array *a)
+{
+	if (a->s->str[a->s->len - 1] != '}')
+		g_string_append_c(a->s, '}');
+	return a->s->str;
+}
+
+void
+db_array_free(struct db_array *a)
+{
+	if (a->s != NULL)
+		g_string_free(a->s, TRUE);
+	a->s = NULL;
+}
+
+int
+db_date_days(const char *s)
+{
+	int y, m, d, n;
+	GDate *g;
+
+	if (s == NULL || sscanf(s, "%d-%d-%d", &y, &m, &d) != 3 ||
+	    !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
 		return -1;
 	g = g_date_new_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
 	n = (int)g_date_get_julian(g) - 719163;	/* 1970-01-01 */
@@ -452,9 +492,8 @@ date_days(const char *s)
 	return n;
 }
 
-/* days_date - days since the epoch as "YYYY-MM-DD" (g_free), NULL for -1 */
-static char *
-days_date(int n)
+char *
+db_days_date(int n)
 {
 	GDate *g;
 	char *s;
@@ -466,142 +505,4 @@ days_date(int n)
 	    g_date_get_month(g), g_date_get_day(g));
 	g_date_free(g);
 	return s;
-}
-
-int
-db_apply_event(struct db *db, const struct db_event *ev,
-    const struct policy *p, int today, int *suppressed, char **cause)
-{
-	static const char *count_col[] = { NULL, "hard_count", "soft_count",
-	    "block_count", "complaint_count", NULL };
-	char *lid = NULL, *sid = NULL, *eid = NULL, *last = NULL, *since = NULL;
-	char *score = NULL, *day = days_date(today), *sql = NULL;
-	const char *cls = classify_class_name((enum classify_class)ev->cls);
-	const char *domain = ev->address != NULL ?
-	    strrchr(ev->address, '@') : NULL;
-	struct policy_state st;
-	enum policy_effect eff = POLICY_NOTHING;
-	const char *why = NULL;
-	PGresult *res = NULL;
-	char *msg = g_strdup_printf("%lld", ev->message);
-	int rc = -1;
-
-	*suppressed = 0;
-	policy_state_init(&st);
-	if (list_id(db, ev->list, &lid, cause) < 0)
-		goto out;
-	if (ev->address != NULL) {
-		const char *params[2] = { lid, ev->address };
-		/* the subscriber, created when new, locked until COMMIT */
-		res = exec(db, "INSERT INTO subscribers (list_id, address) VALUES "
-		    "($1::bigint, $2) ON CONFLICT (list_id, address) DO NOTHING",
-		    2, params, PGRES_COMMAND_OK, cause);
-		if (res == NULL)
-			goto out;
-		PQclear(res);
-		res = exec(db, "SELECT id, state, score, last_soft_day, soft_since "
-		    "FROM subscribers WHERE list_id IS NOT DISTINCT FROM "
-		    "$1::bigint AND address = $2 FOR UPDATE", 2, params,
-		    PGRES_TUPLES_OK, cause);
-		if (res == NULL)
-			goto out;
-		sid = g_strdup(PQgetvalue(res, 0, 0));
-		st.state = strcmp(PQgetvalue(res, 0, 1), "bouncing") == 0 ?
-		    POLICY_BOUNCING : strcmp(PQgetvalue(res, 0, 1), "suppressed")
-		    == 0 ? POLICY_SUPPRESSED : strcmp(PQgetvalue(res, 0, 1),
-		    "unsubscribed") == 0 ? POLICY_UNSUBSCRIBED : POLICY_ACTIVE;
-		st.score = (unsigned)atoi(PQgetvalue(res, 0, 2));
-		st.last_soft_day = date_days(PQgetvalue(res, 0, 3));
-		st.window_start = date_days(PQgetvalue(res, 0, 4));
-		PQclear(res);
-		res = NULL;
-		eff = policy_apply(p, &st, (enum classify_class)ev->cls, today,
-		    &why);
-	}
-	{
-		const char *params[16] = { msg, sid, ev->address, ev->list, cls,
-		    ev->reason, ev->status, ev->reply_code, ev->rule,
-		    ev->diagnostic, ev->remote_mta, ev->reporting_mta,
-		    ev->feedback_type, ev->mailbox };
-		res = exec(db, "INSERT INTO events (message, subscriber, address, "
-		    "list, class, reason, status, reply_code, rule, diagnostic, "
-		    "remote_mta, reporting_mta, feedback_type, mailbox) VALUES "
-		    "($1::bigint, $2::bigint, $3, $4, $5, $6, $7, $8, $9, $10, "
-		    "$11, $12, $13, $14) RETURNING id", 14, params,
-		    PGRES_TUPLES_OK, cause);
-		if (res == NULL)
-			goto out;
-		eid = g_strdup(PQgetvalue(res, 0, 0));
-		PQclear(res);
-		res = NULL;
-	}
-	if (sid != NULL) {
-		const char *col = (unsigned)ev->cls < G_N_ELEMENTS(count_col) ?
-		    count_col[ev->cls] : NULL;
-		const char *params[7];
-		char *inc = col != NULL ? g_strdup_printf(", %s = %s + 1", col,
-		    col) : g_strdup("");
-
-		score = g_strdup_printf("%u", st.score);
-		last = days_date(st.last_soft_day);
-		since = days_date(st.window_start);
-		params[0] = sid;
-		params[1] = policy_state_name(st.state);
-		params[2] = score;
-		params[3] = last;
-		params[4] = since;
-		params[5] = why;
-		params[6] = cls;
-		/* the count column comes from a fixed table, never input */
-		sql = g_strdup_printf("UPDATE subscribers SET state = $2, score = "
-		    "$3::integer, last_soft_day = $4::date, soft_since = $5::date, "
-		    "change_reason = coalesce($6, change_reason), changed_at = "
-		    "CASE WHEN state <> $2 THEN now() ELSE changed_at END%s, "
-		    "first_bounce_at = CASE WHEN $7 IN ('hard', 'soft', 'block', "
-		    "'complaint') THEN coalesce(first_bounce_at, now()) ELSE "
-		    "first_bounce_at END, last_bounce_at = CASE WHEN $7 IN ('hard', "
-		    "'soft', 'block', 'complaint') THEN now() ELSE last_bounce_at "
-		    "END WHERE id = $1::bigint", inc);
-		g_free(inc);
-		if (simple(db, sql, 7, params, cause) < 0)
-			goto out;
-	}
-	if (eff != POLICY_NOTHING) {
-		const char *p6[6] = { ev->address, eff == POLICY_SUPPRESS ?
-		    lid : NULL, ev->cls == CLASS_HARD ? "hard" : ev->cls ==
-		    CLASS_COMPLAINT ? "complaint" : "soft", ev->reason,
-		    ev->status, eid };
-		res = exec(db, "INSERT INTO suppressions (address, list_id, cause, "
-		    "reason, status, source_event) SELECT $1, $2::bigint, $3, $4, "
-		    "$5, $6::bigint WHERE NOT EXISTS (SELECT 1 FROM suppressions "
-		    "WHERE address = $1 AND list_id IS NOT DISTINCT FROM $2::bigint "
-		    "AND ended_at IS NULL)", 6, p6, PGRES_COMMAND_OK, cause);
-		if (res == NULL)
-			goto out;
-		*suppressed = atoi(PQcmdTuples(res)) > 0;
-		PQclear(res);
-		res = NULL;
-	}
-	if (domain != NULL && ev->cls != CLASS_IGNORE) {
-		const char *params[3] = { day, domain + 1, cls };
-		if (simple(db, "INSERT INTO domain_daily (day, domain, class, "
-		    "count) VALUES ($1::date, lower($2), $3, 1) ON CONFLICT (day, "
-		    "domain, class) DO UPDATE SET count = domain_daily.count + 1",
-		    3, params, cause) < 0)
-			goto out;
-	}
-	rc = 0;
-out:
-	if (res != NULL)
-		PQclear(res);
-	g_free(lid);
-	g_free(sid);
-	g_free(eid);
-	g_free(last);
-	g_free(since);
-	g_free(score);
-	g_free(day);
-	g_free(sql);
-	g_free(msg);
-	return rc;
 }

@@ -12,6 +12,10 @@
 #ifndef REBOUND_DB_H
 #define REBOUND_DB_H
 
+#include <stdio.h>
+
+#include <glib.h>
+
 struct db;
 
 /* db_open - connect with a libpq conninfo string; NULL with *cause and
@@ -43,51 +47,127 @@ int	db_begin(struct db *, char **cause);
 int	db_commit(struct db *, char **cause);
 void	db_rollback(struct db *);
 
-/*
- * db_seen - has a message with these bytes (SHA-256 fingerprint, 32
- * bytes) or this Message-ID (may be NULL) been recorded?  *seen gets 1/0.
- */
-int	db_seen(struct db *, const unsigned char fp[32], const char *message_id,
-	    int *seen, char **cause);
-
 /* db_uid_recorded - was the message at uid ("UIDVALIDITY/UID", a UIDL or
  * a file name) of mailbox recorded?  *yes gets 1/0. */
 int	db_uid_recorded(struct db *, const char *mailbox, const char *uid,
 	    int *yes, char **cause);
 
-/* A processed message, as recorded. */
-struct db_message {
-	const unsigned char *fp;	/* 32 bytes */
-	const char	*message_id;	/* may be NULL */
-	const char	*mailbox;
-	const char	*uid;		/* "UIDVALIDITY/UID", UIDL or name */
-	int		 quarantined;
+/*
+ * SQL hooks: the operator's statements, run in the batch's transaction
+ * with the parameters $1 address, $2 list, $3 class, $4 reason, $5 status
+ * (all text; NULL when unknown).  Any of them may be NULL.
+ */
+struct db_hooks {
+	const char	*on_suppress;	/* a suppression began */
+	const char	*on_soft;	/* a soft bounce was counted */
+	const char	*on_unsuppress;	/* `rebound unsuppress` ended one */
 };
 
-/* db_record_message - insert it; *id gets its row id */
-int	db_record_message(struct db *, const struct db_message *, long long *id,
-	    char **cause);
+/* db_set_hooks - prepare the hooks (a syntax or schema error is found
+ * here, status EX_CONFIG); 0 or -1 */
+int	db_set_hooks(struct db *, const struct db_hooks *, char **cause);
 
-/* One classified recipient of a message, to apply. */
+/* A processed message, as recorded. */
+struct db_message {
+	const unsigned char *fp;	/* SHA-256 of its bytes, 32 bytes */
+	const char	*message_id;	/* may be NULL */
+	const char	*uid;		/* "UIDVALIDITY/UID", UIDL or name */
+	int		 quarantined;	/* could not be parsed */
+};
+
+/* One classified recipient of a message. */
 struct db_event {
-	long long	 message;	/* db_record_message id */
 	const char	*address;	/* may be NULL: recorded, no subscriber */
 	const char	*list;		/* may be NULL */
 	int		 cls;		/* enum classify_class */
 	const char	*reason, *status, *reply_code, *rule, *diagnostic;
-	const char	*remote_mta, *reporting_mta, *feedback_type, *mailbox;
+	const char	*remote_mta, *reporting_mta, *feedback_type;
 };
 
+/*
+ * A batch: the messages read from one mailbox and their events, written
+ * by db_batch_write() in a handful of multi-row statements.  Everything
+ * added is copied.
+ */
+struct db_batch;
+
+struct db_batch *db_batch_new(const char *mailbox);
+void	db_batch_free(struct db_batch *);
+
+/* db_batch_clear - empty it for the next batch */
+void	db_batch_clear(struct db_batch *);
+
+/* db_batch_message - add a message; its events follow */
+void	db_batch_message(struct db_batch *, const struct db_message *);
+
+/* db_batch_event - add an event of the message added last */
+void	db_batch_event(struct db_batch *, const struct db_event *);
+
+/* db_batch_duplicate - after db_batch_write: was message i (in the order
+ * added) recorded before, so that nothing of it was counted? */
+int	db_batch_duplicate(const struct db_batch *, unsigned i);
+
+/* The policy of a list (NULL: no list); never NULL. */
 struct policy;
+typedef const struct policy *(*db_policy_fn)(const char *list, void *arg);
+
+/* What db_batch_write() did, added to the caller's counts. */
+struct db_tally {
+	unsigned	 messages, duplicates, quarantined, suppressed;
+	unsigned	 cls[8];	/* events by enum classify_class */
+	GHashTable	*blocks;	/* recipient domain -> blocks (guint) */
+};
 
 /*
- * db_apply_event - record the event and apply the policy to the
- * subscriber (created when new, locked while changed): state, score,
- * counts, suppression (per list, or global for complaints), the daily
- * count of its domain.  today is days since the epoch.  *suppressed gets
- * 1 when this event suppressed the address.
+ * db_batch_write - inside the caller's transaction: skip the messages
+ * recorded before (same bytes or same Message-ID, also within the batch);
+ * record the others, their events, the subscribers' new state under the
+ * policy for their list, the suppressions it makes, the daily counts per
+ * recipient domain, the mailbox's UIDVALIDITY; run the hooks.  Writers
+ * serialise on an advisory lock for the rest of the transaction, so two
+ * workers never count one message twice.  today is days since the epoch.
  */
-int	db_apply_event(struct db *, const struct db_event *,
-	    const struct policy *, int today, int *suppressed, char **cause);
+int	db_batch_write(struct db *, struct db_batch *, db_policy_fn, void *arg,
+	    int today, struct db_tally *, char **cause);
+
+/*
+ * Reports, for the status, export and subscriber commands.  Each writes
+ * what it reads to f, one row at a time (single-row mode: an export of
+ * millions needs no memory).
+ */
+enum db_format { DB_TEXT, DB_JSON, DB_CSV };
+
+/* db_status_report - counts: messages, events, suppressed addresses, by
+ * class, state and cause, the top recipient domains, the mailboxes */
+int	db_status_report(struct db *, FILE *f, enum db_format, char **cause);
+
+/* Which suppressions db_export() writes. */
+struct db_export {
+	enum db_format	 format;	/* DB_TEXT: one address per line */
+	const char	*list;		/* NULL: every list */
+	const char	*since;		/* "YYYY-MM-DD" or NULL */
+	int		 scope;		/* DB_SCOPE_* */
+};
+#define DB_SCOPE_ALL	0	/* global and per-list */
+#define DB_SCOPE_GLOBAL	1	/* list_id NULL: complaints, list unknown */
+#define DB_SCOPE_LIST	2	/* per list only */
+
+/* db_export - the active suppressions; *rows gets how many */
+int	db_export(struct db *, const struct db_export *, FILE *f,
+	    unsigned long *rows, char **cause);
+
+/* db_subscriber - an address's state on each list, its suppressions and
+ * its events; *found gets 0 when rebound never saw it */
+int	db_subscriber(struct db *, const char *address, FILE *f,
+	    enum db_format, int *found, char **cause);
+
+/*
+ * db_unsuppress - end the active suppressions of address (on list, or
+ * everywhere when list is NULL), make the subscriber active with a zero
+ * score, record a `manual` event, run on_unsuppress; one transaction.
+ * *ended gets how many suppressions ended.
+ */
+int	db_unsuppress(struct db *, const char *address, const char *list,
+	    unsigned *ended, char **cause);
 
 #endif /* REBOUND_DB_H */

@@ -25,6 +25,35 @@ sql_dir(const char *given)
 	return REBOUND_SRC_SQLDIR;
 }
 
+struct db *
+cmd_open_db(struct config *cfg, const char *who, int *status)
+{
+	struct db *db;
+	char *cause = NULL;
+	int version = 0;
+
+	if (config_conninfo(cfg) == NULL) {
+		fprintf(stderr, "rebound %s: no [database] conninfo in the "
+		    "configuration\n", who);
+		*status = EX_CONFIG;
+		return NULL;
+	}
+	if ((db = db_open(config_conninfo(cfg), &cause, status)) == NULL) {
+		fprintf(stderr, "rebound %s: %s\n", who, cause);
+		g_free(cause);
+		return NULL;
+	}
+	if (db_schema_version(db, &version, &cause) < 0 || version < 1) {
+		fprintf(stderr, "rebound %s: %s\n", who, cause != NULL ? cause :
+		    "the database has no rebound schema: run rebound db migrate");
+		*status = cause != NULL ? db_status(db) : EX_CONFIG;
+		g_free(cause);
+		db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
 int
 cmd_db(int argc, char **argv)
 {

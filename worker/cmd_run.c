@@ -136,57 +136,42 @@ fingerprint(const struct config_mailbox *mb, const struct source_msg *m,
 	g_checksum_free(c);
 }
 
-/* store_message - record one message and its events; *outcome says how
- * to acknowledge it.  0, or -1 on a database failure (*cause set). */
-static int
-store_message(struct db *db, const struct config_mailbox *mb,
+/* add_message - parse one message and add it, with one event per
+ * recipient, to the batch; *outcome says how to acknowledge it */
+static void
+add_message(struct db_batch *b, const struct config_mailbox *mb,
     const struct source_msg *m, const struct mime_options *opts,
-    const struct policy *pol, int today, struct tally *t,
-    enum source_outcome *outcome, char **cause)
+    enum source_outcome *outcome)
 {
 	struct mime_report *r = NULL;
 	struct db_message dm;
 	unsigned char fp[32];
 	char *why = NULL;
-	long long id;
-	int seen, rc = -1;
 	size_t i, n;
 
 	fingerprint(mb, m, fp);
 	if (m->data != NULL)
 		r = mime_parse(m->data, m->len, opts, &why);
-	if (db_seen(db, fp, r != NULL ? r->message_id : NULL, &seen, cause) < 0)
-		goto out;
 	*outcome = r != NULL ? SOURCE_DONE : SOURCE_QUARANTINE;
-	if (seen) {
-		t->duplicates++;	/* stored before: acknowledge only */
-		rc = 0;
-		goto out;
-	}
 	memset(&dm, 0, sizeof(dm));
 	dm.fp = fp;
 	dm.message_id = r != NULL ? r->message_id : NULL;
-	dm.mailbox = mb->name;
-	dm.uid = m->uid;
+	dm.uid = m->uid != NULL ? m->uid : m->name;
 	dm.quarantined = r == NULL;
-	if (db_record_message(db, &dm, &id, cause) < 0)
-		goto out;
+	db_batch_message(b, &dm);
 	if (r == NULL) {
 		g_warning("%s: %s: %s: quarantined", mb->name, m->name,
 		    m->error != NULL ? m->error : why);
-		t->quarantined++;
-		rc = 0;
-		goto out;
+		g_free(why);
+		return;
 	}
 	{
 		struct output_row *rows = output_classify(r, &n);
 		for (i = 0; i < n; i++) {
-			const struct mime_rcpt *rc_ = rows[i].rcpt;
+			const struct mime_rcpt *rc = rows[i].rcpt;
 			struct db_event ev;
-			int sup = 0;
 
 			memset(&ev, 0, sizeof(ev));
-			ev.message = id;
 			ev.address = rows[i].recipient;
 			ev.list = rows[i].list != NULL ? rows[i].list : mb->list;
 			ev.cls = rows[i].result.cls;
@@ -196,25 +181,15 @@ store_message(struct db *db, const struct config_mailbox *mb,
 			ev.reply_code = rows[i].result.reply_code[0] != '\0' ?
 			    rows[i].result.reply_code : NULL;
 			ev.rule = rows[i].result.rule;
-			ev.diagnostic = rc_ != NULL ? rc_->diagnostic : NULL;
-			ev.remote_mta = rc_ != NULL ? rc_->remote_mta : NULL;
+			ev.diagnostic = rc != NULL ? rc->diagnostic : NULL;
+			ev.remote_mta = rc != NULL ? rc->remote_mta : NULL;
 			ev.reporting_mta = r->reporting_mta;
-			ev.feedback_type = rc_ != NULL ? rc_->feedback_type : NULL;
-			ev.mailbox = mb->name;
-			if (db_apply_event(db, &ev, pol, today, &sup, cause) < 0) {
-				g_free(rows);
-				goto out;
-			}
-			t->cls[ev.cls]++;
-			t->suppressed += sup;
+			ev.feedback_type = rc != NULL ? rc->feedback_type : NULL;
+			db_batch_event(b, &ev);
 		}
 		g_free(rows);
 	}
-	rc = 0;
-out:
-	g_free(why);
 	mime_report_free(r);
-	return rc;
 }
 
 /* ack_all - acknowledge the committed batch; 0 or -1 */
@@ -262,69 +237,111 @@ recorded(const char *uid, void *arg)
 	return yes;
 }
 
+/* What a storing run needs, for every mailbox. */
+struct run {
+	struct config		*cfg;
+	struct db		*db;
+	const struct mime_options *opts;
+	int			 today;		/* days since the epoch */
+	GHashTable		*blocks;	/* domain -> blocks this run */
+};
+
+/* policy_for - db_policy_fn: the configured policy of a list */
+static const struct policy *
+policy_for(const char *list, void *arg)
+{
+	return config_policy(arg, list);
+}
+
+/* commit_batch - write the batch in one transaction, then acknowledge its
+ * messages; 0, or -1 with *cause and *status */
+static int
+commit_batch(struct run *run, struct db_batch *b, struct source *src,
+    GArray *pending, struct db_tally *t, char **cause, int *status)
+{
+	if (db_begin(run->db, cause) < 0) {
+		*status = db_status(run->db);
+		return -1;
+	}
+	if (db_batch_write(run->db, b, policy_for, run->cfg, run->today, t,
+	    cause) < 0) {
+		*status = db_status(run->db);
+		db_rollback(run->db);
+		return -1;
+	}
+	if (db_commit(run->db, cause) < 0) {
+		*status = db_status(run->db);
+		return -1;
+	}
+	if (g_getenv("REBOUND_TEST_CRASH_AFTER_COMMIT") != NULL)
+		_exit(70);	/* tests: die between commit and ack */
+	db_batch_clear(b);
+	if (ack_all(src, pending, cause) < 0) {
+		*status = source_status(src);
+		return -1;
+	}
+	return 0;
+}
+
 /* store_mailbox - fetch, store, then acknowledge one mailbox; a sysexits.h
  * status */
 static int
-store_mailbox(const struct config_mailbox *mb, struct db *db,
-    const struct mime_options *opts, const struct policy *pol, int today)
+store_mailbox(const struct config_mailbox *mb, struct run *run)
 {
-	GArray *batch = g_array_new(FALSE, TRUE, sizeof(struct pending));
+	GArray *pending = g_array_new(FALSE, TRUE, sizeof(struct pending));
+	struct db_batch *b = db_batch_new(mb->name);
 	struct skip_ctx skip = { NULL, NULL, 0 };
 	struct source *src;
 	struct source_msg msg = { 0 };
-	struct tally t;
+	struct db_tally t;
 	char *cause = NULL;
 	int status = EX_OK, rc = 1;
+	unsigned fetched = 0;
 	gint64 t0 = g_get_monotonic_time();
 
 	memset(&t, 0, sizeof(t));
+	t.blocks = run->blocks;
 	src = source_open_mailbox(mb, &cause, &status);
 	if (src == NULL)
 		goto fail;
-	skip.db = db;
+	skip.db = run->db;
 	skip.mailbox = mb->name;
 	if (mb->after == CONFIG_AFTER_KEEP)
 		source_set_skip(src, recorded, &skip);
 	while (rc == 1) {
-		if (db_begin(db, &cause) < 0) {
-			status = db_status(db);
-			goto fail;
-		}
-		while (batch->len < RUN_BATCH &&
+		/* read a batch outside any transaction, then store it */
+		while (pending->len < RUN_BATCH &&
 		    (rc = source_next(src, &msg, &cause)) == 1) {
 			struct pending p = { { 0 }, SOURCE_DONE };
 
-			t.fetched++;
-			if (store_message(db, mb, &msg, opts, pol, today, &t,
-			    &p.outcome, &cause) < 0) {
-				db_rollback(db);
-				status = db_status(db);
-				goto fail;
-			}
+			fetched++;
+			add_message(b, mb, &msg, run->opts, &p.outcome);
 			p.msg.name = g_strdup(msg.name);
 			p.msg.uid = g_strdup(msg.uid);
-			g_array_append_val(batch, p);
+			g_array_append_val(pending, p);
 		}
 		if (rc < 0) {
-			/* what this batch stored is committed, and only that
-			 * is acknowledged; the rest is read again next run */
+			/* store and acknowledge what was read; the rest is
+			 * read again next run */
 			status = source_status(src) != 0 ? source_status(src) :
 			    EX_TEMPFAIL;
 		}
-		if (db_commit(db, &cause) < 0) {
-			status = db_status(db);
-			goto fail;
-		}
-		if (g_getenv("REBOUND_TEST_CRASH_AFTER_COMMIT") != NULL)
-			_exit(70);	/* tests: die between commit and ack */
-		if (ack_all(src, batch, &cause) < 0) {
-			status = source_status(src);
-			goto fail;
+		if (pending->len > 0) {
+			char *why = NULL;
+			int st = EX_OK;
+			if (commit_batch(run, b, src, pending, &t, &why, &st) <
+			    0) {
+				g_free(cause);
+				cause = why;
+				status = st;
+				goto fail;
+			}
 		}
 		if (rc < 0) {
 			char *why = NULL;
 			source_commit(src, &why);	/* keep what was stored */
 			g_free(why);
+			g_free(cause);
 			cause = g_strdup("the mailbox failed while reading; what "
 			    "was stored is acknowledged, the rest is read again "
 			    "next run");
@@ -338,7 +355,7 @@ store_mailbox(const struct config_mailbox *mb, struct db *db,
 	fprintf(stderr, "rebound run: mailbox %s: %u fetched, %u new, %u "
 	    "already stored; events: %u hard, %u soft, %u block, %u complaint, "
 	    "%u ignore, %u unknown; %u suppressed, %u quarantined; %.3f s\n",
-	    mb->name, t.fetched, t.fetched - t.duplicates, t.duplicates,
+	    mb->name, fetched, fetched - t.duplicates, t.duplicates,
 	    t.cls[CLASS_HARD], t.cls[CLASS_SOFT], t.cls[CLASS_BLOCK],
 	    t.cls[CLASS_COMPLAINT], t.cls[CLASS_IGNORE], t.cls[CLASS_UNKNOWN],
 	    t.suppressed, t.quarantined,
@@ -353,14 +370,56 @@ out:
 	/* what is left was not committed: free it, never acknowledge it */
 	{
 		guint i;
-		for (i = 0; i < batch->len; i++)
-			source_msg_clear(&g_array_index(batch, struct pending,
+		for (i = 0; i < pending->len; i++)
+			source_msg_clear(&g_array_index(pending, struct pending,
 			    i).msg);
 	}
-	g_array_free(batch, TRUE);
+	g_array_free(pending, TRUE);
+	db_batch_free(b);
 	source_msg_clear(&msg);
 	source_close(src);
 	return status;
+}
+
+/* block_alerts - warn of each recipient domain that blocked more than
+ * block_alert messages this run: the sender's reputation, not dead
+ * addresses */
+static void
+block_alerts(struct run *run)
+{
+	unsigned limit = config_policy(run->cfg, NULL)->block_alert;
+	GHashTableIter it;
+	gpointer k, v;
+
+	if (limit == 0)
+		return;
+	g_hash_table_iter_init(&it, run->blocks);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		if (GPOINTER_TO_UINT(v) > limit)
+			fprintf(stderr, "rebound run: warning: %u blocks from %s "
+			    "in this run (block_alert = %u): the receiver refuses "
+			    "the sender (reputation, policy, blocklist), not dead "
+			    "addresses; nobody was suppressed for it\n",
+			    GPOINTER_TO_UINT(v), (const char *)k, limit);
+}
+
+/* today - days since the epoch; REBOUND_TEST_TODAY=YYYY-MM-DD sets the
+ * policy's clock for tests */
+static int
+today(void)
+{
+	const char *t = g_getenv("REBOUND_TEST_TODAY");
+	int y, m, d;
+
+	if (t != NULL && sscanf(t, "%d-%d-%d", &y, &m, &d) == 3 &&
+	    g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y)) {
+		GDate *g = g_date_new_dmy((GDateDay)d, (GDateMonth)m,
+		    (GDateYear)y);
+		int n = (int)g_date_get_julian(g) - 719163;	/* 1970-01-01 */
+		g_date_free(g);
+		return n;
+	}
+	return (int)(g_get_real_time() / G_USEC_PER_SEC / 86400);
 }
 
 /* store_all - the worker's run: every mailbox (or only one) into the
@@ -369,39 +428,36 @@ static int
 store_all(struct config *cfg, struct config_mailbox *mbs, size_t n,
     const char *only, const struct mime_options *opts)
 {
-	struct policy pol;
-	struct db *db;
+	const struct config_hooks *h = config_hooks(cfg);
+	struct db_hooks hooks = { h->on_suppress, h->on_soft, h->on_unsuppress };
+	struct run run;
 	char *cause = NULL;
-	int status = EX_OK, version, today;
+	int status = EX_OK;
 	size_t i;
 
-	if (config_conninfo(cfg) == NULL) {
-		fprintf(stderr, "rebound run: no [database] conninfo (or use "
-		    "--dry-run)\n");
-		return EX_CONFIG;
-	}
-	if ((db = db_open(config_conninfo(cfg), &cause, &status)) == NULL) {
+	memset(&run, 0, sizeof(run));
+	if ((run.db = cmd_open_db(cfg, "run", &status)) == NULL)
+		return status;
+	if (db_set_hooks(run.db, &hooks, &cause) < 0) {
 		fprintf(stderr, "rebound run: %s\n", cause);
 		g_free(cause);
+		status = db_status(run.db);
+		db_close(run.db);
 		return status;
 	}
-	if (db_schema_version(db, &version, &cause) < 0 || version < 1) {
-		fprintf(stderr, "rebound run: %s\n", cause != NULL ? cause :
-		    "the database has no rebound schema: run rebound db migrate");
-		g_free(cause);
-		status = cause != NULL ? db_status(db) : EX_CONFIG;
-		db_close(db);
-		return status;
-	}
-	policy_defaults(&pol);
-	today = (int)(g_get_real_time() / G_USEC_PER_SEC / 86400);
+	run.cfg = cfg;
+	run.opts = opts;
+	run.today = today();
+	run.blocks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    NULL);
 	for (i = 0; i < n; i++) {
 		if (only != NULL && strcmp(mbs[i].name, only) != 0)
 			continue;
-		status = worse(status, store_mailbox(&mbs[i], db, opts, &pol,
-		    today));
+		status = worse(status, store_mailbox(&mbs[i], &run));
 	}
-	db_close(db);
+	block_alerts(&run);
+	g_hash_table_destroy(run.blocks);
+	db_close(run.db);
 	return status;
 }
 
@@ -409,7 +465,7 @@ int
 cmd_run(int argc, char **argv)
 {
 	gboolean dry_run = FALSE, stats = FALSE, from_stdin = FALSE;
-	char *config_path = NULL, *only = NULL;
+	char *config_path = NULL, *only = NULL, *list = NULL;
 	GOptionEntry entries[] = {
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
 		  "configuration file (default /etc/rebound/rebound.conf)",
@@ -421,6 +477,9 @@ cmd_run(int argc, char **argv)
 		{ "stdin", 0, 0, G_OPTION_ARG_NONE, &from_stdin,
 		  "read one message from standard input (an MTA pipe) "
 		  "instead of the mailboxes", NULL },
+		{ "list", 'l', 0, G_OPTION_ARG_STRING, &list,
+		  "with --stdin: the list the bounce concerns, when neither "
+		  "VERP nor the original's header says", "NAME" },
 		{ "stats", 0, 0, G_OPTION_ARG_NONE, &stats,
 		  "print messages/s and peak memory per mailbox on stderr",
 		  NULL },
@@ -446,14 +505,9 @@ cmd_run(int argc, char **argv)
 		status = EX_USAGE;
 		goto out;
 	}
-	if (!dry_run && from_stdin) {
-		fprintf(stderr, "rebound run: --stdin needs --dry-run in this "
-		    "version\n");
-		status = EX_USAGE;
-		goto out;
-	}
-	/* piped input needs no configuration; [parse] applies when given */
-	if (!from_stdin || config_path != NULL) {
+	/* piped input needs no configuration to print; [parse] applies when
+	 * given, and storing needs its [database] */
+	if (!from_stdin || config_path != NULL || !dry_run) {
 		cfg = config_load(config_path != NULL ? config_path :
 		    "/etc/rebound/rebound.conf", from_stdin ? CONFIG_PARSE_ONLY :
 		    0, &cause, &status);
@@ -469,6 +523,7 @@ cmd_run(int argc, char **argv)
 		stdin_mb.proto = CONFIG_MBOX;
 		stdin_mb.folder = "-";
 		stdin_mb.after = CONFIG_AFTER_KEEP;
+		stdin_mb.list = list;
 		stdin_mb.max_message_size = MIME_MAX_MESSAGE;
 		mbs = &stdin_mb;
 		n = 1;
@@ -512,5 +567,6 @@ out:
 	g_option_context_free(ctx);
 	g_free(config_path);
 	g_free(only);
+	g_free(list);
 	return status;
 }

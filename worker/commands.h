@@ -18,4 +18,15 @@ int	cmd_db(int argc, char **argv);
 /* cmd_explain - `rebound explain CODE-OR-TEXT` */
 int	cmd_explain(int argc, char **argv);
 
+struct config;
+struct db;
+
+/*
+ * cmd_open_db - connect to the configured [database] and check that it
+ * has rebound's schema; NULL after a message on stderr ("rebound WHO:
+ * ...") with *status set (78 without conninfo or schema, 75 when the
+ * server is down)
+ */
+struct db *cmd_open_db(struct config *, const char *who, int *status);
+
 #endif /* REBOUND_COMMANDS_H */

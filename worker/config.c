@@ -17,6 +17,9 @@ struct config {
 	GArray			*mailboxes;	/* struct config_mailbox */
 	struct config_parse	 parse;
 	char			*conninfo;
+	struct policy		 policy;	/* [policy] */
+	GHashTable		*lists;		/* [list NAME]: policy */
+	struct config_hooks	 hooks;
 };
 
 /* Keys each group accepts; anything else is reported. */
@@ -25,6 +28,12 @@ static const char *mailbox_keys[] = { "url", "password_file", "password_env",
     "keyword", "quarantine", "list", "timeout", "max_messages",
     "max_message_size", "batch" };
 static const char *database_keys[] = { "conninfo" };
+static const char *policy_keys[] = { "soft_threshold", "soft_window",
+    "soft_stale_after", "block_alert" };
+static const char *list_keys[] = { "soft_threshold", "soft_window",
+    "soft_stale_after" };
+static const char *hooks_keys[] = { "on_suppress", "on_soft",
+    "on_unsuppress" };
 static const char *parse_keys[] = { "verp_prefix", "verp_delimiter", "verp",
     "list_header", "max_message_size" };
 
@@ -469,6 +478,11 @@ config_free(struct config *c)
 	g_free(c->parse.verp_delimiter);
 	g_free(c->parse.list_header);
 	g_free(c->conninfo);
+	if (c->lists != NULL)
+		g_hash_table_destroy(c->lists);
+	g_free(c->hooks.on_suppress);
+	g_free(c->hooks.on_soft);
+	g_free(c->hooks.on_unsuppress);
 	g_free(c->path);
 	g_free(c);
 }
@@ -531,6 +545,72 @@ load_database(GKeyFile *kf, const char *path, struct config *c,
 	return 0;
 }
 
+/* load_policy - the policy keys of group over *p; 0 or -1 with *cause */
+static int
+load_policy(GKeyFile *kf, const char *path, const char *group,
+    struct policy *p, char **cause)
+{
+	const struct {
+		const char	*key;
+		unsigned	*v;
+		long long	 min, max;
+	} keys[] = {
+		{ "soft_threshold", &p->soft_threshold, 1, 1000 },
+		{ "soft_window", &p->soft_window, 1, 3650 },
+		{ "soft_stale_after", &p->soft_stale_after, 1, 3650 },
+		{ "block_alert", &p->block_alert, 0, 1000000 },
+	};
+	size_t i;
+	long long n;
+
+	for (i = 0; i < G_N_ELEMENTS(keys); i++) {
+		if ((n = get_uint(kf, path, group, keys[i].key, *keys[i].v,
+		    keys[i].min, keys[i].max, cause)) < 0)
+			return -1;
+		*keys[i].v = (unsigned)n;
+	}
+	return 0;
+}
+
+/* load_hooks - the [hooks] group: SQL statements, kept as written */
+static void
+load_hooks(GKeyFile *kf, const char *path, struct config_hooks *h)
+{
+	if (!g_key_file_has_group(kf, "hooks"))
+		return;
+	warn_unknown(kf, path, "hooks", hooks_keys, G_N_ELEMENTS(hooks_keys));
+	h->on_suppress = g_key_file_get_string(kf, "hooks", "on_suppress", NULL);
+	h->on_soft = g_key_file_get_string(kf, "hooks", "on_soft", NULL);
+	h->on_unsuppress = g_key_file_get_string(kf, "hooks", "on_unsuppress",
+	    NULL);
+}
+
+/* load_list - a [list NAME] group: overrides of [policy] for one list */
+static int
+load_list(GKeyFile *kf, const char *path, struct config *c,
+    const char *group, char **cause)
+{
+	const char *name = group + strlen("list");
+	struct policy *p;
+
+	while (*name == ' ')
+		name++;
+	if (*name == '\0') {
+		fail(cause, path, group, NULL, "a list group needs a name: "
+		    "[list NAME]");
+		return -1;
+	}
+	warn_unknown(kf, path, group, list_keys, G_N_ELEMENTS(list_keys));
+	p = g_new(struct policy, 1);
+	*p = c->policy;
+	if (load_policy(kf, path, group, p, cause) < 0) {
+		g_free(p);
+		return -1;
+	}
+	g_hash_table_replace(c->lists, g_strdup(name), p);
+	return 0;
+}
+
 struct config *
 config_load(const char *path, int flags, char **cause, int *status)
 {
@@ -571,21 +651,38 @@ config_load(const char *path, int flags, char **cause, int *status)
 		goto bad;
 	if (load_database(kf, path, c, cause) < 0)
 		goto bad;
+	policy_defaults(&c->policy);
+	c->lists = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    g_free);
+	if (g_key_file_has_group(kf, "policy")) {
+		warn_unknown(kf, path, "policy", policy_keys,
+		    G_N_ELEMENTS(policy_keys));
+		if (load_policy(kf, path, "policy", &c->policy, cause) < 0)
+			goto bad;
+	}
+	load_hooks(kf, path, &c->hooks);
 	groups = g_key_file_get_groups(kf, NULL);
 	for (i = 0; groups[i] != NULL; i++) {
 		struct config_mailbox mb;
 
-		if ((flags & CONFIG_PARSE_ONLY) != 0)
-			break;
+		if (g_str_has_prefix(groups[i], "list ") ||
+		    strcmp(groups[i], "list") == 0) {
+			if (load_list(kf, path, c, groups[i], cause) < 0)
+				goto bad;
+			continue;
+		}
 		if (!g_str_has_prefix(groups[i], "mailbox ") &&
 		    strcmp(groups[i], "mailbox") != 0) {
 			if (strcmp(groups[i], "parse") != 0 &&
 			    strcmp(groups[i], "database") != 0 &&
-			    strcmp(groups[i], "policy") != 0)
+			    strcmp(groups[i], "policy") != 0 &&
+			    strcmp(groups[i], "hooks") != 0)
 				g_warning("%s: unknown group [%s] (ignored)", path,
 				    groups[i]);
 			continue;
 		}
+		if ((flags & CONFIG_PARSE_ONLY) != 0)
+			continue;
 		memset(&mb, 0, sizeof(mb));
 		warn_unknown(kf, path, groups[i], mailbox_keys,
 		    G_N_ELEMENTS(mailbox_keys));
@@ -637,6 +734,21 @@ const char *
 config_conninfo(struct config *c)
 {
 	return c->conninfo;
+}
+
+const struct policy *
+config_policy(struct config *c, const char *list)
+{
+	const struct policy *p = list != NULL ?
+	    g_hash_table_lookup(c->lists, list) : NULL;
+
+	return p != NULL ? p : &c->policy;
+}
+
+const struct config_hooks *
+config_hooks(struct config *c)
+{
+	return &c->hooks;
 }
 
 const struct config_parse *

@@ -1,5 +1,6 @@
 /*
- * config.h - the configuration file: mailboxes to read.
+ * config.h - the configuration file: mailboxes to read, the database, the
+ * policy (globally and per list), SQL hooks.
  *
  * The whole public interface of the config module.  The file is a GKeyFile
  * (INI); each [mailbox NAME] group describes one mailbox:
@@ -19,6 +20,8 @@
 #define REBOUND_CONFIG_H
 
 #include <stddef.h>
+
+#include "policy.h"
 
 enum config_proto {
 	CONFIG_IMAP,		/* imap:// (starttls = yes upgrades) */
@@ -69,6 +72,13 @@ struct config_parse {
 	size_t		 max_message_size; /* 0: not set */
 };
 
+/* The [hooks] group: SQL run in the batch's transaction (NULL: none). */
+struct config_hooks {
+	char		*on_suppress;
+	char		*on_soft;
+	char		*on_unsuppress;
+};
+
 struct config;
 
 /* config_load flags */
@@ -94,6 +104,13 @@ struct config_mailbox *config_mailbox_find(struct config *, const char *name);
 
 /* config_conninfo - [database] conninfo (libpq), or NULL (borrowed) */
 const char *config_conninfo(struct config *);
+
+/* config_policy - the policy of list (its [list NAME] group over
+ * [policy] over the defaults); list may be NULL (borrowed) */
+const struct policy *config_policy(struct config *, const char *list);
+
+/* config_hooks - the [hooks] group (borrowed) */
+const struct config_hooks *config_hooks(struct config *);
 
 /* config_parse_options - the [parse] group (borrowed) */
 const struct config_parse *config_parse_options(struct config *);

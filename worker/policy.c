@@ -11,6 +11,7 @@ policy_defaults(struct policy *p)
 	p->soft_threshold = 5;
 	p->soft_window = 30;
 	p->soft_stale_after = 14;
+	p->block_alert = 10;
 }
 
 void

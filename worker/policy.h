@@ -28,6 +28,8 @@ struct policy {
 	unsigned	soft_threshold;		/* 5 */
 	unsigned	soft_window;		/* days, 30 */
 	unsigned	soft_stale_after;	/* days, 14 */
+	unsigned	block_alert;		/* blocks per domain and run
+						   before a warning, 10 */
 };
 
 /* A subscriber's state as the database keeps it. */

@@ -121,7 +121,7 @@ unsubscribed(void **state)
 static void
 custom_policy(void **state)
 {
-	struct policy p = { 1, 30, 14 };
+	struct policy p = { 1, 30, 14, 10 };
 	struct policy_state st;
 	const char *why;
 

@@ -1,0 +1,852 @@
+/*
+ * store.c - write a batch of messages and their events in one transaction.
+ *
+ * A batch costs about a dozen statements whatever its size: each kind of
+ * row goes out as arrays (one parameter per column) and comes back in by
+ * unnest(), instead of one round trip per row.  The policy is applied
+ * here in C, between reading the subscribers (locked) and writing them
+ * back, so that it stays the one tested implementation (worker/policy.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <glib.h>
+#include <libpq-fe.h>
+
+#include "classify.h"
+#include "internal.h"
+#include "policy.h"
+
+/* Key of the advisory lock writers hold until COMMIT ("rebp"). */
+#define DB_STORE_LOCK		"1919246960"
+
+/* A message of the batch. */
+struct bmsg {
+	char		 fp[65];	/* SHA-256, hex */
+	const char	*message_id;	/* in the batch's chunk, or NULL */
+	const char	*uid;
+	int		 quarantined;
+	int		 duplicate;	/* set by db_batch_write */
+	char		*id;		/* messages.id once inserted */
+};
+
+/* An event of the batch; strings live in the batch's chunk. */
+struct bev {
+	unsigned	 msg;		/* index in msgs */
+	int		 cls;
+	const char	*address, *list, *reason, *status, *reply_code, *rule;
+	const char	*diagnostic, *remote_mta, *reporting_mta;
+	const char	*feedback_type;
+	struct sub	*sub;		/* NULL without an address */
+	char		*id;		/* events.id once reserved */
+};
+
+struct db_batch {
+	char		*mailbox;
+	GArray		*msgs;		/* struct bmsg */
+	GArray		*evs;		/* struct bev */
+	GStringChunk	*strings;
+};
+
+/* A subscriber touched by the batch, its state as the policy changes it. */
+struct sub {
+	char			*id;
+	const char		*list_id;	/* NULL: the list is not known */
+	const char		*list;
+	const char		*address;
+	const struct policy	*pol;
+	struct policy_state	 st;
+	unsigned		 inc[8];	/* events by class */
+	int			 bounced;
+	const char		*why;		/* last change's explanation */
+};
+
+/* A suppression the policy asks for. */
+struct supp {
+	const char	*address, *list_id, *cause;
+	struct bev	*ev;
+};
+
+struct db_batch *
+db_batch_new(const char *mailbox)
+{
+	struct db_batch *b = g_new0(struct db_batch, 1);
+
+	b->mailbox = g_strdup(mailbox);
+	b->msgs = g_array_new(FALSE, TRUE, sizeof(struct bmsg));
+	b->evs = g_array_new(FALSE, TRUE, sizeof(struct bev));
+	b->strings = g_string_chunk_new(64 * 1024);
+	return b;
+}
+
+void
+db_batch_clear(struct db_batch *b)
+{
+	guint i;
+
+	for (i = 0; i < b->msgs->len; i++)
+		g_free(g_array_index(b->msgs, struct bmsg, i).id);
+	for (i = 0; i < b->evs->len; i++)
+		g_free(g_array_index(b->evs, struct bev, i).id);
+	g_array_set_size(b->msgs, 0);
+	g_array_set_size(b->evs, 0);
+	g_string_chunk_clear(b->strings);
+}
+
+void
+db_batch_free(struct db_batch *b)
+{
+	if (b == NULL)
+		return;
+	db_batch_clear(b);
+	g_array_free(b->msgs, TRUE);
+	g_array_free(b->evs, TRUE);
+	g_string_chunk_free(b->strings);
+	g_free(b->mailbox);
+	g_free(b);
+}
+
+/* keep - a copy of s in the batch's chunk; NULL stays NULL */
+static const char *
+keep(struct db_batch *b, const char *s)
+{
+	return s != NULL ? g_string_chunk_insert(b->strings, s) : NULL;
+}
+
+void
+db_batch_message(struct db_batch *b, const struct db_message *m)
+{
+	struct bmsg bm;
+	int i;
+
+	memset(&bm, 0, sizeof(bm));
+	for (i = 0; i < 32; i++)
+		g_snprintf(bm.fp + 2 * i, 3, "%02x", m->fp[i]);
+	bm.message_id = keep(b, m->message_id);
+	bm.uid = keep(b, m->uid);
+	bm.quarantined = m->quarantined;
+	g_array_append_val(b->msgs, bm);
+}
+
+void
+db_batch_event(struct db_batch *b, const struct db_event *e)
+{
+	struct bev ev;
+
+	g_return_if_fail(b->msgs->len > 0);
+	memset(&ev, 0, sizeof(ev));
+	ev.msg = b->msgs->len - 1;
+	ev.cls = e->cls;
+	ev.address = keep(b, e->address);
+	ev.list = keep(b, e->list);
+	ev.reason = keep(b, e->reason);
+	ev.status = keep(b, e->status);
+	ev.reply_code = keep(b, e->reply_code);
+	ev.rule = keep(b, e->rule);
+	ev.diagnostic = keep(b, e->diagnostic);
+	ev.remote_mta = keep(b, e->remote_mta);
+	ev.reporting_mta = keep(b, e->reporting_mta);
+	ev.feedback_type = keep(b, e->feedback_type);
+	g_array_append_val(b->evs, ev);
+}
+
+int
+db_batch_duplicate(const struct db_batch *b, unsigned i)
+{
+	return i < b->msgs->len && g_array_index(b->msgs, struct bmsg,
+	    i).duplicate;
+}
+
+#define MSG(b, i)	(&g_array_index((b)->msgs, struct bmsg, (i)))
+#define EV(b, i)	(&g_array_index((b)->evs, struct bev, (i)))
+
+/* counted - does event e belong to a message recorded now? */
+static int
+counted(struct db_batch *b, const struct bev *e)
+{
+	return !MSG(b, e->msg)->duplicate;
+}
+
+/* find_duplicates - mark the messages recorded before (same bytes or
+ * Message-ID), and the second of two equal ones within the batch */
+static int
+find_duplicates(struct db *db, struct db_batch *b, char **cause)
+{
+	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+	struct db_array fps, ids;
+	const char *params[2];
+	PGresult *res;
+	guint i;
+	int r, rc = -1;
+
+	db_array_init(&fps);
+	db_array_init(&ids);
+	for (i = 0; i < b->msgs->len; i++) {
+		db_array_add(&fps, MSG(b, i)->fp);
+		if (MSG(b, i)->message_id != NULL)
+			db_array_add(&ids, MSG(b, i)->message_id);
+	}
+	params[0] = db_array_end(&fps);
+	params[1] = db_array_end(&ids);
+	res = db_exec(db, "SELECT encode(fingerprint, 'hex'), message_id FROM "
+	    "messages WHERE fingerprint IN (SELECT decode(f, 'hex') FROM "
+	    "unnest($1::text[]) AS f) OR message_id = ANY ($2::text[])", 2,
+	    params, PGRES_TUPLES_OK, cause);
+	if (res == NULL)
+		goto out;
+	/* keys borrowed from res, which lives until the end */
+	for (r = 0; r < PQntuples(res); r++) {
+		g_hash_table_add(seen, PQgetvalue(res, r, 0));
+		if (!PQgetisnull(res, r, 1))
+			g_hash_table_add(seen, PQgetvalue(res, r, 1));
+	}
+	for (i = 0; i < b->msgs->len; i++) {
+		struct bmsg *m = MSG(b, i);
+
+		m->duplicate = g_hash_table_contains(seen, m->fp) ||
+		    (m->message_id != NULL && g_hash_table_contains(seen,
+		    m->message_id));
+		g_hash_table_add(seen, m->fp);
+		if (m->message_id != NULL)
+			g_hash_table_add(seen, (gpointer)m->message_id);
+	}
+	PQclear(res);
+	rc = 0;
+out:
+	db_array_free(&fps);
+	db_array_free(&ids);
+	g_hash_table_destroy(seen);
+	return rc;
+}
+
+/* split_uid - "UIDVALIDITY/UID" into its numbers, else a UIDL or name */
+static void
+split_uid(const char *uid, struct db_array *uv, struct db_array *num,
+    struct db_array *uidl)
+{
+	const char *slash = uid != NULL ? strchr(uid, '/') : NULL;
+
+	if (slash == NULL) {
+		db_array_add(uv, NULL);
+		db_array_add(num, NULL);
+		db_array_add(uidl, uid);
+		return;
+	}
+	db_array_addf(uv, "%.*s", (int)(slash - uid), uid);
+	db_array_add(num, slash + 1);
+	db_array_add(uidl, NULL);
+}
+
+/* insert_messages - record the new messages; their ids into bmsg.id */
+static int
+insert_messages(struct db *db, struct db_batch *b, char **cause)
+{
+	struct db_array fp, mid, uv, uid, uidl, out;
+	GHashTable *byfp = g_hash_table_new(g_str_hash, g_str_equal);
+	const char *params[7];
+	PGresult *res;
+	guint i;
+	int r, rc = -1;
+
+	db_array_init(&fp);
+	db_array_init(&mid);
+	db_array_init(&uv);
+	db_array_init(&uid);
+	db_array_init(&uidl);
+	db_array_init(&out);
+	for (i = 0; i < b->msgs->len; i++) {
+		struct bmsg *m = MSG(b, i);
+
+		if (m->duplicate)
+			continue;
+		db_array_add(&fp, m->fp);
+		db_array_add(&mid, m->message_id);
+		split_uid(m->uid, &uv, &uid, &uidl);
+		db_array_add(&out, m->quarantined ? "quarantined" : "processed");
+		g_hash_table_insert(byfp, m->fp, m);
+	}
+	if (fp.n == 0) {
+		rc = 0;
+		goto out;
+	}
+	params[0] = db_array_end(&fp);
+	params[1] = db_array_end(&mid);
+	params[2] = b->mailbox;
+	params[3] = db_array_end(&uv);
+	params[4] = db_array_end(&uid);
+	params[5] = db_array_end(&uidl);
+	params[6] = db_array_end(&out);
+	res = db_exec(db, "INSERT INTO messages (fingerprint, message_id, "
+	    "mailbox, uidvalidity, uid, uidl, outcome) SELECT decode(f, 'hex'), "
+	    "m, $3, uv, u, l, o FROM unnest($1::text[], $2::text[], "
+	    "$4::bigint[], $5::bigint[], $6::text[], $7::text[]) AS t(f, m, uv, "
+	    "u, l, o) RETURNING id, encode(fingerprint, 'hex')", 7, params,
+	    PGRES_TUPLES_OK, cause);
+	if (res == NULL)
+		goto out;
+	for (r = 0; r < PQntuples(res); r++) {
+		struct bmsg *m = g_hash_table_lookup(byfp, PQgetvalue(res, r, 1));
+		if (m != NULL)
+			m->id = g_strdup(PQgetvalue(res, r, 0));
+	}
+	PQclear(res);
+	rc = 0;
+out:
+	db_array_free(&fp);
+	db_array_free(&mid);
+	db_array_free(&uv);
+	db_array_free(&uid);
+	db_array_free(&uidl);
+	db_array_free(&out);
+	g_hash_table_destroy(byfp);
+	return rc;
+}
+
+/* list_ids - the id of every list the batch names, created when new:
+ * name -> id (strings g_free()d by the table) */
+static int
+list_ids(struct db *db, struct db_batch *b, GHashTable *ids, char **cause)
+{
+	struct db_array names;
+	const char *params[1];
+	PGresult *res;
+	guint i;
+	int r;
+
+	db_array_init(&names);
+	for (i = 0; i < b->evs->len; i++)
+		if (counted(b, EV(b, i)) && EV(b, i)->list != NULL)
+			db_array_add(&names, EV(b, i)->list);
+	if (names.n == 0) {
+		db_array_free(&names);
+		return 0;
+	}
+	params[0] = db_array_end(&names);
+	/* the outer SELECT cannot see the CTE's rows: each name comes once */
+	res = db_exec(db, "WITH n AS (SELECT DISTINCT unnest($1::text[]) AS "
+	    "name), ins AS (INSERT INTO lists (name) SELECT name FROM n ORDER BY "
+	    "name ON CONFLICT (name) DO NOTHING RETURNING id, name) SELECT id, "
+	    "name FROM ins UNION ALL SELECT l.id, l.name FROM lists l JOIN n "
+	    "USING (name)", 1, params, PGRES_TUPLES_OK, cause);
+	db_array_free(&names);
+	if (res == NULL)
+		return -1;
+	for (r = 0; r < PQntuples(res); r++)
+		g_hash_table_insert(ids, g_strdup(PQgetvalue(res, r, 1)),
+		    g_strdup(PQgetvalue(res, r, 0)));
+	PQclear(res);
+	return 0;
+}
+
+static void
+sub_free(gpointer p)
+{
+	struct sub *s = p;
+
+	g_free(s->id);
+	g_free(s);
+}
+
+/* sub_key - the table key of an address on a list (g_free) */
+static char *
+sub_key(const char *list_id, const char *address)
+{
+	return g_strdup_printf("%s\n%s", list_id != NULL ? list_id : "",
+	    address);
+}
+
+/* state_of - the policy state named by the database */
+static enum policy_state_name
+state_of(const char *s)
+{
+	static const enum policy_state_name all[] = { POLICY_ACTIVE,
+	    POLICY_BOUNCING, POLICY_SUPPRESSED, POLICY_UNSUBSCRIBED };
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(all); i++)
+		if (strcmp(s, policy_state_name(all[i])) == 0)
+			return all[i];
+	return POLICY_ACTIVE;
+}
+
+/* load_subscribers - create the subscribers the batch names, then read
+ * and lock them (in id order, so that writers never deadlock) into subs */
+static int
+load_subscribers(struct db *db, struct db_batch *b, GHashTable *lists,
+    GHashTable *subs, db_policy_fn policy_for, void *arg, char **cause)
+{
+	struct db_array lid, addr;
+	const char *params[2];
+	PGresult *res = NULL;
+	guint i;
+	int r, rc = -1;
+
+	db_array_init(&lid);
+	db_array_init(&addr);
+	for (i = 0; i < b->evs->len; i++) {
+		struct bev *e = EV(b, i);
+		struct sub *s;
+		char *k;
+
+		if (!counted(b, e) || e->address == NULL)
+			continue;
+		s = g_new0(struct sub, 1);
+		s->list = e->list;
+		s->list_id = e->list != NULL ? g_hash_table_lookup(lists,
+		    e->list) : NULL;
+		s->address = e->address;
+		s->pol = policy_for(e->list, arg);
+		k = sub_key(s->list_id, s->address);
+		if ((e->sub = g_hash_table_lookup(subs, k)) != NULL) {
+			g_free(k);
+			sub_free(s);
+			continue;
+		}
+		g_hash_table_insert(subs, k, s);
+		e->sub = s;
+		db_array_add(&lid, s->list_id);
+		db_array_add(&addr, s->address);
+	}
+	if (addr.n == 0) {
+		rc = 0;
+		goto out;
+	}
+	params[0] = db_array_end(&lid);
+	params[1] = db_array_end(&addr);
+	if (db_simple(db, "INSERT INTO subscribers (list_id, address) SELECT l, "
+	    "a FROM unnest($1::bigint[], $2::text[]) AS t(l, a) ON CONFLICT "
+	    "(list_id, address) DO NOTHING", 2, params, cause) < 0)
+		goto out;
+	res = db_exec(db, "SELECT s.id, s.list_id, s.address, s.state, s.score, "
+	    "s.last_soft_day, s.soft_since FROM subscribers s JOIN "
+	    "unnest($1::bigint[], $2::text[]) AS t(l, a) ON s.address = t.a AND "
+	    "s.list_id IS NOT DISTINCT FROM t.l ORDER BY s.id FOR UPDATE OF s",
+	    2, params, PGRES_TUPLES_OK, cause);
+	if (res == NULL)
+		goto out;
+	for (r = 0; r < PQntuples(res); r++) {
+		char *k = sub_key(PQgetisnull(res, r, 1) ? NULL :
+		    PQgetvalue(res, r, 1), PQgetvalue(res, r, 2));
+		struct sub *s = g_hash_table_lookup(subs, k);
+
+		g_free(k);
+		if (s == NULL)
+			continue;
+		s->id = g_strdup(PQgetvalue(res, r, 0));
+		s->st.state = state_of(PQgetvalue(res, r, 3));
+		s->st.score = (unsigned)atoi(PQgetvalue(res, r, 4));
+		s->st.last_soft_day = db_date_days(PQgetvalue(res, r, 5));
+		s->st.window_start = db_date_days(PQgetvalue(res, r, 6));
+	}
+	PQclear(res);
+	rc = 0;
+out:
+	db_array_free(&lid);
+	db_array_free(&addr);
+	return rc;
+}
+
+/* reserve_event_ids - take an id from the events sequence for each event
+ * to insert, so that suppressions can name their source event */
+static int
+reserve_event_ids(struct db *db, struct db_batch *b, unsigned n,
+    char **cause)
+{
+	char *count = g_strdup_printf("%u", n);
+	const char *params[1] = { count };
+	PGresult *res;
+	guint i;
+	int r = 0;
+
+	res = db_exec(db, "SELECT nextval(pg_get_serial_sequence('events', "
+	    "'id')) FROM generate_series(1, $1::integer)", 1, params,
+	    PGRES_TUPLES_OK, cause);
+	g_free(count);
+	if (res == NULL)
+		return -1;
+	for (i = 0; i < b->evs->len && r < PQntuples(res); i++)
+		if (counted(b, EV(b, i)))
+			EV(b, i)->id = g_strdup(PQgetvalue(res, r++, 0));
+	PQclear(res);
+	return 0;
+}
+
+/* insert_events - one row per event of the new messages */
+static int
+insert_events(struct db *db, struct db_batch *b, char **cause)
+{
+	struct db_array col[14];
+	const char *params[15];
+	guint i, k, n = 0;
+	int rc = -1;
+
+	for (i = 0; i < b->evs->len; i++)
+		n += counted(b, EV(b, i));
+	if (n == 0)
+		return 0;
+	if (reserve_event_ids(db, b, n, cause) < 0)
+		return -1;
+	for (k = 0; k < G_N_ELEMENTS(col); k++)
+		db_array_init(&col[k]);
+	for (i = 0; i < b->evs->len; i++) {
+		struct bev *e = EV(b, i);
+
+		if (!counted(b, e))
+			continue;
+		db_array_add(&col[0], e->id);
+		db_array_add(&col[1], MSG(b, e->msg)->id);
+		db_array_add(&col[2], e->sub != NULL ? e->sub->id : NULL);
+		db_array_add(&col[3], e->address);
+		db_array_add(&col[4], e->list);
+		db_array_add(&col[5], classify_class_name(e->cls));
+		db_array_add(&col[6], e->reason);
+		db_array_add(&col[7], e->status);
+		db_array_add(&col[8], e->reply_code);
+		db_array_add(&col[9], e->rule);
+		db_array_add(&col[10], e->diagnostic);
+		db_array_add(&col[11], e->remote_mta);
+		db_array_add(&col[12], e->reporting_mta);
+		db_array_add(&col[13], e->feedback_type);
+	}
+	for (k = 0; k < G_N_ELEMENTS(col); k++)
+		params[k] = db_array_end(&col[k]);
+	params[14] = b->mailbox;
+	rc = db_simple(db, "INSERT INTO events (id, message, subscriber, "
+	    "address, list, class, reason, status, reply_code, rule, diagnostic, "
+	    "remote_mta, reporting_mta, feedback_type, mailbox) SELECT *, $15 "
+	    "FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], "
+	    "$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], "
+	    "$10::text[], $11::text[], $12::text[], $13::text[], $14::text[])",
+	    15, params, cause);
+	for (k = 0; k < G_N_ELEMENTS(col); k++)
+		db_array_free(&col[k]);
+	return rc;
+}
+
+/* update_subscribers - write back state, score and counts */
+static int
+update_subscribers(struct db *db, GHashTable *subs, char **cause)
+{
+	enum { ID, STATE, SCORE, LAST, SINCE, WHY, HARD, SOFT, BLOCK, COMPL,
+	    BOUNCED, NCOL };
+	struct db_array col[NCOL];
+	const char *params[NCOL];
+	GHashTableIter it;
+	gpointer v;
+	int k, rc;
+
+	for (k = 0; k < NCOL; k++)
+		db_array_init(&col[k]);
+	g_hash_table_iter_init(&it, subs);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct sub *s = v;
+		char *last = db_days_date(s->st.last_soft_day);
+		char *since = db_days_date(s->st.window_start);
+
+		if (s->id == NULL)
+			continue;
+		db_array_add(&col[ID], s->id);
+		db_array_add(&col[STATE], policy_state_name(s->st.state));
+		db_array_addf(&col[SCORE], "%u", s->st.score);
+		db_array_add(&col[LAST], last);
+		db_array_add(&col[SINCE], since);
+		db_array_add(&col[WHY], s->why);
+		db_array_addf(&col[HARD], "%u", s->inc[CLASS_HARD]);
+		db_array_addf(&col[SOFT], "%u", s->inc[CLASS_SOFT]);
+		db_array_addf(&col[BLOCK], "%u", s->inc[CLASS_BLOCK]);
+		db_array_addf(&col[COMPL], "%u", s->inc[CLASS_COMPLAINT]);
+		db_array_add(&col[BOUNCED], s->bounced ? "t" : "f");
+		g_free(last);
+		g_free(since);
+	}
+	for (k = 0; k < NCOL; k++)
+		params[k] = db_array_end(&col[k]);
+	rc = col[ID].n == 0 ? 0 : db_simple(db, "UPDATE subscribers s SET "
+	    "changed_at = CASE WHEN s.state <> t.state THEN now() ELSE "
+	    "s.changed_at END, state = t.state, score = t.score, last_soft_day "
+	    "= t.last, soft_since = t.since, change_reason = coalesce(t.why, "
+	    "s.change_reason), hard_count = s.hard_count + t.hard, soft_count = "
+	    "s.soft_count + t.soft, block_count = s.block_count + t.block, "
+	    "complaint_count = s.complaint_count + t.compl, first_bounce_at = "
+	    "CASE WHEN t.bounced THEN coalesce(s.first_bounce_at, now()) ELSE "
+	    "s.first_bounce_at END, last_bounce_at = CASE WHEN t.bounced THEN "
+	    "now() ELSE s.last_bounce_at END FROM unnest($1::bigint[], "
+	    "$2::text[], $3::integer[], $4::date[], $5::date[], $6::text[], "
+	    "$7::integer[], $8::integer[], $9::integer[], $10::integer[], "
+	    "$11::boolean[]) AS t(id, state, score, last, since, why, hard, soft, "
+	    "block, compl, bounced) WHERE s.id = t.id", NCOL, params,
+	    cause);
+	for (k = 0; k < NCOL; k++)
+		db_array_free(&col[k]);
+	return rc;
+}
+
+/* insert_suppressions - begin the suppressions the policy asked for (not
+ * those already active); run on_suppress for each; count them */
+static int
+insert_suppressions(struct db *db, GArray *supps, GHashTable *list_names,
+    struct db_tally *t, char **cause)
+{
+	enum { ADDR, LIST, CAUSE, REASON, STATUS, EVENT, NCOL };
+	struct db_array col[NCOL];
+	const char *params[NCOL];
+	PGresult *res = NULL;
+	guint i;
+	int k, r, rc = -1;
+
+	if (supps->len == 0)
+		return 0;
+	for (k = 0; k < NCOL; k++)
+		db_array_init(&col[k]);
+	for (i = 0; i < supps->len; i++) {
+		struct supp *s = &g_array_index(supps, struct supp, i);
+
+		db_array_add(&col[ADDR], s->address);
+		db_array_add(&col[LIST], s->list_id);
+		db_array_add(&col[CAUSE], s->cause);
+		db_array_add(&col[REASON], s->ev->reason);
+		db_array_add(&col[STATUS], s->ev->status);
+		db_array_add(&col[EVENT], s->ev->id);
+	}
+	for (k = 0; k < NCOL; k++)
+		params[k] = db_array_end(&col[k]);
+	/* the first event of the batch for each address and list wins */
+	res = db_exec(db, "INSERT INTO suppressions (address, list_id, cause, "
+	    "reason, status, source_event) SELECT DISTINCT ON (a, coalesce(l, "
+	    "0)) a, l, c, r, s, e FROM unnest($1::text[], $2::bigint[], "
+	    "$3::text[], $4::text[], $5::text[], $6::bigint[]) WITH ORDINALITY "
+	    "AS t(a, l, c, r, s, e, o) WHERE NOT EXISTS (SELECT 1 FROM "
+	    "suppressions x WHERE x.address = t.a AND coalesce(x.list_id, 0) = "
+	    "coalesce(t.l, 0) AND x.ended_at IS NULL) ORDER BY a, coalesce(l, "
+	    "0), o RETURNING address, list_id, cause, reason, status", NCOL,
+	    params, PGRES_TUPLES_OK, cause);
+	if (res == NULL)
+		goto out;
+	for (r = 0; r < PQntuples(res); r++) {
+		const char *list = PQgetisnull(res, r, 1) ? NULL :
+		    g_hash_table_lookup(list_names, PQgetvalue(res, r, 1));
+		const char *v[5];
+
+		for (k = 0; k < 5; k++)
+			v[k] = PQgetisnull(res, r, k) ? NULL :
+			    PQgetvalue(res, r, k);
+		if (db_hook(db, "on_suppress", v[0], list, v[2], v[3], v[4],
+		    cause) < 0)
+			goto out;
+		t->suppressed++;
+	}
+	rc = 0;
+out:
+	if (res != NULL)
+		PQclear(res);
+	for (k = 0; k < NCOL; k++)
+		db_array_free(&col[k]);
+	return rc;
+}
+
+/* domain_of - the lower-case domain of address (g_free), or NULL */
+static char *
+domain_of(const char *address)
+{
+	const char *at = address != NULL ? strrchr(address, '@') : NULL;
+
+	if (at == NULL || at[1] == '\0')
+		return NULL;
+	return g_utf8_strdown(at + 1, -1);
+}
+
+/* count_domains - add the batch's events to the daily counts per
+ * recipient domain and class (ignored events are not bounces) */
+static int
+count_domains(struct db *db, struct db_batch *b, int today,
+    struct db_tally *t, char **cause)
+{
+	GHashTable *n = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    NULL);
+	struct db_array dom, cls, cnt;
+	GHashTableIter it;
+	gpointer k, v;
+	char *day = db_days_date(today);
+	const char *params[4];
+	guint i;
+	int rc;
+
+	for (i = 0; i < b->evs->len; i++) {
+		struct bev *e = EV(b, i);
+		char *d;
+
+		if (!counted(b, e) || e->cls == CLASS_IGNORE ||
+		    (d = domain_of(e->address)) == NULL)
+			continue;
+		if (e->cls == CLASS_BLOCK && t->blocks != NULL)
+			g_hash_table_insert(t->blocks, g_strdup(d),
+			    GUINT_TO_POINTER(GPOINTER_TO_UINT(
+			    g_hash_table_lookup(t->blocks, d)) + 1));
+		k = g_strdup_printf("%s\n%s", classify_class_name(e->cls), d);
+		g_free(d);
+		g_hash_table_insert(n, k, GUINT_TO_POINTER(GPOINTER_TO_UINT(
+		    g_hash_table_lookup(n, k)) + 1));
+	}
+	db_array_init(&dom);
+	db_array_init(&cls);
+	db_array_init(&cnt);
+	g_hash_table_iter_init(&it, n);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		const char *nl = strchr(k, '\n');
+
+		db_array_addf(&cls, "%.*s", (int)(nl - (const char *)k),
+		    (const char *)k);
+		db_array_add(&dom, nl + 1);
+		db_array_addf(&cnt, "%u", GPOINTER_TO_UINT(v));
+	}
+	params[0] = day;
+	params[1] = db_array_end(&dom);
+	params[2] = db_array_end(&cls);
+	params[3] = db_array_end(&cnt);
+	rc = dom.n == 0 ? 0 : db_simple(db, "INSERT INTO domain_daily (day, "
+	    "domain, class, count) SELECT $1::date, d, c, n FROM "
+	    "unnest($2::text[], $3::text[], $4::integer[]) AS t(d, c, n) "
+	    "ORDER BY d, c ON CONFLICT (day, domain, class) DO UPDATE SET count "
+	    "= domain_daily.count + EXCLUDED.count", 4, params, cause);
+	db_array_free(&dom);
+	db_array_free(&cls);
+	db_array_free(&cnt);
+	g_hash_table_destroy(n);
+	g_free(day);
+	return rc;
+}
+
+/* note_mailbox - remember the mailbox's UIDVALIDITY and when it was read */
+static int
+note_mailbox(struct db *db, struct db_batch *b, char **cause)
+{
+	char *uv = NULL;
+	const char *params[2];
+	guint i;
+	int rc;
+
+	for (i = 0; i < b->msgs->len && uv == NULL; i++) {
+		const char *u = MSG(b, i)->uid;
+		const char *slash = u != NULL ? strchr(u, '/') : NULL;
+		if (slash != NULL)
+			uv = g_strndup(u, (gsize)(slash - u));
+	}
+	params[0] = b->mailbox;
+	params[1] = uv;
+	rc = db_simple(db, "INSERT INTO mailboxes (name, uidvalidity) VALUES "
+	    "($1, $2::bigint) ON CONFLICT (name) DO UPDATE SET uidvalidity = "
+	    "coalesce(EXCLUDED.uidvalidity, mailboxes.uidvalidity), updated_at = "
+	    "now()", 2, params, cause);
+	g_free(uv);
+	return rc;
+}
+
+/* apply_policy - walk the events in order through the policy; collect the
+ * suppressions it asks for */
+static void
+apply_policy(struct db_batch *b, int today, GArray *supps,
+    struct db_tally *t)
+{
+	guint i;
+
+	for (i = 0; i < b->evs->len; i++) {
+		struct bev *e = EV(b, i);
+		enum policy_effect eff;
+		const char *why = NULL;
+
+		if (!counted(b, e))
+			continue;
+		if ((unsigned)e->cls < G_N_ELEMENTS(t->cls))
+			t->cls[e->cls]++;
+		if (e->sub == NULL || e->sub->id == NULL)
+			continue;
+		if ((unsigned)e->cls < G_N_ELEMENTS(e->sub->inc))
+			e->sub->inc[e->cls]++;
+		if (e->cls == CLASS_HARD || e->cls == CLASS_SOFT ||
+		    e->cls == CLASS_BLOCK || e->cls == CLASS_COMPLAINT)
+			e->sub->bounced = 1;
+		eff = policy_apply(e->sub->pol, &e->sub->st, e->cls, today, &why);
+		if (why != NULL)
+			e->sub->why = why;
+		if (eff != POLICY_NOTHING) {
+			struct supp s;
+
+			s.address = e->address;
+			/* a complaint is about the sender: every list; a hard
+			 * bounce whose list is unknown is dead everywhere */
+			s.list_id = eff == POLICY_SUPPRESS_GLOBAL ? NULL :
+			    e->sub->list_id;
+			s.cause = e->cls == CLASS_HARD ? "hard" : e->cls ==
+			    CLASS_COMPLAINT ? "complaint" : "soft";
+			s.ev = e;
+			g_array_append_val(supps, s);
+		}
+	}
+}
+
+int
+db_batch_write(struct db *db, struct db_batch *b, db_policy_fn policy_for,
+    void *arg, int today, struct db_tally *t, char **cause)
+{
+	GHashTable *lists = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, g_free);
+	GHashTable *names = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTable *subs = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, sub_free);
+	GArray *supps = g_array_new(FALSE, TRUE, sizeof(struct supp));
+	const char *key[1] = { DB_STORE_LOCK };
+	GHashTableIter it;
+	gpointer k, v;
+	PGresult *res;
+	guint i;
+	int rc = -1;
+
+	if (b->msgs->len == 0) {
+		rc = 0;
+		goto out;
+	}
+	/* one writer at a time until COMMIT: the duplicate check is exact */
+	if ((res = db_exec(db, "SELECT pg_advisory_xact_lock($1)", 1, key,
+	    PGRES_TUPLES_OK, cause)) == NULL)
+		goto out;
+	PQclear(res);
+	if (find_duplicates(db, b, cause) < 0 ||
+	    insert_messages(db, b, cause) < 0 ||
+	    list_ids(db, b, lists, cause) < 0)
+		goto out;
+	g_hash_table_iter_init(&it, lists);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		g_hash_table_insert(names, v, k);
+	if (load_subscribers(db, b, lists, subs, policy_for, arg, cause) < 0)
+		goto out;
+	apply_policy(b, today, supps, t);
+	if (insert_events(db, b, cause) < 0 ||
+	    update_subscribers(db, subs, cause) < 0 ||
+	    insert_suppressions(db, supps, names, t, cause) < 0 ||
+	    count_domains(db, b, today, t, cause) < 0 ||
+	    note_mailbox(db, b, cause) < 0)
+		goto out;
+	for (i = 0; i < b->evs->len; i++) {
+		struct bev *e = EV(b, i);
+
+		if (counted(b, e) && e->cls == CLASS_SOFT && e->sub != NULL &&
+		    db_hook(db, "on_soft", e->address, e->list, "soft",
+		    e->reason, e->status, cause) < 0)
+			goto out;
+	}
+	for (i = 0; i < b->msgs->len; i++) {
+		struct bmsg *m = MSG(b, i);
+
+		t->messages++;
+		t->duplicates += m->duplicate;
+		t->quarantined += !m->duplicate && m->quarantined;
+	}
+	rc = 0;
+out:
+	g_array_free(supps, TRUE);
+	g_hash_table_destroy(subs);
+	g_hash_table_destroy(names);
+	g_hash_table_destroy(lists);
+	return rc;
+}
