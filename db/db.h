@@ -165,9 +165,10 @@ int	db_subscriber(struct db *, const char *address, FILE *f,
  * db_unsuppress - end the active suppressions of address (on list, or
  * everywhere when list is NULL), make the subscriber active with a zero
  * score, record a `manual` event, run on_unsuppress; one transaction.
- * *ended gets how many suppressions ended.
+ * *ended gets how many suppressions ended, *left how many are still
+ * active (a global one, when list was given).
  */
 int	db_unsuppress(struct db *, const char *address, const char *list,
-	    unsigned *ended, char **cause);
+	    unsigned *ended, unsigned *left, char **cause);
 
 #endif /* REBOUND_DB_H */

@@ -9,7 +9,7 @@
 /* cmd_parse - `rebound parse [--jsonl] [--why] PATH...` */
 int	cmd_parse(int argc, char **argv);
 
-/* cmd_run - `rebound run --dry-run --config FILE [--mailbox NAME]` */
+/* cmd_run - `rebound run [--dry-run] --config FILE [--mailbox NAME]` */
 int	cmd_run(int argc, char **argv);
 
 /* cmd_db - `rebound db migrate --config FILE` */
@@ -17,6 +17,19 @@ int	cmd_db(int argc, char **argv);
 
 /* cmd_explain - `rebound explain CODE-OR-TEXT` */
 int	cmd_explain(int argc, char **argv);
+
+/* cmd_status - `rebound status [--json]` */
+int	cmd_status(int argc, char **argv);
+
+/* cmd_export - `rebound export [--format F] [--list N] [--since D]
+ * [--scope S] [-o FILE]` */
+int	cmd_export(int argc, char **argv);
+
+/* cmd_subscriber - `rebound subscriber [--json] ADDRESS` */
+int	cmd_subscriber(int argc, char **argv);
+
+/* cmd_unsuppress - `rebound unsuppress [--list NAME] ADDRESS` */
+int	cmd_unsuppress(int argc, char **argv);
 
 struct config;
 struct db;

@@ -19,6 +19,12 @@ static const struct {
 	{ "run", cmd_run, "read the configured mailboxes (--dry-run: print, "
 	  "change nothing)" },
 	{ "db", cmd_db, "db migrate: bring the database schema up to date" },
+	{ "status", cmd_status, "what the database holds: counts, top domains" },
+	{ "export", cmd_export, "write the suppressed addresses (txt, csv, "
+	  "json)" },
+	{ "subscriber", cmd_subscriber, "an address's state and history" },
+	{ "unsuppress", cmd_unsuppress, "reactivate a suppressed address "
+	  "(recorded)" },
 	{ "explain", cmd_explain, "explain a status code, reply code or "
 	  "diagnostic text" },
 };

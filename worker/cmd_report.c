@@ -1,0 +1,362 @@
+/*
+ * cmd_report.c - the commands that read and mend the stored state:
+ * `rebound status`, `rebound export`, `rebound subscriber`,
+ * `rebound unsuppress`.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "commands.h"
+#include "config.h"
+#include "db.h"
+
+/* What every one of these commands starts with. */
+struct cmd {
+	const char	*who;		/* "status", ... for messages */
+	char		*config_path;
+	struct config	*cfg;
+	struct db	*db;
+	GOptionContext	*ctx;
+};
+
+/*
+ * setup - parse the options (entries plus --config), load the
+ * configuration, connect; argc and argv keep the operands.  0, or a
+ * sysexits.h status after a message on stderr.
+ */
+static int
+setup(struct cmd *c, const char *who, const char *params,
+    const GOptionEntry *entries, int *argc, char ***argv)
+{
+	GOptionEntry common[] = {
+		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &c->config_path,
+		  "configuration file (default /etc/rebound/rebound.conf)",
+		  "FILE" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
+	};
+	GError *err = NULL;
+	char *cause = NULL;
+	int status = EX_OK;
+
+	memset(c, 0, sizeof(*c));
+	c->who = who;
+	c->ctx = g_option_context_new(params);
+	g_option_context_add_main_entries(c->ctx, common, NULL);
+	g_option_context_add_main_entries(c->ctx, entries, NULL);
+	if (!g_option_context_parse(c->ctx, argc, argv, &err)) {
+		fprintf(stderr, "rebound %s: %s\n", who, err->message);
+		g_error_free(err);
+		return EX_USAGE;
+	}
+	c->cfg = config_load(c->config_path != NULL ? c->config_path :
+	    "/etc/rebound/rebound.conf", CONFIG_PARSE_ONLY, &cause, &status);
+	if (c->cfg == NULL) {
+		fprintf(stderr, "rebound %s: %s\n", who, cause);
+		g_free(cause);
+		return status;
+	}
+	if ((c->db = cmd_open_db(c->cfg, who, &status)) == NULL)
+		return status;
+	return EX_OK;
+}
+
+/* teardown - undo setup(); returns status */
+static int
+teardown(struct cmd *c, int status)
+{
+	db_close(c->db);
+	config_free(c->cfg);
+	if (c->ctx != NULL)
+		g_option_context_free(c->ctx);
+	g_free(c->config_path);
+	return status;
+}
+
+/* failed - report a database failure; its status */
+static int
+failed(struct cmd *c, char *cause)
+{
+	fprintf(stderr, "rebound %s: %s\n", c->who, cause);
+	g_free(cause);
+	return db_status(c->db) != EX_OK ? db_status(c->db) : EX_SOFTWARE;
+}
+
+int
+cmd_status(int argc, char **argv)
+{
+	gboolean json = FALSE;
+	GOptionEntry entries[] = {
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &json,
+		  "one JSON object instead of text", NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
+	};
+	struct cmd c;
+	char *cause = NULL;
+	int status;
+
+	status = setup(&c, "status", "- what the database holds", entries,
+	    &argc, &argv);
+	if (status == EX_OK && argc > 1) {
+		fprintf(stderr, "rebound status: unexpected argument '%s'\n",
+		    argv[1]);
+		status = EX_USAGE;
+	}
+	if (status == EX_OK && db_status_report(c.db, stdout, json ? DB_JSON :
+	    DB_TEXT, &cause) < 0)
+		status = failed(&c, cause);
+	return teardown(&c, status);
+}
+
+/* open_output - the export's destination: stdout, or a temporary file
+ * beside path (renamed into place by close_output) */
+static FILE *
+open_output(const char *path, char **tmp)
+{
+	char *dir, *base;
+	int fd;
+	FILE *f;
+
+	*tmp = NULL;
+	if (path == NULL || strcmp(path, "-") == 0)
+		return stdout;
+	dir = g_path_get_dirname(path);
+	base = g_path_get_basename(path);
+	*tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
+	g_free(dir);
+	g_free(base);
+	if ((fd = g_mkstemp_full(*tmp, O_WRONLY, 0644)) < 0) {
+		g_free(*tmp);
+		*tmp = NULL;
+		return NULL;
+	}
+	if ((f = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		g_unlink(*tmp);
+		g_free(*tmp);
+		*tmp = NULL;
+	}
+	return f;
+}
+
+/* close_output - flush and sync; rename the temporary file into place
+ * only when everything was written (ok); 0 or -1 with errno */
+static int
+close_output(FILE *f, const char *path, char *tmp, int ok)
+{
+	int rc = 0;
+
+	if (fflush(f) != 0 || ferror(f))
+		rc = -1;
+	if (tmp == NULL)
+		return rc;
+	if (rc == 0 && fsync(fileno(f)) != 0)
+		rc = -1;
+	if (fclose(f) != 0)
+		rc = -1;
+	if (rc == 0 && ok && rename(tmp, path) != 0)
+		rc = -1;
+	if (rc != 0 || !ok) {
+		int e = errno;
+		g_unlink(tmp);
+		errno = e;
+	}
+	g_free(tmp);
+	return rc;
+}
+
+/* valid_date - is s a date YYYY-MM-DD? */
+static int
+valid_date(const char *s)
+{
+	int y, m, d, n = 0;
+
+	return sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 &&
+	    s[n] == '\0' && strlen(s) == 10 &&
+	    g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
+}
+
+int
+cmd_export(int argc, char **argv)
+{
+	char *format = NULL, *list = NULL, *since = NULL, *scope = NULL;
+	char *out = NULL, *tmp = NULL, *cause = NULL;
+	GOptionEntry entries[] = {
+		{ "format", 'f', 0, G_OPTION_ARG_STRING, &format,
+		  "txt (one address per line, the default), csv or json "
+		  "(JSON Lines)", "FORMAT" },
+		{ "list", 'l', 0, G_OPTION_ARG_STRING, &list,
+		  "this list's suppressions and the global ones", "NAME" },
+		{ "since", 0, 0, G_OPTION_ARG_STRING, &since,
+		  "suppressions that began on or after DATE", "YYYY-MM-DD" },
+		{ "scope", 0, 0, G_OPTION_ARG_STRING, &scope,
+		  "global (complaints; list unknown), list (per list) or all "
+		  "(the default)", "SCOPE" },
+		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &out,
+		  "write FILE atomically (default: standard output)", "FILE" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
+	};
+	struct db_export x = { DB_TEXT, NULL, NULL, DB_SCOPE_ALL };
+	struct cmd c;
+	unsigned long rows = 0;
+	FILE *f = NULL;
+	int status, rc;
+
+	status = setup(&c, "export", "- write the suppressed addresses",
+	    entries, &argc, &argv);
+	if (status != EX_OK)
+		goto out;
+	if (format == NULL || strcmp(format, "txt") == 0)
+		x.format = DB_TEXT;
+	else if (strcmp(format, "csv") == 0)
+		x.format = DB_CSV;
+	else if (strcmp(format, "json") == 0 || strcmp(format, "jsonl") == 0)
+		x.format = DB_JSON;
+	else {
+		fprintf(stderr, "rebound export: --format is txt, csv or json\n");
+		status = EX_USAGE;
+		goto out;
+	}
+	if (scope == NULL || strcmp(scope, "all") == 0)
+		x.scope = DB_SCOPE_ALL;
+	else if (strcmp(scope, "global") == 0)
+		x.scope = DB_SCOPE_GLOBAL;
+	else if (strcmp(scope, "list") == 0)
+		x.scope = DB_SCOPE_LIST;
+	else {
+		fprintf(stderr, "rebound export: --scope is global, list or "
+		    "all\n");
+		status = EX_USAGE;
+		goto out;
+	}
+	if (since != NULL && !valid_date(since)) {
+		fprintf(stderr, "rebound export: --since wants a date, "
+		    "YYYY-MM-DD\n");
+		status = EX_USAGE;
+		goto out;
+	}
+	if (argc > 1) {
+		fprintf(stderr, "rebound export: unexpected argument '%s'\n",
+		    argv[1]);
+		status = EX_USAGE;
+		goto out;
+	}
+	x.list = list;
+	x.since = since;
+	if ((f = open_output(out, &tmp)) == NULL) {
+		fprintf(stderr, "rebound export: %s: %s\n", out,
+		    g_strerror(errno));
+		status = EX_CANTCREAT;
+		goto out;
+	}
+	rc = db_export(c.db, &x, f, &rows, &cause);
+	if (close_output(f, out, tmp, rc == 0) < 0 && rc == 0) {
+		fprintf(stderr, "rebound export: %s: %s\n", out != NULL ? out :
+		    "standard output", g_strerror(errno));
+		status = EX_IOERR;
+		goto out;
+	}
+	if (rc < 0) {
+		status = failed(&c, cause);
+		goto out;
+	}
+	if (out != NULL)
+		fprintf(stderr, "rebound export: %lu suppression%s written to "
+		    "%s\n", rows, rows == 1 ? "" : "s", out);
+out:
+	g_free(format);
+	g_free(list);
+	g_free(since);
+	g_free(scope);
+	g_free(out);
+	return teardown(&c, status);
+}
+
+int
+cmd_subscriber(int argc, char **argv)
+{
+	gboolean json = FALSE;
+	GOptionEntry entries[] = {
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &json,
+		  "one JSON object instead of text", NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
+	};
+	struct cmd c;
+	char *cause = NULL;
+	int status, found = 0;
+
+	status = setup(&c, "subscriber", "ADDRESS - an address's state and "
+	    "history", entries, &argc, &argv);
+	if (status == EX_OK && argc != 2) {
+		fprintf(stderr, "usage: rebound subscriber [--json] --config FILE "
+		    "ADDRESS\n");
+		status = EX_USAGE;
+	}
+	if (status != EX_OK)
+		return teardown(&c, status);
+	if (db_subscriber(c.db, argv[1], stdout, json ? DB_JSON : DB_TEXT,
+	    &found, &cause) < 0)
+		status = failed(&c, cause);
+	else if (!found) {
+		fprintf(stderr, "rebound subscriber: %s: never seen in a bounce\n",
+		    argv[1]);
+		status = EX_NOINPUT;
+	}
+	return teardown(&c, status);
+}
+
+int
+cmd_unsuppress(int argc, char **argv)
+{
+	char *list = NULL, *cause = NULL;
+	GOptionEntry entries[] = {
+		{ "list", 'l', 0, G_OPTION_ARG_STRING, &list,
+		  "only on this list (default: everywhere, global included)",
+		  "NAME" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
+	};
+	const struct config_hooks *h;
+	struct db_hooks hooks = { NULL, NULL, NULL };
+	struct cmd c;
+	unsigned ended = 0, left = 0;
+	int status;
+
+	status = setup(&c, "unsuppress", "ADDRESS - reactivate a suppressed "
+	    "address", entries, &argc, &argv);
+	if (status == EX_OK && argc != 2) {
+		fprintf(stderr, "usage: rebound unsuppress [--list NAME] --config "
+		    "FILE ADDRESS\n");
+		status = EX_USAGE;
+	}
+	if (status != EX_OK)
+		goto out;
+	h = config_hooks(c.cfg);
+	hooks.on_unsuppress = h->on_unsuppress;
+	if (db_set_hooks(c.db, &hooks, &cause) < 0 ||
+	    db_unsuppress(c.db, argv[1], list, &ended, &left, &cause) < 0) {
+		status = failed(&c, cause);
+		goto out;
+	}
+	if (ended == 0) {
+		fprintf(stderr, "rebound unsuppress: %s is not suppressed%s%s\n",
+		    argv[1], list != NULL ? " on list " : "", list != NULL ? list :
+		    "");
+		status = EX_DATAERR;
+		goto out;
+	}
+	printf("%s: %u suppression%s ended\n", argv[1], ended, ended == 1 ? "" :
+	    "s");
+	if (left > 0)
+		fprintf(stderr, "rebound unsuppress: %s is still suppressed %u "
+		    "time%s elsewhere (a complaint is global: unsuppress without "
+		    "--list)\n", argv[1], left, left == 1 ? "" : "s");
+out:
+	g_free(list);
+	return teardown(&c, status);
+}
