@@ -114,6 +114,26 @@ keep(struct db_batch *b, const char *s)
 	return s != NULL ? g_string_chunk_insert(b->strings, s) : NULL;
 }
 
+/* keep_address - a copy of the address with its domain in lower case:
+ * the domain is case-insensitive, and one subscriber must not become
+ * two (the local part is the receiver's business: kept as written) */
+static const char *
+keep_address(struct db_batch *b, const char *a)
+{
+	const char *at = a != NULL ? strrchr(a, '@') : NULL;
+	char *dom, *full;
+	const char *k;
+
+	if (at == NULL)
+		return keep(b, a);
+	dom = g_utf8_strdown(at + 1, -1);
+	full = g_strdup_printf("%.*s@%s", (int)(at - a), a, dom);
+	k = keep(b, full);
+	g_free(dom);
+	g_free(full);
+	return k;
+}
+
 void
 db_batch_message(struct db_batch *b, const struct db_message *m)
 {
@@ -138,7 +158,7 @@ db_batch_event(struct db_batch *b, const struct db_event *e)
 	memset(&ev, 0, sizeof(ev));
 	ev.msg = b->msgs->len - 1;
 	ev.cls = e->cls;
-	ev.address = keep(b, e->address);
+	ev.address = keep_address(b, e->address);
 	ev.list = keep(b, e->list);
 	ev.reason = keep(b, e->reason);
 	ev.status = keep(b, e->status);
