@@ -148,6 +148,11 @@ refusals(void **state)
 		{ "[mailbox m]\nurl = maildir:/tmp/x\n[mailbox m]\n", EX_CONFIG,
 		  "t.conf:3: [mailbox m] appears a second time" },
 		{ "[mailbox m\nurl = x\n", EX_CONFIG, "t.conf:1: " },
+		{ "[policy]\nsoft_threshold = 0\n", EX_CONFIG,
+		  "t.conf:2: [policy] soft_threshold: expected a number from 1" },
+		{ "[list news]\nsoft_window = a month\n", EX_CONFIG,
+		  "t.conf:2: [list news] soft_window" },
+		{ "[list]\nsoft_window = 3\n", EX_CONFIG, "[list NAME]" },
 	};
 	size_t i;
 
@@ -196,6 +201,43 @@ env_and_parse_only(void **state)
 	g_free(p);
 }
 
+/* [policy] over the defaults, [list NAME] over [policy], [hooks] */
+static void
+policy_and_hooks(void **state)
+{
+	char *cause = NULL;
+	int status;
+	const struct policy *p;
+	struct config *c;
+
+	c = load("[parse]\n", &cause, &status);
+	assert_non_null(c);
+	p = config_policy(c, NULL);
+	assert_int_equal(p->soft_threshold, 5);
+	assert_int_equal(p->soft_window, 30);
+	assert_int_equal(p->soft_stale_after, 14);
+	assert_int_equal(p->block_alert, 10);
+	assert_null(config_hooks(c)->on_soft);
+	config_free(c);
+	c = load("[policy]\nsoft_threshold = 3\nblock_alert = 0\n"
+	    "[list digest]\nsoft_window = 7\n"
+	    "[hooks]\non_suppress = UPDATE m SET on = false WHERE e = $1\n",
+	    &cause, &status);
+	assert_non_null(c);
+	p = config_policy(c, NULL);
+	assert_int_equal(p->soft_threshold, 3);
+	assert_int_equal(p->soft_window, 30);
+	assert_int_equal(p->block_alert, 0);
+	p = config_policy(c, "digest");
+	assert_int_equal(p->soft_threshold, 3);	/* from [policy] */
+	assert_int_equal(p->soft_window, 7);
+	assert_ptr_equal(config_policy(c, "other"), config_policy(c, NULL));
+	assert_string_equal(config_hooks(c)->on_suppress,
+	    "UPDATE m SET on = false WHERE e = $1");
+	assert_null(config_hooks(c)->on_unsuppress);
+	config_free(c);
+}
+
 int
 main(void)
 {
@@ -203,6 +245,7 @@ main(void)
 		cmocka_unit_test(mailboxes),
 		cmocka_unit_test(refusals),
 		cmocka_unit_test(env_and_parse_only),
+		cmocka_unit_test(policy_and_hooks),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
