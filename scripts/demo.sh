@@ -69,18 +69,14 @@ echo
 echo "== rebound run again  (the inbox is empty; nothing is counted twice)"
 "$R" run --config "$T/rebound.conf"
 
-q() {
-	psql -h "$T/pg" -p "$PORT" -U postgres -d rebound -P pager=off -c "$1"
-}
 echo
-echo "== subscribers"
-q "SELECT address, state, score, hard_count AS hard, soft_count AS soft,
-    block_count AS block, complaint_count AS complaint, change_reason
-    FROM subscribers WHERE address IS NOT NULL ORDER BY state, address"
-echo "== suppression list (global = every list)"
-q "SELECT s.address, coalesce(l.name, 'global') AS list, s.cause, s.reason,
-    s.status FROM suppressions s LEFT JOIN lists l ON l.id = s.list_id
-    WHERE s.ended_at IS NULL ORDER BY s.address"
-echo "== bounces by recipient domain today"
-q "SELECT domain, class, count FROM domain_daily ORDER BY count DESC,
-    domain LIMIT 10"
+echo "== rebound status"
+"$R" status --config "$T/rebound.conf"
+
+echo
+echo "== rebound export --format csv  (the suppression list for other senders)"
+"$R" export --format csv --config "$T/rebound.conf"
+
+echo
+echo "== rebound subscriber frank@example.net  (a complaint: suppressed everywhere)"
+"$R" subscriber --config "$T/rebound.conf" frank@example.net
