@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *buf, *addr, *out;
+	char *buf, *addr, *out, *list = NULL;
 	char delim;
 
 	if (size < 2)
@@ -27,8 +27,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		*addr++ = '\0';
 	else
 		addr = buf;
-	out = mime_verp_decode(addr, buf, delim);
+	out = mime_verp_decode(addr, buf, delim, &list);
 	g_free(out);
+	g_free(list);
 	g_free(buf);
 	return 0;
 }

@@ -69,6 +69,7 @@ struct mime_report {
 	/* The subscriber encoded in a VERP return address, when configured and
 	 * found in Delivered-To, X-Original-To or To. */
 	char		*verp_recipient;
+	char		*verp_list;	/* the list it names ("{list}" prefix) */
 	/* Text of the notification, for the classifier's message-wide rules
 	 * (bounded by MIME_MAX_TEXT). */
 	char		*text;
@@ -106,9 +107,12 @@ const char *mime_kind_name(enum mime_kind);
 /*
  * mime_verp_decode - decode a VERP address prefix<delim>local=domain@host.
  * Returns local@domain (lower-cased; caller g_free()s) or NULL when addr is
- * not one.  prefix "" accepts any prefix.
+ * not one.  prefix "" accepts any prefix; a prefix holding "{list}"
+ * ("{list}-bounces") matches any list name there and, when list is not
+ * NULL, sets *list to it (lower-cased; caller g_free()s; NULL otherwise).
  */
-char	*mime_verp_decode(const char *addr, const char *prefix, char delim);
+char	*mime_verp_decode(const char *addr, const char *prefix, char delim,
+	    char **list);
 
 /*
  * mime_fields_parse - split RFC 3464 / RFC 5965 field text into groups.

@@ -147,6 +147,7 @@ mime_report_free(struct mime_report *r)
 	g_free(r->orig_list_id);
 	g_free(r->orig_list_header);
 	g_free(r->verp_recipient);
+	g_free(r->verp_list);
 	g_free(r->text);
 	g_free(r);
 }
@@ -700,7 +701,7 @@ find_verp(struct mime_report *r, GMimeMessage *m,
 			if (a == NULL)
 				a = g_strdup(g_mime_header_get_value(h));
 			r->verp_recipient = mime_verp_decode(g_strstrip(a),
-			    opts->verp_prefix, opts->verp_delim);
+			    opts->verp_prefix, opts->verp_delim, &r->verp_list);
 			g_free(a);
 		}
 	}

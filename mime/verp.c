@@ -4,7 +4,10 @@
  * A list that sends with VERP puts the subscriber into the envelope sender:
  * bounces+alice=example.org@lists.example.com for alice@example.org.  The
  * bounce comes back to that address, so it names the subscriber even when
- * the report itself names no one.
+ * the report itself names no one.  A prefix with "{list}" in it
+ * ("{list}-bounces", as Mailman sends) also names the list:
+ * news-bounces+alice=example.org@lists.example.com is alice@example.org
+ * on list news.
  */
 #include <string.h>
 
@@ -12,12 +15,38 @@
 
 #include "mime.h"
 
+/* list_prefix - match the local part before the first delim against a
+ * "{list}" prefix template; the start of the subscriber part, *list set
+ * (g_free), or NULL */
+static const char *
+list_prefix(const char *addr, const char *at, const char *tmpl, char delim,
+    char **list)
+{
+	const char *mark = strstr(tmpl, "{list}");
+	const char *after = mark + strlen("{list}");
+	const char *d = memchr(addr, delim, (size_t)(at - addr));
+	size_t before = (size_t)(mark - tmpl), alen = strlen(after), n;
+
+	if (d == NULL)
+		return NULL;
+	n = (size_t)(d - addr);
+	if (n <= before + alen || g_ascii_strncasecmp(addr, tmpl, before) != 0 ||
+	    g_ascii_strncasecmp(d - alen, after, alen) != 0)
+		return NULL;
+	*list = g_ascii_strdown(addr + before, (gssize)(n - before - alen));
+	return d + 1;
+}
+
 char *
-mime_verp_decode(const char *addr, const char *prefix, char delim)
+mime_verp_decode(const char *addr, const char *prefix, char delim,
+    char **list)
 {
 	const char *at, *start, *eq;
+	char *name = NULL;
 	size_t plen;
 
+	if (list != NULL)
+		*list = NULL;
 	if (addr == NULL || prefix == NULL)
 		return NULL;
 	while (*addr == '<' || *addr == ' ')
@@ -26,7 +55,10 @@ mime_verp_decode(const char *addr, const char *prefix, char delim)
 	if (at == NULL || at == addr)
 		return NULL;
 	plen = strlen(prefix);
-	if (plen > 0) {
+	if (strstr(prefix, "{list}") != NULL) {
+		if ((start = list_prefix(addr, at, prefix, delim, &name)) == NULL)
+			return NULL;
+	} else if (plen > 0) {
 		if ((size_t)(at - addr) <= plen ||
 		    g_ascii_strncasecmp(addr, prefix, plen) != 0 ||
 		    addr[plen] != delim)
@@ -44,11 +76,15 @@ mime_verp_decode(const char *addr, const char *prefix, char delim)
 	for (const char *p = start; p < at; p++)
 		if (*p == '=')
 			eq = p;
-	if (eq == NULL || eq == start || eq + 1 == at)
+	if (eq == NULL || eq == start || eq + 1 == at) {
+		g_free(name);
 		return NULL;
+	}
 	for (const char *p = eq + 1; p < at; p++)
-		if (!(g_ascii_isalnum(*p) || *p == '.' || *p == '-'))
+		if (!(g_ascii_isalnum(*p) || *p == '.' || *p == '-')) {
+			g_free(name);
 			return NULL;
+		}
 	{
 		char *local = g_strndup(start, (gsize)(eq - start));
 		char *domain = g_strndup(eq + 1, (gsize)(at - eq - 1));
@@ -58,6 +94,10 @@ mime_verp_decode(const char *addr, const char *prefix, char delim)
 		g_free(local);
 		g_free(domain);
 		g_free(out);
+		if (list != NULL)
+			*list = name;
+		else
+			g_free(name);
 		return lower;
 	}
 }

@@ -23,6 +23,9 @@ cat >"$CONF" <<CONF
 [database]
 conninfo = host=$S port=$PORT dbname=rebound user=postgres
 
+[parse]
+verp_prefix = {list}-bounces
+
 [policy]
 block_alert = 2
 
@@ -46,10 +49,10 @@ sql "CREATE TABLE manager_log (address text, list text, class text, reason text,
      INSERT INTO manager_members VALUES ('dave@example.com', false)"
 
 n=0
-# dsn ADDRESS STATUS DIAGNOSTIC - a DSN for ADDRESS on standard output
+# dsn ADDRESS STATUS DIAGNOSTIC [TO] - a DSN for ADDRESS on standard output
 dsn() {
 	n=$(date +%s%N)
-	printf 'From: MAILER-DAEMON@mx.example.net\nTo: bounces@list.example\n'
+	printf 'From: MAILER-DAEMON@mx.example.net\nTo: %s\n' "${4:-bounces@list.example}"
 	printf 'Subject: Undelivered Mail Returned to Sender\n'
 	printf 'Message-ID: <state-%d-%s@mx.example.net>\n' "$n" "$$"
 	printf 'MIME-Version: 1.0\nContent-Type: multipart/report; '
@@ -137,6 +140,12 @@ dsn nobody@example.org 5.1.1 "550 5.1.1 User unknown" | feed 2026-05-01
     fail "unknown address: no event"
 [ "$(sql "SELECT count(*) FROM suppressions WHERE address = 'nobody@example.org' AND ended_at IS NULL")" -eq 1 ] ||
     fail "unknown address: no suppression"
+
+# VERP names the list (and would name the address): "{list}-bounces"
+dsn ivan@example.org 5.1.1 "550 5.1.1 User unknown" \
+    "announce-bounces+ivan=example.org@list.example" | feed 2026-05-01 news
+[ "$(state ivan@example.org announce)" = "suppressed 0" ] ||
+    fail "VERP list: $(sql "SELECT l.name FROM subscribers s JOIN lists l ON l.id = s.list_id WHERE address = 'ivan@example.org'")"
 
 # redelivery through the pipe: counted once
 dsn grace@example.org 5.1.1 "550 5.1.1 User unknown" >"$TMP/grace.eml"

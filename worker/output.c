@@ -37,10 +37,13 @@ output_free(struct output *o)
 	g_free(o);
 }
 
-/* list_of - the list a report concerns: the configured header, List-Id */
+/* list_of - the list a report concerns: VERP's, the configured header,
+ * List-Id */
 static const char *
 list_of(const struct mime_report *r)
 {
+	if (r->verp_list != NULL)
+		return r->verp_list;
 	if (r->orig_list_header != NULL)
 		return r->orig_list_header;
 	return r->orig_list_id;

@@ -86,35 +86,51 @@ verp(void **state)
 	static const struct {
 		const char *addr, *prefix;
 		char delim;
-		const char *out;
+		const char *out, *list;
 	} cases[] = {
 		{ "bounces+alice=example.org@lists.example.com", "bounces", '+',
-		  "alice@example.org" },
+		  "alice@example.org", NULL },
 		{ "<Bounces+Bob.Smith=Example.NET@lists.example.com>", "bounces",
-		  '+', "bob.smith@example.net" },
+		  '+', "bob.smith@example.net", NULL },
 		{ "owner-news-carol=mail.example.de@lists.example.com",
-		  "owner-news", '-', "carol@mail.example.de" },
-		{ "x+a=b=c.example@l.example", "", '+', "a=b@c.example" },
-		{ "bounces@lists.example.com", "bounces", '+', NULL },
-		{ "bounces+nodomain@lists.example.com", "bounces", '+', NULL },
+		  "owner-news", '-', "carol@mail.example.de", NULL },
+		{ "x+a=b=c.example@l.example", "", '+', "a=b@c.example", NULL },
+		{ "bounces@lists.example.com", "bounces", '+', NULL, NULL },
+		{ "bounces+nodomain@lists.example.com", "bounces", '+', NULL, NULL },
 		{ "other+alice=example.org@lists.example.com", "bounces", '+',
-		  NULL },
-		{ "bounces+alice=exa mple.org@l.example", "bounces", '+', NULL },
-		{ "", "bounces", '+', NULL },
+		  NULL, NULL },
+		{ "bounces+alice=exa mple.org@l.example", "bounces", '+', NULL, NULL },
+		{ "", "bounces", '+', NULL, NULL },
+		{ "news-bounces+dave=example.org@lists.example.com",
+		  "{list}-bounces", '+', "dave@example.org", "news" },
+		{ "News-Digest-bounces+erin=example.org@l.example",
+		  "{list}-bounces", '+', "erin@example.org", "news-digest" },
+		{ "-bounces+dave=example.org@l.example", "{list}-bounces", '+',
+		  NULL, NULL },
+		{ "news-owner+dave=example.org@l.example", "{list}-bounces", '+',
+		  NULL, NULL },
+		{ "bounce-news+dave=example.org@l.example", "bounce-{list}", '+',
+		  "dave@example.org", "news" },
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *list = NULL;
 		char *got = mime_verp_decode(cases[i].addr, cases[i].prefix,
-		    cases[i].delim);
+		    cases[i].delim, &list);
 		if (cases[i].out == NULL)
 			assert_null(got);
 		else
 			assert_string_equal(got, cases[i].out);
+		if (cases[i].list == NULL)
+			assert_null(list);
+		else
+			assert_string_equal(list, cases[i].list);
 		g_free(got);
+		g_free(list);
 	}
-	assert_null(mime_verp_decode(NULL, "bounces", '+'));
-	assert_null(mime_verp_decode("a+b=c@d", NULL, '+'));
+	assert_null(mime_verp_decode(NULL, "bounces", '+', NULL));
+	assert_null(mime_verp_decode("a+b=c@d", NULL, '+', NULL));
 }
 
 /* parse - mime_parse on a string; fails the test on a NULL report */
