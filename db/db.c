@@ -15,6 +15,9 @@
 
 /* Key of the advisory lock held while migrating ("rebo"). */
 #define DB_MIGRATE_LOCK		"1919246959"
+/* First half of the key of a mailbox's lock; the second is its name's
+ * hash. */
+#define DB_MAILBOX_LOCK		"1919246961"
 
 int
 db_fail(struct db *db, PGresult *res, const char *what, char **cause)
@@ -130,21 +133,6 @@ query_bool(struct db *db, const char *sql, int n, const char *const *params,
 	*yes = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
 	PQclear(res);
 	return 0;
-}
-
-/* split_uid - "UIDVALIDITY/UID" into its two numbers (g_free), or a UIDL
- * or file name into *uidl (borrowed) */
-static void
-split_uid(const char *uid, char **uidvalidity, char **num, const char **uidl)
-{
-	const char *slash = uid != NULL ? strchr(uid, '/') : NULL;
-
-	*uidvalidity = *num = NULL;
-	*uidl = slash == NULL ? uid : NULL;
-	if (slash != NULL) {
-		*uidvalidity = g_strndup(uid, (gsize)(slash - uid));
-		*num = g_strdup(slash + 1);
-	}
 }
 
 int
@@ -331,25 +319,50 @@ out:
 }
 
 int
-db_uid_recorded(struct db *db, const char *mailbox, const char *uid, int *yes,
+db_lock_mailbox(struct db *db, const char *mailbox, int wait, int *got,
     char **cause)
 {
-	char *uv, *num;
-	const char *uidl;
-	int rc;
+	const char *params[2] = { DB_MAILBOX_LOCK, mailbox };
+	PGresult *res;
 
-	split_uid(uid, &uv, &num, &uidl);
-	{
-		const char *params[4] = { mailbox, uidl, uv, num };
-		rc = query_bool(db, "SELECT EXISTS (SELECT 1 FROM messages WHERE "
-		    "mailbox = $1 AND (uidl = $2 OR (uidvalidity = $3::bigint "
-		    "AND uid = $4::bigint)))", 4, params, yes, cause);
-	}
-	g_free(uv);
-	g_free(num);
-	return rc;
+	*got = 0;
+	res = db_exec(db, wait ? "SELECT pg_advisory_lock($1::int4, "
+	    "hashtext($2)) IS NOT NULL" : "SELECT pg_try_advisory_lock($1::int4, "
+	    "hashtext($2))", 2, params, PGRES_TUPLES_OK, cause);
+	if (res == NULL)
+		return -1;
+	*got = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	return 0;
 }
 
+void
+db_unlock_mailbox(struct db *db, const char *mailbox)
+{
+	const char *params[2] = { DB_MAILBOX_LOCK, mailbox };
+
+	PQclear(PQexecParams(db->conn, "SELECT pg_advisory_unlock($1::int4, "
+	    "hashtext($2))", 2, NULL, params, NULL, NULL, 0));
+}
+
+int
+db_recorded_uids(struct db *db, const char *mailbox, GHashTable *set,
+    char **cause)
+{
+	const char *params[1] = { mailbox };
+	PGresult *res;
+	int r;
+
+	res = db_exec(db, "SELECT coalesce(uidvalidity || '/' || uid, uidl) "
+	    "FROM messages WHERE mailbox = $1 AND (uid IS NOT NULL OR uidl IS "
+	    "NOT NULL)", 1, params, PGRES_TUPLES_OK, cause);
+	if (res == NULL)
+		return -1;
+	for (r = 0; r < PQntuples(res); r++)
+		g_hash_table_add(set, g_strdup(PQgetvalue(res, r, 0)));
+	PQclear(res);
+	return 0;
+}
 
 int
 db_set_hooks(struct db *db, const struct db_hooks *h, char **cause)

@@ -47,10 +47,21 @@ int	db_begin(struct db *, char **cause);
 int	db_commit(struct db *, char **cause);
 void	db_rollback(struct db *);
 
-/* db_uid_recorded - was the message at uid ("UIDVALIDITY/UID", a UIDL or
- * a file name) of mailbox recorded?  *yes gets 1/0. */
-int	db_uid_recorded(struct db *, const char *mailbox, const char *uid,
-	    int *yes, char **cause);
+/*
+ * db_lock_mailbox - take the advisory lock that lets one `rebound run` at
+ * a time read mailbox (across machines: it lives in PostgreSQL, for the
+ * session); wait for it when wait is set, else *got 0 when another holds
+ * it.  db_unlock_mailbox releases it.
+ */
+int	db_lock_mailbox(struct db *, const char *mailbox, int wait, int *got,
+	    char **cause);
+void	db_unlock_mailbox(struct db *, const char *mailbox);
+
+/* db_recorded_uids - add to set (a GHashTable of strings it owns, made
+ * with g_free as key destructor) the place of every message recorded from
+ * mailbox: "UIDVALIDITY/UID", a UIDL or a file name */
+int	db_recorded_uids(struct db *, const char *mailbox, GHashTable *set,
+	    char **cause);
 
 /*
  * SQL hooks: the operator's statements, run in the batch's transaction

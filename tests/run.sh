@@ -134,6 +134,46 @@ grep -q "mailbox kept: $N fetched, $N new" "$TMP/err" || fail "keep run: $(cat "
 grep -q "mailbox kept: 0 fetched" "$TMP/err" || fail "second keep run fetched again: $(cat "$TMP/err")"
 [ "$(sql "SELECT count(*) FROM events")" -eq "$events" ] || fail "keep runs counted twice"
 
+# one run per mailbox at a time: while another holds the mailbox's lock a
+# run exits 75 and touches nothing; --wait waits for it.  The metrics
+# file says how each run went.
+sql "TRUNCATE domain_daily, suppressions, events, subscribers, messages, lists RESTART IDENTITY CASCADE"
+start "$GOLDEN"/*.eml
+psql -h "$S" -p "$PORT" -U postgres -d rebound -Atq \
+    -c "SELECT pg_advisory_lock(1919246961, hashtext('bounces'))" \
+    -c "SELECT pg_sleep(4)" >/dev/null &
+holder=$!
+i=0
+while [ "$(sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1919246961 AND granted")" -eq 0 ] &&
+    [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+mkdir "$TMP/metrics"
+"$BIN" run --config "$TMP/rebound.conf" --mailbox bounces \
+    --metrics-file "$TMP/metrics/rebound.prom" >/dev/null 2>"$TMP/err"
+rc=$?
+[ "$rc" -eq 75 ] || fail "a run while the lock is held exited $rc, expected 75: $(cat "$TMP/err")"
+grep -q "lock is held" "$TMP/err" || fail "lock contention not explained: $(cat "$TMP/err")"
+[ "$(count bounces)" -eq "$N" ] || fail "a locked-out run touched the mailbox"
+grep -qx 'rebound_last_run_success 0' "$TMP/metrics/rebound.prom" &&
+    grep -qx 'rebound_last_run_exit_status 75' "$TMP/metrics/rebound.prom" ||
+    fail "metrics of a locked-out run: $(cat "$TMP/metrics/rebound.prom")"
+"$BIN" run --config "$TMP/rebound.conf" --mailbox bounces --wait \
+    --metrics-file "$TMP/metrics/rebound.prom" >/dev/null 2>"$TMP/err"
+rc=$?
+wait $holder
+[ "$rc" -eq 0 ] || fail "run --wait exited $rc: $(cat "$TMP/err")"
+[ "$(count bounces)" -eq 0 ] || fail "run --wait did not read the mailbox"
+m=$TMP/metrics/rebound.prom
+grep -qx 'rebound_last_run_success 1' "$m" || fail "metrics: no success: $(cat "$m")"
+grep -qx "rebound_messages{mailbox=\"bounces\",outcome=\"new\"} $N" "$m" ||
+    fail "metrics: new messages: $(cat "$m")"
+grep -qx "rebound_events{mailbox=\"bounces\",class=\"hard\"} $(sql "SELECT count(*) FROM events WHERE class = 'hard'")" "$m" ||
+    fail "metrics: hard events: $(grep rebound_events "$m")"
+grep -q '^# TYPE rebound_blocks gauge$' "$m" || fail "metrics: no rebound_blocks"
+[ "$(ls -A "$TMP/metrics")" = rebound.prom ] || fail "metrics: temporary files left: $(ls -A "$TMP/metrics")"
+
 # the database down: a temporary failure, and nothing acknowledged
 start "$GOLDEN"/*.eml
 "$PG" stop "$S"

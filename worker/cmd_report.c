@@ -4,15 +4,13 @@
  * `rebound unsuppress`.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
-#include <unistd.h>
 
 #include <glib.h>
-#include <glib/gstdio.h>
 
+#include "atomic.h"
 #include "commands.h"
 #include "config.h"
 #include "db.h"
@@ -114,63 +112,6 @@ cmd_status(int argc, char **argv)
 	return teardown(&c, status);
 }
 
-/* open_output - the export's destination: stdout, or a temporary file
- * beside path (renamed into place by close_output) */
-static FILE *
-open_output(const char *path, char **tmp)
-{
-	char *dir, *base;
-	int fd;
-	FILE *f;
-
-	*tmp = NULL;
-	if (path == NULL || strcmp(path, "-") == 0)
-		return stdout;
-	dir = g_path_get_dirname(path);
-	base = g_path_get_basename(path);
-	*tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
-	g_free(dir);
-	g_free(base);
-	if ((fd = g_mkstemp_full(*tmp, O_WRONLY, 0644)) < 0) {
-		g_free(*tmp);
-		*tmp = NULL;
-		return NULL;
-	}
-	if ((f = fdopen(fd, "w")) == NULL) {
-		close(fd);
-		g_unlink(*tmp);
-		g_free(*tmp);
-		*tmp = NULL;
-	}
-	return f;
-}
-
-/* close_output - flush and sync; rename the temporary file into place
- * only when everything was written (ok); 0 or -1 with errno */
-static int
-close_output(FILE *f, const char *path, char *tmp, int ok)
-{
-	int rc = 0;
-
-	if (fflush(f) != 0 || ferror(f))
-		rc = -1;
-	if (tmp == NULL)
-		return rc;
-	if (rc == 0 && fsync(fileno(f)) != 0)
-		rc = -1;
-	if (fclose(f) != 0)
-		rc = -1;
-	if (rc == 0 && ok && rename(tmp, path) != 0)
-		rc = -1;
-	if (rc != 0 || !ok) {
-		int e = errno;
-		g_unlink(tmp);
-		errno = e;
-	}
-	g_free(tmp);
-	return rc;
-}
-
 /* valid_date - is s a date YYYY-MM-DD? */
 static int
 valid_date(const char *s)
@@ -249,14 +190,14 @@ cmd_export(int argc, char **argv)
 	}
 	x.list = list;
 	x.since = since;
-	if ((f = open_output(out, &tmp)) == NULL) {
+	if ((f = atomic_open(out, 0644, &tmp)) == NULL) {
 		fprintf(stderr, "rebound export: %s: %s\n", out,
 		    g_strerror(errno));
 		status = EX_CANTCREAT;
 		goto out;
 	}
 	rc = db_export(c.db, &x, f, &rows, &cause);
-	if (close_output(f, out, tmp, rc == 0) < 0 && rc == 0) {
+	if (atomic_close(f, out, tmp, rc == 0) < 0 && rc == 0) {
 		fprintf(stderr, "rebound export: %s: %s\n", out != NULL ? out :
 		    "standard output", g_strerror(errno));
 		status = EX_IOERR;

@@ -14,6 +14,7 @@
  */
 #include <sys/resource.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
@@ -21,9 +22,11 @@
 
 #include <glib.h>
 
+#include "atomic.h"
 #include "commands.h"
 #include "config.h"
 #include "db.h"
+#include "log.h"
 #include "mime.h"
 #include "output.h"
 #include "policy.h"
@@ -72,7 +75,8 @@ read_mailbox(const struct config_mailbox *mb, const struct mime_options *opts,
 
 	src = source_open_mailbox(mb, &cause, &status);
 	if (src == NULL) {
-		fprintf(stderr, "rebound run: mailbox %s: %s\n", mb->name, cause);
+		log_msg(G_LOG_LEVEL_CRITICAL, mb->name, NULL, NULL, NULL,
+		    "mailbox %s: %s", mb->name, cause);
 		g_free(cause);
 		return status;
 	}
@@ -85,8 +89,8 @@ read_mailbox(const struct config_mailbox *mb, const struct mime_options *opts,
 			r = mime_parse(msg.data, msg.len, opts, &why);
 		if (r == NULL) {
 			const char *e = msg.error != NULL ? msg.error : why;
-			fprintf(stderr, "rebound run: mailbox %s: %s: %s\n",
-			    mb->name, msg.name, e);
+			log_msg(G_LOG_LEVEL_WARNING, mb->name, msg.uid, NULL, NULL,
+			    "mailbox %s: %s: %s", mb->name, msg.name, e);
 			output_error(out, msg.name, e);
 			failed++;
 			g_free(why);
@@ -96,7 +100,8 @@ read_mailbox(const struct config_mailbox *mb, const struct mime_options *opts,
 		mime_report_free(r);
 	}
 	if (rc < 0) {
-		fprintf(stderr, "rebound run: mailbox %s: %s\n", mb->name, cause);
+		log_msg(G_LOG_LEVEL_CRITICAL, mb->name, NULL, NULL, NULL,
+		    "mailbox %s: %s", mb->name, cause);
 		g_free(cause);
 		status = source_status(src) != 0 ? source_status(src) :
 		    EX_TEMPFAIL;
@@ -156,11 +161,12 @@ add_message(struct db_batch *b, const struct config_mailbox *mb,
 	memset(&dm, 0, sizeof(dm));
 	dm.fp = fp;
 	dm.message_id = r != NULL ? r->message_id : NULL;
-	dm.uid = m->uid != NULL ? m->uid : m->name;
+	dm.uid = m->uid;
 	dm.quarantined = r == NULL;
 	db_batch_message(b, &dm);
 	if (r == NULL) {
-		g_warning("%s: %s: %s: quarantined", mb->name, m->name,
+		log_msg(G_LOG_LEVEL_WARNING, mb->name, m->uid, NULL, NULL,
+		    "mailbox %s: %s: %s: quarantined", mb->name, m->name,
 		    m->error != NULL ? m->error : why);
 		g_free(why);
 		return;
@@ -186,6 +192,12 @@ add_message(struct db_batch *b, const struct config_mailbox *mb,
 			ev.reporting_mta = r->reporting_mta;
 			ev.feedback_type = rc != NULL ? rc->feedback_type : NULL;
 			db_batch_event(b, &ev);
+			log_msg(G_LOG_LEVEL_DEBUG, mb->name, m->uid, ev.address,
+			    classify_class_name(ev.cls), "mailbox %s: %s: %s: %s "
+			    "%s %s", mb->name, m->name, ev.address != NULL ?
+			    ev.address : "(no recipient)",
+			    classify_class_name(ev.cls), ev.reason != NULL ?
+			    ev.reason : "-", ev.status != NULL ? ev.status : "-");
 		}
 		g_free(rows);
 	}
@@ -209,32 +221,13 @@ ack_all(struct source *src, GArray *batch, char **cause)
 	return rc;
 }
 
-/* Context of the skip callback. */
-struct skip_ctx {
-	struct db	*db;
-	const char	*mailbox;
-	int		 failed;
-};
-
 /* recorded - source_skip_fn: with after = keep, the messages recorded in
- * an earlier run stay in the mailbox; do not fetch them again */
+ * an earlier run stay in the mailbox; do not fetch them again (arg: the
+ * set of recorded places, from db_recorded_uids) */
 static int
 recorded(const char *uid, void *arg)
 {
-	struct skip_ctx *k = arg;
-	char *cause = NULL;
-	int yes = 0;
-
-	if (uid[0] == '\0' || k->failed)
-		return 0;
-	if (db_uid_recorded(k->db, k->mailbox, uid, &yes, &cause) < 0) {
-		/* fetch it then: the fingerprint check still catches it */
-		g_warning("%s: %s", k->mailbox, cause);
-		g_free(cause);
-		k->failed = 1;
-		return 0;
-	}
-	return yes;
+	return uid[0] != '\0' && g_hash_table_contains(arg, uid);
 }
 
 /* What a storing run needs, for every mailbox. */
@@ -243,7 +236,19 @@ struct run {
 	struct db		*db;
 	const struct mime_options *opts;
 	int			 today;		/* days since the epoch */
+	int			 wait;		/* --wait for a mailbox's lock */
 	GHashTable		*blocks;	/* domain -> blocks this run */
+	GArray			*done;		/* struct mailbox_result */
+};
+
+/* What one mailbox's run did, for the metrics file. */
+struct mailbox_result {
+	const char	*name;
+	unsigned	 fetched;
+	struct db_tally	 t;
+	double		 seconds;
+	int		 status;	/* sysexits.h */
+	int		 locked;	/* another run held its lock */
 };
 
 /* policy_for - db_policy_fn: the configured policy of a list */
@@ -290,24 +295,47 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 {
 	GArray *pending = g_array_new(FALSE, TRUE, sizeof(struct pending));
 	struct db_batch *b = db_batch_new(mb->name);
-	struct skip_ctx skip = { NULL, NULL, 0 };
+	GHashTable *kept = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
 	struct source *src;
 	struct source_msg msg = { 0 };
 	struct db_tally t;
+	struct mailbox_result res;
 	char *cause = NULL;
-	int status = EX_OK, rc = 1;
+	int status = EX_OK, rc = 1, got = 0;
 	unsigned fetched = 0;
 	gint64 t0 = g_get_monotonic_time();
 
 	memset(&t, 0, sizeof(t));
+	memset(&res, 0, sizeof(res));
 	t.blocks = run->blocks;
+	src = NULL;
+	/* one run per mailbox at a time, across machines */
+	if (db_lock_mailbox(run->db, mb->name, run->wait, &got, &cause) < 0) {
+		status = db_status(run->db);
+		goto fail;
+	}
+	if (!got) {
+		cause = g_strdup("another rebound run is reading this mailbox "
+		    "(its lock is held); try again later, or use --wait");
+		status = EX_TEMPFAIL;
+		res.locked = 1;
+		goto fail;
+	}
 	src = source_open_mailbox(mb, &cause, &status);
 	if (src == NULL)
 		goto fail;
-	skip.db = run->db;
-	skip.mailbox = mb->name;
-	if (mb->after == CONFIG_AFTER_KEEP)
-		source_set_skip(src, recorded, &skip);
+	if (mb->after == CONFIG_AFTER_KEEP) {
+		/* one query for the whole mailbox, not one per message; on
+		 * failure fetch everything: the fingerprint still catches it */
+		if (db_recorded_uids(run->db, mb->name, kept, &cause) < 0) {
+			log_msg(G_LOG_LEVEL_WARNING, mb->name, NULL, NULL, NULL,
+			    "mailbox %s: %s", mb->name, cause);
+			g_free(cause);
+			cause = NULL;
+		}
+		source_set_skip(src, recorded, kept);
+	}
 	while (rc == 1) {
 		/* read a batch outside any transaction, then store it */
 		while (pending->len < RUN_BATCH &&
@@ -352,9 +380,10 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 		status = source_status(src);
 		goto fail;
 	}
-	fprintf(stderr, "rebound run: mailbox %s: %u fetched, %u new, %u "
+	log_msg(G_LOG_LEVEL_INFO, mb->name, NULL, NULL, NULL,
+	    "mailbox %s: %u fetched, %u new, %u "
 	    "already stored; events: %u hard, %u soft, %u block, %u complaint, "
-	    "%u ignore, %u unknown; %u suppressed, %u quarantined; %.3f s\n",
+	    "%u ignore, %u unknown; %u suppressed, %u quarantined; %.3f s",
 	    mb->name, fetched, fetched - t.duplicates, t.duplicates,
 	    t.cls[CLASS_HARD], t.cls[CLASS_SOFT], t.cls[CLASS_BLOCK],
 	    t.cls[CLASS_COMPLAINT], t.cls[CLASS_IGNORE], t.cls[CLASS_UNKNOWN],
@@ -362,7 +391,9 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 	    (double)(g_get_monotonic_time() - t0) / 1e6);
 	goto out;
 fail:
-	fprintf(stderr, "rebound run: mailbox %s: %s\n", mb->name, cause);
+	log_msg(status == EX_TEMPFAIL ? G_LOG_LEVEL_WARNING :
+	    G_LOG_LEVEL_CRITICAL, mb->name, NULL, NULL, NULL, "mailbox %s: %s",
+	    mb->name, cause);
 	g_free(cause);
 	if (status == EX_OK)
 		status = EX_SOFTWARE;
@@ -375,9 +406,18 @@ out:
 			    i).msg);
 	}
 	g_array_free(pending, TRUE);
+	g_hash_table_destroy(kept);
 	db_batch_free(b);
 	source_msg_clear(&msg);
 	source_close(src);
+	if (got)
+		db_unlock_mailbox(run->db, mb->name);
+	res.name = mb->name;
+	res.fetched = fetched;
+	res.t = t;
+	res.seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
+	res.status = status;
+	g_array_append_val(run->done, res);
 	return status;
 }
 
@@ -396,10 +436,11 @@ block_alerts(struct run *run)
 	g_hash_table_iter_init(&it, run->blocks);
 	while (g_hash_table_iter_next(&it, &k, &v))
 		if (GPOINTER_TO_UINT(v) > limit)
-			fprintf(stderr, "rebound run: warning: %u blocks from %s "
+			log_msg(G_LOG_LEVEL_WARNING, NULL, NULL, NULL, "block",
+			    "%u blocks from %s "
 			    "in this run (block_alert = %u): the receiver refuses "
 			    "the sender (reputation, policy, blocklist), not dead "
-			    "addresses; nobody was suppressed for it\n",
+			    "addresses; nobody was suppressed for it",
 			    GPOINTER_TO_UINT(v), (const char *)k, limit);
 }
 
@@ -422,41 +463,180 @@ today(void)
 	return (int)(g_get_real_time() / G_USEC_PER_SEC / 86400);
 }
 
+/* metric_label - name="value", the value escaped as the Prometheus text
+ * format wants (backslash, quote, line feed) */
+static void
+metric_label(FILE *f, const char *name, const char *v)
+{
+	fprintf(f, "%s=\"", name);
+	for (; *v != '\0'; v++) {
+		if (*v == '\\' || *v == '"')
+			fprintf(f, "\\%c", *v);
+		else if (*v == '\n')
+			fprintf(f, "\\n");
+		else
+			fputc(*v, f);
+	}
+	fputc('"', f);
+}
+
+/* metric_head - the HELP and TYPE lines of a gauge */
+static void
+metric_head(FILE *f, const char *name, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+/*
+ * write_metrics - the run in the Prometheus text format, written
+ * atomically to path (node_exporter's textfile collector reads *.prom
+ * files from a directory); a warning on failure, never a failed run
+ */
+static void
+write_metrics(const char *path, struct run *run, int status, double seconds)
+{
+	static const char *classes[] = { "hard", "soft", "block", "complaint",
+	    "ignore", "unknown" };
+	static const int cls[] = { CLASS_HARD, CLASS_SOFT, CLASS_BLOCK,
+	    CLASS_COMPLAINT, CLASS_IGNORE, CLASS_UNKNOWN };
+	char *tmp = NULL;
+	FILE *f = atomic_open(path, 0644, &tmp);
+	GHashTableIter it;
+	gpointer k, v;
+	guint i;
+	size_t c;
+
+	if (f == NULL || tmp == NULL) {
+		log_msg(G_LOG_LEVEL_WARNING, NULL, NULL, NULL, NULL,
+		    "metrics file %s: %s", path, f == NULL ? g_strerror(errno) :
+		    "not a file");
+		return;
+	}
+	metric_head(f, "rebound_last_run_timestamp_seconds",
+	    "When the last rebound run ended, Unix time.");
+	fprintf(f, "rebound_last_run_timestamp_seconds %lld\n",
+	    (long long)(g_get_real_time() / G_USEC_PER_SEC));
+	metric_head(f, "rebound_last_run_success",
+	    "1 when the last run exited 0.");
+	fprintf(f, "rebound_last_run_success %d\n", status == EX_OK);
+	metric_head(f, "rebound_last_run_exit_status",
+	    "The last run's exit status (sysexits.h).");
+	fprintf(f, "rebound_last_run_exit_status %d\n", status);
+	metric_head(f, "rebound_last_run_duration_seconds",
+	    "How long the last run took.");
+	fprintf(f, "rebound_last_run_duration_seconds %.3f\n", seconds);
+	metric_head(f, "rebound_mailbox_success",
+	    "1 when the mailbox was read without failure in the last run.");
+	for (i = 0; run->done != NULL && i < run->done->len; i++) {
+		struct mailbox_result *m = &g_array_index(run->done,
+		    struct mailbox_result, i);
+		fprintf(f, "rebound_mailbox_success{");
+		metric_label(f, "mailbox", m->name);
+		fprintf(f, "} %d\n", m->status == EX_OK);
+	}
+	metric_head(f, "rebound_messages",
+	    "Messages of the last run per mailbox: fetched, new (stored), "
+	    "duplicate (stored before), quarantined.");
+	for (i = 0; run->done != NULL && i < run->done->len; i++) {
+		struct mailbox_result *m = &g_array_index(run->done,
+		    struct mailbox_result, i);
+		const struct {
+			const char *outcome;
+			unsigned n;
+		} rows[] = {
+			{ "fetched", m->fetched },
+			{ "new", m->fetched - m->t.duplicates },
+			{ "duplicate", m->t.duplicates },
+			{ "quarantined", m->t.quarantined },
+		};
+		for (c = 0; c < G_N_ELEMENTS(rows); c++) {
+			fprintf(f, "rebound_messages{");
+			metric_label(f, "mailbox", m->name);
+			fprintf(f, ",");
+			metric_label(f, "outcome", rows[c].outcome);
+			fprintf(f, "} %u\n", rows[c].n);
+		}
+	}
+	metric_head(f, "rebound_events",
+	    "Events stored by the last run per mailbox and class.");
+	for (i = 0; run->done != NULL && i < run->done->len; i++) {
+		struct mailbox_result *m = &g_array_index(run->done,
+		    struct mailbox_result, i);
+		for (c = 0; c < G_N_ELEMENTS(classes); c++) {
+			fprintf(f, "rebound_events{");
+			metric_label(f, "mailbox", m->name);
+			fprintf(f, ",");
+			metric_label(f, "class", classes[c]);
+			fprintf(f, "} %u\n", m->t.cls[cls[c]]);
+		}
+	}
+	metric_head(f, "rebound_suppressions",
+	    "Suppressions begun by the last run per mailbox.");
+	for (i = 0; run->done != NULL && i < run->done->len; i++) {
+		struct mailbox_result *m = &g_array_index(run->done,
+		    struct mailbox_result, i);
+		fprintf(f, "rebound_suppressions{");
+		metric_label(f, "mailbox", m->name);
+		fprintf(f, "} %u\n", m->t.suppressed);
+	}
+	metric_head(f, "rebound_blocks",
+	    "Blocks in the last run per recipient domain (the sender refused).");
+	if (run->blocks != NULL) {
+		g_hash_table_iter_init(&it, run->blocks);
+		while (g_hash_table_iter_next(&it, &k, &v)) {
+			fprintf(f, "rebound_blocks{");
+			metric_label(f, "domain", k);
+			fprintf(f, "} %u\n", GPOINTER_TO_UINT(v));
+		}
+	}
+	if (atomic_close(f, path, tmp, 1) < 0)
+		log_msg(G_LOG_LEVEL_WARNING, NULL, NULL, NULL, NULL,
+		    "metrics file %s: %s", path, g_strerror(errno));
+}
+
 /* store_all - the worker's run: every mailbox (or only one) into the
  * database; a sysexits.h status */
 static int
 store_all(struct config *cfg, struct config_mailbox *mbs, size_t n,
-    const char *only, const struct mime_options *opts)
+    const char *only, const struct mime_options *opts, int wait,
+    const char *metrics)
 {
 	const struct config_hooks *h = config_hooks(cfg);
 	struct db_hooks hooks = { h->on_suppress, h->on_soft, h->on_unsuppress };
 	struct run run;
 	char *cause = NULL;
 	int status = EX_OK;
+	gint64 t0 = g_get_monotonic_time();
 	size_t i;
 
 	memset(&run, 0, sizeof(run));
+	run.cfg = cfg;
+	run.opts = opts;
+	run.today = today();
+	run.wait = wait;
+	run.blocks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    NULL);
+	run.done = g_array_new(FALSE, TRUE, sizeof(struct mailbox_result));
 	if ((run.db = cmd_open_db(cfg, "run", &status)) == NULL)
-		return status;
+		goto out;
 	if (db_set_hooks(run.db, &hooks, &cause) < 0) {
 		fprintf(stderr, "rebound run: %s\n", cause);
 		g_free(cause);
 		status = db_status(run.db);
-		db_close(run.db);
-		return status;
+		goto out;
 	}
-	run.cfg = cfg;
-	run.opts = opts;
-	run.today = today();
-	run.blocks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-	    NULL);
 	for (i = 0; i < n; i++) {
 		if (only != NULL && strcmp(mbs[i].name, only) != 0)
 			continue;
 		status = worse(status, store_mailbox(&mbs[i], &run));
 	}
 	block_alerts(&run);
+out:
+	if (metrics != NULL)
+		write_metrics(metrics, &run, status,
+		    (double)(g_get_monotonic_time() - t0) / 1e6);
 	g_hash_table_destroy(run.blocks);
+	g_array_free(run.done, TRUE);
 	db_close(run.db);
 	return status;
 }
@@ -465,7 +645,8 @@ int
 cmd_run(int argc, char **argv)
 {
 	gboolean dry_run = FALSE, stats = FALSE, from_stdin = FALSE;
-	char *config_path = NULL, *only = NULL, *list = NULL;
+	char *config_path = NULL, *only = NULL, *list = NULL, *metrics = NULL;
+	gboolean wait = FALSE, verbose = FALSE, quiet = FALSE;
 	GOptionEntry entries[] = {
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
 		  "configuration file (default /etc/rebound/rebound.conf)",
@@ -480,6 +661,16 @@ cmd_run(int argc, char **argv)
 		{ "list", 'l', 0, G_OPTION_ARG_STRING, &list,
 		  "with --stdin: the list the bounce concerns, when neither "
 		  "VERP nor the original's header says", "NAME" },
+		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+		  "also log every recipient's class and reason", NULL },
+		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
+		  "log warnings and errors only (no summary lines)", NULL },
+		{ "wait", 'w', 0, G_OPTION_ARG_NONE, &wait,
+		  "wait for a mailbox another run is reading, instead of "
+		  "exiting 75", NULL },
+		{ "metrics-file", 0, 0, G_OPTION_ARG_FILENAME, &metrics,
+		  "write Prometheus metrics of the run to FILE (atomically)",
+		  "FILE" },
 		{ "stats", 0, 0, G_OPTION_ARG_NONE, &stats,
 		  "print messages/s and peak memory per mailbox on stderr",
 		  NULL },
@@ -505,6 +696,7 @@ cmd_run(int argc, char **argv)
 		status = EX_USAGE;
 		goto out;
 	}
+	log_init(quiet ? -1 : verbose ? 1 : 0);
 	/* piped input needs no configuration to print; [parse] applies when
 	 * given, and storing needs its [database] */
 	if (!from_stdin || config_path != NULL || !dry_run) {
@@ -551,7 +743,7 @@ read:
 	opts.list_header = p->list_header;
 	mime_init();
 	if (!dry_run) {
-		status = store_all(cfg, mbs, n, only, &opts);
+		status = store_all(cfg, mbs, n, only, &opts, wait, metrics);
 		goto out;
 	}
 	out = output_new(stdout, OUTPUT_JSONL, 0);
@@ -568,5 +760,6 @@ out:
 	g_free(config_path);
 	g_free(only);
 	g_free(list);
+	g_free(metrics);
 	return status;
 }

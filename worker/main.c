@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "commands.h"
+#include "log.h"
 
 static const struct {
 	const char *name;
@@ -48,6 +49,7 @@ main(int argc, char **argv)
 	/* A server that closes the connection must be an error to handle
 	 * (reconnect, exit 75), not a signal that kills the run. */
 	signal(SIGPIPE, SIG_IGN);
+	log_init(0);
 	if (argc < 2) {
 		usage(stderr);
 		return EX_USAGE;

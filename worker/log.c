@@ -1,0 +1,80 @@
+/*
+ * log.c - a GLib log writer: the journal when stderr is connected to it,
+ * else "rebound: [warning: ]MESSAGE" on stderr.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "log.h"
+
+static int verbosity;
+
+/* writer - GLogWriterFunc: filter by verbosity, then journal or stderr */
+static GLogWriterOutput
+writer(GLogLevelFlags level, const GLogField *fields, gsize n, gpointer data)
+{
+	const char *msg = NULL, *prefix = "";
+	gsize i;
+
+	if ((level & G_LOG_LEVEL_DEBUG) && verbosity < 1)
+		return G_LOG_WRITER_HANDLED;
+	if ((level & (G_LOG_LEVEL_INFO | G_LOG_LEVEL_MESSAGE)) && verbosity < 0)
+		return G_LOG_WRITER_HANDLED;
+	if (g_log_writer_is_journald(fileno(stderr)) &&
+	    g_log_writer_journald(level, fields, n, data) ==
+	    G_LOG_WRITER_HANDLED)
+		return G_LOG_WRITER_HANDLED;
+	for (i = 0; i < n; i++)
+		if (strcmp(fields[i].key, "MESSAGE") == 0)
+			msg = fields[i].value;
+	if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL))
+		prefix = "error: ";
+	else if (level & G_LOG_LEVEL_WARNING)
+		prefix = "warning: ";
+	fprintf(stderr, "rebound: %s%s\n", prefix, msg != NULL ? msg : "");
+	return G_LOG_WRITER_HANDLED;
+}
+
+void
+log_init(int v)
+{
+	static int installed;
+
+	verbosity = v;
+	if (!installed)
+		g_log_set_writer_func(writer, NULL, NULL);
+	installed = 1;
+}
+
+void
+log_msg(GLogLevelFlags level, const char *mailbox, const char *uid,
+    const char *recipient, const char *cls, const char *fmt, ...)
+{
+	GLogField f[7];
+	gsize n = 0;
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	f[n++] = (GLogField){ "MESSAGE", msg, -1 };
+	f[n++] = (GLogField){ "GLIB_DOMAIN", "rebound", -1 };
+	f[n++] = (GLogField){ "PRIORITY", (level & (G_LOG_LEVEL_ERROR |
+	    G_LOG_LEVEL_CRITICAL)) ? "3" : (level & G_LOG_LEVEL_WARNING) ? "4" :
+	    (level & G_LOG_LEVEL_DEBUG) ? "7" : "6", -1 };
+	if (mailbox != NULL)
+		f[n++] = (GLogField){ "MAILBOX", mailbox, -1 };
+	if (uid != NULL)
+		f[n++] = (GLogField){ "UID", uid, -1 };
+	if (recipient != NULL)
+		f[n++] = (GLogField){ "RECIPIENT", recipient, -1 };
+	if (cls != NULL)
+		f[n++] = (GLogField){ "CLASS", cls, -1 };
+	g_log_structured_array(level, f, n);
+	g_free(msg);
+}
