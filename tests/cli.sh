@@ -95,6 +95,22 @@ expect_status 75 "$BIN" run --config "$TMP/example.conf"
 expect_status 78 "$BIN" run --dry-run --config "$TMP/example.conf" --mailbox nosuch
 expect_status 66 "$BIN" run --dry-run --config "$TMP/missing.conf"
 
+# The state commands: usage is checked before anything connects;
+# configuration errors name file and line and exit 78.
+printf '[database]\nconninfo = host=/nonexistent dbname=x\n[policy]\nsoft_threshold = lots\n' >"$TMP/pol.conf"
+expect_status 78 "$BIN" run --config "$TMP/pol.conf"
+grep -q "pol.conf:4: \[policy\] soft_threshold" "$TMP/err" || fail "policy error without file:line: $(cat "$TMP/err")"
+expect_status 78 "$BIN" status --config "$TMP/pol.conf"
+expect_status 78 "$BIN" status --config "$TMP/ok.conf"
+grep -q "no \[database\] conninfo" "$TMP/err" || fail "status without [database]: $(cat "$TMP/err")"
+expect_status 64 "$BIN" export --format xml --config "$TMP/ok.conf"
+expect_status 64 "$BIN" export --scope some --config "$TMP/ok.conf"
+expect_status 64 "$BIN" export --since 2026-13-01 --config "$TMP/ok.conf"
+expect_status 64 "$BIN" subscriber --config "$TMP/ok.conf"
+expect_status 64 "$BIN" unsuppress --config "$TMP/ok.conf" a@b.example c@d.example
+expect_status 75 "$BIN" status --config "$TMP/example.conf"
+expect_status 64 "$BIN" run --config "$TMP/example.conf" --bogus
+
 # An MTA pipes one bounce in.
 "$BIN" run --dry-run --stdin <"$DIR/dsn-postfix.eml" >"$TMP/out" 2>"$TMP/err" ||
     fail "run --stdin: $(cat "$TMP/err")"

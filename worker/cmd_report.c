@@ -25,9 +25,9 @@ struct cmd {
 };
 
 /*
- * setup - parse the options (entries plus --config), load the
- * configuration, connect; argc and argv keep the operands.  0, or a
- * sysexits.h status after a message on stderr.
+ * setup - parse the options (entries plus --config); argc and argv keep
+ * the operands.  0, or a sysexits.h status after a message on stderr.
+ * connect() does the rest once the command has checked its arguments.
  */
 static int
 setup(struct cmd *c, const char *who, const char *params,
@@ -40,8 +40,6 @@ setup(struct cmd *c, const char *who, const char *params,
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 	GError *err = NULL;
-	char *cause = NULL;
-	int status = EX_OK;
 
 	memset(c, 0, sizeof(*c));
 	c->who = who;
@@ -53,14 +51,25 @@ setup(struct cmd *c, const char *who, const char *params,
 		g_error_free(err);
 		return EX_USAGE;
 	}
+	return EX_OK;
+}
+
+/* connect_db - load the configuration and connect to its database; 0 or a
+ * sysexits.h status after a message on stderr */
+static int
+connect_db(struct cmd *c)
+{
+	char *cause = NULL;
+	int status = EX_OK;
+
 	c->cfg = config_load(c->config_path != NULL ? c->config_path :
 	    "/etc/rebound/rebound.conf", CONFIG_PARSE_ONLY, &cause, &status);
 	if (c->cfg == NULL) {
-		fprintf(stderr, "rebound %s: %s\n", who, cause);
+		fprintf(stderr, "rebound %s: %s\n", c->who, cause);
 		g_free(cause);
 		return status;
 	}
-	if ((c->db = cmd_open_db(c->cfg, who, &status)) == NULL)
+	if ((c->db = cmd_open_db(c->cfg, c->who, &status)) == NULL)
 		return status;
 	return EX_OK;
 }
@@ -106,6 +115,8 @@ cmd_status(int argc, char **argv)
 		    argv[1]);
 		status = EX_USAGE;
 	}
+	if (status == EX_OK)
+		status = connect_db(&c);
 	if (status == EX_OK && db_status_report(c.db, stdout, json ? DB_JSON :
 	    DB_TEXT, &cause) < 0)
 		status = failed(&c, cause);
@@ -190,6 +201,8 @@ cmd_export(int argc, char **argv)
 	}
 	x.list = list;
 	x.since = since;
+	if ((status = connect_db(&c)) != EX_OK)
+		goto out;
 	if ((f = atomic_open(out, 0644, &tmp)) == NULL) {
 		fprintf(stderr, "rebound export: %s: %s\n", out,
 		    g_strerror(errno));
@@ -239,6 +252,8 @@ cmd_subscriber(int argc, char **argv)
 		    "ADDRESS\n");
 		status = EX_USAGE;
 	}
+	if (status == EX_OK)
+		status = connect_db(&c);
 	if (status != EX_OK)
 		return teardown(&c, status);
 	if (db_subscriber(c.db, argv[1], stdout, json ? DB_JSON : DB_TEXT,
@@ -275,6 +290,8 @@ cmd_unsuppress(int argc, char **argv)
 		    "FILE ADDRESS\n");
 		status = EX_USAGE;
 	}
+	if (status == EX_OK)
+		status = connect_db(&c);
 	if (status != EX_OK)
 		goto out;
 	h = config_hooks(c.cfg);
