@@ -237,6 +237,7 @@ struct run {
 	const struct mime_options *opts;
 	int			 today;		/* days since the epoch */
 	int			 wait;		/* --wait for a mailbox's lock */
+	int			 verbosity;	/* -1 -q, 0, 1 -v */
 	GHashTable		*blocks;	/* domain -> blocks this run */
 	GArray			*done;		/* struct mailbox_result */
 };
@@ -256,6 +257,52 @@ static const struct policy *
 policy_for(const char *list, void *arg)
 {
 	return config_policy(arg, list);
+}
+
+/* A progress line on a terminal, for runs of thousands of messages. */
+struct progress {
+	int		 on;
+	const char	*name;
+	unsigned	 total;
+	gint64		 t0, last;
+};
+
+/* progress_start - on only when stderr is a terminal (never in cron or
+ * the journal), the run is not -q, and the mailbox holds thousands */
+static void
+progress_start(struct progress *p, const char *name, unsigned total,
+    int verbosity)
+{
+	memset(p, 0, sizeof(*p));
+	p->on = total >= 1000 && verbosity >= 0 && isatty(STDERR_FILENO);
+	p->name = name;
+	p->total = total;
+	p->t0 = p->last = g_get_monotonic_time();
+}
+
+/* progress_show - "NAME: done/total, rate, time left", twice a second */
+static void
+progress_show(struct progress *p, unsigned done)
+{
+	gint64 now = g_get_monotonic_time();
+	double secs, rate;
+
+	if (!p->on || now - p->last < G_USEC_PER_SEC / 2)
+		return;
+	p->last = now;
+	secs = (double)(now - p->t0) / 1e6;
+	rate = secs > 0 ? done / secs : 0;
+	fprintf(stderr, "\r%s: %u/%u messages, %.0f/s, %.0f s left\033[K",
+	    p->name, done, p->total, rate, rate > 0 && p->total > done ?
+	    (p->total - done) / rate : 0.0);
+}
+
+/* progress_end - clear the line for the summary */
+static void
+progress_end(struct progress *p)
+{
+	if (p->on)
+		fprintf(stderr, "\r\033[K");
 }
 
 /* commit_batch - write the batch in one transaction, then acknowledge its
@@ -301,6 +348,7 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 	struct source_msg msg = { 0 };
 	struct db_tally t;
 	struct mailbox_result res;
+	struct progress prog;
 	char *cause = NULL;
 	int status = EX_OK, rc = 1, got = 0;
 	unsigned fetched = 0;
@@ -325,6 +373,7 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 	src = source_open_mailbox(mb, &cause, &status);
 	if (src == NULL)
 		goto fail;
+	progress_start(&prog, mb->name, source_total(src), run->verbosity);
 	if (mb->after == CONFIG_AFTER_KEEP) {
 		/* one query for the whole mailbox, not one per message; on
 		 * failure fetch everything: the fingerprint still catches it */
@@ -343,6 +392,7 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 			struct pending p = { { 0 }, SOURCE_DONE };
 
 			fetched++;
+			progress_show(&prog, fetched);
 			add_message(b, mb, &msg, run->opts, &p.outcome);
 			p.msg.name = g_strdup(msg.name);
 			p.msg.uid = g_strdup(msg.uid);
@@ -376,6 +426,7 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 			goto fail;
 		}
 	}
+	progress_end(&prog);
 	if (source_commit(src, &cause) < 0) {
 		status = source_status(src);
 		goto fail;
@@ -391,6 +442,8 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 	    (double)(g_get_monotonic_time() - t0) / 1e6);
 	goto out;
 fail:
+	if (src != NULL)
+		progress_end(&prog);
 	log_msg(status == EX_TEMPFAIL ? G_LOG_LEVEL_WARNING :
 	    G_LOG_LEVEL_CRITICAL, mb->name, NULL, NULL, NULL, "mailbox %s: %s",
 	    mb->name, cause);
@@ -599,7 +652,7 @@ write_metrics(const char *path, struct run *run, int status, double seconds)
 static int
 store_all(struct config *cfg, struct config_mailbox *mbs, size_t n,
     const char *only, const struct mime_options *opts, int wait,
-    const char *metrics)
+    int verbosity, const char *metrics)
 {
 	const struct config_hooks *h = config_hooks(cfg);
 	struct db_hooks hooks = { h->on_suppress, h->on_soft, h->on_unsuppress };
@@ -614,6 +667,7 @@ store_all(struct config *cfg, struct config_mailbox *mbs, size_t n,
 	run.opts = opts;
 	run.today = today();
 	run.wait = wait;
+	run.verbosity = verbosity;
 	run.blocks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    NULL);
 	run.done = g_array_new(FALSE, TRUE, sizeof(struct mailbox_result));
@@ -743,7 +797,8 @@ read:
 	opts.list_header = p->list_header;
 	mime_init();
 	if (!dry_run) {
-		status = store_all(cfg, mbs, n, only, &opts, wait, metrics);
+		status = store_all(cfg, mbs, n, only, &opts, wait, quiet ? -1 :
+		    verbose ? 1 : 0, metrics);
 		goto out;
 	}
 	out = output_new(stdout, OUTPUT_JSONL, 0);

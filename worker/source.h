@@ -80,6 +80,10 @@ int	source_status(const struct source *);
 typedef int (*source_skip_fn)(const char *uid, void *arg);
 void	source_set_skip(struct source *, source_skip_fn fn, void *arg);
 
+/* source_total - how many messages the source holds (before skipping),
+ * once known (after opening, for IMAP, POP3 and folders); 0 when not */
+unsigned source_total(const struct source *);
+
 /* source_msg_clear - free what a message holds; it can be reused */
 void	source_msg_clear(struct source_msg *);
 

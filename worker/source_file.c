@@ -93,6 +93,12 @@ source_commit(struct source *s, char **cause)
 	return s->ops->commit(s, cause);
 }
 
+unsigned
+source_total(const struct source *s)
+{
+	return s->total;
+}
+
 void
 source_set_skip(struct source *s, source_skip_fn fn, void *arg)
 {
@@ -206,6 +212,7 @@ source_open_path(const char *path, size_t max_size, char **cause)
 			list_dir(s->files, path);
 		g_free(new);
 		g_free(cur);
+		s->head.total = s->files->len;
 		return &s->head;
 	}
 	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {

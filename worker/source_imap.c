@@ -223,6 +223,7 @@ list_uids(struct imap_source *s, char **cause)
 	g_array_sort(s->uids, cmp_uid);
 	if (s->mb->max_messages > 0 && s->uids->len > s->mb->max_messages)
 		g_array_set_size(s->uids, s->mb->max_messages);
+	s->head.total = s->uids->len;
 	return 0;
 }
 

@@ -30,6 +30,8 @@ struct source_ops {
 struct source {
 	const struct source_ops	*ops;
 	int			 status;	/* sysexits.h of the last error */
+	unsigned		 total;		/* messages to read; 0: not
+						   known */
 	source_skip_fn		 skip;		/* or NULL */
 	void			*skip_arg;
 };

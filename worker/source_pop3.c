@@ -116,6 +116,7 @@ pop3_connect(struct pop3_source *s, char **cause)
 		    EX_PROTOCOL;
 		return -1;
 	}
+	s->head.total = carray_count(s->msgs);
 	return 0;
 }
 
