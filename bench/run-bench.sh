@@ -29,28 +29,7 @@ mkdir -p "$TMP/dv"
 "$DV" start "$TMP/dv" >/dev/null
 CUR=$TMP/dv/mail/bounces/Maildir/cur
 
-# N messages from the golden ones, written by one awk process
-ls "$TESTS"/golden/*.eml | grep -v not-a-bounce >"$TMP/templates"
-awk -v n="$N" -v cur="$CUR" '
-	{ t[k++] = $0 }
-	END {
-		for (i = 1; i <= n; i++) {
-			f = cur "/1700000000.M" i "P1.bench:2,"
-			printf "Message-ID: <bench-%d@rebound.test>\n", i > f
-			head = 1
-			while ((getline line < t[i % k]) > 0) {
-				if (line == "" || line == "\r")
-					head = 0
-				if (head && line ~ /^[Mm]essage-[Ii][Dd]:/)
-					continue
-				gsub(/@example\./, i "@example.", line)
-				print line > f
-			}
-			close(t[i % k])
-			close(f)
-		}
-	}' "$TMP/templates"
-[ "$(id -u)" -ne 0 ] || chown -R nobody:nogroup "$TMP/dv/mail"
+"$TESTS/servers/make-bounces.sh" "$N" "$CUR"
 
 cp "$TMP/dv/bounces.pass" "$TMP/pass"
 chmod 600 "$TMP/pass"

@@ -41,7 +41,7 @@ CC=clang cmake -S . -B build-fuzz -DREBOUND_FUZZ=ON -DREBOUND_TESTS=OFF >/dev/nu
 cmake --build build-fuzz -j "$JOBS"
 FZ=$(mktemp -d "${TMPDIR:-/tmp}/rebound-fuzz.XXXXXX")
 trap 'rm -rf "$FZ"' EXIT
-for t in parse fields verp; do
+for t in parse fields verp config; do
 	mkdir "$FZ/$t"
 	cp fuzz/seeds/$t/* "$FZ/$t/" 2>/dev/null || true
 	[ "$t" = parse ] && cp tests/golden/*.eml "$FZ/$t/"

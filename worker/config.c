@@ -545,6 +545,44 @@ load_database(GKeyFile *kf, const char *path, struct config *c,
 	return 0;
 }
 
+/* check_utf8 - every group, key and value must be UTF-8 (GKeyFile would
+ * hand back NULL for a value that is not, as if the key were absent);
+ * 0, or -1 with *cause naming the first that is not */
+static int
+check_utf8(GKeyFile *kf, const char *path, char **cause)
+{
+	char **groups = g_key_file_get_groups(kf, NULL), **keys;
+	size_t g, k;
+	int rc = 0;
+
+	for (g = 0; rc == 0 && groups[g] != NULL; g++) {
+		if (!g_utf8_validate(groups[g], -1, NULL)) {
+			*cause = g_strdup_printf("%s: a group name is not valid "
+			    "UTF-8", path);
+			rc = -1;
+			break;
+		}
+		keys = g_key_file_get_keys(kf, groups[g], NULL, NULL);
+		for (k = 0; rc == 0 && keys != NULL && keys[k] != NULL; k++) {
+			char *v = g_key_file_get_value(kf, groups[g], keys[k],
+			    NULL);
+			if (!g_utf8_validate(keys[k], -1, NULL)) {
+				fail(cause, path, groups[g], NULL, "a key name is "
+				    "not valid UTF-8");
+				rc = -1;
+			} else if (v == NULL || !g_utf8_validate(v, -1, NULL)) {
+				fail(cause, path, groups[g], keys[k], "not valid "
+				    "UTF-8");
+				rc = -1;
+			}
+			g_free(v);
+		}
+		g_strfreev(keys);
+	}
+	g_strfreev(groups);
+	return rc;
+}
+
 /* load_policy - the policy keys of group over *p; 0 or -1 with *cause */
 static int
 load_policy(GKeyFile *kf, const char *path, const char *group,
@@ -644,6 +682,8 @@ config_load(const char *path, int flags, char **cause, int *status)
 			goto out;
 		}
 	}
+	if (check_utf8(kf, path, cause) < 0)
+		goto out;
 	c = g_new0(struct config, 1);
 	c->path = g_strdup(path);
 	c->mailboxes = g_array_new(FALSE, TRUE, sizeof(struct config_mailbox));

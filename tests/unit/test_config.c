@@ -153,6 +153,10 @@ refusals(void **state)
 		{ "[list news]\nsoft_window = a month\n", EX_CONFIG,
 		  "t.conf:2: [list news] soft_window" },
 		{ "[list]\nsoft_window = 3\n", EX_CONFIG, "[list NAME]" },
+		{ "[list a]\nsoft_window = \xff\xfe\n", EX_CONFIG,
+		  "t.conf:2: [list a] soft_window: not valid UTF-8" },
+		{ "[hooks]\non_soft = SELECT '\xc3'\n", EX_CONFIG,
+		  "t.conf:2: [hooks] on_soft: not valid UTF-8" },
 	};
 	size_t i;
 

@@ -1,0 +1,35 @@
+#!/bin/sh
+# make-bounces.sh - N distinct bounces made from the golden fixtures, as
+# files in a Maildir's cur/ (named so that UID order is file order).
+#
+# usage: tests/servers/make-bounces.sh N MAILDIR_CUR
+#
+# Copy i of a fixture gets its own Message-ID and its own recipients
+# (alice@example.org becomes alice<i>@example.org), so every copy is new
+# work: a new message, new subscribers, new events.  One awk process
+# writes them all.
+set -eu
+N=$1
+CUR=$2
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+ls "$HERE"/golden/*.eml | grep -v not-a-bounce | awk -v n="$N" -v cur="$CUR" '
+	{ t[k++] = $0 }
+	END {
+		for (i = 1; i <= n; i++) {
+			f = sprintf("%s/1700000000.M%dP1.bench:2,", cur, i)
+			printf "Message-ID: <bench-%d@rebound.test>\n", i > f
+			head = 1
+			while ((getline line < t[i % k]) > 0) {
+				if (line == "" || line == "\r")
+					head = 0
+				if (head && line ~ /^[Mm]essage-[Ii][Dd]:/)
+					continue
+				gsub(/@example\./, i "@example.", line)
+				print line > f
+			}
+			close(t[i % k])
+			close(f)
+		}
+	}'
+# the server runs as nobody when we are root
+[ "$(id -u)" -ne 0 ] || chown -R nobody:nogroup "$CUR/.."
