@@ -8,8 +8,8 @@
 set -u
 BIN=$1
 TESTS=$2
-M=${3:-600}
-KILLS=${4:-12}
+M=${3:-2000}
+KILLS=${4:-15}
 . "$TESTS/lib.sh"
 chmod 755 "$TMP"
 DV="$TESTS/servers/dovecot.sh"
@@ -92,7 +92,7 @@ i=0
 killed=0
 while [ $i -lt "$KILLS" ]; do
 	i=$((i + 1))
-	delay=$(awk -v s="$$$i" 'BEGIN { srand(s); printf "%.2f", 0.05 + rand() * 0.5 }')
+	delay=$(awk -v s="$$$i" 'BEGIN { srand(s); printf "%.2f", 0.05 + rand() * 0.35 }')
 	"$BIN" run --config "$TMP/$DB.conf" --mailbox bounces -q 2>/dev/null &
 	pid=$!
 	sleep "$delay"
