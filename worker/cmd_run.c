@@ -33,7 +33,7 @@
 #include "source.h"
 
 /* Messages per database transaction. */
-#define RUN_BATCH	100
+#define RUN_BATCH	500
 
 /* One message waiting for its acknowledgement until the batch commits. */
 struct pending {
