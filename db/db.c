@@ -364,6 +364,20 @@ db_recorded_uids(struct db *db, const char *mailbox, GHashTable *set,
 	return 0;
 }
 
+/* hook_fail - db_fail() for hook `name`: an SQL error in it is the
+ * operator's configuration (EX_CONFIG), not rebound's */
+static int
+hook_fail(struct db *db, PGresult *res, const char *name, char **cause)
+{
+	char *what = g_strdup_printf("[hooks] %s", name);
+
+	db_fail(db, res, what, cause);
+	g_free(what);
+	if (db->status == EX_SOFTWARE)
+		db->status = EX_CONFIG;
+	return -1;
+}
+
 int
 db_set_hooks(struct db *db, const struct db_hooks *h, char **cause)
 {
@@ -386,14 +400,8 @@ db_set_hooks(struct db *db, const struct db_hooks *h, char **cause)
 		if (hooks[i].sql == NULL)
 			continue;
 		res = PQprepare(db->conn, hooks[i].name, hooks[i].sql, 5, types);
-		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			char *what = g_strdup_printf("[hooks] %s", hooks[i].name);
-			db_fail(db, res, what, cause);
-			g_free(what);
-			if (db->status == EX_SOFTWARE)
-				db->status = EX_CONFIG;
-			return -1;
-		}
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			return hook_fail(db, res, hooks[i].name, cause);
 		PQclear(res);
 		*hooks[i].slot = hooks[i].name;
 	}
@@ -416,14 +424,8 @@ db_hook(struct db *db, const char *name, const char *address,
 		return 0;
 	res = PQexecPrepared(db->conn, prepared, 5, params, NULL, NULL, 0);
 	st = PQresultStatus(res);
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		char *what = g_strdup_printf("[hooks] %s", name);
-		db_fail(db, res, what, cause);
-		g_free(what);
-		if (db->status == EX_SOFTWARE)
-			db->status = EX_CONFIG;
-		return -1;
-	}
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+		return hook_fail(db, res, name, cause);
 	PQclear(res);
 	return 0;
 }

@@ -123,12 +123,44 @@ print_table(FILE *f, const char *title, const PGresult *res)
 	g_free(w);
 }
 
-/* The status report's queries: title, JSON key, SQL, and how to show it. */
+/* A part of a report: title, JSON key, SQL, and how JSON shows it. */
 enum shape { COUNTS, ROWS };
-static const struct {
+struct part {
 	const char	*title, *key, *sql;
 	enum shape	 shape;
-} status_parts[] = {
+};
+
+/* report_parts - run each part's query with the n params, add it to the
+ * JSON object b is building and, as text, print it as a table; *rows gets
+ * the rows seen.  0 or -1. */
+static int
+report_parts(struct db *db, const struct part *parts, size_t nparts, int n,
+    const char *const *params, JsonBuilder *b, FILE *f, enum db_format fmt,
+    int *rows, char **cause)
+{
+	PGresult *res;
+	size_t i;
+
+	*rows = 0;
+	for (i = 0; i < nparts; i++) {
+		res = db_exec(db, parts[i].sql, n, params, PGRES_TUPLES_OK, cause);
+		if (res == NULL)
+			return -1;
+		*rows += PQntuples(res);
+		if (parts[i].shape == COUNTS)
+			add_counts(b, parts[i].key, res);
+		else
+			add_rows(b, parts[i].key, res);
+		if (fmt != DB_JSON) {
+			fprintf(f, "\n");
+			print_table(f, parts[i].title, res);
+		}
+		PQclear(res);
+	}
+	return 0;
+}
+
+static const struct part status_parts[] = {
 	{ "events by class", "events_by_class", "SELECT class, count(*) FROM "
 	  "events GROUP BY class ORDER BY class", COUNTS },
 	{ "subscribers by state", "subscribers_by_state", "SELECT state, "
@@ -158,7 +190,7 @@ db_status_report(struct db *db, FILE *f, enum db_format fmt, char **cause)
 	JsonBuilder *b = json_builder_new();
 	PGresult *res;
 	size_t i;
-	int rc = -1;
+	int rc = -1, rows;
 
 	res = db_exec(db, "SELECT (SELECT count(*) FROM messages), (SELECT "
 	    "count(*) FROM messages WHERE outcome = 'quarantined'), (SELECT "
@@ -177,21 +209,9 @@ db_status_report(struct db *db, FILE *f, enum db_format fmt, char **cause)
 			    (int)i));
 	}
 	PQclear(res);
-	for (i = 0; i < G_N_ELEMENTS(status_parts); i++) {
-		res = db_exec(db, status_parts[i].sql, 0, NULL, PGRES_TUPLES_OK,
-		    cause);
-		if (res == NULL)
-			goto out;
-		if (status_parts[i].shape == COUNTS)
-			add_counts(b, status_parts[i].key, res);
-		else
-			add_rows(b, status_parts[i].key, res);
-		if (fmt != DB_JSON) {
-			fprintf(f, "\n");
-			print_table(f, status_parts[i].title, res);
-		}
-		PQclear(res);
-	}
+	if (report_parts(db, status_parts, G_N_ELEMENTS(status_parts), 0, NULL,
+	    b, f, fmt, &rows, cause) < 0)
+		goto out;
 	json_builder_end_object(b);
 	if (fmt == DB_JSON)
 		json_line(f, b, 0);
@@ -304,10 +324,8 @@ db_export(struct db *db, const struct db_export *x, FILE *f,
 	return rc;
 }
 
-/* The subscriber report's queries: title, JSON key, SQL on $1 address. */
-static const struct {
-	const char *title, *key, *sql;
-} subscriber_parts[] = {
+/* The subscriber report's queries, on $1 the address. */
+static const struct part subscriber_parts[] = {
 	{ "lists", "lists", "SELECT l.name AS list, s.state, s.score, "
 	  "s.hard_count AS hard, s.soft_count AS soft, s.block_count AS block, "
 	  "s.complaint_count AS complaint, to_char(s.first_bounce_at AT TIME "
@@ -315,17 +333,17 @@ static const struct {
 	  "to_char(s.last_bounce_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS "
 	  "last_bounce, s.change_reason FROM subscribers s LEFT JOIN lists l ON "
 	  "l.id = s.list_id WHERE lower(s.address) = lower($1) ORDER BY l.name "
-	  "NULLS FIRST" },
+	  "NULLS FIRST", ROWS },
 	{ "suppressions", "suppressions", "SELECT coalesce(l.name, '(global)') "
 	  "AS list, x.cause, x.reason, x.status, to_char(x.since AT TIME ZONE "
 	  "'UTC', 'YYYY-MM-DD HH24:MI') AS since, to_char(x.ended_at AT TIME "
 	  "ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS ended FROM suppressions x LEFT "
 	  "JOIN lists l ON l.id = x.list_id WHERE lower(x.address) = lower($1) "
-	  "ORDER BY x.since, x.id" },
+	  "ORDER BY x.since, x.id", ROWS },
 	{ "events", "events", "SELECT to_char(e.created_at AT TIME ZONE 'UTC', "
 	  "'YYYY-MM-DD HH24:MI') AS time, e.list, e.class, e.reason, e.status, "
 	  "e.reply_code, e.mailbox, e.diagnostic FROM events e WHERE "
-	  "lower(e.address) = lower($1) ORDER BY e.id" },
+	  "lower(e.address) = lower($1) ORDER BY e.id", ROWS },
 };
 
 int
@@ -334,8 +352,6 @@ db_subscriber(struct db *db, const char *address, FILE *f,
 {
 	JsonBuilder *b = json_builder_new();
 	const char *params[1] = { address };
-	PGresult *res;
-	size_t i;
 	int rc = -1;
 
 	*found = 0;
@@ -344,19 +360,10 @@ db_subscriber(struct db *db, const char *address, FILE *f,
 	json_builder_add_string_value(b, address);
 	if (fmt != DB_JSON)
 		fprintf(f, "%s\n", address);
-	for (i = 0; i < G_N_ELEMENTS(subscriber_parts); i++) {
-		res = db_exec(db, subscriber_parts[i].sql, 1, params,
-		    PGRES_TUPLES_OK, cause);
-		if (res == NULL)
-			goto out;
-		*found |= PQntuples(res) > 0;
-		add_rows(b, subscriber_parts[i].key, res);
-		if (fmt != DB_JSON) {
-			fprintf(f, "\n");
-			print_table(f, subscriber_parts[i].title, res);
-		}
-		PQclear(res);
-	}
+	if (report_parts(db, subscriber_parts, G_N_ELEMENTS(subscriber_parts), 1,
+	    params, b, f, fmt, found, cause) < 0)
+		goto out;
+	*found = *found > 0;
 	json_builder_end_object(b);
 	if (fmt == DB_JSON)
 		json_line(f, b, 0);
