@@ -131,8 +131,9 @@ struct part {
 };
 
 /* report_parts - run each part's query with the n params, add it to the
- * JSON object b is building and, as text, print it as a table; *rows gets
- * the rows seen.  0 or -1. */
+ * JSON object b is building and, as text, print it as a table; then end
+ * the object and, as JSON, write it.  *rows gets the rows seen.  0 or
+ * -1. */
 static int
 report_parts(struct db *db, const struct part *parts, size_t nparts, int n,
     const char *const *params, JsonBuilder *b, FILE *f, enum db_format fmt,
@@ -157,6 +158,9 @@ report_parts(struct db *db, const struct part *parts, size_t nparts, int n,
 		}
 		PQclear(res);
 	}
+	json_builder_end_object(b);
+	if (fmt == DB_JSON)
+		json_line(f, b, 0);
 	return 0;
 }
 
@@ -212,9 +216,6 @@ db_status_report(struct db *db, FILE *f, enum db_format fmt, char **cause)
 	if (report_parts(db, status_parts, G_N_ELEMENTS(status_parts), 0, NULL,
 	    b, f, fmt, &rows, cause) < 0)
 		goto out;
-	json_builder_end_object(b);
-	if (fmt == DB_JSON)
-		json_line(f, b, 0);
 	rc = 0;
 out:
 	g_object_unref(b);
@@ -364,9 +365,6 @@ db_subscriber(struct db *db, const char *address, FILE *f,
 	    params, b, f, fmt, found, cause) < 0)
 		goto out;
 	*found = *found > 0;
-	json_builder_end_object(b);
-	if (fmt == DB_JSON)
-		json_line(f, b, 0);
 	rc = 0;
 out:
 	g_object_unref(b);
