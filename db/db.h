@@ -124,7 +124,7 @@ typedef const struct policy *(*db_policy_fn)(const char *list, void *arg);
 
 /* What db_batch_write() did, added to the caller's counts. */
 struct db_tally {
-	unsigned	 messages, duplicates, quarantined, suppressed;
+	unsigned	 duplicates, quarantined, suppressed;
 	unsigned	 cls[8];	/* events by enum classify_class */
 	GHashTable	*blocks;	/* recipient domain -> blocks (guint) */
 };

@@ -665,7 +665,8 @@ out:
 	return rc;
 }
 
-/* domain_of - the lower-case domain of address (g_free), or NULL */
+/* domain_of - the domain of address (g_free), or NULL; already in lower
+ * case, as keep_address() stored it */
 static char *
 domain_of(const char *address)
 {
@@ -673,7 +674,7 @@ domain_of(const char *address)
 
 	if (at == NULL || at[1] == '\0')
 		return NULL;
-	return g_utf8_strdown(at + 1, -1);
+	return g_strdup(at + 1);
 }
 
 /* count_domains - add the batch's events to the daily counts per
@@ -858,7 +859,6 @@ db_batch_write(struct db *db, struct db_batch *b, db_policy_fn policy_for,
 	for (i = 0; i < b->msgs->len; i++) {
 		struct bmsg *m = MSG(b, i);
 
-		t->messages++;
 		t->duplicates += m->duplicate;
 		t->quarantined += !m->duplicate && m->quarantined;
 	}
