@@ -338,7 +338,9 @@ load_mailbox(GKeyFile *kf, const char *path, const char *group,
 	long long n;
 	char *after;
 
-	mb->name = g_strdup(group + strlen("mailbox "));
+	/* the group is "mailbox NAME", or a bare "mailbox" with no name */
+	mb->name = g_strdup(strlen(group) > strlen("mailbox") ?
+	    group + strlen("mailbox ") : "");
 	g_strstrip(mb->name);
 	if (mb->name[0] == '\0') {
 		fail(cause, path, group, NULL, "a mailbox needs a name");

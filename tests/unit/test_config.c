@@ -153,6 +153,8 @@ refusals(void **state)
 		{ "[list news]\nsoft_window = a month\n", EX_CONFIG,
 		  "t.conf:2: [list news] soft_window" },
 		{ "[list]\nsoft_window = 3\n", EX_CONFIG, "[list NAME]" },
+		{ "[mailbox]\nurl = maildir:/tmp/x\n", EX_CONFIG,
+		  "a mailbox needs a name" },
 		{ "[list a]\nsoft_window = \xff\xfe\n", EX_CONFIG,
 		  "t.conf:2: [list a] soft_window: not valid UTF-8" },
 		{ "[hooks]\non_soft = SELECT '\xc3'\n", EX_CONFIG,
