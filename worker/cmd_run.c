@@ -61,6 +61,15 @@ worse(int a, int b)
 	return a;
 }
 
+/* peak_rss_kib - the most memory this process has held, KiB */
+static long
+peak_rss_kib(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
+}
+
 /* read_mailbox - fetch, parse and print one mailbox; a sysexits.h status */
 static int
 read_mailbox(const struct config_mailbox *mb, const struct mime_options *opts,
@@ -109,13 +118,11 @@ read_mailbox(const struct config_mailbox *mb, const struct mime_options *opts,
 	source_msg_clear(&msg);
 	source_close(src);
 	if (stats) {
-		struct rusage ru;
 		double secs = (double)(g_get_monotonic_time() - t0) / 1e6;
-		getrusage(RUSAGE_SELF, &ru);
 		fprintf(stderr, "rebound run: mailbox %s: %u messages (%u "
 		    "unreadable) in %.3f s, %.0f messages/s, peak RSS %ld KiB\n",
 		    mb->name, fetched, failed, secs, secs > 0 ? fetched / secs :
-		    0.0, ru.ru_maxrss);
+		    0.0, peak_rss_kib());
 	}
 	return status;
 }
@@ -238,9 +245,15 @@ struct run {
 	int			 today;		/* days since the epoch */
 	int			 wait;		/* --wait for a mailbox's lock */
 	int			 verbosity;	/* -1 -q, 0, 1 -v */
+	int			 stats;		/* --stats: print the time split */
 	GHashTable		*blocks;	/* domain -> blocks this run */
 	GArray			*done;		/* struct mailbox_result */
 };
+
+/* Where a mailbox's run spent its time, in microseconds. */
+enum phase { PHASE_FETCH, PHASE_PARSE, PHASE_DB, PHASE_ACK, PHASES };
+static const char *phase_names[PHASES] = { "fetch", "parse", "database",
+    "acknowledge" };
 
 /* What one mailbox's run did, for the metrics file. */
 struct mailbox_result {
@@ -248,6 +261,7 @@ struct mailbox_result {
 	unsigned	 fetched;
 	struct db_tally	 t;
 	double		 seconds;
+	gint64		 phase[PHASES];
 	int		 status;	/* sysexits.h */
 	int		 locked;	/* another run held its lock */
 };
@@ -309,8 +323,11 @@ progress_end(struct progress *p)
  * messages; 0, or -1 with *cause and *status */
 static int
 commit_batch(struct run *run, struct db_batch *b, struct source *src,
-    GArray *pending, struct db_tally *t, char **cause, int *status)
+    GArray *pending, struct db_tally *t, gint64 *phase, char **cause,
+    int *status)
 {
+	gint64 t0 = g_get_monotonic_time(), t1;
+
 	if (db_begin(run->db, cause) < 0) {
 		*status = db_status(run->db);
 		return -1;
@@ -328,11 +345,32 @@ commit_batch(struct run *run, struct db_batch *b, struct source *src,
 	if (g_getenv("REBOUND_TEST_CRASH_AFTER_COMMIT") != NULL)
 		_exit(70);	/* tests: die between commit and ack */
 	db_batch_clear(b);
+	t1 = g_get_monotonic_time();
+	phase[PHASE_DB] += t1 - t0;
 	if (ack_all(src, pending, cause) < 0) {
 		*status = source_status(src);
 		return -1;
 	}
+	phase[PHASE_ACK] += g_get_monotonic_time() - t1;
 	return 0;
+}
+
+/* print_stats - --stats: one mailbox's throughput, where the time went,
+ * and the peak memory so far */
+static void
+print_stats(const struct mailbox_result *m)
+{
+	GString *s = g_string_new(NULL);
+	int i;
+
+	for (i = 0; i < PHASES; i++)
+		g_string_append_printf(s, "%s%s %.3f s", i > 0 ? ", " : "",
+		    phase_names[i], (double)m->phase[i] / 1e6);
+	fprintf(stderr, "rebound run: mailbox %s: %u messages in %.3f s, "
+	    "%.0f messages/s (%s), peak RSS %ld KiB\n", m->name, m->fetched,
+	    m->seconds, m->seconds > 0 ? m->fetched / m->seconds : 0.0,
+	    s->str, peak_rss_kib());
+	g_string_free(s, TRUE);
 }
 
 /* store_mailbox - fetch, store, then acknowledge one mailbox; a sysexits.h
@@ -387,13 +425,19 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 	}
 	while (rc == 1) {
 		/* read a batch outside any transaction, then store it */
+		gint64 t1 = g_get_monotonic_time(), t2;
+
 		while (pending->len < RUN_BATCH &&
 		    (rc = source_next(src, &msg, &cause)) == 1) {
 			struct pending p = { { 0 }, SOURCE_DONE };
 
+			t2 = g_get_monotonic_time();
+			res.phase[PHASE_FETCH] += t2 - t1;
 			fetched++;
 			progress_show(&prog, fetched);
 			add_message(b, mb, &msg, run->opts, &p.outcome);
+			t1 = g_get_monotonic_time();
+			res.phase[PHASE_PARSE] += t1 - t2;
 			p.msg.name = g_strdup(msg.name);
 			p.msg.uid = g_strdup(msg.uid);
 			g_array_append_val(pending, p);
@@ -407,8 +451,8 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 		if (pending->len > 0) {
 			char *why = NULL;
 			int st = EX_OK;
-			if (commit_batch(run, b, src, pending, &t, &why, &st) <
-			    0) {
+			if (commit_batch(run, b, src, pending, &t, res.phase,
+			    &why, &st) < 0) {
 				g_free(cause);
 				cause = why;
 				status = st;
@@ -427,9 +471,13 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 		}
 	}
 	progress_end(&prog);
-	if (source_commit(src, &cause) < 0) {
-		status = source_status(src);
-		goto fail;
+	{
+		gint64 t1 = g_get_monotonic_time();
+		if (source_commit(src, &cause) < 0) {
+			status = source_status(src);
+			goto fail;
+		}
+		res.phase[PHASE_ACK] += g_get_monotonic_time() - t1;
 	}
 	log_msg(G_LOG_LEVEL_INFO, mb->name, NULL, NULL, NULL,
 	    "mailbox %s: %u fetched, %u new, %u "
@@ -470,6 +518,8 @@ out:
 	res.t = t;
 	res.seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
 	res.status = status;
+	if (run->stats)
+		print_stats(&res);
 	g_array_append_val(run->done, res);
 	return status;
 }
@@ -632,6 +682,24 @@ write_metrics(const char *path, struct run *run, int status, double seconds)
 		metric_label(f, "mailbox", m->name);
 		fprintf(f, "} %u\n", m->t.suppressed);
 	}
+	metric_head(f, "rebound_phase_seconds",
+	    "Time of the last run per mailbox and phase: fetch (the server), "
+	    "parse (MIME and classification), database, acknowledge.");
+	for (i = 0; run->done != NULL && i < run->done->len; i++) {
+		struct mailbox_result *m = &g_array_index(run->done,
+		    struct mailbox_result, i);
+		for (c = 0; c < PHASES; c++) {
+			fprintf(f, "rebound_phase_seconds{");
+			metric_label(f, "mailbox", m->name);
+			fprintf(f, ",");
+			metric_label(f, "phase", phase_names[c]);
+			fprintf(f, "} %.3f\n", (double)m->phase[c] / 1e6);
+		}
+	}
+	metric_head(f, "rebound_peak_rss_bytes",
+	    "The most memory the last run held (resident set).");
+	fprintf(f, "rebound_peak_rss_bytes %lld\n", (long long)peak_rss_kib() *
+	    1024);
 	metric_head(f, "rebound_blocks",
 	    "Blocks in the last run per recipient domain (the sender refused).");
 	if (run->blocks != NULL) {
@@ -652,7 +720,7 @@ write_metrics(const char *path, struct run *run, int status, double seconds)
 static int
 store_all(struct config *cfg, struct config_mailbox *mbs, size_t n,
     const char *only, const struct mime_options *opts, int wait,
-    int verbosity, const char *metrics)
+    int verbosity, int stats, const char *metrics)
 {
 	const struct config_hooks *h = config_hooks(cfg);
 	struct db_hooks hooks = { h->on_suppress, h->on_soft, h->on_unsuppress };
@@ -668,6 +736,7 @@ store_all(struct config *cfg, struct config_mailbox *mbs, size_t n,
 	run.today = today();
 	run.wait = wait;
 	run.verbosity = verbosity;
+	run.stats = stats;
 	run.blocks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    NULL);
 	run.done = g_array_new(FALSE, TRUE, sizeof(struct mailbox_result));
@@ -726,7 +795,8 @@ cmd_run(int argc, char **argv)
 		  "write Prometheus metrics of the run to FILE (atomically)",
 		  "FILE" },
 		{ "stats", 0, 0, G_OPTION_ARG_NONE, &stats,
-		  "print messages/s and peak memory per mailbox on stderr",
+		  "print messages/s, where the time went and peak memory per "
+		  "mailbox on stderr",
 		  NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
@@ -798,7 +868,7 @@ read:
 	mime_init();
 	if (!dry_run) {
 		status = store_all(cfg, mbs, n, only, &opts, wait, quiet ? -1 :
-		    verbose ? 1 : 0, metrics);
+		    verbose ? 1 : 0, stats, metrics);
 		goto out;
 	}
 	out = output_new(stdout, OUTPUT_JSONL, 0);

@@ -7,17 +7,20 @@
 # Copy i of a fixture gets its own Message-ID and its own recipients
 # (alice@example.org becomes alice<i>@example.org), so every copy is new
 # work: a new message, new subscribers, new events.  One awk process
-# writes them all.
+# writes them all.  $REBOUND_BOUNCE_ID (default "bench") starts each
+# Message-ID: sets made with different ones are different messages to the
+# same recipients.
 set -eu
 N=$1
 CUR=$2
 HERE=$(cd "$(dirname "$0")/.." && pwd)
-ls "$HERE"/golden/*.eml | grep -v not-a-bounce | awk -v n="$N" -v cur="$CUR" '
+ls "$HERE"/golden/*.eml | grep -v not-a-bounce | awk -v n="$N" -v cur="$CUR" \
+    -v id="${REBOUND_BOUNCE_ID:-bench}" '
 	{ t[k++] = $0 }
 	END {
 		for (i = 1; i <= n; i++) {
 			f = sprintf("%s/1700000000.M%dP1.bench:2,", cur, i)
-			printf "Message-ID: <bench-%d@rebound.test>\n", i > f
+			printf "Message-ID: <%s-%d@rebound.test>\n", id, i > f
 			head = 1
 			while ((getline line < t[i % k]) > 0) {
 				if (line == "" || line == "\r")
