@@ -102,7 +102,7 @@ for proto in imaps pop3s; do
 	config "$proto" "$proto://bounces@localhost:$port/INBOX"
 	rm -rf "$MD"
 	mkdir -p "$MD/cur" "$MD/new" "$MD/tmp"
-	cp "$TMP/disk/cur/"* "$MD/cur/"
+	find "$TMP/disk/cur" -type f -exec cp -t "$MD/cur" {} +
 	restart
 	fresh_db
 	t0=$(now)

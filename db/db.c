@@ -31,8 +31,11 @@ db_fail(struct db *db, PGresult *res, const char *what, char **cause)
 	g_free(*cause);
 	*cause = g_strdup_printf("%s: %s", what, m);
 	g_free(m);
-	if (PQstatus(db->conn) != CONNECTION_OK)
-		db->status = EX_TEMPFAIL;
+	if (PQstatus(db->conn) != CONNECTION_OK || state == NULL)
+		db->status = EX_TEMPFAIL;	/* no SQLSTATE: libpq's own
+						   error, the connection (a
+						   failed send leaves the
+						   status OK until a read) */
 	else if (state != NULL && (strncmp(state, "28", 2) == 0 ||
 	    strncmp(state, "42501", 5) == 0))
 		db->status = EX_NOPERM;
@@ -73,6 +76,7 @@ struct db *
 db_open(const char *conninfo, char **cause, int *status)
 {
 	struct db *db = g_new0(struct db, 1);
+	PGresult *res;
 
 	*cause = NULL;
 	db->conn = PQconnectdb(conninfo);
@@ -91,6 +95,18 @@ db_open(const char *conninfo, char **cause, int *status)
 	PQsetNoticeProcessor(db->conn, quiet, NULL);
 	/* names and diagnostics are UTF-8 whatever the server's locale */
 	PQsetClientEncoding(db->conn, "UTF8");
+	/* a mailbox is acknowledged once its COMMIT returns: that commit
+	 * must be on disk, whatever the server's default says ("local" and
+	 * the remote levels already are) */
+	res = PQexec(db->conn, "SELECT set_config('synchronous_commit', 'on', "
+	    "false) WHERE current_setting('synchronous_commit') = 'off'");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		db_fail(db, res, "synchronous_commit", cause);
+		*status = db->status;
+		db_close(db);
+		return NULL;
+	}
+	PQclear(res);
 	return db;
 }
 

@@ -453,6 +453,11 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 			int st = EX_OK;
 			if (commit_batch(run, b, src, pending, &t, res.phase,
 			    &why, &st) < 0) {
+				char *w = NULL;
+				/* the batches before are committed: let their
+				 * acknowledgements take effect */
+				source_commit(src, &w);
+				g_free(w);
 				g_free(cause);
 				cause = why;
 				status = st;

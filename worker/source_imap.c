@@ -34,6 +34,7 @@ struct imap_source {
 	GArray		*done;		/* UIDs acknowledged as done */
 	GArray		*quarantined;
 	int		 reconnected;
+	char		*tripped;	/* why the guard cut the connection */
 };
 
 /* imap_strerror - what a MAILIMAP_ERROR_* code means */
@@ -73,12 +74,29 @@ imap_strerror(int r)
 	return "IMAP error";
 }
 
-/* lost - does error r mean the connection is gone? */
-static int
-lost(int r)
+/* why - what error r of s means: the guard's reason when it cut the
+ * connection */
+static const char *
+why(const struct imap_source *s, int r)
 {
-	return r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_PARSE ||
-	    r == MAILIMAP_ERROR_FATAL;
+	return s->tripped != NULL ? s->tripped : imap_strerror(r);
+}
+
+/* lost - is the connection gone after error r: dropped, or cut by the
+ * guard? */
+static int
+lost(const struct imap_source *s, int r)
+{
+	return s->tripped != NULL || r == MAILIMAP_ERROR_STREAM ||
+	    r == MAILIMAP_ERROR_PARSE || r == MAILIMAP_ERROR_FATAL;
+}
+
+/* gone_status - the exit status once the connection is gone: try again
+ * later, unless the guard cut it (the server's fault, no use retrying) */
+static int
+gone_status(const struct imap_source *s)
+{
+	return s->tripped != NULL ? EX_PROTOCOL : EX_TEMPFAIL;
 }
 
 /* server_says - the server's last response text, or "" */
@@ -89,11 +107,22 @@ server_says(mailimap *imap)
 	    imap->imap_response : "";
 }
 
+/* control_bytes - the most an answer without message bodies may be: a
+ * MiB, and 64 bytes for each message in the folder */
+static size_t
+control_bytes(const struct imap_source *s)
+{
+	if (s->imap == NULL || s->imap->imap_selection_info == NULL)
+		return GUARD_MIB;
+	return GUARD_MIB + 64 * (size_t)s->imap->imap_selection_info->sel_exists;
+}
+
 /* imap_connect - connect, TLS, verify, log in, select; 0 or -1 */
 static int
 imap_connect(struct imap_source *s, char **cause)
 {
 	const struct config_mailbox *mb = s->mb;
+	mailstream *stream;
 	int r, tls = mb->proto == CONFIG_IMAPS;
 
 	s->imap = mailimap_new(0, NULL);
@@ -102,17 +131,19 @@ imap_connect(struct imap_source *s, char **cause)
 		s->head.status = EX_OSERR;
 		return -1;
 	}
-	mailimap_set_timeout(s->imap, mb->timeout);	/* before connecting */
-	if (tls)
-		r = mailimap_ssl_connect_with_callback(s->imap, mb->host,
-		    (uint16_t)mb->port, tls_sni, mb->host);
-	else
-		r = mailimap_socket_connect(s->imap, mb->host, (uint16_t)mb->port);
+	mailimap_set_timeout(s->imap, mb->timeout);
+	stream = guard_connect(mb->host, mb->port, tls, mb->timeout,
+	    &s->tripped, cause);
+	if (stream == NULL) {
+		s->head.status = EX_TEMPFAIL;
+		return -1;
+	}
+	r = mailimap_connect(s->imap, stream);
 	if (r != MAILIMAP_NO_ERROR && r != MAILIMAP_NO_ERROR_AUTHENTICATED &&
 	    r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
-		*cause = g_strdup_printf("%s:%u: cannot connect: %s", mb->host,
-		    mb->port, imap_strerror(r));
-		s->head.status = EX_TEMPFAIL;
+		*cause = g_strdup_printf("%s:%u: no IMAP greeting: %s", mb->host,
+		    mb->port, why(s, r));
+		s->head.status = s->tripped != NULL ? EX_PROTOCOL : EX_TEMPFAIL;
 		return -1;
 	}
 	if (!tls && mb->starttls) {
@@ -120,10 +151,11 @@ imap_connect(struct imap_source *s, char **cause)
 		    mb->host);
 		if (r != MAILIMAP_NO_ERROR) {
 			*cause = g_strdup_printf("%s:%u: STARTTLS failed: %s",
-			    mb->host, mb->port, imap_strerror(r));
+			    mb->host, mb->port, why(s, r));
 			s->head.status = EX_PROTOCOL;
 			return -1;
 		}
+		guard_rewrap(s->imap->imap_stream, mb->timeout, &s->tripped);
 		tls = 1;
 	}
 	if (tls && mb->tls_verify &&
@@ -135,15 +167,15 @@ imap_connect(struct imap_source *s, char **cause)
 	if (r != MAILIMAP_NO_ERROR) {
 		*cause = g_strdup_printf("%s: login as %s refused: %s", mb->host,
 		    mb->user, r == MAILIMAP_ERROR_LOGIN ? server_says(s->imap) :
-		    imap_strerror(r));
-		s->head.status = lost(r) ? EX_TEMPFAIL : EX_NOPERM;
+		    why(s, r));
+		s->head.status = lost(s, r) ? gone_status(s) : EX_NOPERM;
 		return -1;
 	}
 	r = mailimap_select(s->imap, mb->folder);
 	if (r != MAILIMAP_NO_ERROR || s->imap->imap_selection_info == NULL) {
 		*cause = g_strdup_printf("%s: cannot select %s: %s", mb->host,
-		    mb->folder, lost(r) ? imap_strerror(r) : server_says(s->imap));
-		s->head.status = lost(r) ? EX_TEMPFAIL : EX_NOINPUT;
+		    mb->folder, lost(s, r) ? why(s, r) : server_says(s->imap));
+		s->head.status = lost(s, r) ? gone_status(s) : EX_NOINPUT;
 		return -1;
 	}
 	if (s->uidvalidity != 0 &&
@@ -154,6 +186,9 @@ imap_connect(struct imap_source *s, char **cause)
 		return -1;
 	}
 	s->uidvalidity = s->imap->imap_selection_info->sel_uidvalidity;
+	/* from now on an answer may list every message: UID SEARCH, sizes,
+	 * EXPUNGE (bodies are allowed for in fetch_bodies) */
+	guard_allow(s->imap->imap_stream, control_bytes(s));
 	return 0;
 }
 
@@ -163,7 +198,9 @@ imap_disconnect(struct imap_source *s, int polite)
 {
 	if (s->imap == NULL)
 		return;
-	if (polite)
+	/* not when a connect failed before there was a stream (libetpan
+	 * would close a NULL one), nor after the guard cut it */
+	if (polite && s->imap->imap_stream != NULL && s->tripped == NULL)
 		mailimap_logout(s->imap);
 	mailimap_free(s->imap);
 	s->imap = NULL;
@@ -173,8 +210,8 @@ imap_disconnect(struct imap_source *s, int polite)
 static int
 reconnect(struct imap_source *s, char **cause)
 {
-	if (s->reconnected) {
-		s->head.status = EX_TEMPFAIL;
+	if (s->reconnected || s->tripped != NULL) {
+		s->head.status = gone_status(s);
 		return -1;
 	}
 	s->reconnected = 1;
@@ -211,8 +248,8 @@ list_uids(struct imap_source *s, char **cause)
 	mailimap_search_key_free(key);
 	if (r != MAILIMAP_NO_ERROR) {
 		*cause = g_strdup_printf("%s: UID SEARCH failed: %s", s->mb->host,
-		    imap_strerror(r));
-		s->head.status = lost(r) ? EX_TEMPFAIL : EX_PROTOCOL;
+		    why(s, r));
+		s->head.status = lost(s, r) ? gone_status(s) : EX_PROTOCOL;
 		return -1;
 	}
 	for (it = clist_begin(result); it != NULL; it = clist_next(it)) {
@@ -260,10 +297,11 @@ att_of(struct mailimap_msg_att *att, uint32_t *uid, uint32_t *size,
 	}
 }
 
-/* fetch - UID FETCH set with the given attributes; the list or NULL */
+/* fetch - UID FETCH set: the sizes, or the bodies (bytes of them, by the
+ * sizes); 0 with the list in *result, or -1 */
 static int
 fetch(struct imap_source *s, struct mailimap_set *set, int bodies,
-    clist **result, char **cause)
+    uint64_t bytes, clist **result, char **cause)
 {
 	struct mailimap_fetch_type *type;
 	int r;
@@ -279,15 +317,20 @@ fetch(struct imap_source *s, struct mailimap_set *set, int bodies,
 		else
 			mailimap_fetch_type_new_fetch_att_list_add(type,
 			    mailimap_fetch_att_new_rfc822_size());
+		/* the answer may carry the bodies, and a little per message */
+		guard_allow(s->imap->imap_stream, control_bytes(s) +
+		    (bodies ? bytes + 256 * (uint64_t)s->mb->batch : 0));
 		r = mailimap_uid_fetch(s->imap, set, type, result);
+		guard_allow(s->imap->imap_stream, control_bytes(s));
 		mailimap_fetch_type_free(type);
 		if (r == MAILIMAP_NO_ERROR)
 			return 0;
 		*cause = g_strdup_printf("%s: UID FETCH failed: %s", s->mb->host,
-		    imap_strerror(r));
-		if (!lost(r) || reconnect(s, cause) < 0) {
+		    why(s, r));
+		if (!lost(s, r) || reconnect(s, cause) < 0) {
 			if (s->head.status == 0)
-				s->head.status = lost(r) ? EX_TEMPFAIL : EX_PROTOCOL;
+				s->head.status = lost(s, r) ? gone_status(s) :
+				    EX_PROTOCOL;
 			return -1;
 		}
 	}
@@ -328,7 +371,8 @@ set_of(GArray *uids, guint from, guint to)
 /* fill_bodies - fetch the bodies of uids onto the ready queue, in UID
  * order; 0 or -1 */
 static int
-fill_bodies(struct imap_source *s, GArray *uids, char **cause)
+fill_bodies(struct imap_source *s, GArray *uids, uint64_t bytes,
+    char **cause)
 {
 	struct mailimap_set *set = set_of(uids, 0, uids->len);
 	GHashTable *got = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -337,7 +381,7 @@ fill_bodies(struct imap_source *s, GArray *uids, char **cause)
 	guint i;
 	int rc = -1;
 
-	if (fetch(s, set, 1, &res, cause) < 0)
+	if (fetch(s, set, 1, bytes, &res, cause) < 0)
 		goto out;
 	for (it = clist_begin(res); it != NULL; it = clist_next(it)) {
 		uint32_t uid = 0, size = 0;
@@ -399,7 +443,7 @@ fill(struct imap_source *s, char **cause)
 	}
 	/* sizes first: an oversized message is never loaded */
 	set = set_of(s->uids, s->next, end);
-	if (fetch(s, set, 0, &sizes, cause) < 0)
+	if (fetch(s, set, 0, 0, &sizes, cause) < 0)
 		goto out;
 	for (it = clist_begin(sizes); it != NULL; it = clist_next(it)) {
 		uint32_t uid = 0, size = 0;
@@ -418,7 +462,7 @@ fill(struct imap_source *s, char **cause)
 		}
 		/* bodies in round trips of at most IMAP_FETCH_BYTES */
 		if (small->len > 0 && bytes + size > IMAP_FETCH_BYTES) {
-			if (fill_bodies(s, small, cause) < 0)
+			if (fill_bodies(s, small, bytes, cause) < 0)
 				goto out;
 			g_array_set_size(small, 0);
 			bytes = 0;
@@ -426,7 +470,7 @@ fill(struct imap_source *s, char **cause)
 		g_array_append_val(small, uid);
 		bytes += size;
 	}
-	if (small->len > 0 && fill_bodies(s, small, cause) < 0)
+	if (small->len > 0 && fill_bodies(s, small, bytes, cause) < 0)
 		goto out;
 	s->next = end;
 	rc = 0;
@@ -567,8 +611,8 @@ imap_commit(struct source *head, char **cause)
 	return 0;
 fail:
 	*cause = g_strdup_printf("%s: acknowledging messages failed: %s",
-	    s->mb->host, lost(r) ? imap_strerror(r) : server_says(s->imap));
-	head->status = lost(r) ? EX_TEMPFAIL : EX_PROTOCOL;
+	    s->mb->host, lost(s, r) ? why(s, r) : server_says(s->imap));
+	head->status = lost(s, r) ? gone_status(s) : EX_PROTOCOL;
 	return -1;
 }
 
@@ -587,6 +631,7 @@ imap_close(struct source *head)
 	g_array_free(s->uids, TRUE);
 	g_array_free(s->done, TRUE);
 	g_array_free(s->quarantined, TRUE);
+	g_free(s->tripped);
 	g_free(s);
 }
 

@@ -11,6 +11,8 @@
 #ifndef REBOUND_SOURCE_INT_H
 #define REBOUND_SOURCE_INT_H
 
+#include <time.h>
+
 #include "config.h"
 #include "source.h"
 
@@ -57,5 +59,23 @@ void	tls_sni(struct mailstream_ssl_context *, void *host);
  */
 int	tls_check(struct _mailstream *, const char *host, const char *ca_file,
 	    char **cause);
+
+/*
+ * The guard (guard.c) bounds what a server may send: each answer, from one
+ * command to the next, at most an allowance of bytes (GUARD_MIB unless
+ * raised) and a deadline (the timeout, and the timeout again per MiB
+ * allowed).  When it cuts a stream it stores why in *tripped, which the
+ * caller owns and frees.
+ *
+ * guard_connect - a libetpan stream to host:port (TLS when tls) through a
+ * guard; NULL with *cause
+ * guard_rewrap - put the guard back after STARTTLS replaced the layers
+ * guard_allow - answers may be up to bytes long from now on
+ */
+#define GUARD_MIB	((size_t)1024 * 1024)
+struct _mailstream *guard_connect(const char *host, unsigned port, int tls,
+	    time_t timeout, char **tripped, char **cause);
+void	guard_rewrap(struct _mailstream *, time_t timeout, char **tripped);
+void	guard_allow(struct _mailstream *, size_t bytes);
 
 #endif /* REBOUND_SOURCE_INT_H */

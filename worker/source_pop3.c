@@ -25,6 +25,9 @@ struct pop3_source {
 	unsigned	 given;
 	int		 quit;		/* QUIT sent: the session is over */
 	int		 reconnected;
+	size_t		 control;	/* bytes an answer may have, see
+					   pop3_connect */
+	char		*tripped;	/* why the guard cut the connection */
 };
 
 /* pop3_strerror - what a MAILPOP3_ERROR_* code means */
@@ -56,11 +59,29 @@ pop3_strerror(int r)
 	return "POP3 error";
 }
 
+/* why - what error r of s means: the guard's reason when it cut the
+ * connection */
+static const char *
+why(const struct pop3_source *s, int r)
+{
+	return s->tripped != NULL ? s->tripped : pop3_strerror(r);
+}
+
+/* lost - is the connection gone (and not cut by the guard, which is the
+ * server's fault: no reason to try again)? */
+static int
+lost(const struct pop3_source *s, int r)
+{
+	return s->tripped == NULL && r == MAILPOP3_ERROR_STREAM;
+}
+
 /* pop3_connect - connect, TLS, verify, log in, LIST; 0 or -1 */
 static int
 pop3_connect(struct pop3_source *s, char **cause)
 {
 	const struct config_mailbox *mb = s->mb;
+	struct mailpop3_stat_response *st = NULL;
+	mailstream *stream;
 	int r, tls = mb->proto == CONFIG_POP3S;
 
 	s->pop3 = mailpop3_new(0, NULL);
@@ -69,16 +90,18 @@ pop3_connect(struct pop3_source *s, char **cause)
 		s->head.status = EX_OSERR;
 		return -1;
 	}
-	mailpop3_set_timeout(s->pop3, mb->timeout);	/* before connecting */
-	if (tls)
-		r = mailpop3_ssl_connect_with_callback(s->pop3, mb->host,
-		    (uint16_t)mb->port, tls_sni, mb->host);
-	else
-		r = mailpop3_socket_connect(s->pop3, mb->host, (uint16_t)mb->port);
-	if (r != MAILPOP3_NO_ERROR) {
-		*cause = g_strdup_printf("%s:%u: cannot connect: %s", mb->host,
-		    mb->port, pop3_strerror(r));
+	mailpop3_set_timeout(s->pop3, mb->timeout);
+	stream = guard_connect(mb->host, mb->port, tls, mb->timeout,
+	    &s->tripped, cause);
+	if (stream == NULL) {
 		s->head.status = EX_TEMPFAIL;
+		return -1;
+	}
+	r = mailpop3_connect(s->pop3, stream);
+	if (r != MAILPOP3_NO_ERROR) {
+		*cause = g_strdup_printf("%s:%u: no POP3 greeting: %s", mb->host,
+		    mb->port, why(s, r));
+		s->head.status = s->tripped != NULL ? EX_PROTOCOL : EX_TEMPFAIL;
 		return -1;
 	}
 	if (!tls && mb->starttls) {
@@ -86,10 +109,11 @@ pop3_connect(struct pop3_source *s, char **cause)
 		    mb->host);
 		if (r != MAILPOP3_NO_ERROR) {
 			*cause = g_strdup_printf("%s:%u: STLS failed: %s", mb->host,
-			    mb->port, pop3_strerror(r));
+			    mb->port, why(s, r));
 			s->head.status = EX_PROTOCOL;
 			return -1;
 		}
+		guard_rewrap(s->pop3->pop3_stream, mb->timeout, &s->tripped);
 		tls = 1;
 	}
 	if (tls && mb->tls_verify &&
@@ -103,16 +127,23 @@ pop3_connect(struct pop3_source *s, char **cause)
 	if (r != MAILPOP3_NO_ERROR) {
 		*cause = g_strdup_printf("%s: login as %s refused: %s", mb->host,
 		    mb->user, s->pop3->pop3_response != NULL ?
-		    s->pop3->pop3_response : pop3_strerror(r));
-		s->head.status = r == MAILPOP3_ERROR_STREAM ? EX_TEMPFAIL :
-		    EX_NOPERM;
+		    s->pop3->pop3_response : why(s, r));
+		s->head.status = s->tripped != NULL ? EX_PROTOCOL :
+		    lost(s, r) ? EX_TEMPFAIL : EX_NOPERM;
 		return -1;
 	}
-	r = mailpop3_list(s->pop3, &s->msgs);
+	/* LIST and UIDL have a line per message: STAT says how many */
+	r = mailpop3_stat(s->pop3, &st);
+	if (r == MAILPOP3_NO_ERROR) {
+		s->control = GUARD_MIB + 128 * (size_t)st->msgs_count;
+		mailpop3_stat_resp_free(st);
+		guard_allow(s->pop3->pop3_stream, s->control);
+		r = mailpop3_list(s->pop3, &s->msgs);
+	}
 	if (r != MAILPOP3_NO_ERROR) {
 		*cause = g_strdup_printf("%s: LIST failed: %s", mb->host,
-		    pop3_strerror(r));
-		s->head.status = r == MAILPOP3_ERROR_STREAM ? EX_TEMPFAIL :
+		    why(s, r));
+		s->head.status = lost(s, r) ? EX_TEMPFAIL :
 		    EX_PROTOCOL;
 		return -1;
 	}
@@ -151,6 +182,21 @@ reconnect_at(struct pop3_source *s, const char *uidl, char **cause)
 	return -1;
 }
 
+/* retr - RETR one message, whose answer may be twice its listed size
+ * (dot-stuffing at worst doubles it) */
+static int
+retr(struct pop3_source *s, struct mailpop3_msg_info *info, char **text,
+    size_t *len)
+{
+	int r;
+
+	guard_allow(s->pop3->pop3_stream,
+	    s->control + 2 * (size_t)info->msg_size);
+	r = mailpop3_retr(s->pop3, info->msg_index, text, len);
+	guard_allow(s->pop3->pop3_stream, s->control);
+	return r;
+}
+
 static int
 pop3_next(struct source *head, struct source_msg *m, char **cause)
 {
@@ -179,8 +225,8 @@ pop3_next(struct source *head, struct source_msg *m, char **cause)
 		    "%zu)", info->msg_size, s->mb->max_message_size);
 		return 1;
 	}
-	r = mailpop3_retr(s->pop3, info->msg_index, &text, &len);
-	if (r == MAILPOP3_ERROR_STREAM && info->msg_uidl != NULL) {
+	r = retr(s, info, &text, &len);
+	if (lost(s, r) && info->msg_uidl != NULL) {
 		/* on in a new session, at the same UIDL */
 		char *uidl = g_strdup(info->msg_uidl);
 		int i = reconnect_at(s, uidl, cause);
@@ -194,12 +240,12 @@ pop3_next(struct source *head, struct source_msg *m, char **cause)
 		s->next = (unsigned)i + 1;
 		g_free(m->name);
 		m->name = g_strdup_printf("%s:%u", s->mb->name, info->msg_index);
-		r = mailpop3_retr(s->pop3, info->msg_index, &text, &len);
+		r = retr(s, info, &text, &len);
 	}
 	if (r != MAILPOP3_NO_ERROR) {
 		*cause = g_strdup_printf("%s: RETR %u failed: %s", s->mb->host,
-		    info->msg_index, pop3_strerror(r));
-		head->status = r == MAILPOP3_ERROR_STREAM ? EX_TEMPFAIL :
+		    info->msg_index, why(s, r));
+		head->status = lost(s, r) ? EX_TEMPFAIL :
 		    EX_PROTOCOL;
 		return -1;
 	}
@@ -231,8 +277,8 @@ pop3_ack(struct source *head, const struct source_msg *m,
 	if (outcome == SOURCE_QUARANTINE || s->mb->after != CONFIG_AFTER_DELETE)
 		return 0;
 	r = mailpop3_dele(s->pop3, index_of(m));
-	if (r != MAILPOP3_NO_ERROR && m->uid != NULL && m->uid[0] != '\0' &&
-	    !s->reconnected) {
+	if (r != MAILPOP3_NO_ERROR && s->tripped == NULL && m->uid != NULL &&
+	    m->uid[0] != '\0' && !s->reconnected) {
 		/* a dead connection answers DELE with an error of its own:
 		 * a new session, then DELE the message where it is now */
 		int i = reconnect_at(s, m->uid, cause);
@@ -249,8 +295,8 @@ pop3_ack(struct source *head, const struct source_msg *m,
 	}
 	if (r != MAILPOP3_NO_ERROR) {
 		*cause = g_strdup_printf("%s: DELE failed: %s", s->mb->host,
-		    pop3_strerror(r));
-		head->status = r == MAILPOP3_ERROR_STREAM ? EX_TEMPFAIL :
+		    why(s, r));
+		head->status = lost(s, r) ? EX_TEMPFAIL :
 		    EX_PROTOCOL;
 		return -1;
 	}
@@ -270,7 +316,7 @@ pop3_commit(struct source *head, char **cause)
 	r = mailpop3_quit(s->pop3);
 	if (r != MAILPOP3_NO_ERROR) {
 		*cause = g_strdup_printf("%s: QUIT failed: %s; deletions undone",
-		    s->mb->host, pop3_strerror(r));
+		    s->mb->host, why(s, r));
 		head->status = EX_TEMPFAIL;
 		return -1;
 	}
@@ -285,6 +331,7 @@ pop3_close(struct source *head)
 	/* without QUIT, the server undoes every DELE of this session */
 	if (s->pop3 != NULL)
 		mailpop3_free(s->pop3);
+	g_free(s->tripped);
 	g_free(s);
 }
 

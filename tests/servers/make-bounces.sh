@@ -16,21 +16,30 @@ CUR=$2
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 ls "$HERE"/golden/*.eml | grep -v not-a-bounce | awk -v n="$N" -v cur="$CUR" \
     -v id="${REBOUND_BOUNCE_ID:-bench}" '
-	{ t[k++] = $0 }
+	# each fixture once into memory: its lines, and where its body starts
+	{
+		f = $0; k++; m = 0; head = 1
+		while ((getline line < f) > 0) {
+			if (head && line ~ /^[Mm]essage-[Ii][Dd]:/)
+				continue
+			if (head && (line == "" || line == "\r"))
+				head = 0
+			text[k, ++m] = line
+		}
+		close(f)
+		lines[k] = m
+	}
 	END {
 		for (i = 1; i <= n; i++) {
 			f = sprintf("%s/1700000000.M%dP1.bench:2,", cur, i)
-			printf "Message-ID: <%s-%d@rebound.test>\n", id, i > f
-			head = 1
-			while ((getline line < t[i % k]) > 0) {
-				if (line == "" || line == "\r")
-					head = 0
-				if (head && line ~ /^[Mm]essage-[Ii][Dd]:/)
-					continue
+			t = i % k + 1
+			out = sprintf("Message-ID: <%s-%d@rebound.test>\n", id, i)
+			for (j = 1; j <= lines[t]; j++) {
+				line = text[t, j]
 				gsub(/@example\./, i "@example.", line)
-				print line > f
+				out = out line "\n"
 			}
-			close(t[i % k])
+			printf "%s", out > f
 			close(f)
 		}
 	}'
