@@ -14,9 +14,10 @@ DIR=$2
 UPDATE=${3:-}
 . "$(dirname "$0")/lib.sh"
 
-# strip_file - drop the leading "file" key so rows compare across sources
+# strip_file - drop the leading "file" key (and an mbox's "mbox_message")
+# so rows compare across sources
 strip_file() {
-	sed 's/^{"file":"[^"]*",/{/' "$@"
+	sed 's/^{"file":"[^"]*",\("mbox_message":[0-9]*,\)\{0,1\}/{/' "$@"
 }
 
 cd "$DIR" || exit 1
@@ -66,6 +67,18 @@ if ! cmp -s "$TMP/all.expected" "$TMP/all.mbox.out"; then
 	fail "mbox of all fixtures gives other rows"
 	diff "$TMP/all.expected" "$TMP/all.mbox.out" | head -20 >&2
 fi
+# each row names the mbox and the message's place in it
+n=$(grep -c '^From ' "$TMP/all.mbox")
+last=$("$BIN" parse --jsonl "$TMP/all.mbox" | tail -n 1 |
+    sed -n 's/^{"file":"\([^"]*\)","mbox_message":\([0-9]*\),.*/\1 \2/p')
+[ "$last" = "$TMP/all.mbox $n" ] ||
+    fail "the mbox's last row says \"$last\", not \"$TMP/all.mbox $n\""
+# an mbox in a plain directory is split as well (a Maildir's files are not)
+mkdir "$TMP/dir"
+cp "$TMP/all.mbox" "$TMP/dir/"
+"$BIN" parse --jsonl "$TMP/dir" | strip_file >"$TMP/all.dir.out"
+cmp -s "$TMP/all.expected" "$TMP/all.dir.out" ||
+    fail "an mbox in a directory gives other rows"
 "$BIN" parse --jsonl "$TMP/md" | strip_file >"$TMP/all.md.out"
 if ! cmp -s "$TMP/all.expected" "$TMP/all.md.out"; then
 	fail "Maildir of all fixtures gives other rows"

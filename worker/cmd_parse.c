@@ -142,14 +142,14 @@ cmd_parse(int argc, char **argv)
 				    msg.error : cause;
 				fprintf(stderr, "rebound parse: %s: %s\n",
 				    msg.name, why_not);
-				output_error(out, msg.name, why_not);
+				output_error(out, msg.name, msg.seq, why_not);
 				g_free(cause);
 				cause = NULL;
 				if (status == EX_OK)
 					status = EX_DATAERR;
 				continue;
 			}
-			output_message(out, msg.name, r, NULL, NULL);
+			output_message(out, msg.name, msg.seq, r, NULL, NULL);
 			mime_report_free(r);
 		}
 		if (rc < 0) {

@@ -100,12 +100,12 @@ read_mailbox(const struct config_mailbox *mb, const struct mime_options *opts,
 			const char *e = msg.error != NULL ? msg.error : why;
 			log_msg(G_LOG_LEVEL_WARNING, mb->name, msg.uid, NULL, NULL,
 			    "mailbox %s: %s: %s", mb->name, msg.name, e);
-			output_error(out, msg.name, e);
+			output_error(out, msg.name, msg.seq, e);
 			failed++;
 			g_free(why);
 			continue;
 		}
-		output_message(out, msg.name, r, mb->name, msg.uid);
+		output_message(out, msg.name, msg.seq, r, mb->name, msg.uid);
 		mime_report_free(r);
 	}
 	if (rc < 0) {

@@ -119,10 +119,28 @@ add_str(JsonBuilder *b, const char *name, const char *value)
 		json_builder_add_null_value(b);
 }
 
+/* add_file - "file": the input's path (for a message inside an mbox, the
+ * mbox's, name without its ":seq"), and "mbox_message": seq when in one */
+static void
+add_file(JsonBuilder *b, const char *file, unsigned seq)
+{
+	char *path = g_strdup(file);
+	char *colon = strrchr(path, ':');
+
+	if (seq > 0 && colon != NULL)
+		*colon = '\0';
+	add_str(b, "file", path);
+	g_free(path);
+	if (seq > 0) {
+		json_builder_set_member_name(b, "mbox_message");
+		json_builder_add_int_value(b, seq);
+	}
+}
+
 /* write_json - one row as one JSON line */
 static void
-write_json(struct output *o, const char *file, const struct output_row *row,
-    const char *mailbox, const char *uid)
+write_json(struct output *o, const char *file, unsigned seq,
+    const struct output_row *row, const char *mailbox, const char *uid)
 {
 	const struct mime_report *r = row->report;
 	const struct mime_rcpt *rc = row->rcpt;
@@ -131,7 +149,7 @@ write_json(struct output *o, const char *file, const struct output_row *row,
 	char *s;
 
 	json_builder_begin_object(b);
-	add_str(b, "file", file);
+	add_file(b, file, seq);
 	if (mailbox != NULL) {
 		add_str(b, "mailbox", mailbox);
 		add_str(b, "uid", uid);
@@ -200,8 +218,8 @@ write_table(struct output *o, const char *file, const struct output_row *row)
 }
 
 void
-output_message(struct output *o, const char *file, const struct mime_report *r,
-    const char *mailbox, const char *uid)
+output_message(struct output *o, const char *file, unsigned seq,
+    const struct mime_report *r, const char *mailbox, const char *uid)
 {
 	struct output_row *rows;
 	size_t i, n;
@@ -209,7 +227,7 @@ output_message(struct output *o, const char *file, const struct mime_report *r,
 	rows = output_classify(r, &n);
 	for (i = 0; i < n; i++) {
 		if (o->format == OUTPUT_JSONL)
-			write_json(o, file, &rows[i], mailbox, uid);
+			write_json(o, file, seq, &rows[i], mailbox, uid);
 		else
 			write_table(o, file, &rows[i]);
 	}
@@ -217,7 +235,8 @@ output_message(struct output *o, const char *file, const struct mime_report *r,
 }
 
 void
-output_error(struct output *o, const char *file, const char *cause)
+output_error(struct output *o, const char *file, unsigned seq,
+    const char *cause)
 {
 	if (o->format == OUTPUT_JSONL) {
 		JsonBuilder *b = json_builder_new();
@@ -225,7 +244,7 @@ output_error(struct output *o, const char *file, const char *cause)
 		char *s;
 
 		json_builder_begin_object(b);
-		add_str(b, "file", file);
+		add_file(b, file, seq);
 		add_str(b, "recipient", NULL);
 		add_str(b, "class", "unknown");
 		add_str(b, "error", cause);

@@ -27,6 +27,7 @@ struct source_msg {
 	char	*data;		/* raw bytes, NUL-terminated; owned */
 	size_t	 len;
 	char	*name;		/* file path, or "mbox:N" inside an mbox */
+	unsigned seq;		/* inside an mbox: N (from 1), else 0 */
 	char	*uid;		/* in its mailbox: "UIDVALIDITY/UID" (IMAP),
 				   the UIDL (POP3), the file name (Maildir) */
 	char	*error;		/* why it could not be read, or NULL */

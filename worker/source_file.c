@@ -10,7 +10,9 @@
  * mbox is split here rather than with GMime's mbox mode because the worker
  * needs each message's raw bytes (for its fingerprint and for quarantine),
  * which GMime's mbox parser does not hand back.  Both mboxo and mboxrd
- * quoting are undone (">From " at a line start loses one '>').
+ * quoting are undone (">From " at a line start loses one '>').  A file
+ * that starts with a "From " line is an mbox whether named alone or found
+ * in a plain directory; a Maildir's files are one message each.
  */
 #include <sys/stat.h>
 
@@ -37,7 +39,9 @@ struct file_source {
 	char		*path;
 	GPtrArray	*files;		/* SRC_LIST: paths, in order */
 	guint		 next;
-	GMappedFile	*map;		/* SRC_MBOX */
+	int		 split;	/* SRC_LIST: open mbox files as mboxes */
+	GMappedFile	*map;		/* the mbox being read, or NULL */
+	char		*mbox;		/* its path */
 	const char	*pos, *end;
 	unsigned	 count;
 	int		 done;
@@ -129,6 +133,7 @@ file_close(struct source *head)
 		g_ptr_array_free(s->pending, TRUE);
 	if (s->map != NULL)
 		g_mapped_file_unref(s->map);
+	g_free(s->mbox);
 	g_free(s->path);
 	g_free(s);
 }
@@ -184,11 +189,30 @@ is_mbox(const char *path)
 	return yes;
 }
 
+/* map_mbox - read the mbox at path next; 0 or -1 with *cause set */
+static int
+map_mbox(struct file_source *s, const char *path, char **cause)
+{
+	GError *err = NULL;
+
+	s->map = g_mapped_file_new(path, FALSE, &err);
+	if (s->map == NULL) {
+		*cause = g_strdup_printf("%s: %s", path, err->message);
+		g_error_free(err);
+		return -1;
+	}
+	g_free(s->mbox);
+	s->mbox = g_strdup(path);
+	s->count = 0;
+	s->pos = g_mapped_file_get_contents(s->map);
+	s->end = s->pos + g_mapped_file_get_length(s->map);
+	return 0;
+}
+
 struct source *
 source_open_path(const char *path, size_t max_size, char **cause)
 {
 	struct file_source *s = g_new0(struct file_source, 1);
-	GError *err = NULL;
 	char *cur, *new;
 
 	s->head.ops = &file_ops;
@@ -208,8 +232,10 @@ source_open_path(const char *path, size_t max_size, char **cause)
 		    g_file_test(cur, G_FILE_TEST_IS_DIR)) {
 			list_dir(s->files, new);
 			list_dir(s->files, cur);
-		} else
+		} else {
 			list_dir(s->files, path);
+			s->split = 1;
+		}
 		g_free(new);
 		g_free(cur);
 		s->head.total = s->files->len;
@@ -222,15 +248,10 @@ source_open_path(const char *path, size_t max_size, char **cause)
 	}
 	if (is_mbox(path)) {
 		s->type = SRC_MBOX;
-		s->map = g_mapped_file_new(path, FALSE, &err);
-		if (s->map == NULL) {
-			*cause = g_strdup_printf("%s: %s", path, err->message);
-			g_error_free(err);
+		if (map_mbox(s, path, cause) < 0) {
 			file_close(&s->head);
 			return NULL;
 		}
-		s->pos = g_mapped_file_get_contents(s->map);
-		s->end = s->pos + g_mapped_file_get_length(s->map);
 		return &s->head;
 	}
 	s->type = SRC_LIST;
@@ -316,7 +337,8 @@ next_mbox(struct file_source *s, struct source_msg *m)
 	stop = p > s->end ? s->end : p;
 	s->pos = stop;
 	s->count++;
-	m->name = g_strdup_printf("%s:%u", s->path, s->count);
+	m->name = g_strdup_printf("%s:%u", s->mbox, s->count);
+	m->seq = s->count;
 	if ((size_t)(stop - start) > s->max_size) {
 		m->error = g_strdup_printf("message too large (%zu bytes, limit "
 		    "%zu)", (size_t)(stop - start), s->max_size);
@@ -377,6 +399,13 @@ file_next(struct source *head, struct source_msg *m, char **cause)
 	case SRC_MBOX:
 		return next_mbox(s, m);
 	case SRC_LIST:
+		if (s->map != NULL) {
+			/* inside an mbox of the directory */
+			if (next_mbox(s, m) == 1)
+				return 1;
+			g_mapped_file_unref(s->map);
+			s->map = NULL;
+		}
 		/* with after = flag, messages already flagged are done */
 		while (s->next < s->files->len && ((s->mb != NULL &&
 		    s->mb->after == CONFIG_AFTER_FLAG &&
@@ -387,6 +416,17 @@ file_next(struct source *head, struct source_msg *m, char **cause)
 		    (s->mb != NULL && s->mb->max_messages > 0 &&
 		    s->next >= s->mb->max_messages))
 			return 0;
+		if (s->split && is_mbox(g_ptr_array_index(s->files, s->next))) {
+			char *why = NULL;
+			if (map_mbox(s, g_ptr_array_index(s->files, s->next++),
+			    &why) == 0)
+				return file_next(head, m, cause);
+			/* unreadable: a row that says so, as for a file */
+			m->name = g_strdup(g_ptr_array_index(s->files,
+			    s->next - 1));
+			m->error = why;
+			return 1;
+		}
 		read_file(g_ptr_array_index(s->files, s->next++), s->max_size, m);
 		m->uid = g_path_get_basename(m->name);
 		return 1;
