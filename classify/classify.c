@@ -474,7 +474,10 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		out->rule = "command:connect";
 	} else if (cmd != NULL && strcmp(cmd, "MAIL") == 0 &&
 	    (strcmp(out->reason, "userunknown") == 0 ||
-	    strcmp(out->reason, "hostunknown") == 0)) {
+	    strcmp(out->reason, "hostunknown") == 0 ||
+	    strcmp(out->rule, "block:accessdenied") == 0)) {
+		/* refused at MAIL FROM, in words that do not name the
+		 * sending host: the sender address */
 		out->reason = "rejected";
 		out->rule = "command:mail";
 	}
