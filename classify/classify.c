@@ -250,6 +250,10 @@ classify_find_codes(const char *text, char reply[4], char status[16])
 	const char *p, *q;
 	size_t n;
 
+	/* The first failure (4 or 5) of each kind, else the first success:
+	 * in a transcript the RCPT's "250 2.1.5 Ok" may come before the
+	 * "451 4.3.0" that DATA got, and a "220-" greeting before the
+	 * "421" that closed the session. */
 	reply[0] = status[0] = '\0';
 	if (text == NULL)
 		return;
@@ -263,17 +267,19 @@ classify_find_codes(const char *text, char reply[4], char status[16])
 		if (*p != '2' && *p != '4' && *p != '5')
 			continue;
 		/* enhanced status: d.d{1,3}.d{1,3} */
-		if (status[0] == '\0' && p[1] == '.') {
+		if (p[1] == '.') {
 			q = p + 2;
 			for (n = 0; isdigit((unsigned char)*q) && n < 4; q++)
 				n++;
-			if (n >= 1 && n <= 3 && *q == '.') {
+			if ((status[0] == '\0' || status[0] == '2') && n >= 1 &&
+			    n <= 3 && *q == '.') {
 				const char *d = ++q;
 				for (n = 0; isdigit((unsigned char)*q) && n < 4; q++)
 					n++;
 				if (n >= 1 && n <= 3 && q - p < 16 &&
 				    (boundary(*q) || (*q == '.' &&
-				    !isdigit((unsigned char)q[1]))) && d[0] != '\0') {
+				    !isdigit((unsigned char)q[1]))) && d[0] != '\0' &&
+				    (status[0] == '\0' || *p != '2')) {
 					memcpy(status, p, (size_t)(q - p));
 					status[q - p] = '\0';
 				}
@@ -281,7 +287,8 @@ classify_find_codes(const char *text, char reply[4], char status[16])
 			continue;
 		}
 		/* reply code: ddd followed by space, '-' or end */
-		if (reply[0] == '\0' && isdigit((unsigned char)p[1]) &&
+		if ((reply[0] == '\0' || (reply[0] == '2' && *p != '2')) &&
+		    isdigit((unsigned char)p[1]) &&
 		    isdigit((unsigned char)p[2]) &&
 		    (p[3] == ' ' || p[3] == '-' || p[3] == '\0' || p[3] == '\n' ||
 		    p[3] == '\t' || p[3] == ',' || p[3] == ']' || p[3] == ')') &&
@@ -291,7 +298,8 @@ classify_find_codes(const char *text, char reply[4], char status[16])
 			memcpy(reply, p, 3);
 			reply[3] = '\0';
 		}
-		if (reply[0] != '\0' && status[0] != '\0')
+		if (reply[0] != '\0' && reply[0] != '2' && status[0] != '\0' &&
+		    status[0] != '2')
 			return;
 	}
 }

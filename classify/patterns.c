@@ -245,9 +245,10 @@ static const struct classify_pattern pattern_table[] = {
 	{ "system:mailer", "mailererror", "re:\\b(mailer error|unknown mailer|program failed|command died|procmail|exit status|pipe to \\|)", 0 },
 	{ "system:unavailable", "systemerror", "re:\\bservice (is )?(currently |temporarily )?(unavailable|not available)\\b", 0 },
 	{ "system:error", "systemerror", "re:\\b(system|internal|server|local|temporary|configuration) (error|failure|problem)", 0 },
+	{ "system:io", "systemerror", "re:\\b(queue file|disk|i/o) (write |read )?(error|full|failure)", 0 },
 	{ "system:misconfig", "systemerror", "re:\\bmis-?configur", 0 },
 	{ "content:mime", "contenterror", "re:\\b(mime|encoding|charset|header|8bit|8-bit|binary|attachment)s? (is |are )?(invalid|not (supported|permitted|allowed)|error|malformed|rejected)", 0 },
-	{ "content:rfc", "notcompliantrfc", "re:\\b(not (compliant|complying|conform)|non-?compliant|violates) (with )?(rfc|the rfc|standards?)|rfc ?5322|rfc ?2822|rfc ?822", 0 },
+	{ "content:rfc", "notcompliantrfc", "re:\\b(not (compliant|complying|conform)|non-?compliant|violates) (with )?(rfc|the rfc|standards?)|\\brfc ?(5322|2822|822)\\b(?!;)", 0 },
 	{ "syntax:error", "syntaxerror", "re:\\bsyntax error|command unrecogni[sz]ed|unrecogni[sz]ed command|bad sequence of commands", 0 },
 	{ "security:tls", "securityerror", "re:\\b(tls|starttls|encryption|ssl) (is )?(required|needed|must)|must (issue a )?starttls|authentication required|must authenticate", 0 },
 

@@ -162,6 +162,19 @@ decisions(void **state)
 		/* nothing to go on */
 		{ NULL, NULL, NULL, "failed", NULL, -1, CLASS_SOFT, "undefined",
 		  "5.0.900" },
+		/* a transcript: the failure DATA got, not the RCPT's 250 */
+		{ NULL, NULL, "RCPT TO:<a@b> ORCPT=rfc822;a@b Out: 250 2.1.5 Ok "
+		  "In: DATA Out: 451 4.3.0 Error: queue file write error", NULL,
+		  NULL, -1, CLASS_SOFT, "systemerror", "4.3.0" },
+		/* a failed report that gave up after timeouts: expired */
+		{ "4.4.1", NULL, "connect to mx.example[192.0.2.1]:25: Connection "
+		  "timed out", "failed", NULL, -1, CLASS_SOFT, "expired", "4.4.1" },
+		/* ...but a DNS failure stays a network error */
+		{ "4.4.3", NULL, "DNS error: lookup of example.invalid failed",
+		  "failed", NULL, -1, CLASS_SOFT, "networkerror", "4.4.3" },
+		/* access denied at MAIL FROM: the sender */
+		{ "5.7.1", "550", "550 5.7.1 Access denied", "failed", "MAIL", -1,
+		  CLASS_BLOCK, "rejected", "5.7.1" },
 	};
 	size_t i;
 
