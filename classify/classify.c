@@ -490,6 +490,20 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		out->rule = "command:mail";
 	}
 
+	/* A report that gives up (Action: failed, or a text that calls it
+	 * permanent) with a temporary code
+	 * after the receiver could not be reached: the queue lifetime ran
+	 * out, and that is what the operator needs to know; the last
+	 * attempt's error stays in the diagnostic.  (DNS answers and loops
+	 * stay networkerror: they are about the domain, not the time.) */
+	if ((strcmp(out->rule, "net:refused") == 0 ||
+	    strcmp(out->rule, "net:unreachable") == 0 ||
+	    strcmp(out->rule, "net:lost") == 0) && temporary &&
+	    ((in->action != NULL && g_ascii_strcasecmp(in->action, "failed") ==
+	    0) || in->temporary == 0)) {
+		out->reason = "expired";
+		out->rule = "failed:temporary";
+	}
 	if (out->status[0] == '\0') {
 		pseudo_status(out->reason, temporary, out->status);
 		out->status_derived = out->status[0] != '\0';
@@ -503,18 +517,6 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		out->reason = "networkerror";
 		out->rule = "hostunknown:temporary";
 		out->cls = CLASS_SOFT;
-	}
-	/* A report that gives up (Action: failed) with a temporary code
-	 * after the receiver could not be reached: the queue lifetime ran
-	 * out, and that is what the operator needs to know; the last
-	 * attempt's error stays in the diagnostic.  (DNS answers and loops
-	 * stay networkerror: they are about the domain, not the time.) */
-	if ((strcmp(out->rule, "net:refused") == 0 ||
-	    strcmp(out->rule, "net:unreachable") == 0 ||
-	    strcmp(out->rule, "net:lost") == 0) && temporary &&
-	    in->action != NULL && g_ascii_strcasecmp(in->action, "failed") == 0) {
-		out->reason = "expired";
-		out->rule = "failed:temporary";
 	}
 	/* A domain that refuses mail for now may accept it later; the other
 	 * hard reasons name the address itself, whatever the code says. */

@@ -899,6 +899,22 @@ analyse(struct mime_report *r, GMimeMessage *m,
 		}
 	}
 
+	/* Apple Mail's "Unsubscribe" button mails the list's
+	 * List-Unsubscribe address from the subscriber: an opt-out, which
+	 * counts as a complaint would (the subscriber asked to stop). */
+	if ((v = g_mime_object_get_header(GMIME_OBJECT(m),
+	    "X-Apple-Unsubscribe")) != NULL &&
+	    g_ascii_strncasecmp(v + strspn(v, " \t"), "true", 4) == 0 &&
+	    r->from != NULL && !bounce) {
+		struct mime_rcpt *rc = report_rcpt_add(r);
+		if (rc != NULL) {
+			field_set(&rc->recipient, r->from, -1);
+			field_set(&rc->feedback_type, "opt-out", -1);
+		}
+		r->kind = MIME_KIND_ARF;
+		r->format = "apple-unsubscribe";
+		goto out;
+	}
 	if (is_autoreply(m, r->subject) && !bounce) {
 		struct mime_rcpt *rc = report_rcpt_add(r);
 		if (rc != NULL)
