@@ -42,6 +42,8 @@ static const struct classify_pattern pattern_table[] = {
 	{ "google:groups", "rejected",
 	  "you may not have permission to post messages to the group", 1 },
 	{ "google:groups2", "rejected", "group you tried to contact", 1 },
+	{ "google:groupspam", "spamdetected",
+	  "was rejected due to spam classification", 1 },
 	{ "google:noconnect", "expired",
 	  "did not accept our requests to connect", 1 },
 	{ "microsoft:messagesfromip", "blocked",
@@ -180,6 +182,8 @@ static const struct classify_pattern pattern_table[] = {
 	{ "user:ja-notfound", "userunknown", "見つかりません", 0 },
 	{ "user:ja-notexist", "userunknown", "存在しません", 0 },
 	{ "user:notavalid", "userunknown", "is not a valid", 0 },
+	/* RFC 7505: the domain says it takes no mail at all */
+	{ "host:nullmx", "notaccept", "re:\\bnull mx\\b|doesn't receive email according to the administrator", 0 },
 	{ "host:nameserver", "networkerror", "re:\\b(malformed or unexpected name server reply|name server (failure|error|timeout)|dns (error|failure))\\b", 0 },
 	{ "host:notaccept", "notaccept", "re:\\b(host|domain|server)s?(/domain)?( \\S+)? does not accept (any )?(e-?mail|mail|messages)\\b", 0 },
 	{ "host:tryagain", "networkerror", "re:host not found, try again|temporary failure in name resolution|\\bservfail\\b|name server timeout|dns (lookup )?time(d)? ?out", 0 },

@@ -439,7 +439,11 @@ temporary_of(const char *lower)
 {
 	if (strstr(lower, "permanent") != NULL ||
 	    strstr(lower, "i've given up") != NULL ||
-	    strstr(lower, "failed permanently") != NULL)
+	    strstr(lower, "failed permanently") != NULL ||
+	    /* Sendmail gave up ("could not be delivered for" alone is
+	     * in its delay warnings too) */
+	    strstr(lower, "cannot send message for") != NULL ||
+	    strstr(lower, "will be deleted from queue") != NULL)
 		return 0;
 	if (strstr(lower, "temporary") != NULL ||
 	    strstr(lower, "will be retried") != NULL ||
@@ -531,9 +535,15 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 		r->format = "text:generic";
 	temporary = temporary_of(lower);
 	delayed = delay_of(lower, r->subject);
-	if (r->subject != NULL && temporary == -1) {
+	if (r->subject != NULL) {
+		/* Sendmail says it gave up in the subject only ("Returned
+		 * mail: Cannot send message for 4 days", over a transcript
+		 * that says "Deferred"): the subject's verdict wins */
 		char *ls = g_utf8_strdown(r->subject, -1);
-		if (strstr(ls, "delay") != NULL || strstr(ls, "warning") != NULL)
+		if (temporary_of(ls) == 0)
+			temporary = 0;
+		else if (temporary == -1 && (strstr(ls, "delay") != NULL ||
+		    strstr(ls, "warning") != NULL))
 			temporary = 1;
 		g_free(ls);
 	}
