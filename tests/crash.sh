@@ -11,14 +11,7 @@ TESTS=$2
 M=${3:-2000}
 KILLS=${4:-15}
 . "$TESTS/lib.sh"
-chmod 755 "$TMP"
-DV="$TESTS/servers/dovecot.sh"
-PG="$TESTS/servers/postgres.sh"
-D=$TMP/dv
-S=$TMP/pg
-trap '"$DV" stop "$D" 2>/dev/null; "$PG" stop "$S" 2>/dev/null; rm -rf "$TMP"' EXIT
-PORT=${REBOUND_PG_PORT:-15432}
-"$PG" start "$S" || exit 1
+start_servers
 
 sql() {
 	psql -h "$S" -p "$PORT" -U postgres -d "$DB" -Atqc "$1"

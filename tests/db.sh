@@ -11,12 +11,7 @@ set -u
 BIN=$1
 TESTS=$2
 . "$TESTS/lib.sh"
-chmod 755 "$TMP"		# the server runs as nobody when we are root
-PG="$TESTS/servers/postgres.sh"
-S=$TMP/pg
-trap '"$PG" stop "$S" 2>/dev/null; rm -rf "$TMP"' EXIT
-"$PG" start "$S" || exit 1
-PORT=${REBOUND_PG_PORT:-15432}
+start_servers
 CONF=$TMP/rebound.conf
 printf '[database]\nconninfo = host=%s port=%s dbname=rebound user=postgres\n' \
     "$S" "$PORT" >"$CONF"

@@ -15,18 +15,11 @@ BIN=$1
 TESTS=$2
 M=${3:-4000}
 . "$TESTS/lib.sh"
-chmod 755 "$TMP"
-DV="$TESTS/servers/dovecot.sh"
-PG="$TESTS/servers/postgres.sh"
-D=$TMP/dv
-S=$TMP/pg
+start_servers
 MD=$D/mail/bounces/Maildir
-trap '"$DV" stop "$D" 2>/dev/null; "$PG" stop "$S" 2>/dev/null; rm -rf "$TMP"' EXIT
-PORT=${REBOUND_PG_PORT:-15432}
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 RUNAS=
 [ "$(id -u)" -ne 0 ] || RUNAS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
-"$PG" start "$S" || exit 1
 
 sql() {
 	psql -h "$S" -p "$PORT" -U postgres -d "${2:-rebound}" -Atqc "$1"

@@ -18,3 +18,18 @@ finish() {
 	fi
 	echo "$1: all checks passed"
 }
+
+# start_servers - for the tests against a throwaway PostgreSQL (and a
+# Dovecot they start themselves): PG and DV are the harness scripts, S and
+# D their directories, PORT PostgreSQL's port.  Starts PostgreSQL; both
+# are stopped and $TMP removed on exit.  TESTS must be set.
+start_servers() {
+	chmod 755 "$TMP"	# the servers run as nobody when we are root
+	PG="$TESTS/servers/postgres.sh"
+	DV="$TESTS/servers/dovecot.sh"
+	S=$TMP/pg
+	D=$TMP/dv
+	PORT=${REBOUND_PG_PORT:-15432}
+	trap '"$DV" stop "$D" 2>/dev/null; "$PG" stop "$S" 2>/dev/null; rm -rf "$TMP"' EXIT
+	"$PG" start "$S" || exit 1
+}

@@ -11,16 +11,9 @@ set -u
 BIN=$1
 TESTS=$2
 . "$TESTS/lib.sh"
-chmod 755 "$TMP"
-DV="$TESTS/servers/dovecot.sh"
-PG="$TESTS/servers/postgres.sh"
-D=$TMP/dv
-S=$TMP/pg
-trap '"$DV" stop "$D" 2>/dev/null; "$PG" stop "$S" 2>/dev/null; rm -rf "$TMP"' EXIT
+start_servers
 GOLDEN=$TESTS/golden
 N=$(ls "$GOLDEN"/*.eml | wc -l)
-PORT=${REBOUND_PG_PORT:-15432}
-"$PG" start "$S" || exit 1
 
 sql() {
 	psql -h "$S" -p "$PORT" -U postgres -d rebound -Atqc "$1"

@@ -12,12 +12,7 @@ set -u
 BIN=$1
 TESTS=$2
 . "$TESTS/lib.sh"
-chmod 755 "$TMP"
-PG="$TESTS/servers/postgres.sh"
-S=$TMP/pg
-trap '"$PG" stop "$S" 2>/dev/null; rm -rf "$TMP"' EXIT
-PORT=${REBOUND_PG_PORT:-15432}
-"$PG" start "$S" || exit 1
+start_servers
 CONF=$TMP/rebound.conf
 cat >"$CONF" <<CONF
 [database]
