@@ -321,33 +321,83 @@ progress_end(struct progress *p)
 
 /* commit_batch - write the batch in one transaction, then acknowledge its
  * messages; 0, or -1 with *cause and *status */
-static int
-commit_batch(struct run *run, struct db_batch *b, struct source *src,
-    GArray *pending, struct db_tally *t, gint64 *phase, char **cause,
-    int *status)
-{
-	gint64 t0 = g_get_monotonic_time(), t1;
+/*
+ * The writer: while the main thread reads and parses the next batch, one
+ * thread stores the batch before in its transaction (the database
+ * connection is used by nobody else meanwhile).  The main thread then
+ * waits for that COMMIT and only then acknowledges the batch: the order
+ * that makes a run exactly-once is the same as without the overlap.
+ */
+struct writer {
+	GThread		*thread;	/* NULL: nothing being written */
+	struct run	*run;
+	struct db_batch	*b;
+	GArray		*pending;	/* its messages, to acknowledge */
+	struct db_tally	*t;
+	gint64		 us;		/* time it took */
+	int		 rc, status;
+	char		*cause;
+};
 
-	if (db_begin(run->db, cause) < 0) {
-		*status = db_status(run->db);
-		return -1;
-	}
-	if (db_batch_write(run->db, b, policy_for, run->cfg, run->today, t,
-	    cause) < 0) {
-		*status = db_status(run->db);
+/* write_main - the writer thread: one batch, one transaction */
+static gpointer
+write_main(gpointer arg)
+{
+	struct writer *w = arg;
+	struct run *run = w->run;
+	gint64 t0 = g_get_monotonic_time();
+
+	w->rc = -1;
+	if (db_begin(run->db, &w->cause) < 0)
+		w->status = db_status(run->db);
+	else if (db_batch_write(run->db, w->b, policy_for, run->cfg,
+	    run->today, w->t, &w->cause) < 0) {
+		w->status = db_status(run->db);
 		db_rollback(run->db);
-		return -1;
-	}
-	if (db_commit(run->db, cause) < 0) {
-		*status = db_status(run->db);
-		return -1;
-	}
-	if (g_getenv("REBOUND_TEST_CRASH_AFTER_COMMIT") != NULL)
+	} else if (db_commit(run->db, &w->cause) < 0)
+		w->status = db_status(run->db);
+	else
+		w->rc = 0;
+	if (w->rc == 0 && g_getenv("REBOUND_TEST_CRASH_AFTER_COMMIT") != NULL)
 		_exit(70);	/* tests: die between commit and ack */
-	db_batch_clear(b);
+	w->us = g_get_monotonic_time() - t0;
+	return NULL;
+}
+
+/* write_start - store batch b (its messages in pending) in the writer */
+static void
+write_start(struct writer *w, struct run *run, struct db_batch *b,
+    GArray *pending, struct db_tally *t)
+{
+	w->run = run;
+	w->b = b;
+	w->pending = pending;
+	w->t = t;
+	w->cause = NULL;
+	w->thread = g_thread_new("rebound-writer", write_main, w);
+}
+
+/* write_settle - wait for the batch being written, if any, and
+ * acknowledge it once committed; 0, or -1 with *cause and *status */
+static int
+write_settle(struct writer *w, struct source *src, gint64 *phase,
+    char **cause, int *status)
+{
+	gint64 t1;
+
+	if (w->thread == NULL)
+		return 0;
+	g_thread_join(w->thread);
+	w->thread = NULL;
+	phase[PHASE_DB] += w->us;
+	if (w->rc < 0) {
+		*cause = w->cause;
+		*status = w->status;
+		return -1;	/* its messages are never acknowledged */
+	}
+	db_batch_clear(w->b);
 	t1 = g_get_monotonic_time();
-	phase[PHASE_DB] += t1 - t0;
-	if (ack_all(src, pending, cause) < 0) {
+	if (ack_all(src, w->pending, cause) < 0) {
 		*status = source_status(src);
 		return -1;
 	}
@@ -378,8 +428,13 @@ print_stats(const struct mailbox_result *m)
 static int
 store_mailbox(const struct config_mailbox *mb, struct run *run)
 {
-	GArray *pending = g_array_new(FALSE, TRUE, sizeof(struct pending));
-	struct db_batch *b = db_batch_new(mb->name);
+	/* two batches: one read while the other is written */
+	GArray *pending[2] = {
+		g_array_new(FALSE, TRUE, sizeof(struct pending)),
+		g_array_new(FALSE, TRUE, sizeof(struct pending)) };
+	struct db_batch *batch[2] = { db_batch_new(mb->name),
+		db_batch_new(mb->name) };
+	struct writer w = { 0 };
 	GHashTable *kept = g_hash_table_new_full(g_str_hash, g_str_equal,
 	    g_free, NULL);
 	struct source *src;
@@ -387,8 +442,8 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 	struct db_tally t;
 	struct mailbox_result res;
 	struct progress prog;
-	char *cause = NULL;
-	int status = EX_OK, rc = 1, got = 0;
+	char *cause = NULL, *why = NULL;
+	int status = EX_OK, rc = 1, got = 0, cur = 0, st = EX_OK;
 	unsigned fetched = 0;
 	gint64 t0 = g_get_monotonic_time();
 
@@ -424,23 +479,26 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 		source_set_skip(src, recorded, kept);
 	}
 	while (rc == 1) {
-		/* read a batch outside any transaction, then store it */
+		/* read a batch, outside any transaction, while the writer
+		 * stores the one before */
+		GArray *p = pending[cur];
+		struct db_batch *b = batch[cur];
 		gint64 t1 = g_get_monotonic_time(), t2;
 
-		while (pending->len < RUN_BATCH &&
+		while (p->len < RUN_BATCH &&
 		    (rc = source_next(src, &msg, &cause)) == 1) {
-			struct pending p = { { 0 }, SOURCE_DONE };
+			struct pending pm = { { 0 }, SOURCE_DONE };
 
 			t2 = g_get_monotonic_time();
 			res.phase[PHASE_FETCH] += t2 - t1;
 			fetched++;
 			progress_show(&prog, fetched);
-			add_message(b, mb, &msg, run->opts, &p.outcome);
+			add_message(b, mb, &msg, run->opts, &pm.outcome);
 			t1 = g_get_monotonic_time();
 			res.phase[PHASE_PARSE] += t1 - t2;
-			p.msg.name = g_strdup(msg.name);
-			p.msg.uid = g_strdup(msg.uid);
-			g_array_append_val(pending, p);
+			pm.msg.name = g_strdup(msg.name);
+			pm.msg.uid = g_strdup(msg.uid);
+			g_array_append_val(p, pm);
 		}
 		if (rc < 0) {
 			/* store and acknowledge what was read; the rest is
@@ -448,32 +506,26 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 			status = source_status(src) != 0 ? source_status(src) :
 			    EX_TEMPFAIL;
 		}
-		if (pending->len > 0) {
-			char *why = NULL;
-			int st = EX_OK;
-			if (commit_batch(run, b, src, pending, &t, res.phase,
-			    &why, &st) < 0) {
-				char *w = NULL;
-				/* the batches before are committed: let their
-				 * acknowledgements take effect */
-				source_commit(src, &w);
-				g_free(w);
-				g_free(cause);
-				cause = why;
-				status = st;
-				goto fail;
-			}
+		/* the batch before: its COMMIT, then its acknowledgement */
+		if (write_settle(&w, src, res.phase, &why, &st) < 0)
+			goto write_failed;
+		if (p->len > 0) {
+			write_start(&w, run, b, p, &t);
+			cur = !cur;
 		}
-		if (rc < 0) {
-			char *why = NULL;
-			source_commit(src, &why);	/* keep what was stored */
-			g_free(why);
-			g_free(cause);
-			cause = g_strdup("the mailbox failed while reading; what "
-			    "was stored is acknowledged, the rest is read again "
-			    "next run");
-			goto fail;
-		}
+	}
+	if (write_settle(&w, src, res.phase, &why, &st) < 0)
+		goto write_failed;
+	if (rc < 0) {
+		char *ignored = NULL;
+		source_commit(src, &ignored);	/* keep what was stored */
+		g_free(ignored);
+		why = g_strdup_printf("%s; what was stored is acknowledged, the "
+		    "rest is read again next run", cause != NULL ? cause :
+		    "the mailbox failed while reading");
+		g_free(cause);
+		cause = why;
+		goto fail;
 	}
 	progress_end(&prog);
 	{
@@ -494,6 +546,17 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 	    t.suppressed, t.quarantined,
 	    (double)(g_get_monotonic_time() - t0) / 1e6);
 	goto out;
+write_failed:
+	{
+		char *ignored = NULL;
+		/* the batches before are committed: let their
+		 * acknowledgements take effect */
+		source_commit(src, &ignored);
+		g_free(ignored);
+		g_free(cause);
+		cause = why;
+		status = st;
+	}
 fail:
 	if (src != NULL)
 		progress_end(&prog);
@@ -505,15 +568,15 @@ fail:
 		status = EX_SOFTWARE;
 out:
 	/* what is left was not committed: free it, never acknowledge it */
-	{
+	for (cur = 0; cur < 2; cur++) {
 		guint i;
-		for (i = 0; i < pending->len; i++)
-			source_msg_clear(&g_array_index(pending, struct pending,
-			    i).msg);
+		for (i = 0; i < pending[cur]->len; i++)
+			source_msg_clear(&g_array_index(pending[cur],
+			    struct pending, i).msg);
+		g_array_free(pending[cur], TRUE);
+		db_batch_free(batch[cur]);
 	}
-	g_array_free(pending, TRUE);
 	g_hash_table_destroy(kept);
-	db_batch_free(b);
 	source_msg_clear(&msg);
 	source_close(src);
 	if (got)
