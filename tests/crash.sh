@@ -57,9 +57,9 @@ snapshot() {
 	sql "SELECT encode(m.fingerprint, 'hex'), e.address, e.list, e.class,
 	    e.reason, e.status, e.diagnostic FROM events e JOIN messages m ON
 	    m.id = e.message ORDER BY 1, 2, 3, 4, 5, 6, 7"
-	sql "SELECT address, coalesce(list_id::text, '-'), state, score,
-	    hard_count, soft_count, block_count, complaint_count FROM subscribers
-	    ORDER BY 1, 2"
+	sql "SELECT s.address, coalesce(l.name, '-'), s.state, s.score,
+	    s.hard_count, s.soft_count, s.block_count, s.complaint_count FROM
+	    subscribers s LEFT JOIN lists l ON l.id = s.list_id ORDER BY 1, 2"
 	sql "SELECT s.address, coalesce(l.name, '-'), s.cause, s.reason, s.status
 	    FROM suppressions s LEFT JOIN lists l ON l.id = s.list_id WHERE
 	    s.ended_at IS NULL ORDER BY 1, 2"
