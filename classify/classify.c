@@ -429,6 +429,7 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		out->reason = "expired";
 		out->rule = "action";
 	} else if (srow != NULL && srow->strong && srow->reason != NULL &&
+	    !(pat != NULL && pat->final > 0) &&
 	    !(pat != NULL && strcmp(pat->reason, "mailboxfull") == 0 &&
 	    strcmp(srow->reason, "userunknown") == 0)) {
 		out->reason = srow->reason;

@@ -48,6 +48,10 @@ static const struct classify_pattern pattern_table[] = {
 	  "did not accept our requests to connect", 1 },
 	{ "microsoft:messagesfromip", "blocked",
 	  "re:\\bmessages from \\[?\\d{1,3}(\\.\\d{1,3}){3}\\]? weren't sent", 1 },
+	/* Facebook's RCP-P2/P3: the recipient's preferences or privacy
+	 * settings refuse the mail; the address exists */
+	{ "facebook:preferences", "filtered",
+	  "re:\\brcp-p[23]\\b|refused due to recipient preferences", 1 },
 	/* Cox: CDRBL is its own blocklist of sending hosts */
 	{ "cox:blocklist", "blocked", "aup#cdrbl", 1 },
 	/* Orange / Wanadoo (France) number their refusals: 506 is spam */

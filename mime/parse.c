@@ -287,9 +287,19 @@ dsn_field(int group, const char *name, const char *value, void *arg)
 		g_free(a);
 		return;
 	}
-	rc = st->cur;
-	if (rc == NULL || group != st->group)
+	if (strcmp(name, "action") != 0 && strcmp(name, "status") != 0 &&
+	    strcmp(name, "diagnostic-code") != 0 &&
+	    strcmp(name, "remote-mta") != 0 &&
+	    strcmp(name, "last-attempt-date") != 0)
 		return;
+	rc = st->cur;
+	if (rc == NULL || group != st->group) {
+		/* a recipient's field before its Final-Recipient (RFC 3464
+		 * sets no order): the group's recipient starts here */
+		if (group == 0 || (rc = dsn_new_rcpt(st)) == NULL)
+			return;
+		st->group = group;
+	}
 	if (strcmp(name, "action") == 0) {
 		char *v = g_ascii_strdown(value, -1);
 		char *sp = strpbrk(v, " \t(;");
