@@ -370,7 +370,10 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		inner_status(in->diagnostic, in->status, found_reply,
 		    found_status);
 	if (status_valid(in->status) && status_valid(found_status) &&
-	    found_status[0] == in->status[0])
+	    (found_status[0] == in->status[0] ||
+	    /* a class disagreement: the side the Action agrees with */
+	    (found_status[0] == '5' && in->action != NULL &&
+	    g_ascii_strcasecmp(in->action, "failed") == 0)))
 		g_strlcpy(out->status, found_status, sizeof(out->status));
 	else if (status_valid(in->status))
 		g_strlcpy(out->status, in->status, sizeof(out->status));

@@ -172,6 +172,13 @@ decisions(void **state)
 		/* ...but a DNS failure stays a network error */
 		{ "4.4.3", NULL, "DNS error: lookup of example.invalid failed",
 		  "failed", NULL, -1, CLASS_SOFT, "networkerror", "4.4.3" },
+		/* Status and diagnostic disagree on the class: with Action
+		 * failed the receiver's permanent code wins... */
+		{ "4.2.0", "550", "550 5.1.1 <a@b>: user unknown", "failed", NULL,
+		  -1, CLASS_HARD, "userunknown", "5.1.1" },
+		/* ...otherwise Status stays */
+		{ "4.2.0", NULL, "550 5.1.1 <a@b>: user unknown", "delayed",
+		  NULL, -1, CLASS_IGNORE, "filtered", "4.2.0" },
 		/* access denied at MAIL FROM: the sender */
 		{ "5.7.1", "550", "550 5.7.1 Access denied", "failed", "MAIL", -1,
 		  CLASS_BLOCK, "rejected", "5.7.1" },
