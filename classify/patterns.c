@@ -258,7 +258,7 @@ static const struct classify_pattern pattern_table[] = {
 	{ "system:notaccept", "notaccept", "re:\\b(does not|doesn't|not|no longer) accept(ing|s)? (any )?(e-?mail|mail|messages)\\b|null mx|accepts no mail", 0 },
 	{ "system:mailer", "mailererror", "re:\\b(mailer error|unknown mailer|program failed|command died|procmail|exit status|pipe to \\|)", 0 },
 	{ "system:unavailable", "systemerror", "re:\\bservice (is )?(currently |temporarily )?(unavailable|not available)\\b", 0 },
-	{ "system:error", "systemerror", "re:\\b(system|internal|server|local|temporary|configuration) (error|failure|problem)", 0 },
+	{ "system:error", "systemerror", "re:\\b(system|internal|server|local|configuration) (error|failure|problem)", 0 },
 	{ "system:io", "systemerror", "re:\\b(queue file|disk|i/o) (write |read )?(error|full|failure)", 0 },
 	{ "system:misconfig", "systemerror", "re:\\bmis-?configur", 0 },
 	{ "content:mime", "contenterror", "re:\\b(mime|encoding|charset|header|8bit|8-bit|binary|attachment)s? (is |are )?(invalid|not (supported|permitted|allowed)|error|malformed|rejected)", 0 },
