@@ -22,6 +22,8 @@
 
 /* Bytes of bodies fetched in one round trip at most (bounds memory). */
 #define IMAP_FETCH_BYTES	(16u * 1024 * 1024)
+/* Acknowledgements carried out together (one MOVE, STORE or EXPUNGE). */
+#define IMAP_ACK_CHUNK		1000
 
 struct imap_source {
 	struct source	 head;
@@ -356,15 +358,27 @@ queue_msg(struct imap_source *s, uint32_t uid, const char *body, size_t len,
 	g_queue_push_tail(s->ready, m);
 }
 
-/* set_of - a UID set of uids[from, to) */
+/* set_of - a UID set of uids[from, to) (ascending), runs of consecutive
+ * UIDs written as ranges ("1:500"): a command line stays short */
 static struct mailimap_set *
 set_of(GArray *uids, guint from, guint to)
 {
 	struct mailimap_set *set = mailimap_set_new_empty();
-	guint i;
+	guint i = from;
 
-	for (i = from; i < to; i++)
-		mailimap_set_add_single(set, g_array_index(uids, uint32_t, i));
+	while (i < to) {
+		uint32_t first = g_array_index(uids, uint32_t, i), last = first;
+		while (i + 1 < to && g_array_index(uids, uint32_t, i + 1) ==
+		    last + 1) {
+			last++;
+			i++;
+		}
+		if (first == last)
+			mailimap_set_add_single(set, first);
+		else
+			mailimap_set_add_interval(set, first, last);
+		i++;
+	}
 	return set;
 }
 
@@ -510,23 +524,6 @@ uid_of(const struct source_msg *m)
 	return slash != NULL ? (uint32_t)strtoul(slash + 1, NULL, 10) : 0;
 }
 
-static int
-imap_ack(struct source *head, const struct source_msg *m,
-    enum source_outcome outcome, char **cause)
-{
-	struct imap_source *s = (struct imap_source *)head;
-	uint32_t uid = uid_of(m);
-
-	if (uid == 0) {
-		*cause = g_strdup_printf("%s: not a message of this mailbox",
-		    m->name);
-		return -1;
-	}
-	g_array_append_val(outcome == SOURCE_QUARANTINE ? s->quarantined :
-	    s->done, uid);
-	return 0;
-}
-
 /* store_flags - add \Deleted, or the keyword and \Seen, to the set */
 static int
 store_flags(struct imap_source *s, struct mailimap_set *set, int deleted)
@@ -570,10 +567,11 @@ move_to(struct imap_source *s, struct mailimap_set *set, const char *folder)
 	return MAILIMAP_NO_ERROR;
 }
 
+/* flush - carry out the acknowledgements collected so far; a MAILIMAP_
+ * code */
 static int
-imap_commit(struct source *head, char **cause)
+flush(struct imap_source *s)
 {
-	struct imap_source *s = (struct imap_source *)head;
 	struct mailimap_set *set;
 	int r = MAILIMAP_NO_ERROR;
 
@@ -582,7 +580,7 @@ imap_commit(struct source *head, char **cause)
 		r = move_to(s, set, s->mb->quarantine);
 		mailimap_set_free(set);
 		if (r != MAILIMAP_NO_ERROR)
-			goto fail;
+			return r;
 		g_array_set_size(s->quarantined, 0);
 	}
 	if (s->done->len > 0) {
@@ -605,15 +603,52 @@ imap_commit(struct source *head, char **cause)
 		}
 		mailimap_set_free(set);
 		if (r != MAILIMAP_NO_ERROR)
-			goto fail;
+			return r;
 		g_array_set_size(s->done, 0);
 	}
-	return 0;
-fail:
+	return MAILIMAP_NO_ERROR;
+}
+
+/* ack_failed - why flush failed, in *cause; -1 */
+static int
+ack_failed(struct imap_source *s, int r, char **cause)
+{
 	*cause = g_strdup_printf("%s: acknowledging messages failed: %s",
 	    s->mb->host, lost(s, r) ? why(s, r) : server_says(s->imap));
-	head->status = lost(s, r) ? gone_status(s) : EX_PROTOCOL;
+	s->head.status = lost(s, r) ? gone_status(s) : EX_PROTOCOL;
 	return -1;
+}
+
+static int
+imap_ack(struct source *head, const struct source_msg *m,
+    enum source_outcome outcome, char **cause)
+{
+	struct imap_source *s = (struct imap_source *)head;
+	uint32_t uid = uid_of(m);
+	int r;
+
+	if (uid == 0) {
+		*cause = g_strdup_printf("%s: not a message of this mailbox",
+		    m->name);
+		return -1;
+	}
+	g_array_append_val(outcome == SOURCE_QUARANTINE ? s->quarantined :
+	    s->done, uid);
+	/* carried out as they come, a few thousand at a time: a run that
+	 * stops half-way has acknowledged what it stored */
+	if (s->done->len + s->quarantined->len >= IMAP_ACK_CHUNK &&
+	    (r = flush(s)) != MAILIMAP_NO_ERROR)
+		return ack_failed(s, r, cause);
+	return 0;
+}
+
+static int
+imap_commit(struct source *head, char **cause)
+{
+	struct imap_source *s = (struct imap_source *)head;
+	int r = flush(s);
+
+	return r == MAILIMAP_NO_ERROR ? 0 : ack_failed(s, r, cause);
 }
 
 static void
