@@ -32,6 +32,8 @@ PORT=${REBOUND_PG_PORT:-15432}
 TMP=$(mktemp -d /tmp/rebound-bench.XXXXXX)
 chmod 755 "$TMP"
 trap '"$DV" stop "$TMP/dv" 2>/dev/null; "$PG" stop "$TMP/pg" 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'exit 130' INT	# the EXIT trap stops the servers then
+trap 'exit 143' TERM
 
 sql() {
 	psql -h "$TMP/pg" -p "$PORT" -U postgres -d "${2:-rebound}" -Atqc "$1"

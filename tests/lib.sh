@@ -2,6 +2,8 @@
 # exit, and failure counting.  Source it after setting BIN.
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/rebound-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
+trap 'exit 130' INT	# the EXIT trap cleans up then
+trap 'exit 143' TERM
 fails=0
 
 # fail MESSAGE - count a failure and say why

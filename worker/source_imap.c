@@ -22,7 +22,8 @@
 
 /* Bytes of bodies fetched in one round trip at most (bounds memory). */
 #define IMAP_FETCH_BYTES	(16u * 1024 * 1024)
-/* Acknowledgements carried out together (one MOVE, STORE or EXPUNGE). */
+/* Acknowledgements carried out together (one MOVE, STORE or EXPUNGE), at
+ * least; see imap_ack. */
 #define IMAP_ACK_CHUNK		1000
 
 struct imap_source {
@@ -634,9 +635,13 @@ imap_ack(struct source *head, const struct source_msg *m,
 	}
 	g_array_append_val(outcome == SOURCE_QUARANTINE ? s->quarantined :
 	    s->done, uid);
-	/* carried out as they come, a few thousand at a time: a run that
-	 * stops half-way has acknowledged what it stored */
-	if (s->done->len + s->quarantined->len >= IMAP_ACK_CHUNK &&
+	/* carried out as they come, so that a run that stops half-way has
+	 * acknowledged what it stored: every 1,000, or every tenth of a
+	 * larger mailbox (each MOVE or EXPUNGE costs the server time in
+	 * proportion to the folder: 100 of them in a folder of 100,000 took
+	 * Dovecot 12 s) */
+	if (s->done->len + s->quarantined->len >= MAX(IMAP_ACK_CHUNK,
+	    s->uids->len / 10) &&
 	    (r = flush(s)) != MAILIMAP_NO_ERROR)
 		return ack_failed(s, r, cause);
 	return 0;
