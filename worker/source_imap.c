@@ -22,6 +22,8 @@
 
 /* Bytes of bodies fetched in one round trip at most (bounds memory). */
 #define IMAP_FETCH_BYTES	(16u * 1024 * 1024)
+/* Messages one UID SEARCH should return, about; see list_uids. */
+#define IMAP_SEARCH_UIDS	5000
 /* Acknowledgements carried out together (one MOVE, STORE or EXPUNGE), at
  * least; see imap_ack. */
 #define IMAP_ACK_CHUNK		1000
@@ -233,33 +235,66 @@ cmp_uid(gconstpointer a, gconstpointer b)
 	return x < y ? -1 : x > y;
 }
 
-/* list_uids - the UIDs to read, ascending; 0 or -1 */
-static int
-list_uids(struct imap_source *s, char **cause)
+/* search_key - what to read: every message, or those without the
+ * keyword (after = flag); within UIDs lo:hi unless hi is 0 */
+static struct mailimap_search_key *
+search_key(const struct imap_source *s, uint32_t lo, uint32_t hi)
 {
-	struct mailimap_search_key *key;
-	clist *result = NULL;
-	clistiter *it;
-	int r;
+	struct mailimap_search_key *key, *all;
 
 	if (s->mb->after == CONFIG_AFTER_FLAG)
 		key = mailimap_search_key_new_not(mailimap_search_key_new_keyword(
 		    strdup(s->mb->keyword)));
 	else
 		key = mailimap_search_key_new_all();
-	r = mailimap_uid_search(s->imap, NULL, key, &result);
-	mailimap_search_key_free(key);
-	if (r != MAILIMAP_NO_ERROR) {
-		*cause = g_strdup_printf("%s: UID SEARCH failed: %s", s->mb->host,
-		    why(s, r));
-		s->head.status = lost(s, r) ? gone_status(s) : EX_PROTOCOL;
-		return -1;
+	if (hi == 0)
+		return key;
+	all = mailimap_search_key_new_multiple_empty();
+	mailimap_search_key_multiple_add(all, mailimap_search_key_new_uid(
+	    mailimap_set_new_interval(lo, hi)));
+	mailimap_search_key_multiple_add(all, key);
+	return all;
+}
+
+/* list_uids - the UIDs to read, ascending; 0 or -1.  libetpan makes a list
+ * node and a number of each UID a SEARCH returns (some 64 bytes): a large
+ * folder is searched by ranges of UIDs that each hold about
+ * IMAP_SEARCH_UIDS messages, so that memory stays that of a small one. */
+static int
+list_uids(struct imap_source *s, char **cause)
+{
+	const struct mailimap_selection_info *sel =
+	    s->imap->imap_selection_info;
+	uint64_t next = sel->sel_uidnext, width = 0, lo;
+	int r;
+
+	if (next > 1 && sel->sel_exists > IMAP_SEARCH_UIDS)
+		width = MAX((uint64_t)IMAP_SEARCH_UIDS * (next - 1) /
+		    sel->sel_exists, 1);
+	for (lo = 1; lo == 1 || (width > 0 && lo < next); lo += width) {
+		uint64_t hi = width > 0 ? MIN(lo + width - 1, next - 1) : 0;
+		struct mailimap_search_key *key = search_key(s, (uint32_t)lo,
+		    (uint32_t)hi);
+		clist *result = NULL;
+		clistiter *it;
+
+		r = mailimap_uid_search(s->imap, NULL, key, &result);
+		mailimap_search_key_free(key);
+		if (r != MAILIMAP_NO_ERROR) {
+			*cause = g_strdup_printf("%s: UID SEARCH failed: %s",
+			    s->mb->host, why(s, r));
+			s->head.status = lost(s, r) ? gone_status(s) :
+			    EX_PROTOCOL;
+			return -1;
+		}
+		for (it = clist_begin(result); it != NULL; it = clist_next(it)) {
+			uint32_t uid = *(uint32_t *)clist_content(it);
+			g_array_append_val(s->uids, uid);
+		}
+		mailimap_search_result_free(result);
+		if (width == 0)
+			break;
 	}
-	for (it = clist_begin(result); it != NULL; it = clist_next(it)) {
-		uint32_t uid = *(uint32_t *)clist_content(it);
-		g_array_append_val(s->uids, uid);
-	}
-	mailimap_search_result_free(result);
 	g_array_sort(s->uids, cmp_uid);
 	if (s->mb->max_messages > 0 && s->uids->len > s->mb->max_messages)
 		g_array_set_size(s->uids, s->mb->max_messages);
