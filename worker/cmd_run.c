@@ -319,8 +319,6 @@ progress_end(struct progress *p)
 		fprintf(stderr, "\r\033[K");
 }
 
-/* commit_batch - write the batch in one transaction, then acknowledge its
- * messages; 0, or -1 with *cause and *status */
 /*
  * The writer: while the main thread reads and parses the next batch, one
  * thread stores the batch before in its transaction (the database
@@ -375,6 +373,17 @@ write_start(struct writer *w, struct run *run, struct db_batch *b,
 	w->t = t;
 	w->cause = NULL;
 	w->thread = g_thread_new("rebound-writer", write_main, w);
+}
+
+/* keep_stored - after a failure, let the acknowledgements of the batches
+ * already committed take effect (the source's own error is not news) */
+static void
+keep_stored(struct source *src)
+{
+	char *ignored = NULL;
+
+	source_commit(src, &ignored);
+	g_free(ignored);
 }
 
 /* write_settle - wait for the batch being written, if any, and
@@ -517,9 +526,7 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 	if (write_settle(&w, src, res.phase, &why, &st) < 0)
 		goto write_failed;
 	if (rc < 0) {
-		char *ignored = NULL;
-		source_commit(src, &ignored);	/* keep what was stored */
-		g_free(ignored);
+		keep_stored(src);
 		why = g_strdup_printf("%s; what was stored is acknowledged, the "
 		    "rest is read again next run", cause != NULL ? cause :
 		    "the mailbox failed while reading");
@@ -547,16 +554,10 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 	    (double)(g_get_monotonic_time() - t0) / 1e6);
 	goto out;
 write_failed:
-	{
-		char *ignored = NULL;
-		/* the batches before are committed: let their
-		 * acknowledgements take effect */
-		source_commit(src, &ignored);
-		g_free(ignored);
-		g_free(cause);
-		cause = why;
-		status = st;
-	}
+	keep_stored(src);
+	g_free(cause);
+	cause = why;
+	status = st;
 fail:
 	if (src != NULL)
 		progress_end(&prog);
