@@ -93,7 +93,11 @@ static int
 lost(const struct imap_source *s, int r)
 {
 	return s->tripped != NULL || r == MAILIMAP_ERROR_STREAM ||
-	    r == MAILIMAP_ERROR_PARSE || r == MAILIMAP_ERROR_FATAL;
+	    r == MAILIMAP_ERROR_PARSE || r == MAILIMAP_ERROR_FATAL ||
+	    /* a command after the drop (CREATE before MOVE saw it) */
+	    (r == MAILIMAP_ERROR_BAD_STATE && (s->imap == NULL ||
+	    s->imap->imap_stream == NULL ||
+	    s->imap->imap_state == MAILIMAP_STATE_DISCONNECTED));
 }
 
 /* gone_status - the exit status once the connection is gone: try again
