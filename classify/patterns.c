@@ -144,6 +144,8 @@ static const struct classify_pattern pattern_table[] = {
 	/* Tier 3, the address and its mailbox: size, quota, disabled, moved,
 	 * relaying, the sender address, unknown user, unknown domain. */
 	{ "content:header", "contenterror", "re:\\b(duplicate header|headers? (is |are )?too (long|large|big)|too many headers|header (line )?too long|malformed header|invalid header)", 0 },
+	/* the mailbox's size, not the message's */
+	{ "mailbox:size", "mailboxfull", "re:\\b(mailbox|mail box|inbox|account) (size )?(exceeds|has exceeded|is over) (the |its )?(allowed |maximum |storage )?(size|limit|storage|quota)", 0 },
 	{ "size:toobig", "mesgtoobig", "re:\\b(message|mail|email|e-mail)s? (size |length )?(is |was )?(too (large|big|long)|exceeds?|larger than)", 0 },
 	{ "size:limit", "mesgtoobig", "re:\\b(message |mail |e-?mail )?size (limit|exceeds|exceeded|too)", 0 },
 	{ "size:maxsize", "mesgtoobig", "re:\\bmax(imum)? (message |allowed )?size\\b", 0 },

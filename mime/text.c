@@ -79,7 +79,7 @@ static const char *intros[] =
 	/* Sendmail's transcript: "554 <a@b>... Remote protocol error" */
 	("^(?:<<< )?[245][0-9][0-9](?:[ -][245]\\.[0-9]{1,3}\\.[0-9]{1,3})? <" ADDR ">\\.\\.\\."),
 	/* a phrase then the address: "Unable to deliver message to: <a@b>" */
-	("(?:deliver(?:ed|ing|y)?(?: of)?(?: (?:the|your|this))?(?: (?:message|mail|e-?mail))? to|delivered to the following|failed recipient|recipient(?:s)?(?: address)?|unknown user|rcpt to|could not be delivered to|address(?:es)? failed|permanent errors|temporary errors|was not delivered to|delivery to|addressed to|to the following address|invalid recipient|destination)(?:\\(s\\))?\\s*[:,]?\\s*[\"'<(]*" ADDR),
+	("(?:deliver(?:ed|ing|y)?(?: of)?(?: (?:the|your|this))?(?: (?:message|mail|e-?mail))? to|delivered to the following|failed recipient|recipient(?:s)?(?: address)?|unknown user|rcpt to|could not be delivered to|address(?:es)? failed|permanent errors|temporary errors|was not delivered to|delivery to|addressed to|to the following address|invalid recipient|destination|undeliverable to|exceeds allowed size)(?:\\(s\\))?\\s*[:,]?\\s*[\"'<(]*" ADDR),
 };
 
 /* How a text says which SMTP command an error answered. */
@@ -124,8 +124,11 @@ compile(gpointer unused)
 	if ((command_re = g_regex_new(command_words, G_REGEX_CASELESS |
 	    G_REGEX_MULTILINE | G_REGEX_OPTIMIZE, 0, &err)) == NULL)
 		g_error("command: %s", err->message);
+	/* Postfix names the table it looked the recipient up in */
 	if ((rcpt_re = g_regex_new("does not like recipient|rcpt to "
-	    "response|recipient address rejected|\\[rcpt_to\\]|smtp:rcpt|rcpt to:<[^>]*>:? ?"
+	    "response|recipient address rejected|\\[rcpt_to\\]|smtp:rcpt|"
+	    "in (?:local recipient|virtual mailbox|virtual alias|relay "
+	    "recipient) table|rcpt to:<[^>]*>:? ?"
 	    "(?:[245][0-9][0-9]|<<<)", G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0,
 	    &err)) == NULL)
 		g_error("rcpt: %s", err->message);
