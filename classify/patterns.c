@@ -144,6 +144,8 @@ static const struct classify_pattern pattern_table[] = {
 	/* Tier 3, the address and its mailbox: size, quota, disabled, moved,
 	 * relaying, the sender address, unknown user, unknown domain. */
 	{ "content:header", "contenterror", "re:\\b(duplicate header|headers? (is |are )?too (long|large|big)|too many headers|header (line )?too long|malformed header|invalid header)", 0 },
+	/* a full mailbox in German, French, Spanish, Italian, Portuguese */
+	{ "mailbox:full-intl", "mailboxfull", "re:\\b(postfach|mailbox) (ist )?(voll|überfüllt)|boîte (aux lettres|de réception|mail) (est )?pleine|buzón.{0,40}(lleno|completo)|casella( di posta)? (è )?piena|caixa (postal|de correio|de entrada) (está )?(cheia|lotada)", 0 },
 	/* the mailbox's size, not the message's */
 	{ "mailbox:size", "mailboxfull", "re:\\b(mailbox|mail box|inbox|account) (size )?(exceeds|has exceeded|is over) (the |its )?(allowed |maximum |storage )?(size|limit|storage|quota)", 0 },
 	{ "size:toobig", "mesgtoobig", "re:\\b(message|mail|email|e-mail)s? (size |length )?(is |was )?(too (large|big|long)|exceeds?|larger than)", 0 },
@@ -186,6 +188,8 @@ static const struct classify_pattern pattern_table[] = {
 	{ "user:badrcpt", "userunknown", "bad recipient", 0 },
 	{ "user:doesnothave", "userunknown", "re:there is no (one|user|mailbox)", 0 },
 	{ "user:ja-notfound", "userunknown", "見つかりません", 0 },
+	/* the same in German, French, Spanish, Italian, Portuguese */
+	{ "user:unknown-intl", "userunknown", "re:\\b(empfänger|benutzer|adresse|postfach)(adresse)? (ist )?unbekannt|\\bunbekannte[rn]? (empfänger|benutzer)|utilisateur inconnu|destinataire inconnu|adresse (e-?mail )?inconnue|usuario desconocido|destinatario desconocido|no existe (el|la) (usuario|buzón|cuenta|dirección)|utente sconosciuto|destinatario sconosciuto|usuário desconhecido|destinatário desconhecido", 0 },
 	{ "user:ja-notexist", "userunknown", "存在しません", 0 },
 	{ "user:notavalid", "userunknown", "is not a valid", 0 },
 	/* RFC 7505: the domain says it takes no mail at all */
