@@ -471,18 +471,22 @@ add_rcpt(struct mime_report *r, const char *addr)
 	return rc;
 }
 
-/* is_sender - is addr the bounce's own sender (not a recipient)? */
+/* is_sender - is addr the bounce's own sender, or the returned message's
+ * (Exim: "A message sent by <a@b> could not be delivered")?  Neither is a
+ * recipient. */
 static int
-is_sender(const struct mime_report *r, const char *addr)
+is_sender(const struct mime_report *r, const char *envelope, const char *addr)
 {
-	return r->from != NULL && g_ascii_strcasecmp(r->from, addr) == 0;
+	return (r->from != NULL && g_ascii_strcasecmp(r->from, addr) == 0) ||
+	    (envelope != NULL && g_ascii_strcasecmp(envelope, addr) == 0);
 }
 
 /* originals - fill the orig_* fields still empty from the header of the
- * copy of the original that starts at text + at */
+ * copy of the original that starts at text + at; *envelope gets its
+ * Return-path address (caller g_free()s), or NULL */
 static void
 originals(struct mime_report *r, const char *text, size_t len, size_t at,
-    const char *list_header)
+    const char *list_header, char **envelope)
 {
 	const char *p, *eol, *end = text + len;
 	int seen_header = 0;
@@ -509,6 +513,17 @@ originals(struct mime_report *r, const char *text, size_t len, size_t at,
 		TAKE("Subject", orig_subject);
 		TAKE("List-Id", orig_list_id);
 #undef TAKE
+		if ((size_t)(v - p) == 11 && g_ascii_strncasecmp(p,
+		    "Return-path", 11) == 0 && *envelope == NULL) {
+			char *val = g_strndup(v + 1, (gsize)(eol - v - 1));
+			char *lt = strchr(val, '<'), *gt;
+			char *a = lt != NULL ? lt + 1 : g_strstrip(val);
+			if ((gt = strchr(a, '>')) != NULL)
+				*gt = '\0';
+			if (strchr(a, '@') != NULL)
+				*envelope = g_ascii_strdown(a, -1);
+			g_free(val);
+		}
 		if (list_header != NULL && (size_t)(v - p) == strlen(list_header)
 		    && g_ascii_strncasecmp(p, list_header, strlen(list_header))
 		    == 0 && r->orig_list_header == NULL)
@@ -525,12 +540,12 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 	GString *preamble = g_string_new(NULL);
 	GPtrArray *blocks = g_ptr_array_new();
 	struct block *cur = NULL;
-	char *lower, *section;
+	char *lower, *section, *envelope = NULL;
 	int temporary, delayed;
 
 	init();
 	end = cut_at(text, len);
-	originals(r, text, len, end, list_header);
+	originals(r, text, len, end, list_header, &envelope);
 	section = g_strndup(text, end);
 	lower = g_utf8_strdown(section, -1);
 	r->format = family_of(lower);
@@ -560,7 +575,7 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 		line = g_strstrip(g_strndup(p, (gsize)MIN(eol - p, 2048)));
 		/* only a line with an address can introduce a recipient */
 		addr = strchr(line, '@') != NULL ? intro_address(line) : NULL;
-		if (addr != NULL && !is_sender(r, addr)) {
+		if (addr != NULL && !is_sender(r, envelope, addr)) {
 			struct mime_rcpt *rc = add_rcpt(r, addr);
 			struct block *was = cur;
 			cur = NULL;
@@ -699,6 +714,7 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 	g_string_free(preamble, TRUE);
 	g_free(lower);
 	g_free(section);
+	g_free(envelope);
 	return r->nrcpts - before;
 }
 
