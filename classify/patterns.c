@@ -81,6 +81,7 @@ static const struct classify_pattern pattern_table[] = {
 	{ "microsoft:quota", "mailboxfull", "mailbox size limit exceeded", 1 },
 	{ "yahoo:nosuchuser", "userunknown", "doesn't have a yahoo.com account", 1 },
 	{ "yahoo:nosuchuser2", "userunknown", "this user doesn't have a", 1 },
+	{ "yahoo:notvalid", "userunknown", "delivery error: dd not a valid recipient", 1 },
 	{ "yahoo:disabled", "suspend", "user account is unavailable", 1 },
 	{ "yahoo:deferred", "blocked", "messages from [", 1 },
 	{ "yahoo:blocked", "blocked", "temporarily deferred due to user complaints", 1 },

@@ -80,6 +80,9 @@ static const char *intros[] =
 	("^(?:<<< )?[245][0-9][0-9](?:[ -][245]\\.[0-9]{1,3}\\.[0-9]{1,3})? <" ADDR ">\\.\\.\\."),
 	/* a phrase then the address: "Unable to deliver message to: <a@b>" */
 	("(?:deliver(?:ed|ing|y)?(?: of)?(?: (?:the|your|this))?(?: (?:message|mail|e-?mail))? to|delivered to the following|failed recipient|recipient(?:s)?(?: address)?|unknown user|rcpt to|could not be delivered to|address(?:es)? failed|permanent errors|temporary errors|was not delivered to|delivery to|addressed to|to the following address|invalid recipient|destination|undeliverable to|exceeds allowed size)(?:\\(s\\))?\\s*[:,]?\\s*[\"'<(]*" ADDR),
+	/* the address, then the verdict: "Your message to a@b couldn't be
+	 * delivered" (Microsoft 365) */
+	("(?:your )?message to\\s*[\"'<(]*" ADDR "[\"'>)]*\\s+(?:couldn't|could not|can ?not|wasn't|was not) be delivered"),
 };
 
 /* How a text says which SMTP command an error answered. */
