@@ -291,7 +291,8 @@ classify_find_codes(const char *text, char reply[4], char status[16])
 		    isdigit((unsigned char)p[1]) &&
 		    isdigit((unsigned char)p[2]) &&
 		    (p[3] == ' ' || p[3] == '-' || p[3] == '\0' || p[3] == '\n' ||
-		    p[3] == '\t' || p[3] == ',' || p[3] == ']' || p[3] == ')') &&
+		    p[3] == '\t' || p[3] == ',' || p[3] == ']' || p[3] == ')' ||
+		    (p[3] == ':' && p[4] == ' ')) &&	/* Yahoo: "554: " */
 		    (p == text || p[-1] != '.') && p[1] <= '5' &&
 		    !(p - text >= 3 && p[-1] == ':' &&
 		    isdigit((unsigned char)p[-2]))) {
