@@ -102,6 +102,8 @@ static const char *autoreply_subject =
     "out of (the )?office|ooo\\b|away from (the )?office|vacation|"
     "abwesenheit|r[eé]ponse automatique|absence|on leave|"
     "automatische antwort|risposta automatica|respuesta autom[aá]tica|"
+    "resposta autom[aá]tica|automatisch antwoord|autosvar|"
+    "automatyczna odpowied|automaattinen vastaus|"
     "autoreply|autorespond)";
 
 /* compile - compile the tables once; a bad row is a bug */
