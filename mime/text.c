@@ -405,7 +405,14 @@ delay_of(const char *lower, const char *subject)
 	    "warning message only", "not yet been delivered",
 	    "delivery is delayed", "will continue to try",
 	    "still trying", "this is a warning", "delivery has been delayed",
-	    "will be retried for", "will continue trying" };
+	    "will be retried for", "will continue trying",
+	    /* German, French, Spanish, Italian, Portuguese, Dutch */
+	    /* (not "nouvelle tentative" nor "weiter versucht": "aucune
+	     * nouvelle tentative", "nicht weiter versucht" say the opposite) */
+	    "wurde verzögert", "wird weiter versucht", "zustellung verzögert",
+	    "remise différée", "a été retardé", "entrega retrasada",
+	    "se ha retrasado", "consegna ritardata", "entrega atrasada",
+	    "is vertraagd" };
 	size_t i;
 
 	if (subject != NULL) {
@@ -413,7 +420,10 @@ delay_of(const char *lower, const char *subject)
 		int yes = strstr(ls, "(delay)") != NULL ||
 		    strstr(ls, "delayed mail") != NULL ||
 		    g_str_has_prefix(ls, "warning: message") ||
-		    strstr(ls, "delivery delayed") != NULL;
+		    strstr(ls, "delivery delayed") != NULL ||
+		    strstr(ls, "verzögert") != NULL ||
+		    strstr(ls, "différé") != NULL ||
+		    strstr(ls, "retrasad") != NULL;
 		g_free(ls);
 		if (yes)
 			return 1;
