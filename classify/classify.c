@@ -388,10 +388,25 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		    sizeof(out->reply_code));
 
 	if (in->complaint) {
-		out->cls = CLASS_COMPLAINT;
+		/* A feedback report is a subscriber's complaint, except the
+		 * kinds that are not: a failed SPF/DKIM/DMARC check (RFC
+		 * 6591) or a virus is about the sender, and "not-spam" says
+		 * the opposite of a complaint (RFC 6430). */
+		const char *ft = in->feedback_type != NULL ?
+		    in->feedback_type : "";
 		out->reason = "feedback";
-		out->rule = "arf";
 		out->status[0] = '\0';
+		if (g_ascii_strcasecmp(ft, "auth-failure") == 0 ||
+		    g_ascii_strcasecmp(ft, "virus") == 0) {
+			out->cls = CLASS_BLOCK;
+			out->rule = "arf:sender";
+		} else if (g_ascii_strcasecmp(ft, "not-spam") == 0) {
+			out->cls = CLASS_IGNORE;
+			out->rule = "arf:not-spam";
+		} else {
+			out->cls = CLASS_COMPLAINT;
+			out->rule = "arf";
+		}
 		return;
 	}
 	if (in->autoreply) {

@@ -223,6 +223,18 @@ complaint_and_autoreply(void **state)
 	assert_string_equal(out.reason, "feedback");
 	assert_string_equal(out.status, "");
 
+	/* not every feedback report is the subscriber's complaint */
+	in.feedback_type = "opt-out";
+	classify_rcpt(&in, &out);
+	assert_int_equal(out.cls, CLASS_COMPLAINT);
+	in.feedback_type = "auth-failure";	/* our DKIM/SPF/DMARC */
+	classify_rcpt(&in, &out);
+	assert_int_equal(out.cls, CLASS_BLOCK);
+	assert_string_equal(out.reason, "feedback");
+	in.feedback_type = "not-spam";
+	classify_rcpt(&in, &out);
+	assert_int_equal(out.cls, CLASS_IGNORE);
+
 	memset(&in, 0, sizeof(in));
 	in.autoreply = 1;
 	classify_rcpt(&in, &out);
