@@ -73,6 +73,17 @@ last=$("$BIN" parse --jsonl "$TMP/all.mbox" | tail -n 1 |
     sed -n 's/^{"file":"\([^"]*\)","mbox_message":\([0-9]*\),.*/\1 \2/p')
 [ "$last" = "$TMP/all.mbox $n" ] ||
     fail "the mbox's last row says \"$last\", not \"$TMP/all.mbox $n\""
+# a saved message with a From_ line whose text has an unquoted "From "
+# line is one message, not two
+{
+	printf 'From MAILER-DAEMON Mon Nov  2 10:00:00 2026\n'
+	cat dsn-postfix.eml
+	printf '\nFrom our list team: thank you for reading.\n'
+} >"$TMP/fromline.eml"
+"$BIN" parse --jsonl "$TMP/fromline.eml" >"$TMP/fromline.out"
+[ "$(grep -c . "$TMP/fromline.out")" -eq 1 ] &&
+    grep -q '"recipient":"alice@example.org"' "$TMP/fromline.out" ||
+    fail "an unquoted 'From ' line in a message split it"
 # an mbox in a plain directory is split as well (a Maildir's files are not)
 mkdir "$TMP/dir"
 cp "$TMP/all.mbox" "$TMP/dir/"

@@ -310,6 +310,33 @@ read_stdin(size_t max, struct source_msg *m, char **cause)
 	return 1;
 }
 
+/* from_line - does the line at p (before end) separate two messages of an
+ * mbox: "From SENDER DATE", the date in ctime form ("Mon Nov  2 ...") or
+ * starting with a digit?  A body line that merely starts with "From " (an
+ * unquoted "From the desk of ...", as in a saved .eml) does not. */
+static int
+from_line(const char *p, const char *end)
+{
+	static const char *days[] = { "Mon", "Tue", "Wed", "Thu", "Fri",
+	    "Sat", "Sun" };
+	size_t i;
+
+	if (end - p < 5 || memcmp(p, "From ", 5) != 0)
+		return 0;
+	p += 5;
+	while (p < end && *p != ' ' && *p != '\n')	/* the sender */
+		p++;
+	while (p < end && *p == ' ')
+		p++;
+	if (p < end && g_ascii_isdigit(*p))
+		return 1;
+	for (i = 0; i < G_N_ELEMENTS(days); i++)
+		if (end - p > 3 && memcmp(p, days[i], 3) == 0 &&
+		    (p[3] == ' ' || p[3] == ','))
+			return 1;
+	return 0;
+}
+
 /* next_mbox - cut the next message out of the mapped mbox */
 static int
 next_mbox(struct file_source *s, struct source_msg *m)
@@ -322,14 +349,14 @@ next_mbox(struct file_source *s, struct source_msg *m)
 	/* skip the "From " separator line */
 	start = memchr(s->pos, '\n', (size_t)(s->end - s->pos));
 	start = start != NULL ? start + 1 : s->end;
-	/* the message runs to the next "\nFrom " */
+	/* the message runs to the next separator line */
 	for (p = start; p < s->end; p++) {
 		p = memchr(p, '\n', (size_t)(s->end - p));
 		if (p == NULL) {
 			p = s->end;
 			break;
 		}
-		if (s->end - p > 5 && memcmp(p + 1, "From ", 5) == 0) {
+		if (from_line(p + 1, s->end)) {
 			p++;
 			break;
 		}
