@@ -21,10 +21,19 @@ quiet(GLogLevelFlags level, const GLogField *fields, gsize n, gpointer data)
 	return G_LOG_WRITER_HANDLED;
 }
 
+static char *path;	/* the configuration file each input is written to */
+
+/* remove_path - at exit: leave no file behind in the temporary directory */
+static void
+remove_path(void)
+{
+	if (path != NULL)
+		unlink(path);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char *path;
 	struct config *c;
 	char *cause = NULL;
 	int status = 0;
@@ -34,6 +43,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (fd < 0)
 			abort();
 		close(fd);
+		atexit(remove_path);
 		g_log_set_writer_func(quiet, NULL, NULL);
 	}
 	if (!g_file_set_contents(path, (const char *)data, (gssize)size, NULL))
