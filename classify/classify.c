@@ -511,11 +511,11 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	}
 
 	/* A report that gives up (Action: failed, or a text that calls it
-	 * permanent) with a temporary code
-	 * after the receiver could not be reached: the queue lifetime ran
-	 * out, and that is what the operator needs to know; the last
-	 * attempt's error stays in the diagnostic.  (DNS answers and loops
-	 * stay networkerror: they are about the domain, not the time.) */
+	 * permanent) with a temporary code after the receiver could not be
+	 * reached: the queue lifetime ran out, and that is what the operator
+	 * needs to know; the last attempt's error stays in the diagnostic.
+	 * (DNS answers and loops stay networkerror: they are about the
+	 * domain, not the time.) */
 	if ((strcmp(out->rule, "net:refused") == 0 ||
 	    strcmp(out->rule, "net:unreachable") == 0 ||
 	    strcmp(out->rule, "net:lost") == 0) && temporary &&

@@ -36,12 +36,12 @@ db_fail(struct db *db, PGresult *res, const char *what, char **cause)
 						   error, the connection (a
 						   failed send leaves the
 						   status OK until a read) */
-	else if (state != NULL && (strncmp(state, "28", 2) == 0 ||
-	    strncmp(state, "42501", 5) == 0))
+	else if (strncmp(state, "28", 2) == 0 ||
+	    strncmp(state, "42501", 5) == 0)
 		db->status = EX_NOPERM;
-	else if (state != NULL && (strncmp(state, "08", 2) == 0 ||
+	else if (strncmp(state, "08", 2) == 0 ||
 	    strncmp(state, "40", 2) == 0 || strncmp(state, "53", 2) == 0 ||
-	    strncmp(state, "57", 2) == 0))
+	    strncmp(state, "57", 2) == 0)
 		db->status = EX_TEMPFAIL;	/* connection, serialization,
 						   resources, shutdown */
 	else

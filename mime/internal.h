@@ -32,6 +32,10 @@ int	text_is_bounce(const struct mime_report *, const char *text);
 size_t	text_scan(struct mime_report *r, const char *text, const char *failed,
 	    const char *list_header);
 
+/* first_address - the first address of a header value, lower-cased
+ * (caller g_free()s), or NULL */
+char	*first_address(const char *value);
+
 /* text_command - the SMTP command an error in text answered ("after RCPT
  * TO", "in reply to end of DATA command", ">>> DATA"): "RCPT", "MAIL",
  * "DATA", "CONN" (static strings), or NULL */

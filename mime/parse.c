@@ -664,8 +664,7 @@ is_autoreply(GMimeMessage *m, const char *subject)
 	return text_autoreply_subject(subject);
 }
 
-/* first_address - the first address of a header value, lower-cased */
-static char *
+char *
 first_address(const char *value)
 {
 	InternetAddressList *l;

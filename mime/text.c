@@ -397,9 +397,10 @@ status_field(const char *text)
 	return NULL;
 }
 
-/* delay_of - is this a warning that delivery is only delayed? */
+/* delay_of - is this a warning that delivery is only delayed?  lower is
+ * the text, lsubject the subject (or NULL), both lower-cased */
 static int
-delay_of(const char *lower, const char *subject)
+delay_of(const char *lower, const char *lsubject)
 {
 	static const char *words[] = { "has been delayed",
 	    "warning message only", "not yet been delivered",
@@ -415,19 +416,14 @@ delay_of(const char *lower, const char *subject)
 	    "is vertraagd" };
 	size_t i;
 
-	if (subject != NULL) {
-		char *ls = g_utf8_strdown(subject, -1);
-		int yes = strstr(ls, "(delay)") != NULL ||
-		    strstr(ls, "delayed mail") != NULL ||
-		    g_str_has_prefix(ls, "warning: message") ||
-		    strstr(ls, "delivery delayed") != NULL ||
-		    strstr(ls, "verzögert") != NULL ||
-		    strstr(ls, "différé") != NULL ||
-		    strstr(ls, "retrasad") != NULL;
-		g_free(ls);
-		if (yes)
-			return 1;
-	}
+	if (lsubject != NULL && (strstr(lsubject, "(delay)") != NULL ||
+	    strstr(lsubject, "delayed mail") != NULL ||
+	    g_str_has_prefix(lsubject, "warning: message") ||
+	    strstr(lsubject, "delivery delayed") != NULL ||
+	    strstr(lsubject, "verzögert") != NULL ||
+	    strstr(lsubject, "différé") != NULL ||
+	    strstr(lsubject, "retrasad") != NULL))
+		return 1;
 	for (i = 0; i < G_N_ELEMENTS(words); i++)
 		if (strstr(lower, words[i]) != NULL)
 			return 1;
@@ -531,12 +527,7 @@ originals(struct mime_report *r, const char *text, size_t len, size_t at,
 		if ((size_t)(v - p) == 11 && g_ascii_strncasecmp(p,
 		    "Return-path", 11) == 0 && *envelope == NULL) {
 			char *val = g_strndup(v + 1, (gsize)(eol - v - 1));
-			char *lt = strchr(val, '<'), *gt;
-			char *a = lt != NULL ? lt + 1 : g_strstrip(val);
-			if ((gt = strchr(a, '>')) != NULL)
-				*gt = '\0';
-			if (strchr(a, '@') != NULL)
-				*envelope = g_ascii_strdown(a, -1);
+			*envelope = first_address(val);
 			g_free(val);
 		}
 		if (list_header != NULL && (size_t)(v - p) == strlen(list_header)
@@ -555,7 +546,7 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 	GString *preamble = g_string_new(NULL);
 	GPtrArray *blocks = g_ptr_array_new();
 	struct block *cur = NULL;
-	char *lower, *section, *envelope = NULL;
+	char *lower, *section, *envelope = NULL, *lsubject = NULL;
 	int temporary, delayed;
 
 	init();
@@ -567,19 +558,18 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 	if (r->format == NULL)
 		r->format = "text:generic";
 	temporary = temporary_of(lower);
-	delayed = delay_of(lower, r->subject);
 	if (r->subject != NULL) {
 		/* Sendmail says it gave up in the subject only ("Returned
 		 * mail: Cannot send message for 4 days", over a transcript
 		 * that says "Deferred"): the subject's verdict wins */
-		char *ls = g_utf8_strdown(r->subject, -1);
-		if (temporary_of(ls) == 0)
+		lsubject = g_utf8_strdown(r->subject, -1);
+		if (temporary_of(lsubject) == 0)
 			temporary = 0;
-		else if (temporary == -1 && (strstr(ls, "delay") != NULL ||
-		    strstr(ls, "warning") != NULL))
+		else if (temporary == -1 && (strstr(lsubject, "delay") != NULL ||
+		    strstr(lsubject, "warning") != NULL))
 			temporary = 1;
-		g_free(ls);
 	}
+	delayed = delay_of(lower, lsubject);
 
 	for (p = section; p < section + end; p = eol + 1) {
 		char *line, *addr;
@@ -730,6 +720,7 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 	g_free(lower);
 	g_free(section);
 	g_free(envelope);
+	g_free(lsubject);
 	return r->nrcpts - before;
 }
 

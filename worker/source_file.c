@@ -416,6 +416,7 @@ static int
 file_next(struct source *head, struct source_msg *m, char **cause)
 {
 	struct file_source *s = (struct file_source *)head;
+	const char *path;
 
 	switch (s->type) {
 	case SRC_STDIN:
@@ -443,18 +444,17 @@ file_next(struct source *head, struct source_msg *m, char **cause)
 		    (s->mb != NULL && s->mb->max_messages > 0 &&
 		    s->next >= s->mb->max_messages))
 			return 0;
-		if (s->split && is_mbox(g_ptr_array_index(s->files, s->next))) {
+		path = g_ptr_array_index(s->files, s->next++);
+		if (s->split && is_mbox(path)) {
 			char *why = NULL;
-			if (map_mbox(s, g_ptr_array_index(s->files, s->next++),
-			    &why) == 0)
+			if (map_mbox(s, path, &why) == 0)
 				return file_next(head, m, cause);
 			/* unreadable: a row that says so, as for a file */
-			m->name = g_strdup(g_ptr_array_index(s->files,
-			    s->next - 1));
+			m->name = g_strdup(path);
 			m->error = why;
 			return 1;
 		}
-		read_file(g_ptr_array_index(s->files, s->next++), s->max_size, m);
+		read_file(path, s->max_size, m);
 		m->uid = g_path_get_basename(m->name);
 		return 1;
 	}

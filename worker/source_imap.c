@@ -152,7 +152,7 @@ imap_connect(struct imap_source *s, char **cause)
 	    r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
 		*cause = g_strdup_printf("%s:%u: no IMAP greeting: %s", mb->host,
 		    mb->port, why(s, r));
-		s->head.status = s->tripped != NULL ? EX_PROTOCOL : EX_TEMPFAIL;
+		s->head.status = gone_status(s);
 		return -1;
 	}
 	if (!tls && mb->starttls) {
@@ -269,13 +269,14 @@ list_uids(struct imap_source *s, char **cause)
 {
 	const struct mailimap_selection_info *sel =
 	    s->imap->imap_selection_info;
-	uint64_t next = sel->sel_uidnext, width = 0, lo;
+	uint64_t next = sel->sel_uidnext, width = 0, lo = 1;
 	int r;
 
+	/* width 0: one search of the whole folder */
 	if (next > 1 && sel->sel_exists > IMAP_SEARCH_UIDS)
 		width = MAX((uint64_t)IMAP_SEARCH_UIDS * (next - 1) /
 		    sel->sel_exists, 1);
-	for (lo = 1; lo == 1 || (width > 0 && lo < next); lo += width) {
+	do {
 		uint64_t hi = width > 0 ? MIN(lo + width - 1, next - 1) : 0;
 		struct mailimap_search_key *key = search_key(s, (uint32_t)lo,
 		    (uint32_t)hi);
@@ -296,9 +297,7 @@ list_uids(struct imap_source *s, char **cause)
 			g_array_append_val(s->uids, uid);
 		}
 		mailimap_search_result_free(result);
-		if (width == 0)
-			break;
-	}
+	} while (width > 0 && (lo += width) < next);
 	g_array_sort(s->uids, cmp_uid);
 	if (s->mb->max_messages > 0 && s->uids->len > s->mb->max_messages)
 		g_array_set_size(s->uids, s->mb->max_messages);
