@@ -20,6 +20,10 @@
  * "User unknown" decided by wording alone (no X.1.x status, no known SMTP
  * stage, no provider's precise wording) becomes "filtered": see README.md,
  * "How a reason is decided".
+ * "User unknown" in words under the receiver's own X.7.x code (security
+ * or policy) is "filtered" too: the words and the code disagree.
+ * A verdict the sending MTA wrote into the report itself (PowerMTA's
+ * X-PowerMTA-BounceCategory) decides before the codes and the text.
  * Then the SMTP command the error answered corrects the reason: "user
  * unknown" wording answered after DATA means the address was accepted at
  * RCPT and a filter refused the content (filtered), unless an X.1.1 status
@@ -328,6 +332,45 @@ domain_rule(const char *recipient)
 	return NULL;
 }
 
+/* What the sending MTA's own classification of a failure means.  PowerMTA
+ * matches every reply against its bounce-category rules and writes the
+ * result into the DSN (X-PowerMTA-BounceCategory); it saw the whole SMTP
+ * dialogue, so its verdict outranks our reading of the text.  "other" and
+ * unknown categories say nothing. */
+static const struct {
+	const char *category;
+	const char *reason;
+} category_rules[] = {
+	{ "bad-mailbox", "userunknown" },
+	{ "bad-domain", "hostunknown" },
+	{ "inactive-mailbox", "suspend" },
+	{ "quota-issues", "mailboxfull" },
+	{ "spam-related", "spamdetected" },
+	{ "virus-related", "virusdetected" },
+	{ "policy-related", "policyviolation" },
+	{ "content-related", "contenterror" },
+	{ "invalid-sender", "rejected" },
+	{ "message-expired", "expired" },
+	{ "no-answer-from-host", "networkerror" },
+	{ "bad-connection", "networkerror" },
+	{ "routing-errors", "networkerror" },
+	{ "relaying-issues", "norelaying" },
+	{ "protocol-errors", "syntaxerror" },
+	{ "bad-configuration", "systemerror" },
+};
+
+/* category_reason - the reason an MTA's category names, or NULL */
+static const char *
+category_reason(const char *category)
+{
+	size_t i;
+
+	for (i = 0; category != NULL && i < NITEMS(category_rules); i++)
+		if (g_ascii_strcasecmp(category, category_rules[i].category) == 0)
+			return category_rules[i].reason;
+	return NULL;
+}
+
 /* pseudo_status - Sisimai-compatible X.0.9xx code for a reason */
 static void
 pseudo_status(const char *reason, int temporary, char out[16])
@@ -447,6 +490,10 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		/* a non-standard Action (SendGrid) that says it all */
 		out->reason = "expired";
 		out->rule = "action";
+	} else if (category_reason(in->category) != NULL) {
+		out->reason = category_reason(in->category);
+		out->rule = "mta-category";
+		out->final = 1;
 	} else if (srow != NULL && srow->strong && srow->reason != NULL &&
 	    !(pat != NULL && pat->final > 0) &&
 	    !(pat != NULL && strcmp(pat->reason, "mailboxfull") == 0 &&
@@ -478,6 +525,15 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	}
 
 	cmd = out->final ? NULL : in->command;
+	if (!out->final && strcmp(out->reason, "userunknown") == 0 &&
+	    strcmp(out->rule, "status") != 0 && found_status[0] != '\0' &&
+	    strncmp(found_status + 1, ".7.", 3) == 0) {
+		/* "User unknown" in words while the receiver's own code is
+		 * X.7.x (security or policy, RFC 3463): the evidence
+		 * disagrees, so no unsubscribe on it */
+		out->reason = "filtered";
+		out->rule = "userunknown:policy-status";
+	}
 	if (!out->final && strcmp(out->reason, "userunknown") == 0 &&
 	    strcmp(out->rule, "status") != 0 && !address_status(out->status) &&
 	    cmd == NULL) {

@@ -74,6 +74,8 @@ struct classify_input {
 	const char	*mta;		/* Remote-MTA and Reporting-MTA names */
 	const char	*command;	/* SMTP command the error answered:
 					   RCPT, MAIL, DATA, CONN, or NULL */
+	const char	*category;	/* the sending MTA's own verdict on the
+					   failure ("bad-mailbox"), or NULL */
 	const char	*text;		/* whole notification text, or NULL */
 	int		 temporary;	/* 1 / 0 / -1 unknown */
 	int		 autoreply;	/* 1: an RFC 3834 auto-reply */

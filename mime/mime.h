@@ -45,6 +45,8 @@ struct mime_rcpt {
 	char	*last_attempt;
 	char	*feedback_type;	/* ARF only */
 	char	*command;	/* SMTP command the error answered: RCPT, DATA */
+	char	*category;	/* the reporting MTA's own verdict, as sent
+				   (X-PowerMTA-BounceCategory: bad-mailbox) */
 	int	 temporary;	/* 1: the report says it will retry / temporary,
 				   0: says permanent, -1: does not say */
 };

@@ -123,6 +123,7 @@ rcpt_clear(struct mime_rcpt *rc)
 	g_free(rc->last_attempt);
 	g_free(rc->feedback_type);
 	g_free(rc->command);
+	g_free(rc->category);
 }
 
 void
@@ -290,7 +291,8 @@ dsn_field(int group, const char *name, const char *value, void *arg)
 	if (strcmp(name, "action") != 0 && strcmp(name, "status") != 0 &&
 	    strcmp(name, "diagnostic-code") != 0 &&
 	    strcmp(name, "remote-mta") != 0 &&
-	    strcmp(name, "last-attempt-date") != 0)
+	    strcmp(name, "last-attempt-date") != 0 &&
+	    strcmp(name, "x-powermta-bouncecategory") != 0)
 		return;
 	rc = st->cur;
 	if (rc == NULL || group != st->group) {
@@ -310,6 +312,12 @@ dsn_field(int group, const char *name, const char *value, void *arg)
 	} else if (strcmp(name, "status") == 0) {
 		size_t n = strspn(value, "0123456789.");
 		field_set(&rc->status, value, (long)n);
+		/* Oracle (Sun, iPlanet) Messaging Server comments its Status:
+		 * "5.0.0 (Remote SMTP server has rejected address)" is the
+		 * answer to RCPT */
+		if (rc->command == NULL &&
+		    g_strrstr(value + n, "has rejected address") != NULL)
+			rc->command = g_strdup("RCPT");
 	} else if (strcmp(name, "diagnostic-code") == 0) {
 		const char *semi = strchr(value, ';');
 		if (semi != NULL && semi - value < 20) {
@@ -322,6 +330,10 @@ dsn_field(int group, const char *name, const char *value, void *arg)
 		field_set(&rc->remote_mta, semi ? semi + 1 : value, -1);
 	} else if (strcmp(name, "last-attempt-date") == 0) {
 		field_set(&rc->last_attempt, value, -1);
+	} else if (strcmp(name, "x-powermta-bouncecategory") == 0) {
+		char *v = g_ascii_strdown(value, -1);
+		field_set(&rc->category, g_strstrip(v), -1);
+		g_free(v);
 	}
 }
 

@@ -69,6 +69,7 @@ classify_one(const struct mime_report *r, const struct mime_rcpt *rc,
 		in.action = rc->action;
 		in.feedback_type = rc->feedback_type;
 		in.command = rc->command;
+		in.category = rc->category;
 		in.recipient = rc->recipient;
 		in.temporary = rc->temporary;
 	}
@@ -169,6 +170,7 @@ write_json(struct output *o, const char *file, unsigned seq,
 	add_str(b, "diagnostic", rc ? rc->diagnostic : NULL);
 	add_str(b, "diagnostic_type", rc ? rc->diagnostic_type : NULL);
 	add_str(b, "command", rc ? rc->command : NULL);
+	add_str(b, "category", rc ? rc->category : NULL);
 	add_str(b, "remote_mta", rc ? rc->remote_mta : NULL);
 	add_str(b, "reporting_mta", r->reporting_mta);
 	add_str(b, "arrival_date", r->arrival_date);

@@ -136,6 +136,32 @@ provider_context(void **state)
 	assert_null(classify_match("550 try later", "spamfilter.example.com"));
 }
 
+/* the sending MTA's own category decides, and unknown ones say nothing */
+static void
+mta_category(void **state)
+{
+	struct classify_input in;
+	struct classify_result out;
+
+	memset(&in, 0, sizeof(in));
+	in.temporary = -1;
+	in.status = "5.0.0";
+	in.diagnostic = "550 Sorry, she is not here any more";
+	in.action = "failed";
+	in.category = "bad-mailbox";
+	classify_rcpt(&in, &out);
+	assert_int_equal(out.cls, CLASS_HARD);
+	assert_string_equal(out.reason, "userunknown");
+	assert_string_equal(out.rule, "mta-category");
+	in.category = "Spam-Related";
+	classify_rcpt(&in, &out);
+	assert_int_equal(out.cls, CLASS_BLOCK);
+	assert_string_equal(out.reason, "spamdetected");
+	in.category = "other";
+	classify_rcpt(&in, &out);
+	assert_string_not_equal(out.rule, "mta-category");
+}
+
 /* the decision, table-driven: inputs -> class, reason, status */
 static void
 decisions(void **state)
@@ -178,6 +204,11 @@ decisions(void **state)
 		 * unknown" in words alone is not proof of a dead address... */
 		{ NULL, NULL, "Sorry, no mailbox here by that name", NULL, NULL, 0,
 		  CLASS_SOFT, "filtered", "5.0.910" },
+		/* ...and the receiver's own X.7.x code (policy) contradicts it
+		 * even at RCPT */
+		{ NULL, "550", "550 5.7.1 <a@b>: Recipient address rejected: "
+		  "User unknown", "failed", "RCPT", -1, CLASS_SOFT, "filtered",
+		  "5.7.1" },
 		/* ...until the SMTP stage (RCPT) or an X.1.x status backs it */
 		{ NULL, NULL, "Sorry, no mailbox here by that name", NULL, "RCPT",
 		  0, CLASS_HARD, "userunknown", "5.0.911" },
@@ -283,6 +314,7 @@ main(void)
 		cmocka_unit_test(patterns_are_consistent),
 		cmocka_unit_test(patterns_match),
 		cmocka_unit_test(provider_context),
+		cmocka_unit_test(mta_category),
 		cmocka_unit_test(decisions),
 		cmocka_unit_test(complaint_and_autoreply),
 	};
