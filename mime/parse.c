@@ -464,6 +464,35 @@ part_bytes(GMimePart *part, GString *out)
 	g_object_unref(mem);
 }
 
+/* part_text - the text of a text part in UTF-8.  A part that declares
+ * US-ASCII (or nothing) yet carries 8-bit bytes is common in bounces
+ * (an MTA pastes the receiver's reply in whatever it got); GMime would drop
+ * those bytes, so such a part is read as UTF-8 when it is valid UTF-8 and
+ * as Windows-1252 (a superset of Latin-1) otherwise. */
+static char *
+part_text(GMimeObject *obj)
+{
+	const char *cs = g_mime_object_get_content_type_parameter(obj,
+	    "charset");
+	GString *raw;
+	char *t;
+
+	if (cs != NULL && g_ascii_strcasecmp(cs, "us-ascii") != 0 &&
+	    g_ascii_strcasecmp(cs, "ascii") != 0)
+		return jis_decode(g_mime_text_part_get_text(
+		    GMIME_TEXT_PART(obj)));
+	raw = g_string_new(NULL);
+	part_bytes(GMIME_PART(obj), raw);
+	if (g_utf8_validate(raw->str, (gssize)raw->len, NULL))
+		return g_string_free(raw, FALSE);
+	t = g_convert(raw->str, (gssize)raw->len, "UTF-8", "WINDOWS-1252",
+	    NULL, NULL, NULL);
+	if (t == NULL)
+		t = g_utf8_make_valid(raw->str, (gssize)raw->len);
+	g_string_free(raw, TRUE);
+	return t;
+}
+
 /* html_to_text - crude tag strip for HTML-only notifications */
 static void
 html_to_text(const char *html, GString *out)
@@ -584,8 +613,7 @@ walk_part(struct walk *w, GMimeObject *obj, int depth)
 		return;
 	if (GMIME_IS_TEXT_PART(obj) && g_mime_content_type_is_type(ct, "text",
 	    "plain") && w->text->len == 0) {
-		char *t = jis_decode(g_mime_text_part_get_text(
-		    GMIME_TEXT_PART(obj)));
+		char *t = part_text(obj);
 		if (t != NULL)
 			g_string_append_len(w->text, t,
 			    (gssize)MIN(strlen(t), MIME_MAX_TEXT));

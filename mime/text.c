@@ -67,6 +67,8 @@ static const char *cuts[] =
 	"-+ ?(begin|start) (of )?(original|returned) message",
 	"=+\\s*original message",
 	"\\*+ original message",
+	"-+ ?(begin message|returned mail follows|start of returned message)",
+	"(old message:|here is your returned mail|text of message follows|original message attached)",
 };
 
 /* Lines that introduce a recipient; group 1 is the address.  The address
@@ -75,11 +77,11 @@ static const char *cuts[] =
 static const char *intros[] =
 {
 	/* the address opens the line: "<a@b>:", "a@b", "* a@b", ">>> a@b" */
-	("^(?:[*>\\-]+\\s*)?[\"'<(]*" ADDR "[\"'>)]*(?:\\s*[:.,;<]|\\s|$)"),
+	("^(?:[*>\\-]+\\s*)?(?:\"[^\"\\n]{1,64}\"\\s*)?[\"'<(]*" ADDR "[\"'>)]*(?:\\s*[:.,;<]|\\s|$)"),
 	/* Sendmail's transcript: "554 <a@b>... Remote protocol error" */
 	("^(?:<<< )?[245][0-9][0-9](?:[ -][245]\\.[0-9]{1,3}\\.[0-9]{1,3})? <" ADDR ">\\.\\.\\."),
 	/* a phrase then the address: "Unable to deliver message to: <a@b>" */
-	("(?:deliver(?:ed|ing|y)?(?: of)?(?: (?:the|your|this))?(?: (?:message|mail|e-?mail))? to|delivered to the following|failed recipient|recipient(?:s)?(?: address)?|unknown user|rcpt to|could not be delivered to|address(?:es)? failed|permanent errors|temporary errors|was not delivered to|delivery to|addressed to|to the following address|invalid recipient|destination|undeliverable to|exceeds allowed size)(?:\\(s\\))?\\s*[:,]?\\s*[\"'<(]*" ADDR),
+	("(?:deliver(?:ed|ing|y)?(?: of)?(?: (?:the|your|this))?(?: (?:message|mail|e-?mail))? to|delivered to the following|failed recipient|recipient(?:s)?(?: address)?|unknown user|rcpt to|could not be delivered to|address(?:es)? failed|permanent errors|temporary errors|was not delivered to|delivery to|addressed to|to the following address|invalid recipient|destination|undeliverable to|undeliverable address(?:es)?|exceeds allowed size|^\\s*unknown|mailbox is full)(?:\\(s\\))?\\s*[:,]?\\s*[\"'<(]*" ADDR),
 	/* the address, then the verdict: "Your message to a@b couldn't be
 	 * delivered" (Microsoft 365) */
 	("(?:your )?message to\\s*[\"'<(]*" ADDR "[\"'>)]*\\s+(?:couldn't|could not|can ?not|wasn't|was not) be delivered"),
