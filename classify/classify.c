@@ -20,6 +20,9 @@
  * "User unknown" decided by wording alone (no X.1.x status, no known SMTP
  * stage, no provider's precise wording) becomes "filtered": see README.md,
  * "How a reason is decided".
+ * A "Diagnostic-Code: X-Unix; N" is the exit status of a local delivery
+ * program: no SMTP codes are read from it, and without words it is
+ * "mailererror".
  * "User unknown" in words under the receiver's own X.7.x code (security
  * or policy) is "filtered" too: the words and the code disagree.
  * A verdict the sending MTA wrote into the report itself (PowerMTA's
@@ -402,13 +405,19 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	const struct classify_reason *why;
 	char found_reply[4], found_status[16];
 	const char *cmd;
-	int temporary, delayed;
+	int temporary, delayed, unix_mailer;
 
 	memset(out, 0, sizeof(*out));
 	out->cls = CLASS_UNKNOWN;
 
+	/* "Diagnostic-Code: X-Unix; 255" is the exit status of the local
+	 * delivery program (RFC 3464 2.3.6), not an SMTP reply. */
+	unix_mailer = in->diagnostic_type != NULL &&
+	    g_ascii_strncasecmp(in->diagnostic_type + strspn(in->diagnostic_type,
+	    " \t"), "x-unix", 6) == 0;
 	/* The codes: the fields first, else the first found in the text. */
-	classify_find_codes(in->diagnostic, found_reply, found_status);
+	classify_find_codes(unix_mailer ? NULL : in->diagnostic, found_reply,
+	    found_status);
 	if (status_valid(in->status) && generic_status(in->status) &&
 	    strcmp(found_status, in->status) == 0)
 		inner_status(in->diagnostic, in->status, found_reply,
@@ -507,6 +516,11 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	} else if (srow != NULL && srow->reason != NULL) {
 		out->reason = srow->reason;
 		out->rule = "status";
+	} else if (unix_mailer) {
+		/* the local delivery program (procmail, a pipe) failed with
+		 * an exit status and no words */
+		out->reason = "mailererror";
+		out->rule = "x-unix";
 	} else if (rrow != NULL && rrow->reason != NULL) {
 		out->reason = rrow->reason;
 		out->rule = "reply";

@@ -68,6 +68,9 @@ struct classify_input {
 	const char	*status;	/* as found, or NULL */
 	const char	*reply_code;	/* as found, or NULL */
 	const char	*diagnostic;	/* NULL when none */
+	const char	*diagnostic_type; /* "smtp", "x-unix" (the exit
+					   status of a local delivery
+					   program), or NULL */
 	const char	*action;	/* DSN Action, or NULL */
 	const char	*feedback_type;	/* ARF: complaint */
 	const char	*recipient;	/* the failed address, or NULL */

@@ -113,6 +113,7 @@ static const struct classify_pattern pattern_table[] = {
 	{ "security:smtpauth", "securityerror", "re:\\b(smtp authentication|without authentication|unauthenticated (senders?|users?|relay)|authentication (is )?required|must authenticate|auth(entication)? needed)\\b", 0 },
 	{ "ptr:reversedns", "requireptr", "re:reverse (dns|lookup|hostname|name)", 0 },
 	{ "ptr:ptr", "requireptr", "re:\\bptr\\b.*\\b(record|lookup|missing|required|no|not)\\b", 0 },
+	{ "ptr:unverifiable", "requireptr", "re:\\bunverif(y|i)able sending ips?\\b", 0 },
 	{ "ptr:noptr", "requireptr", "re:\\bno ptr\\b", 0 },
 	{ "ptr:rdns", "requireptr", "re:\\brdns\\b", 0 },
 	{ "ptr:cannotfindhostname", "requireptr", "cannot find your hostname", 0 },
@@ -135,7 +136,7 @@ static const struct classify_pattern pattern_table[] = {
 	{ "block:barracuda", "blocked", "barracuda reputation", 0 },
 	{ "block:dnsbl", "blocked", "re:\\b(dnsbl|rbl|rhsbl|dnsrbl|uribl)\\b", 0 },
 	{ "sender:listed", "rejected", "re:\\b(sender|sender address|sender's address|envelope sender|your (e-?mail )?address|from address)( \\S+)? (is |has been |was )?(in my |on (our|the) )?(black|block|deny|ban)[- ]?list", 0 },
-	{ "sender:blacklisted", "rejected", "sender blacklisted", 0 },
+	{ "sender:blacklisted", "rejected", "re:\\bsender blacklisted\\b|\\bsending (to/)?from an address that (is|has been) (black|block)listed", 0 },
 	{ "content:badurl", "spamdetected", "re:\\b(black|block)listed (url|link|domain in (the )?(body|message))|\\burl (is )?(black|block)listed", 0 },
 	{ "block:blacklist", "blocked", "re:\\b(black|block|deny|ban)[- ]?list(ed)?\\b", 0 },
 	{ "block:listedin", "blocked", "re:\\b(is|are|was|been|currently) listed (in|on|at|by)\\b", 0 },
@@ -188,6 +189,8 @@ static const struct classify_pattern pattern_table[] = {
 	{ "relay:rcpthosts", "norelaying", "list of allowed rcpthosts", 0 },
 	{ "sender:senderid", "rejected", "re:\\bpurported\\s+responsible\\s+address", 0 },
 	{ "sender:batv", "rejected", "re:\\bbatv\\b|\\bbackscatter\\b|\\b(no third-party|unsigned) dsns?\\b|\\b(null|empty)( envelope)? senders? (is )?not allowed|\\bbogus mail from\\b|\\breturned mail not accepted\\b", 0 },
+	/* the sender's own mail setup: Gmail's "Send mail as" alias */
+	{ "sender:sendmailas", "rejected", "re:sending this from a different address or alias|\\bsend mail as\\b", 0 },
 	{ "sender:notallowed", "rejected", "re:\\bnot (pre-?approved|owned by user|on the recipient's list of senders)|isn't on the recipient's list of senders|\\bnot allowed to post\\b|\\bemail address is not verified\\b|\\bfully qualified (e-?mail )?address required\\b|\\bempty email address\\b|\\bbouncedeny\\b|\\badministrative prohibition\\b|\\bunroutable sender\\b|\\bdoes not accept (e-?mail|mail|messages) from\\b", 0 },
 	{ "sender:rejected", "rejected", "re:\\b(sender|from|envelope|return-path|return path|originator)( e-?mail)?( address)? (\\S+ )?(rejected|refused|denied|not (allowed|accepted|permitted)|invalid|unknown|blocked)", 0 },
 	{ "sender:fromdomain", "rejected", "re:\\bfrom:? (domain|address) (is )?(invalid|unknown|not valid|does not exist)", 0 },
@@ -274,6 +277,9 @@ static const struct classify_pattern pattern_table[] = {
 	{ "rate:ratelimit", "ratelimited", "re:\\b(rate[- ]limit|rate limited|throttl|too many (messages|emails|mails|requests|e-mails)|sending rate|exceeded the rate)", 0 },
 	{ "rate:speeding", "speeding", "re:\\b(too fast|slow down|sending too quickly)\\b", 0 },
 	{ "rate:greylist", "onhold", "re:\\b(grey|gray)[- ]?list", 0 },
+	/* the queue gave up because DNS failed: the domain's trouble, as
+	 * with failed:temporary in classify.c */
+	{ "net:dnsquery", "networkerror", "re:\\bdns (query|lookup) failed\\b", 0 },
 	{ "time:expired", "expired", "re:\\b(retry time|delivery time|time|timeout) (expired|exceeded|has been exceeded)", 0 },
 	{ "time:expired2", "expired", "re:\\b(message|mail|envelope) (has )?expired\\b", 0 },
 	{ "time:giveup", "expired", "re:(could not be delivered|was not delivered|undeliverable|not been delivered|unable to deliver).{0,40}\\b(for|within|after) (the last )?\\d+ ?(days|hours|minutes)", 0 },

@@ -102,6 +102,12 @@ patterns_match(void **state)
 		{ "550 alice is not accepting any mail", "filtered" },
 		{ "550 you have been blocked by the recipient", "filtered" },
 		{ "552 exceeded maximum inbound message size", "mesgtoobig" },
+		{ "Sorry, you are sending to/from an address that has been "
+		  "blacklisted", "rejected" },
+		{ "You're sending this from a different address or alias using "
+		  "the 'Send mail as' feature", "rejected" },
+		{ "550 5.4.312 Message expired, DNS query failed",
+		  "networkerror" },
 	};
 	size_t i;
 
@@ -160,6 +166,30 @@ mta_category(void **state)
 	in.category = "other";
 	classify_rcpt(&in, &out);
 	assert_string_not_equal(out.rule, "mta-category");
+}
+
+/* "X-Unix; 255" is a local program's exit status: no reply code 255, and
+ * without words the reason is mailererror */
+static void
+unix_mailer(void **state)
+{
+	struct classify_input in;
+	struct classify_result out;
+
+	memset(&in, 0, sizeof(in));
+	in.temporary = -1;
+	in.status = "5.0.0";
+	in.diagnostic = "255";
+	in.diagnostic_type = "X-Unix";
+	in.action = "failed";
+	classify_rcpt(&in, &out);
+	assert_string_equal(out.reply_code, "");
+	assert_string_equal(out.reason, "mailererror");
+	assert_int_equal(out.cls, CLASS_SOFT);
+	/* words still count: a full maildir is a full mailbox */
+	in.diagnostic = "maildrop: maildir over quota";
+	classify_rcpt(&in, &out);
+	assert_string_equal(out.reason, "mailboxfull");
 }
 
 /* the decision, table-driven: inputs -> class, reason, status */
@@ -315,6 +345,7 @@ main(void)
 		cmocka_unit_test(patterns_match),
 		cmocka_unit_test(provider_context),
 		cmocka_unit_test(mta_category),
+		cmocka_unit_test(unix_mailer),
 		cmocka_unit_test(decisions),
 		cmocka_unit_test(complaint_and_autoreply),
 	};
