@@ -1071,7 +1071,20 @@ mime_parse(const char *buf, size_t len, const struct mime_options *opts,
 	}
 	r = g_new0(struct mime_report, 1);
 	analyse(r, m, opts, 0);
-	if (r->kind == MIME_KIND_NONE)
+	if (r->kind != MIME_KIND_NONE && r->subject != NULL &&
+	    (g_ascii_strncasecmp(r->subject, "Postmaster Copy:", 16) == 0 ||
+	    g_ascii_strncasecmp(r->subject, "Postmaster Warning:", 19) == 0)) {
+		/* Postfix's copy to the postmaster of a bounce it also sent
+		 * to the sender (notify_classes = bounce, delay): counting it
+		 * would count that failure twice */
+		size_t i;
+		for (i = 0; i < r->nrcpts; i++)
+			rcpt_clear(&r->rcpts[i]);
+		r->nrcpts = 0;
+		r->kind = MIME_KIND_NONE;
+		r->format = "postmaster-copy";
+	}
+	else if (r->kind == MIME_KIND_NONE)
 		r->format = "none";
 	strip_brackets(r->orig_message_id);
 	strip_brackets(r->orig_list_id);

@@ -84,7 +84,8 @@ classify_one(const struct mime_report *r, const struct mime_rcpt *rc,
 		/* not a report at all: nothing to count */
 		out->cls = CLASS_IGNORE;
 		out->reason = NULL;
-		out->rule = "not-a-report";
+		out->rule = strcmp(r->format, "postmaster-copy") == 0 ?
+		    "postmaster-copy" : "not-a-report";
 		out->status[0] = '\0';
 		out->status_derived = 0;
 	}
