@@ -191,7 +191,7 @@ static const struct classify_pattern pattern_table[] = {
 	{ "sender:batv", "rejected", "re:\\bbatv\\b|\\bbackscatter\\b|\\b(no third-party|unsigned) dsns?\\b|\\b(null|empty)( envelope)? senders? (is )?not allowed|\\bbogus mail from\\b|\\breturned mail not accepted\\b", 0 },
 	/* the sender's own mail setup: Gmail's "Send mail as" alias */
 	{ "sender:sendmailas", "rejected", "re:sending this from a different address or alias|\\bsend mail as\\b", 0 },
-	{ "sender:notallowed", "rejected", "re:\\bnot (pre-?approved|owned by user|on the recipient's list of senders)|isn't on the recipient's list of senders|\\bnot allowed to post\\b|\\bemail address is not verified\\b|\\bfully qualified (e-?mail )?address required\\b|\\bempty email address\\b|\\bbouncedeny\\b|\\badministrative prohibition\\b|\\bunroutable sender\\b|\\bdoes not accept (e-?mail|mail|messages) from\\b", 0 },
+	{ "sender:notallowed", "rejected", "re:\\bnot (pre-?approved|owned by user|on the recipient's list of senders)|isn't on the recipient's list of senders|\\bnot allowed to post\\b|\\bnot a member of (this|the) (mailing )?list\\b|\\bemail address is not verified\\b|\\bfully qualified (e-?mail )?address required\\b|\\bempty email address\\b|\\bbouncedeny\\b|\\badministrative prohibition\\b|\\bunroutable sender\\b|\\bdoes not accept (e-?mail|mail|messages) from\\b", 0 },
 	{ "sender:rejected", "rejected", "re:\\b(sender|from|envelope|return-path|return path|originator)( e-?mail)?( address)? (\\S+ )?(rejected|refused|denied|not (allowed|accepted|permitted)|invalid|unknown|blocked)", 0 },
 	{ "sender:fromdomain", "rejected", "re:\\bfrom:? (domain|address) (is )?(invalid|unknown|not valid|does not exist)", 0 },
 	{ "sender:domain", "rejected", "re:\\b(domain of sender|sender domain|sender's domain|sender address)\\b", 0 },
@@ -305,7 +305,7 @@ static const struct classify_pattern pattern_table[] = {
 	{ "system:error", "systemerror", "re:\\b(system|internal|server|local|configuration) (error|failure|problem)", 0 },
 	{ "system:io", "systemerror", "re:\\b(queue file|disk|i/o) (write |read )?(error|full|failure)", 0 },
 	{ "system:misconfig", "systemerror", "re:\\bmis-?configur", 0 },
-	{ "system:local", "systemerror", "re:\\b(interrupted system call|local error in processing|temporary local problem|can't create (user )?output file|error while being processed|could not load drd|loop broken)\\b", 0 },
+	{ "system:local", "systemerror", "re:\\b(interrupted system call|local error in processing|temporary local problem|can't create (user )?output file|error while being processed|could not load drd|loop broken|duplicated message-id)\\b", 0 },
 	{ "content:mime", "contenterror", "re:\\b(mime|encoding|charset|header|8bit|8-bit|binary|attachment)s? (is |are )?(invalid|not (supported|permitted|allowed)|error|malformed|rejected)", 0 },
 	{ "content:rfc", "notcompliantrfc", "re:\\b(not (compliant|complying|conform)|non-?compliant|violates) (with )?(rfc|the rfc|standards?)|\\brfc ?(5322|2822|822)\\b(?!;)", 0 },
 	{ "syntax:error", "syntaxerror", "re:\\bsyntax error|command unrecogni[sz]ed|unrecogni[sz]ed command|bad sequence of commands", 0 },

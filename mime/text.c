@@ -42,6 +42,10 @@ static const struct {
 	{ "text:interscan", "message from interscan messaging security suite" },
 	{ "text:mailmarshal", "could not be delivered because of" },
 	{ "text:courier", "this is a delivery status notification" },
+	/* a list manager (fml, Mailman, ezmlm) refusing our post: the
+	 * subscriber's address is itself a list */
+	{ "text:listmanager", "you are not a member of this mailing list" },
+	{ "text:listmanager", "duplicated message-id in" },
 	{ "text:generic", "unable to deliver message to" },
 	{ "text:generic", "could not be delivered to" },
 	{ "text:generic", "message could not be delivered" },
@@ -68,7 +72,7 @@ static const char *cuts[] =
 	"=+\\s*original message",
 	"\\*+ original message",
 	"-+ ?(begin message|returned mail follows|start of returned message)",
-	"(old message:|here is your returned mail|text of message follows|original message attached)",
+	"(old message:|here is your returned mail|text of message follows|original message attached|original mail as follows)",
 };
 
 /* Lines that introduce a recipient; group 1 is the address.  The address
@@ -81,7 +85,7 @@ static const char *intros[] =
 	/* Sendmail's transcript: "554 <a@b>... Remote protocol error" */
 	("^(?:<<< )?[245][0-9][0-9](?:[ -][245]\\.[0-9]{1,3}\\.[0-9]{1,3})? <" ADDR ">\\.\\.\\."),
 	/* a phrase then the address: "Unable to deliver message to: <a@b>" */
-	("(?:deliver(?:ed|ing|y)?(?: of)?(?: (?:the|your|this))?(?: (?:message|mail|e-?mail))? to|delivered to the following|failed recipient|recipient(?:s)?(?: address)?|unknown user|rcpt to|could not be delivered to|address(?:es)? failed|permanent errors|temporary errors|was not delivered to|delivery to|addressed to|to the following address|invalid recipient|destination|undeliverable to|undeliverable address(?:es)?|exceeds allowed size|^\\s*unknown|mailbox is full)(?:\\(s\\))?\\s*[:,]?\\s*[\"'<(]*" ADDR),
+	("(?:deliver(?:ed|ing|y)?(?: of)?(?: (?:the|your|this))?(?: (?:message|mail|e-?mail))? to|delivered to the following|failed recipient|recipient(?:s)?(?: address)?|unknown user|rcpt to|could not be delivered to|address(?:es)? failed|permanent errors|temporary errors|was not delivered to|delivery to|addressed to|to the following address|invalid recipient|destination|undeliverable to|undeliverable address(?:es)?|exceeds allowed size|^\\s*unknown|mailbox is full|member of (?:this|the) (?:mailing )?list|duplicated message-id in)(?:\\(s\\))?\\s*[:,]?\\s*[\"'<(]*" ADDR),
 	/* the address, then the verdict: "Your message to a@b couldn't be
 	 * delivered" (Microsoft 365) */
 	("(?:your )?message to\\s*[\"'<(]*" ADDR "[\"'>)]*\\s+(?:couldn't|could not|can ?not|wasn't|was not) be delivered"),
@@ -582,6 +586,14 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 		line = g_strstrip(g_strndup(p, (gsize)MIN(eol - p, 2048)));
 		/* only a line with an address can introduce a recipient */
 		addr = strchr(line, '@') != NULL ? intro_address(line) : NULL;
+		/* a list manager's notice is about one post to one list;
+		 * the addresses after it are its help text ("send to
+		 * list-ctl@...") */
+		if (addr != NULL && r->nrcpts > before &&
+		    strcmp(r->format, "text:listmanager") == 0) {
+			g_free(addr);
+			addr = NULL;
+		}
 		if (addr != NULL && !is_sender(r, envelope, addr)) {
 			struct mime_rcpt *rc = add_rcpt(r, addr);
 			struct block *was = cur;
