@@ -12,6 +12,9 @@
  */
 #include <string.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include <glib.h>
 
 #include "classify.h"
@@ -320,25 +323,38 @@ static const struct classify_pattern pattern_table[] = {
 
 #define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Compiled regexes, one per row (NULL for substring rows); built once. */
-static GRegex *compiled[NITEMS(pattern_table)];
+/*
+ * The rows are matched with PCRE2 directly rather than through GRegex
+ * (which wraps the same library): every row is tried against every
+ * diagnostic, and GRegex allocates match state on each call, which cost
+ * more than the matching itself.  Here one match-data block serves all
+ * rows of a call.  Compiled once, JIT where the platform has it; the text
+ * is lower-cased before matching, so rows are written in lower case and
+ * compiled case-sensitively, as bytes (no UTF-8 checks on hostile input).
+ */
+static pcre2_code *compiled[NITEMS(pattern_table)];
 
 /* compile_patterns - compile the "re:" rows; a bad row aborts (a bug) */
 static gpointer
 compile_patterns(gpointer unused)
 {
-	GError *err = NULL;
+	PCRE2_UCHAR msg[256];
+	PCRE2_SIZE off;
 	size_t i;
+	int err;
 
 	for (i = 0; i < NITEMS(pattern_table); i++) {
 		if (strncmp(pattern_table[i].text, "re:", 3) != 0)
 			continue;
-		compiled[i] = g_regex_new(pattern_table[i].text + 3,
-		    G_REGEX_CASELESS | G_REGEX_OPTIMIZE | G_REGEX_RAW |
-		    G_REGEX_DOTALL, 0, &err);
-		if (compiled[i] == NULL)
-			g_error("pattern %s: %s", pattern_table[i].rule,
-			    err->message);
+		compiled[i] = pcre2_compile((PCRE2_SPTR)pattern_table[i].text +
+		    3, PCRE2_ZERO_TERMINATED, PCRE2_DOTALL, &err, &off, NULL);
+		if (compiled[i] == NULL) {
+			pcre2_get_error_message(err, msg, sizeof(msg));
+			g_error("pattern %s: %s at %zu", pattern_table[i].rule,
+			    (const char *)msg, (size_t)off);
+		}
+		/* without JIT (some platforms) the interpreter is used */
+		(void)pcre2_jit_compile(compiled[i], PCRE2_JIT_COMPLETE);
 	}
 	return NULL;
 }
@@ -350,13 +366,14 @@ classify_pattern_table(size_t *n)
 	return pattern_table;
 }
 
-/* row_matches - does row i match the lower-cased text? */
+/* row_matches - does row i match the lower-cased text t of len bytes? */
 static int
-row_matches(size_t i, const char *lower)
+row_matches(size_t i, const char *t, size_t len, pcre2_match_data *md)
 {
 	if (compiled[i] != NULL)
-		return g_regex_match(compiled[i], lower, 0, NULL);
-	return strstr(lower, pattern_table[i].text) != NULL;
+		return pcre2_match(compiled[i], (PCRE2_SPTR)t, len, 0, 0, md,
+		    NULL) >= 0;
+	return strstr(t, pattern_table[i].text) != NULL;
 }
 
 const struct classify_pattern *
@@ -365,21 +382,29 @@ classify_match(const char *text, const char *context)
 	static GOnce once = G_ONCE_INIT;
 	char *lower, *wide = NULL;
 	const struct classify_pattern *hit = NULL;
-	size_t i;
+	pcre2_match_data *md;
+	size_t i, nlower, nwide = 0;
 
 	if (text == NULL || text[0] == '\0')
 		return NULL;
 	g_once(&once, compile_patterns, NULL);
 	lower = g_ascii_strdown(text, -1);
+	nlower = strlen(lower);
 	if (context != NULL && context[0] != '\0') {
 		char *c = g_ascii_strdown(context, -1);
 		wide = g_strconcat(lower, " [reported by ", c, "]", NULL);
+		nwide = strlen(wide);
 		g_free(c);
 	}
-	for (i = 0; i < NITEMS(pattern_table) && hit == NULL; i++)
-		if (row_matches(i, pattern_table[i].final > 0 && wide != NULL ?
-		    wide : lower))
+	md = pcre2_match_data_create(1, NULL);
+	if (md == NULL)
+		g_error("out of memory");
+	for (i = 0; i < NITEMS(pattern_table) && hit == NULL; i++) {
+		int w = pattern_table[i].final > 0 && wide != NULL;
+		if (row_matches(i, w ? wide : lower, w ? nwide : nlower, md))
 			hit = &pattern_table[i];
+	}
+	pcre2_match_data_free(md);
 	g_free(wide);
 	g_free(lower);
 	return hit;
