@@ -85,7 +85,7 @@ static const char *intros[] =
 	/* Sendmail's transcript: "554 <a@b>... Remote protocol error" */
 	("^(?:<<< )?[245][0-9][0-9](?:[ -][245]\\.[0-9]{1,3}\\.[0-9]{1,3})? <" ADDR ">\\.\\.\\."),
 	/* a phrase then the address: "Unable to deliver message to: <a@b>" */
-	("(?:deliver(?:ed|ing|y)?(?: of)?(?: (?:the|your|this))?(?: (?:message|mail|e-?mail))? to|delivered to the following|failed recipient|recipient(?:s)?(?: address)?|unknown user|rcpt to|could not be delivered to|address(?:es)? failed|permanent errors|temporary errors|was not delivered to|delivery to|addressed to|to the following address|invalid recipient|destination|undeliverable to|undeliverable address(?:es)?|exceeds allowed size|^\\s*unknown|mailbox is full|member of (?:this|the) (?:mailing )?list|duplicated message-id in)(?:\\(s\\))?\\s*[:,]?\\s*[\"'<(]*" ADDR),
+	("(?:deliver(?:ed|ing|y)?(?: of)?(?: (?:the|your|this))?(?: (?:message|mail|e-?mail))? to|delivered to the following|failed recipient|recipient(?:s)?(?: address)?|(?:invalid )?receiver(?: address)?|unknown user|rcpt to|could not be delivered to|address(?:es)? failed|permanent errors|temporary errors|was not delivered to|delivery to|addressed to|to the following address|invalid recipient|destination|undeliverable to|undeliverable address(?:es)?|exceeds allowed size|^\\s*unknown|mailbox is full|member of (?:this|the) (?:mailing )?list|duplicated message-id in)(?:\\(s\\))?\\s*[:,]?\\s*[\"'<(]*" ADDR),
 	/* the address, then the verdict: "Your message to a@b couldn't be
 	 * delivered" (Microsoft 365) */
 	("(?:your )?message to\\s*[\"'<(]*" ADDR "[\"'>)]*\\s+(?:couldn't|could not|can ?not|wasn't|was not) be delivered"),
