@@ -45,6 +45,8 @@ struct mime_rcpt {
 	char	*last_attempt;
 	char	*feedback_type;	/* ARF only */
 	char	*command;	/* SMTP command the error answered: RCPT, DATA */
+	char	*subscriber;	/* whom the failure concerns on the list: see
+				   mime_parse() */
 	char	*category;	/* the reporting MTA's own verdict, as sent
 				   (X-PowerMTA-BounceCategory: bad-mailbox) */
 	int	 temporary;	/* 1: the report says it will retry / temporary,
@@ -86,6 +88,9 @@ struct mime_options {
 	char		 verp_delim;	/* '+' or '-' */
 	const char	*list_header;	/* header of the original naming the
 					   list (List-Id when NULL) */
+	int		 final_only;	/* 1: subscribers are named by
+					   Final-Recipient alone, never by
+					   Original-Recipient */
 };
 
 /* mime_init - set up GMime once per process; safe to call again */

@@ -124,6 +124,7 @@ rcpt_clear(struct mime_rcpt *rc)
 	g_free(rc->feedback_type);
 	g_free(rc->command);
 	g_free(rc->category);
+	g_free(rc->subscriber);
 }
 
 void
@@ -1033,6 +1034,36 @@ starts_with_header(const char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * name_subscribers - whom each failure concerns on the list.  A forward is
+ * the usual reason the failed address is not the subscribed one: the
+ * subscriber's mailbox forwards to a dead one.  So, in order:
+ *   1. the address a VERP return path encodes, when the report names one
+ *      recipient: the list wrote it there itself;
+ *   2. the DSN's Original-Recipient (RFC 3464 2.3.1: the address the
+ *      sender gave, from ORCPT), unless opts->final_only: a list whose own
+ *      MTA expands an alias for the members would see that alias here;
+ *   3. the Final-Recipient (or the text's address).
+ */
+static void
+name_subscribers(struct mime_report *r, const struct mime_options *opts)
+{
+	size_t i;
+
+	for (i = 0; i < r->nrcpts; i++) {
+		struct mime_rcpt *rc = &r->rcpts[i];
+		const char *who = rc->recipient;
+
+		if (r->verp_recipient != NULL && r->nrcpts == 1)
+			who = r->verp_recipient;
+		else if (rc->original_recipient != NULL &&
+		    strchr(rc->original_recipient, '@') != NULL &&
+		    (opts == NULL || !opts->final_only))
+			who = rc->original_recipient;
+		rc->subscriber = g_strdup(who);
+	}
+}
+
 struct mime_report *
 mime_parse(const char *buf, size_t len, const struct mime_options *opts,
     char **cause)
@@ -1086,6 +1117,7 @@ mime_parse(const char *buf, size_t len, const struct mime_options *opts,
 	}
 	else if (r->kind == MIME_KIND_NONE)
 		r->format = "none";
+	name_subscribers(r, opts);
 	strip_brackets(r->orig_message_id);
 	strip_brackets(r->orig_list_id);
 	g_object_unref(m);

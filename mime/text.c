@@ -102,6 +102,7 @@ static GRegex *command_re;
 static GRegex *rcpt_re;
 static GRegex *intro_re[G_N_ELEMENTS(intros)];
 static GRegex *autoreply_re;
+static GRegex *expanded_re;
 
 static const char *autoreply_subject =
     "^\\s*(auto(matic)?[ _-]?(reply|response|answer|antwort)|auto:|"
@@ -143,6 +144,13 @@ compile(gpointer unused)
 	    "(?:[245][0-9][0-9]|<<<)", G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0,
 	    &err)) == NULL)
 		g_error("rcpt: %s", err->message);
+	/* the address a forward or alias was expanded from: Postfix's
+	 * "(expanded from <a@b>)", Exim's "(ultimately generated from a@b)",
+	 * Sendmail's "(expanded from: <a@b>)" */
+	if ((expanded_re = g_regex_new("\\((?:expanded|ultimately generated) "
+	    "from:?\\s*<?" ADDR ">?\\)", G_REGEX_CASELESS | G_REGEX_OPTIMIZE,
+	    0, &err)) == NULL)
+		g_error("expanded: %s", err->message);
 	if ((autoreply_re = g_regex_new(autoreply_subject, G_REGEX_CASELESS |
 	    G_REGEX_OPTIMIZE, 0, &err)) == NULL)
 		g_error("autoreply: %s", err->message);
@@ -718,6 +726,19 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 		}
 		if (rc->status == NULL && r->nrcpts - before == 1)
 			field_set(&rc->status, status_field(section), -1);
+		if (rc->original_recipient == NULL && d != NULL) {
+			GMatchInfo *mi = NULL;
+			if (g_regex_match(expanded_re, d->str, 0, &mi)) {
+				char *a = g_match_info_fetch(mi, 1);
+				char *l = g_ascii_strdown(a, -1);
+				if (strcmp(l, rc->recipient) != 0)
+					field_set(&rc->original_recipient, l,
+					    -1);
+				g_free(l);
+				g_free(a);
+			}
+			g_match_info_free(mi);
+		}
 		if (rc->temporary == -1)
 			rc->temporary = delayed ? 1 : temporary;
 		if (delayed && rc->action == NULL)

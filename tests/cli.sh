@@ -59,6 +59,17 @@ expect_out '"recipient":"sybil@example.com"'
 expect_status 0 "$BIN" parse --jsonl --no-verp "$DIR/verp-only.eml"
 expect_out '"recipient":null'
 
+# A forward: the subscriber is the Original-Recipient, unless the operator
+# names subscribers by Final-Recipient (flag or [parse] original_recipient).
+expect_status 0 "$BIN" parse --jsonl "$DIR/dsn-forwarded.eml"
+expect_out '"subscriber":"dana@alumni.example.edu"'
+expect_status 0 "$BIN" parse --jsonl --final-recipient "$DIR/dsn-forwarded.eml"
+expect_out '"subscriber":"dana.old@isp.example.net"'
+printf '[parse]\noriginal_recipient = false\n' >"$TMP/final.conf"
+expect_status 0 "$BIN" parse --jsonl --config "$TMP/final.conf" \
+    "$DIR/dsn-forwarded.eml"
+expect_out '"subscriber":"dana.old@isp.example.net"'
+
 # --list-header takes the list from a header of the returned original.
 expect_status 0 "$BIN" parse --jsonl --list-header=X-List-Name \
     "$DIR/dsn-multi.eml"

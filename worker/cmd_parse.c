@@ -18,7 +18,8 @@
  * the options the command line did not give; a sysexits.h status */
 static int
 apply_config(const char *path, char **verp_prefix, char **verp_delim,
-    char **list_header, gboolean *no_verp, gint64 *max_size)
+    char **list_header, gboolean *no_verp, gboolean *final_only,
+    gint64 *max_size)
 {
 	struct config *c;
 	const struct config_parse *p;
@@ -40,6 +41,8 @@ apply_config(const char *path, char **verp_prefix, char **verp_delim,
 		*list_header = g_strdup(p->list_header);
 	if (!p->verp)
 		*no_verp = TRUE;
+	if (!p->original_recipient)
+		*final_only = TRUE;
 	if (*max_size == (gint64)MIME_MAX_MESSAGE && p->max_message_size > 0)
 		*max_size = (gint64)p->max_message_size;
 	config_free(c);
@@ -49,7 +52,7 @@ apply_config(const char *path, char **verp_prefix, char **verp_delim,
 int
 cmd_parse(int argc, char **argv)
 {
-	gboolean jsonl = FALSE, why = FALSE, no_verp = FALSE;
+	gboolean jsonl = FALSE, why = FALSE, no_verp = FALSE, final_only = FALSE;
 	char *verp_prefix = NULL, *verp_delim = NULL, *list_header = NULL;
 	char *config = NULL;
 	gint64 max_size = MIME_MAX_MESSAGE;
@@ -65,6 +68,9 @@ cmd_parse(int argc, char **argv)
 		  "character after the VERP prefix (default: +)", "CHAR" },
 		{ "no-verp", 0, 0, G_OPTION_ARG_NONE, &no_verp,
 		  "do not decode VERP return addresses", NULL },
+		{ "final-recipient", 0, 0, G_OPTION_ARG_NONE, &final_only,
+		  "name subscribers by Final-Recipient, never by "
+		  "Original-Recipient", NULL },
 		{ "list-header", 0, 0, G_OPTION_ARG_STRING, &list_header,
 		  "header of the returned original naming the list "
 		  "(default: List-Id)", "NAME" },
@@ -93,7 +99,8 @@ cmd_parse(int argc, char **argv)
 		goto out;
 	}
 	if (config != NULL && (status = apply_config(config, &verp_prefix,
-	    &verp_delim, &list_header, &no_verp, &max_size)) != EX_OK)
+	    &verp_delim, &list_header, &no_verp, &final_only, &max_size)) !=
+	    EX_OK)
 		goto out;
 	if (argc < 2) {
 		fprintf(stderr, "rebound parse: no PATH given (use - for "
@@ -118,6 +125,7 @@ cmd_parse(int argc, char **argv)
 	    "bounces";
 	opts.verp_delim = verp_delim != NULL ? verp_delim[0] : '+';
 	opts.list_header = list_header;
+	opts.final_only = final_only;
 
 	mime_init();
 	out = output_new(stdout, jsonl ? OUTPUT_JSONL : OUTPUT_TABLE, why);

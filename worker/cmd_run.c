@@ -185,7 +185,7 @@ add_message(struct db_batch *b, const struct config_mailbox *mb,
 			struct db_event ev;
 
 			memset(&ev, 0, sizeof(ev));
-			ev.address = rows[i].recipient;
+			ev.address = rows[i].subscriber;
 			ev.list = rows[i].list != NULL ? rows[i].list : mb->list;
 			ev.cls = rows[i].result.cls;
 			ev.reason = rows[i].result.reason;
@@ -873,7 +873,8 @@ cmd_run(int argc, char **argv)
 	GError *err = NULL;
 	struct config *cfg = NULL;
 	struct config_mailbox *mbs, stdin_mb = { 0 };
-	static const struct config_parse no_config = { NULL, NULL, 1, NULL, 0 };
+	static const struct config_parse no_config = { .verp = 1,
+	    .original_recipient = 1 };
 	const struct config_parse *p;
 	struct mime_options opts;
 	struct output *out = NULL;
@@ -934,6 +935,7 @@ read:
 	    p->verp_prefix : "bounces";
 	opts.verp_delim = p->verp_delimiter != NULL ? p->verp_delimiter[0] : '+';
 	opts.list_header = p->list_header;
+	opts.final_only = !p->original_recipient;
 	mime_init();
 	if (!dry_run) {
 		status = store_all(cfg, mbs, n, only, &opts, wait, quiet ? -1 :

@@ -35,7 +35,7 @@ static const char *list_keys[] = { "soft_threshold", "soft_window",
 static const char *hooks_keys[] = { "on_suppress", "on_soft",
     "on_unsuppress" };
 static const char *parse_keys[] = { "verp_prefix", "verp_delimiter", "verp",
-    "list_header", "max_message_size" };
+    "list_header", "max_message_size", "original_recipient" };
 
 /* bad_line - the number of the first line that is not blank, a comment, a
  * [group] or a key = value; 0 when none (GKeyFile reports syntax errors
@@ -498,6 +498,7 @@ load_parse(GKeyFile *kf, const char *path, struct config_parse *p,
 	int b;
 
 	p->verp = 1;
+	p->original_recipient = 1;
 	p->max_message_size = 0;
 	if (!g_key_file_has_group(kf, "parse"))
 		return 0;
@@ -514,6 +515,10 @@ load_parse(GKeyFile *kf, const char *path, struct config_parse *p,
 	if ((b = get_bool(kf, path, "parse", "verp", 1, cause)) < 0)
 		return -1;
 	p->verp = b;
+	if ((b = get_bool(kf, path, "parse", "original_recipient", 1,
+	    cause)) < 0)
+		return -1;
+	p->original_recipient = b;
 	if ((n = get_uint(kf, path, "parse", "max_message_size", 0, 1024,
 	    64 << 20, cause)) < 0)
 		return -1;

@@ -68,6 +68,8 @@ struct config_parse {
 	char		*verp_prefix;	/* NULL: not set */
 	char		*verp_delimiter;
 	int		 verp;		/* 0: VERP decoding switched off */
+	int		 original_recipient; /* 0: subscribers are named by
+					   Final-Recipient only */
 	char		*list_header;
 	size_t		 max_message_size; /* 0: not set */
 };

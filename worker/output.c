@@ -104,6 +104,9 @@ output_classify(const struct mime_report *r, size_t *n)
 		row->rcpt = r->nrcpts > 0 ? &r->rcpts[i] : NULL;
 		row->recipient = row->rcpt != NULL && row->rcpt->recipient != NULL ?
 		    row->rcpt->recipient : r->verp_recipient;
+		row->subscriber = row->rcpt != NULL &&
+		    row->rcpt->subscriber != NULL ? row->rcpt->subscriber :
+		    row->recipient;
 		row->list = list_of(r);
 		classify_one(r, row->rcpt, &row->result);
 	}
@@ -161,6 +164,7 @@ write_json(struct output *o, const char *file, unsigned seq,
 	add_str(b, "original_message_id", r->orig_message_id);
 	add_str(b, "recipient", row->recipient);
 	add_str(b, "original_recipient", rc ? rc->original_recipient : NULL);
+	add_str(b, "subscriber", row->subscriber);
 	add_str(b, "action", rc ? rc->action : NULL);
 	add_str(b, "status", row->result.status);
 	json_builder_set_member_name(b, "status_derived");

@@ -22,6 +22,9 @@ struct output_row {
 	const struct mime_report *report;
 	const struct mime_rcpt	 *rcpt;		/* NULL: no recipient found */
 	const char		 *recipient;	/* rcpt's, else VERP's, or NULL */
+	const char		 *subscriber;	/* whom it concerns on the list
+					   (mime_rcpt.subscriber), else
+					   VERP's, or NULL */
 	struct classify_result	  result;
 	const char		 *list;		/* list it concerns, or NULL */
 };
