@@ -142,6 +142,13 @@ dsn ivan@example.org 5.1.1 "550 5.1.1 User unknown" \
 [ "$(state ivan@example.org announce)" = "suppressed 0" ] ||
     fail "VERP list: $(sql "SELECT l.name FROM subscribers s JOIN lists l ON l.id = s.list_id WHERE address = 'ivan@example.org'")"
 
+# a forward to a dead mailbox suppresses the subscriber, not the target
+feed 2026-05-02 news <"$(dirname "$0")/golden/dsn-forwarded.eml"
+[ "$(sql "SELECT state FROM subscribers WHERE address = 'dana@alumni.example.edu'")" = "suppressed" ] ||
+    fail "forward: subscriber not suppressed: $(sql "SELECT address, state FROM subscribers")"
+[ "$(sql "SELECT count(*) FROM subscribers WHERE address = 'dana.old@isp.example.net'")" -eq 0 ] ||
+    fail "forward: the forward target got a subscriber row"
+
 # redelivery through the pipe: counted once
 dsn grace@example.org 5.1.1 "550 5.1.1 User unknown" >"$TMP/grace.eml"
 feed 2026-05-02 news <"$TMP/grace.eml"
