@@ -175,7 +175,7 @@ static const struct classify_pattern pattern_table[] = {
 	{ "size:linelimit", "mesgtoobig", "re:\\bline (length )?limit exceeded\\b", 0 },
 	{ "mailbox:full", "mailboxfull", "re:\\b(mailbox|mail box|inbox|mail ?folder|account|mailfolder|mail directory|user|recipient|disk|storage)( is| has)? (full|over ?quota|out of (storage|space))", 0 },
 	{ "mailbox:quota", "mailboxfull", "re:\\b(over|exceed(s|ed)?|exceeding|reached|beyond|above)( (the|its|his|her|their|your|allowed|disk|mailbox|storage|size))* quota", 0 },
-	{ "mailbox:quota2", "mailboxfull", "re:\\bquota (exceeded|full|violation|reached|limit)", 0 },
+	{ "mailbox:quota2", "mailboxfull", "re:\\bquota (exceed(s|ed)?|full|violation|reached|limit)", 0 },
 	{ "mailbox:insufficient", "mailboxfull", "re:(not enough|insufficient|no) (disk |storage )?space", 0 },
 	{ "mailbox:storage", "mailboxfull", "re:\\b(storage|disk) (allocation|limit|space)\\b", 0 },
 	{ "mailbox:toomanymessages", "mailboxfull", "re:too many messages (in|on)\\b", 0 },
