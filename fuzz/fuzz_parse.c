@@ -16,7 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct mime_options opts = { "bounces", '+', "X-List" };
+	static const struct mime_options opts = { .verp_prefix = "bounces",
+	    .verp_delim = '+', .list_header = "X-List" };
 	struct mime_report *r;
 	struct output_row *rows;
 	char *cause = NULL;
