@@ -142,6 +142,17 @@ provider_context(void **state)
 	assert_null(classify_match("550 try later", "spamfilter.example.com"));
 }
 
+/* failed - in: a failed recipient with status and diagnostic */
+static void
+failed(struct classify_input *in, const char *status, const char *diagnostic)
+{
+	memset(in, 0, sizeof(*in));
+	in->temporary = -1;
+	in->status = status;
+	in->diagnostic = diagnostic;
+	in->action = "failed";
+}
+
 /* the sending MTA's own category decides, and unknown ones say nothing */
 static void
 mta_category(void **state)
@@ -149,11 +160,7 @@ mta_category(void **state)
 	struct classify_input in;
 	struct classify_result out;
 
-	memset(&in, 0, sizeof(in));
-	in.temporary = -1;
-	in.status = "5.0.0";
-	in.diagnostic = "550 Sorry, she is not here any more";
-	in.action = "failed";
+	failed(&in, "5.0.0", "550 Sorry, she is not here any more");
 	in.category = "bad-mailbox";
 	classify_rcpt(&in, &out);
 	assert_int_equal(out.cls, CLASS_HARD);
@@ -176,12 +183,8 @@ unix_mailer(void **state)
 	struct classify_input in;
 	struct classify_result out;
 
-	memset(&in, 0, sizeof(in));
-	in.temporary = -1;
-	in.status = "5.0.0";
-	in.diagnostic = "255";
+	failed(&in, "5.0.0", "255");
 	in.diagnostic_type = "X-Unix";
-	in.action = "failed";
 	classify_rcpt(&in, &out);
 	assert_string_equal(out.reply_code, "");
 	assert_string_equal(out.reason, "mailererror");
