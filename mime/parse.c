@@ -1114,8 +1114,7 @@ mime_parse(const char *buf, size_t len, const struct mime_options *opts,
 		r->nrcpts = 0;
 		r->kind = MIME_KIND_NONE;
 		r->format = "postmaster-copy";
-	}
-	else if (r->kind == MIME_KIND_NONE)
+	} else if (r->kind == MIME_KIND_NONE)
 		r->format = "none";
 	name_subscribers(r, opts);
 	strip_brackets(r->orig_message_id);
