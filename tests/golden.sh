@@ -67,6 +67,16 @@ if ! cmp -s "$TMP/all.expected" "$TMP/all.mbox.out"; then
 	fail "mbox of all fixtures gives other rows"
 	diff "$TMP/all.expected" "$TMP/all.mbox.out" | head -20 >&2
 fi
+# the same mbox with CRLF and with bare-CR line endings (old Mac files)
+sed 's/$/\r/' "$TMP/all.mbox" >"$TMP/all-crlf.mbox"
+tr '\n' '\r' <"$TMP/all.mbox" >"$TMP/all-cr.mbox"
+for v in crlf cr; do
+	"$BIN" parse --jsonl "$TMP/all-$v.mbox" | strip_file >"$TMP/all.$v.out"
+	if ! cmp -s "$TMP/all.expected" "$TMP/all.$v.out"; then
+		fail "the mbox with $v line endings gives other rows"
+		diff "$TMP/all.expected" "$TMP/all.$v.out" | head -10 >&2
+	fi
+done
 # each row names the mbox and the message's place in it
 n=$(grep -c '^From ' "$TMP/all.mbox")
 last=$("$BIN" parse --jsonl "$TMP/all.mbox" | tail -n 1 |

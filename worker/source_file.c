@@ -43,6 +43,8 @@ struct file_source {
 	GMappedFile	*map;		/* the mbox being read, or NULL */
 	char		*mbox;		/* its path */
 	const char	*pos, *end;
+	char		 eol;		/* its line end: '\n', or '\r' when
+					   it has CR-only line endings */
 	unsigned	 count;
 	int		 done;
 };
@@ -206,6 +208,13 @@ map_mbox(struct file_source *s, const char *path, char **cause)
 	s->count = 0;
 	s->pos = g_mapped_file_get_contents(s->map);
 	s->end = s->pos + g_mapped_file_get_length(s->map);
+	/* old Mac files end lines with a lone CR: no LF in the first
+	 * 64 KiB but a CR */
+	{
+		size_t n = MIN((size_t)(s->end - s->pos), 65536);
+		s->eol = memchr(s->pos, '\n', n) == NULL &&
+		    memchr(s->pos, '\r', n) != NULL ? '\r' : '\n';
+	}
 	return 0;
 }
 
@@ -324,7 +333,7 @@ from_line(const char *p, const char *end)
 	if (end - p < 5 || memcmp(p, "From ", 5) != 0)
 		return 0;
 	p += 5;
-	while (p < end && *p != ' ' && *p != '\n')	/* the sender */
+	while (p < end && *p != ' ' && *p != '\n' && *p != '\r') /* sender */
 		p++;
 	while (p < end && *p == ' ')
 		p++;
@@ -347,11 +356,11 @@ next_mbox(struct file_source *s, struct source_msg *m)
 	if (s->pos >= s->end)
 		return 0;
 	/* skip the "From " separator line */
-	start = memchr(s->pos, '\n', (size_t)(s->end - s->pos));
+	start = memchr(s->pos, s->eol, (size_t)(s->end - s->pos));
 	start = start != NULL ? start + 1 : s->end;
 	/* the message runs to the next separator line */
 	for (p = start; p < s->end; p++) {
-		p = memchr(p, '\n', (size_t)(s->end - p));
+		p = memchr(p, s->eol, (size_t)(s->end - p));
 		if (p == NULL) {
 			p = s->end;
 			break;
@@ -373,7 +382,7 @@ next_mbox(struct file_source *s, struct source_msg *m)
 	}
 	body = g_string_sized_new((gsize)(stop - start) + 1);
 	for (p = start; p < stop;) {
-		const char *eol = memchr(p, '\n', (size_t)(stop - p));
+		const char *eol = memchr(p, s->eol, (size_t)(stop - p));
 		const char *q = p;
 		eol = eol != NULL ? eol + 1 : stop;
 		while (q < eol && *q == '>')
