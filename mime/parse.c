@@ -367,6 +367,7 @@ dsn_explain(struct mime_report *r, const char *notice)
 {
 	struct mime_report *scan = NULL;
 	size_t i, k;
+	int has_command = -1;	/* does the notice name an SMTP command? */
 
 	for (i = 0; i < r->nrcpts; i++) {
 		struct mime_rcpt *rc = &r->rcpts[i];
@@ -374,6 +375,12 @@ dsn_explain(struct mime_report *r, const char *notice)
 		if (c != NULL && rc->command == NULL)
 			rc->command = g_strdup(c);
 		if (rc->diagnostic != NULL && rc->command != NULL)
+			continue;
+		/* scanning the notice for a command it does not name is
+		 * wasted (and the scan is most of a DSN's parse) */
+		if (has_command == -1)
+			has_command = text_command(notice) != NULL;
+		if (rc->diagnostic != NULL && !has_command)
 			continue;
 		if (scan == NULL) {
 			scan = g_new0(struct mime_report, 1);

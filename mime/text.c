@@ -93,9 +93,10 @@ static const char *intros[] =
 
 /* How a text says which SMTP command an error answered. */
 static const char *command_words =
-    "(?:in reply to|after|did not like our|while sending|response to|^>>>)"
-    " ?(?:the )?(?:end of )?(?:final )?"
-    "(rcpt|mail|data|helo|ehlo|connect|initial connection|greeting)";
+    "(?:in\\s+reply\\s+to|after|did\\s+not\\s+like\\s+our|while\\s+sending|"
+    "response\\s+to|^>>>)"
+    "\\s*(?:the\\s+)?(?:end\\s+of\\s+)?(?:final\\s+)?"
+    "(rcpt|mail|data|helo|ehlo|connect|initial\\s+connection|greeting)";
 
 static GRegex *cut_re;
 static GRegex *command_re;
