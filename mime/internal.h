@@ -18,8 +18,11 @@ struct mime_rcpt *report_rcpt_find(struct mime_report *, const char *addr);
 void	field_set(char **dst, const char *src, long len);
 
 /* text_is_bounce - does this message look like a delivery failure report
- * (sender, subject, wording)?  Guards the free-text scanner. */
-int	text_is_bounce(const struct mime_report *, const char *text);
+ * (sender, subject, wording)?  Guards the free-text scanner.  machine: the
+ * headers say a program wrote it (Auto-Submitted, X-Failed-Recipients, an
+ * empty Return-Path). */
+int	text_is_bounce(const struct mime_report *, const char *text,
+	    int machine);
 
 /*
  * text_scan - find recipients and their diagnostics in the free text of a

@@ -946,7 +946,21 @@ analyse(struct mime_report *r, GMimeMessage *m,
 		}
 	}
 
-	bounce = text_is_bounce(r, notice);	/* sender, subject, wording */
+	{
+		/* headers only a mailer sets */
+		const char *as = g_mime_object_get_header(GMIME_OBJECT(m),
+		    "Auto-Submitted");
+		const char *rp = g_mime_object_get_header(GMIME_OBJECT(m),
+		    "Return-Path");
+		int machine = (as != NULL && g_ascii_strncasecmp(as +
+		    strspn(as, " \t"), "no", 2) != 0) ||
+		    g_mime_object_get_header(GMIME_OBJECT(m),
+		    "X-Failed-Recipients") != NULL ||
+		    (rp != NULL && (strncmp(rp + strspn(rp, " \t"), "<>", 2) ==
+		    0 || strcasestr(rp, "mailer-daemon") != NULL ||
+		    strcasestr(rp, "postmaster") != NULL));
+		bounce = text_is_bounce(r, notice, machine);
+	}
 	if (bounce && notice[0] != '\0') {
 		v = g_mime_object_get_header(GMIME_OBJECT(m),
 		    "X-Failed-Recipients");

@@ -221,11 +221,11 @@ family_of(const char *lower)
 }
 
 int
-text_is_bounce(const struct mime_report *r, const char *text)
+text_is_bounce(const struct mime_report *r, const char *text, int machine)
 {
 	static const char *senders[] = { "mailer-daemon", "postmaster",
 	    "mail-daemon", "mailerdaemon", "bounce", "noreply", "no-reply",
-	    "mail delivery", "mdaemon", "administrator" };
+	    "mail delivery", "mail-delivery", "mdaemon", "administrator" };
 	static const char *subjects[] = { "undeliver", "undelivered",
 	    "delivery status notification", "returned mail", "mail delivery",
 	    "delivery failure", "failure notice", "delivery failed",
@@ -252,15 +252,32 @@ text_is_bounce(const struct mime_report *r, const char *text)
 			yes = 1;
 		g_free(lower);
 	}
-	if (!yes && r->subject != NULL) {
-		lower = g_utf8_strdown(r->subject, -1);
-		for (i = 0; i < G_N_ELEMENTS(subjects) && !yes; i++)
-			yes = strstr(lower, subjects[i]) != NULL;
-		g_free(lower);
+	if (yes || machine) {
+		/* a mailer wrote it: its subject or wording will do */
+		if (!yes && r->subject != NULL) {
+			lower = g_utf8_strdown(r->subject, -1);
+			for (i = 0; i < G_N_ELEMENTS(subjects) && !yes; i++)
+				yes = strstr(lower, subjects[i]) != NULL;
+			g_free(lower);
+		}
+		if (!yes && text != NULL) {
+			lower = g_utf8_strdown(text, (gssize)MIN(strlen(text),
+			    8192));
+			yes = family_of(lower) != NULL;
+			g_free(lower);
+		}
+		return yes;
 	}
-	if (!yes && text != NULL) {
+	/* From a person, with no header a mailer sets: a reply that asks
+	 * about "an undeliverable message" or a subject "Delivery failure
+	 * question" is not a bounce.  Only an MTA's own wording is (a
+	 * bounce a person forwards keeps it: "The following addresses had
+	 * permanent fatal errors"), not the generic words. */
+	if (text != NULL) {
+		const char *f;
 		lower = g_utf8_strdown(text, (gssize)MIN(strlen(text), 8192));
-		yes = family_of(lower) != NULL;
+		f = family_of(lower);
+		yes = f != NULL && strcmp(f, "text:generic") != 0;
 		g_free(lower);
 	}
 	return yes;
