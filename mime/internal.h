@@ -18,9 +18,10 @@ struct mime_rcpt *report_rcpt_find(struct mime_report *, const char *addr);
 void	field_set(char **dst, const char *src, long len);
 
 /* text_is_bounce - does this message look like a delivery failure report
- * (sender, subject, wording)?  Guards the free-text scanner.  machine: the
- * headers say a program wrote it (Auto-Submitted, X-Failed-Recipients, an
- * empty Return-Path). */
+ * (sender, subject, wording)?  Guards the free-text scanner.  machine: 1
+ * when the headers say a mailer wrote it (Auto-Submitted,
+ * X-Failed-Recipients, an empty Return-Path), -1 when they say it is bulk
+ * mail (List-Unsubscribe): then only an MTA's own wording will do. */
 int	text_is_bounce(const struct mime_report *, const char *text,
 	    int machine);
 

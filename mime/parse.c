@@ -959,6 +959,11 @@ analyse(struct mime_report *r, GMimeMessage *m,
 		    (rp != NULL && (strncmp(rp + strspn(rp, " \t"), "<>", 2) ==
 		    0 || strcasestr(rp, "mailer-daemon") != NULL ||
 		    strcasestr(rp, "postmaster") != NULL));
+		/* a newsletter (List-Unsubscribe) from "noreply" that says
+		 * "if this message is undeliverable" is no bounce */
+		if (g_mime_object_get_header(GMIME_OBJECT(m),
+		    "List-Unsubscribe") != NULL)
+			machine = -1;
 		bounce = text_is_bounce(r, notice, machine);
 	}
 	if (bounce && notice[0] != '\0') {

@@ -238,7 +238,7 @@ text_is_bounce(const struct mime_report *r, const char *text, int machine)
 	size_t i;
 	int yes = 0;
 
-	if (r->from != NULL) {
+	if (r->from != NULL && machine >= 0) {
 		/* "Mailer-Daemon", "mailer_daemon", "post.master" alike */
 		char *w;
 		lower = g_ascii_strdown(r->from, -1);
@@ -252,7 +252,7 @@ text_is_bounce(const struct mime_report *r, const char *text, int machine)
 			yes = 1;
 		g_free(lower);
 	}
-	if (yes || machine) {
+	if (yes || machine > 0) {
 		/* a mailer wrote it: its subject or wording will do */
 		if (!yes && r->subject != NULL) {
 			lower = g_utf8_strdown(r->subject, -1);
