@@ -462,6 +462,34 @@ delay_of(const char *lower, const char *lsubject)
 	return 0;
 }
 
+/* success_of - is this a report that the message got through (Exim's
+ * "Mail delivery succeeded", Sendmail's relay and return receipts)?  Only
+ * when nothing in it speaks of a failure: a report may list both. */
+static int
+success_of(const char *lower, const char *lsubject)
+{
+	static const char *words[] = { "has been delivered to the following",
+	    "successfully delivered", "delivery succeeded",
+	    "successful delivery notification", "expect no further "
+	    "notifications", "relayed to non-dsn-aware mailer",
+	    "delivery to the following recipients succeeded",
+	    "delivery to these recipients or groups is complete" };
+	static const char *failure[] = { "permanent", "fatal", "fail",
+	    "undeliverable", "not delivered", "not been delivered",
+	    "could not be delivered", "couldn't be delivered", "unable to",
+	    "rejected", "error", "delay", "deferred", "unknown", "bounce" };
+	size_t i;
+	int yes = lsubject != NULL && (strstr(lsubject, "succeeded") != NULL ||
+	    strstr(lsubject, "(relay)") != NULL ||
+	    strstr(lsubject, "return receipt") != NULL);
+
+	for (i = 0; i < G_N_ELEMENTS(words) && !yes; i++)
+		yes = strstr(lower, words[i]) != NULL;
+	for (i = 0; i < G_N_ELEMENTS(failure) && yes; i++)
+		yes = strstr(lower, failure[i]) == NULL;
+	return yes;
+}
+
 /* prefix_has_code - does the intro line carry a reply or status code
  * before the address ("<<< 550 5.1.1 <a@b>... User unknown")? */
 static int
@@ -579,7 +607,7 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 	GPtrArray *blocks = g_ptr_array_new();
 	struct block *cur = NULL;
 	char *lower, *section, *envelope = NULL, *lsubject = NULL;
-	int temporary, delayed;
+	int temporary, delayed, succeeded;
 
 	init();
 	end = cut_at(text, len);
@@ -602,6 +630,7 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 			temporary = 1;
 	}
 	delayed = delay_of(lower, lsubject);
+	succeeded = !delayed && success_of(lower, lsubject);
 
 	for (p = section; p < section + end; p = eol + 1) {
 		char *line, *addr;
@@ -761,6 +790,8 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 			rc->temporary = delayed ? 1 : temporary;
 		if (delayed && rc->action == NULL)
 			rc->action = g_strdup("delayed");
+		if (succeeded && rc->action == NULL)
+			rc->action = g_strdup("delivered");
 	}
 
 	for (i = 0; i < blocks->len; i++) {
