@@ -104,6 +104,7 @@ static GRegex *rcpt_re;
 static GRegex *intro_re[G_N_ELEMENTS(intros)];
 static GRegex *autoreply_re;
 static GRegex *expanded_re;
+static GRegex *contact_re;
 
 static const char *autoreply_subject =
     "^\\s*(auto(matic)?[ _-]?(reply|response|answer|antwort)|auto:|"
@@ -152,6 +153,14 @@ compile(gpointer unused)
 	    "from:?\\s*<?" ADDR ">?\\)", G_REGEX_CASELESS | G_REGEX_OPTIMIZE,
 	    0, &err)) == NULL)
 		g_error("expanded: %s", err->message);
+	/* a line that hands over to a contact address on the next line:
+	 * "If you believe this is in error, write to" */
+	if ((contact_re = g_regex_new("(?:\\b(?:write|reply)\\s+to|"
+	    "\\bcontact(?:\\s+(?:us|the|your|our)\\b.*)?|"
+	    "\\b(?:questions?|assistance|help|in error)\\b.*"
+	    "\\b(?:to|at|contact))\\s*:?\\s*$",
+	    G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, &err)) == NULL)
+		g_error("contact: %s", err->message);
 	if ((autoreply_re = g_regex_new(autoreply_subject, G_REGEX_CASELESS |
 	    G_REGEX_OPTIMIZE, 0, &err)) == NULL)
 		g_error("autoreply: %s", err->message);
@@ -531,6 +540,18 @@ temporary_of(const char *lower)
 	return -1;
 }
 
+/* alone - is the line nothing but the address addr ("<a@b>.")? */
+static int
+alone(const char *line, const char *addr)
+{
+	size_t n = strlen(addr);
+
+	line += strspn(line, "<\"' \t");
+	if (g_ascii_strncasecmp(line, addr, n) != 0)
+		return 0;
+	return line[n + strspn(line + n, ">\"'.,;: \t")] == '\0';
+}
+
 /* add_rcpt - add or find the recipient addr */
 static struct mime_rcpt *
 add_rcpt(struct mime_report *r, const char *addr)
@@ -607,6 +628,7 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 	GPtrArray *blocks = g_ptr_array_new();
 	struct block *cur = NULL;
 	char *lower, *section, *envelope = NULL, *lsubject = NULL;
+	char *prev = g_strdup("");	/* the last line that was not blank */
 	int temporary, delayed, succeeded;
 
 	init();
@@ -641,6 +663,16 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 		line = g_strstrip(g_strndup(p, (gsize)MIN(eol - p, 2048)));
 		/* only a line with an address can introduce a recipient */
 		addr = strchr(line, '@') != NULL ? intro_address(line) : NULL;
+		/* ...but not an address alone on the line after "write to" */
+		if (addr != NULL && r->nrcpts > before && alone(line, addr) &&
+		    g_regex_match(contact_re, prev, 0, NULL)) {
+			g_free(addr);
+			addr = NULL;
+		}
+		if (line[0] != '\0') {
+			g_free(prev);
+			prev = g_strdup(line);
+		}
 		/* a list manager's notice is about one post to one list;
 		 * the addresses after it are its help text ("send to
 		 * list-ctl@...") */
@@ -805,6 +837,7 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 	g_free(section);
 	g_free(envelope);
 	g_free(lsubject);
+	g_free(prev);
 	return r->nrcpts - before;
 }
 
