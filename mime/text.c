@@ -540,6 +540,26 @@ temporary_of(const char *lower)
 	return -1;
 }
 
+/* id_field - does the line at p (n bytes) start a header field whose
+ * folded lines carry message ids or hosts rather than recipients? */
+static int
+id_field(const char *p, size_t n)
+{
+	static const char *names[] = { "references:", "in-reply-to:",
+	    "message-id:", "received:", "dkim-signature:", "arc-",
+	    "authentication-results:", "x-" };
+	size_t i;
+
+	if (n >= 2 && g_ascii_strncasecmp(p, "x-", 2) == 0 &&
+	    g_strstr_len(p, (gssize)MIN(n, 64), "ecipient") != NULL)
+		return 0;	/* X-Failed-Recipients: a@b,\n c@d */
+	for (i = 0; i < G_N_ELEMENTS(names); i++)
+		if (n >= strlen(names[i]) &&
+		    g_ascii_strncasecmp(p, names[i], strlen(names[i])) == 0)
+			return 1;
+	return 0;
+}
+
 /* alone - is the line nothing but the address addr ("<a@b>.")? */
 static int
 alone(const char *line, const char *addr)
@@ -629,6 +649,7 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 	struct block *cur = NULL;
 	char *lower, *section, *envelope = NULL, *lsubject = NULL;
 	char *prev = g_strdup("");	/* the last line that was not blank */
+	int in_ids = 0;		/* inside a References:-like header field */
 	int temporary, delayed, succeeded;
 
 	init();
@@ -660,6 +681,14 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 		eol = memchr(p, '\n', (size_t)(section + end - p));
 		if (eol == NULL)
 			eol = section + end;
+		/* the folded lines of a copied References:, In-Reply-To:,
+		 * Received: ... field hold message ids and hosts, not
+		 * recipients ("\t<a2@lists.example.com>") */
+		if (*p == ' ' || *p == '\t') {
+			if (in_ids)
+				continue;
+		} else
+			in_ids = id_field(p, (size_t)(eol - p));
 		line = g_strstrip(g_strndup(p, (gsize)MIN(eol - p, 2048)));
 		/* only a line with an address can introduce a recipient */
 		addr = strchr(line, '@') != NULL ? intro_address(line) : NULL;
