@@ -584,13 +584,15 @@ add_rcpt(struct mime_report *r, const char *addr)
 }
 
 /* is_sender - is addr the bounce's own sender, or the returned message's
- * (Exim: "A message sent by <a@b> could not be delivered")?  Neither is a
- * recipient. */
+ * envelope sender (Exim: "A message sent by <a@b> could not be
+ * delivered") or author (the list's own address)?  None is a recipient. */
 static int
-is_sender(const struct mime_report *r, const char *envelope, const char *addr)
+is_sender(const struct mime_report *r, const char *envelope,
+    const char *author, const char *addr)
 {
 	return (r->from != NULL && g_ascii_strcasecmp(r->from, addr) == 0) ||
-	    (envelope != NULL && g_ascii_strcasecmp(envelope, addr) == 0);
+	    (envelope != NULL && g_ascii_strcasecmp(envelope, addr) == 0) ||
+	    (author != NULL && g_ascii_strcasecmp(author, addr) == 0);
 }
 
 /* originals - fill the orig_* fields still empty from the header of the
@@ -647,7 +649,7 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 	GString *preamble = g_string_new(NULL);
 	GPtrArray *blocks = g_ptr_array_new();
 	struct block *cur = NULL;
-	char *lower, *section, *envelope = NULL, *lsubject = NULL;
+	char *lower, *section, *envelope = NULL, *lsubject = NULL, *author;
 	char *prev = g_strdup("");	/* the last line that was not blank */
 	int in_ids = 0;		/* inside a References:-like header field */
 	int temporary, delayed, succeeded;
@@ -655,6 +657,7 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 	init();
 	end = cut_at(text, len);
 	originals(r, text, len, end, list_header, &envelope);
+	author = r->orig_from != NULL ? first_address(r->orig_from) : NULL;
 	section = g_strndup(text, end);
 	lower = g_utf8_strdown(section, -1);
 	r->format = family_of(lower);
@@ -710,7 +713,7 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 			g_free(addr);
 			addr = NULL;
 		}
-		if (addr != NULL && !is_sender(r, envelope, addr)) {
+		if (addr != NULL && !is_sender(r, envelope, author, addr)) {
 			struct mime_rcpt *rc = add_rcpt(r, addr);
 			struct block *was = cur;
 			cur = NULL;
@@ -865,6 +868,7 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 	g_free(lower);
 	g_free(section);
 	g_free(envelope);
+	g_free(author);
 	g_free(lsubject);
 	g_free(prev);
 	return r->nrcpts - before;
