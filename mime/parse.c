@@ -209,6 +209,10 @@ address_value(const char *v)
 	g_strstrip(a);
 	if (utf8)
 		unicode_decode(a);
+	/* a display name before the address: '"Dana" <dana@example.net>' */
+	if ((p = strchr(a, '<')) != NULL && p != a && strchr(p, '@') != NULL &&
+	    strchr(p, '>') != NULL)
+		memmove(a, p, strlen(p) + 1);
 	/* strip <> and anything after the address (comments, spaces) */
 	p = a;
 	while (*p == '<' || *p == '"' || *p == ' ')
