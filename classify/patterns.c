@@ -219,8 +219,8 @@ static const struct classify_pattern pattern_table[] = {
 	{ "user:badrcpt", "userunknown", "bad recipient", 0 },
 	{ "user:doesnothave", "userunknown", "re:there is no (one|user|mailbox)", 0 },
 	{ "user:ja-notfound", "userunknown", "見つかりません", 0 },
-	/* the same in German, French, Spanish, Italian, Portuguese */
-	{ "user:unknown-intl", "userunknown", "re:\\b(empfänger|benutzer|adresse|postfach)(adresse)? (ist )?unbekannt|\\bunbekannte[rn]? (empfänger|benutzer)|utilisateur inconnu|destinataire inconnu|adresse (e-?mail )?inconnue|usuario desconocido|destinatario desconocido|no existe (el|la) (usuario|buzón|cuenta|dirección)|utente sconosciuto|destinatario sconosciuto|usuário desconhecido|destinatário desconhecido", 0 },
+	/* the same in German, French, Spanish, Italian, Portuguese, Dutch */
+	{ "user:unknown-intl", "userunknown", "re:\\b(empfänger|benutzer|adresse|postfach)(adresse)? (ist )?unbekannt|\\bunbekannte[rn]? (empfänger|benutzer)|utilisateur inconnu|destinataire inconnu|adresse (e-?mail )?inconnue|usuario desconocido|destinatario desconocido|no existe (el|la) (usuario|buzón|cuenta|dirección)|utente sconosciuto|destinatario sconosciuto|usuário desconhecido|destinatário desconhecido|onbekende (gebruiker|ontvanger)|(gebruiker|ontvanger) (is )?onbekend", 0 },
 	{ "user:ja-notexist", "userunknown", "存在しません", 0 },
 	{ "user:notavalid", "userunknown", "is not a valid", 0 },
 	/* RFC 7505: the domain says it takes no mail at all */
