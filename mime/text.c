@@ -479,8 +479,8 @@ success_of(const char *lower, const char *lsubject)
 {
 	static const char *words[] = { "has been delivered to the following",
 	    "successfully delivered", "delivery succeeded",
-	    "successful delivery notification", "expect no further "
-	    "notifications", "relayed to non-dsn-aware mailer",
+	    "successful delivery notification",
+	    "expect no further notifications", "relayed to non-dsn-aware mailer",
 	    "delivery to the following recipients succeeded",
 	    "delivery to these recipients or groups is complete" };
 	static const char *failure[] = { "permanent", "fatal", "fail",
