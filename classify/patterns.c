@@ -146,6 +146,9 @@ static const struct classify_pattern pattern_table[] = {
 	{ "block:listed", "blocked", "re:\\blisted (in|on|at|by) (the )?\\S*(bl|list|spam)", 0 },
 	{ "block:ratelimitcomplaint", "blocked", "due to user complaints", 0 },
 	{ "block:iplisted", "blocked", "re:\\b(ip|ip address|host|server ip|mail server at|access from ip address) \\[?\\d{1,3}(\\.\\d{1,3}){3}\\]?( \\S+)? (is |has been |was )?(blocked|banned|rejected|refused|denied|blacklisted|listed as)", 0 },
+	/* Tencent (QQ): "Ip frequency limited", "Connection frequency limited" */
+	{ "rate:connfrequency", "toomanyconn", "re:\\bconnection frequency limited\\b", 0 },
+	{ "rate:frequency", "ratelimited", "re:\\bfrequency limited\\b", 0 },
 	{ "rate:toomanyfrom", "toomanyconn", "re:\\btoo many (connections|errors|sessions|concurrent \\w+) from\\b", 0 },
 	{ "block:fromyourip", "blocked", "re:\\b(from|by) (your|the following|this) ip( address)?\\b|\\b(forbidden|denied|refused|rejected) (by|for) your (ip|host|server)\\b", 0 },
 	{ "block:seehttp", "blocked", "re:\\b(blocked|refused) - see http", 0 },
@@ -255,7 +258,7 @@ static const struct classify_pattern pattern_table[] = {
 	{ "block:refusedtotalk", "blocked", "refused to talk to me", 0 },
 	{ "block:notallowedconnect", "blocked", "not allowed to connect", 0 },
 	{ "block:heloreject", "blocked", "re:\\b(helo|ehlo)\\b.*\\b(rejected|invalid|denied|refused)", 0 },
-	{ "block:blocked", "blocked", "re:\\b(has been|have been|was|were|are|is|temporarily|permanently) (blocked|banned)\\b(?! by the (recipient|user|addressee))", 0 },
+	{ "block:blocked", "blocked", "re:\\b(has been|have been|was|were|are|is|temporarily|permanently) (blocked|banned)\\b(?! by the (recipient|user|addressee)\\b(?!'s))", 0 },
 	{ "block:refused", "blocked", "re:\\bmail (from .* )?(refused|rejected)\\b", 0 },
 
 	/* Tier 5, policy, filters, rates, time, network, system, content. */
@@ -272,7 +275,7 @@ static const struct classify_pattern pattern_table[] = {
 	{ "filter:notauthorized", "filtered", "re:\\bnot (authori[sz]ed|allowed|permitted) to (receive|accept|send)", 0 },
 	{ "filter:recipientrefused", "filtered", "re:\\b(rejected|refused|declined) by (the )?(recipient|user|destination)", 0 },
 	/* the recipient's own rules refuse the mail */
-	{ "filter:recipientrules", "filtered", "re:\\b(is|are) (currently )?not accepting (any )?(mail|e-?mail|messages)\\b(?! (with|containing|from))|\\bonly accepting (mail|e-?mail|messages) from\\b|\\bnot currently being accepted for this mailbox\\b|\\bdue to user rules\\b|\\bblocked by the recipient\\b|\\brefuses? to receive (mail|e-?mail|messages)\\b|\\brestricted sms\\b|\\baccount is protected by\\b|\\buser reject", 0 },
+	{ "filter:recipientrules", "filtered", "re:\\b(is|are) (currently )?not accepting (any )?(mail|e-?mail|messages)\\b(?! (with|containing|from))|\\bonly accepting (mail|e-?mail|messages) from\\b|\\bnot currently being accepted for this mailbox\\b|\\bdue to user rules\\b|\\bblocked by the recipient\\b(?!'s)|\\brefuses? to receive (mail|e-?mail|messages)\\b|\\brestricted sms\\b|\\baccount is protected by\\b|\\buser reject", 0 },
 	{ "filter:deliverynotauthorized", "filtered", "delivery not authorized", 0 },
 	{ "filter:doesnotaccept", "filtered", "re:does not (accept|wish to receive) (mail|messages|e-?mail)", 0 },
 	{ "rate:toomanyconn", "toomanyconn", "re:too many (connections|concurrent|sessions|simultaneous|recipients|smtp sessions)|trop de connexions|\\bmaximum connection limit\\b|\\bper-domain connection limit\\b", 0 },

@@ -108,6 +108,11 @@ patterns_match(void **state)
 		  "the 'Send mail as' feature", "rejected" },
 		{ "550 5.4.312 Message expired, DNS query failed",
 		  "networkerror" },
+		{ "550 Ip frequency limited", "ratelimited" },
+		{ "550 Connection frequency limited", "toomanyconn" },
+		/* the recipient's domain policy is about our host */
+		{ "554 192.0.2.1 has been blocked by the recipient's domain "
+		  "policy", "blocked" },
 	};
 	size_t i;
 
