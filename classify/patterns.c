@@ -59,6 +59,14 @@ static const struct classify_pattern pattern_table[] = {
 	{ "cox:blocklist", "blocked", "aup#cdrbl", 1 },
 	/* Orange / Wanadoo (France) number their refusals: 506 is spam */
 	{ "orange:spam", "spamdetected", "re:\\bofr_506\\b", 1 },
+	/* Deutsche Telekom (T-Online) ends its refusals with a category
+	 * in brackets: BL is its block list */
+	{ "t-online:blocklist", "blocked",
+	  "re:a problem occurred\\..*\\(bl[0-9]*\\)", 1 },
+	/* GMX and web.de: the sender's domain has no usable DNS, whatever
+	 * "mailbox unavailable" before it says */
+	{ "gmx:senderdns", "rejected",
+	  "invalid dns mx or a/aaaa resource record", 1 },
 	{ "google:addressnotfound", "userunknown",
 	  "re:the address couldn.{1,3}t be found|\\*\\* address not found \\*\\*", 1 },
 	{ "exchange:notrecognized", "userunknown",
@@ -254,6 +262,8 @@ static const struct classify_pattern pattern_table[] = {
 	{ "block:accessdenied", "blocked", "re:\\baccess denied\\b", 0 },
 	{ "block:useisp", "blocked", "re:\\buse (the )?(smtp|mail|outgoing) (server|relay) of your (isp|provider)\\b|\\buse your (isp|provider)'?s? (smtp|mail|outgoing|relay)", 0 },
 	{ "block:notaccepting", "blocked", "not accepting connections", 0 },
+	/* AOL's refusal of the connection */
+	{ "block:willnotaccept", "blocked", "will not accept delivery of this message", 0 },
 	/* Postfix: the greeting was a refusal, before any address */
 	{ "block:refusedtotalk", "blocked", "refused to talk to me", 0 },
 	{ "block:notallowedconnect", "blocked", "not allowed to connect", 0 },
@@ -263,7 +273,7 @@ static const struct classify_pattern pattern_table[] = {
 
 	/* Tier 5, policy, filters, rates, time, network, system, content. */
 	{ "policy:deniedby", "policyviolation", "re:\\b(denied|rejected|refused|blocked|not allowed) (by|due to) (local |our |site |security |content )?polic(y|ies)\\b", 0 },
-	{ "policy:violation", "policyviolation", "re:polic(y|ies) (violation|reasons|restriction)", 0 },
+	{ "policy:violation", "policyviolation", "re:polic(y|ies) (violation|reasons|restriction|rejection)", 0 },
 	{ "policy:violates", "policyviolation", "re:\\bviolat(es|ed|ion of|ing)\\b", 0 },
 	{ "policy:prohibited", "policyviolation", "re:\\b(content|message|attachment|file type|extension)s? (is |are )?(prohibited|not allowed|forbidden)", 0 },
 	{ "policy:violation2", "policyviolation", "re:\\bviolation\\b", 0 },

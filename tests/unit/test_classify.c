@@ -109,6 +109,14 @@ patterns_match(void **state)
 		{ "550 5.4.312 Message expired, DNS query failed",
 		  "networkerror" },
 		{ "550 Ip frequency limited", "ratelimited" },
+		{ "554 IP=192.0.2.1 - A problem occurred. (Ask your postmaster "
+		  "for help.) (BL)", "blocked" },
+		{ "550-Requested action not taken: mailbox unavailable 550 "
+		  "invalid DNS MX or A/AAAA resource record", "rejected" },
+		{ "521 5.2.1 :  AOL will not accept delivery of this message.",
+		  "blocked" },
+		{ "550 5.7.1 Policy rejection on the target address",
+		  "policyviolation" },
 		{ "550 Connection frequency limited", "toomanyconn" },
 		/* the recipient's domain policy is about our host */
 		{ "554 192.0.2.1 has been blocked by the recipient's domain "
