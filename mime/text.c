@@ -234,7 +234,8 @@ text_is_bounce(const struct mime_report *r, const char *text, int machine)
 {
 	static const char *senders[] = { "mailer-daemon", "postmaster",
 	    "mail-daemon", "mailerdaemon", "bounce", "noreply", "no-reply",
-	    "mail delivery", "mail-delivery", "mdaemon", "administrator" };
+	    "mail delivery", "mail-delivery", "mdaemon", "administrator",
+	    "microsoftexchange", "mail system", "mail server", "mailer" };
 	static const char *subjects[] = { "undeliver", "undelivered",
 	    "delivery status notification", "returned mail", "mail delivery",
 	    "delivery failure", "failure notice", "delivery failed",
