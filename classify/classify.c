@@ -499,8 +499,7 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		/* a non-standard Action (SendGrid) that says it all */
 		out->reason = "expired";
 		out->rule = "action";
-	} else if (category_reason(in->category) != NULL) {
-		out->reason = category_reason(in->category);
+	} else if ((out->reason = category_reason(in->category)) != NULL) {
 		out->rule = "mta-category";
 		out->final = 1;
 	} else if (srow != NULL && srow->strong && srow->reason != NULL &&

@@ -768,6 +768,28 @@ find_verp(struct mime_report *r, GMimeMessage *m,
 	}
 }
 
+/* written_by - who the headers of m say wrote it, for text_is_bounce():
+ * 1 a mailer (Auto-Submitted, X-Failed-Recipients, an empty or
+ * MAILER-DAEMON Return-Path), -1 a bulk sender (List-Unsubscribe: a
+ * newsletter from "noreply" that says "if this message is undeliverable"
+ * is no bounce), 0 they do not say */
+static int
+written_by(GMimeMessage *m)
+{
+	GMimeObject *o = GMIME_OBJECT(m);
+	const char *as = g_mime_object_get_header(o, "Auto-Submitted");
+	const char *rp = g_mime_object_get_header(o, "Return-Path");
+
+	if (g_mime_object_get_header(o, "List-Unsubscribe") != NULL)
+		return -1;
+	return (as != NULL && g_ascii_strncasecmp(as + strspn(as, " \t"), "no",
+	    2) != 0) ||
+	    g_mime_object_get_header(o, "X-Failed-Recipients") != NULL ||
+	    (rp != NULL && (strncmp(rp + strspn(rp, " \t"), "<>", 2) == 0 ||
+	    strcasestr(rp, "mailer-daemon") != NULL ||
+	    strcasestr(rp, "postmaster") != NULL));
+}
+
 /* analyse - fill r from message m; depth counts nested messages */
 static void
 analyse(struct mime_report *r, GMimeMessage *m,
@@ -950,26 +972,7 @@ analyse(struct mime_report *r, GMimeMessage *m,
 		}
 	}
 
-	{
-		/* headers only a mailer sets */
-		const char *as = g_mime_object_get_header(GMIME_OBJECT(m),
-		    "Auto-Submitted");
-		const char *rp = g_mime_object_get_header(GMIME_OBJECT(m),
-		    "Return-Path");
-		int machine = (as != NULL && g_ascii_strncasecmp(as +
-		    strspn(as, " \t"), "no", 2) != 0) ||
-		    g_mime_object_get_header(GMIME_OBJECT(m),
-		    "X-Failed-Recipients") != NULL ||
-		    (rp != NULL && (strncmp(rp + strspn(rp, " \t"), "<>", 2) ==
-		    0 || strcasestr(rp, "mailer-daemon") != NULL ||
-		    strcasestr(rp, "postmaster") != NULL));
-		/* a newsletter (List-Unsubscribe) from "noreply" that says
-		 * "if this message is undeliverable" is no bounce */
-		if (g_mime_object_get_header(GMIME_OBJECT(m),
-		    "List-Unsubscribe") != NULL)
-			machine = -1;
-		bounce = text_is_bounce(r, notice, machine);
-	}
+	bounce = text_is_bounce(r, notice, written_by(m));
 	if (bounce && notice[0] != '\0') {
 		v = g_mime_object_get_header(GMIME_OBJECT(m),
 		    "X-Failed-Recipients");

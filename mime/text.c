@@ -233,7 +233,7 @@ int
 text_is_bounce(const struct mime_report *r, const char *text, int machine)
 {
 	static const char *senders[] = { "mailer-daemon", "postmaster",
-	    "mail-daemon", "mailerdaemon", "bounce", "noreply", "no-reply",
+	    "post-master", "mail-daemon", "mailerdaemon", "bounce", "noreply", "no-reply",
 	    "mail delivery", "mail-delivery", "mdaemon", "administrator",
 	    "microsoftexchange", "mail system", "mail server", "mailer" };
 	static const char *subjects[] = { "undeliver", "undelivered",
@@ -244,9 +244,10 @@ text_is_bounce(const struct mime_report *r, const char *text, int machine)
 	    "mail system error", "delivery notification", "warning: message",
 	    "delayed mail", "returned to sender", "error sending",
 	    "failed delivery", "delivery report", "message delivery" };
+	const char *family = NULL;
 	char *lower;
 	size_t i;
-	int yes = 0;
+	int sender = 0, yes = 0;
 
 	if (r->from != NULL && machine >= 0) {
 		/* "Mailer-Daemon", "mailer_daemon", "post.master" alike */
@@ -255,42 +256,34 @@ text_is_bounce(const struct mime_report *r, const char *text, int machine)
 		for (w = lower; *w != '\0'; w++)
 			if (*w == '_' || *w == '.')
 				*w = '-';
-		for (i = 0; i < G_N_ELEMENTS(senders) && !yes; i++)
-			yes = strstr(lower, senders[i]) != NULL;
-		if (!yes && (strstr(lower, "post-master") != NULL ||
-		    strstr(lower, "mailer-daemon") != NULL))
-			yes = 1;
+		for (i = 0; i < G_N_ELEMENTS(senders) && !sender; i++)
+			sender = strstr(lower, senders[i]) != NULL;
 		g_free(lower);
 	}
-	if (yes || machine > 0) {
-		/* a mailer wrote it: its subject or wording will do */
-		if (!yes && r->subject != NULL) {
-			lower = g_utf8_strdown(r->subject, -1);
-			for (i = 0; i < G_N_ELEMENTS(subjects) && !yes; i++)
-				yes = strstr(lower, subjects[i]) != NULL;
-			g_free(lower);
-		}
-		if (!yes && text != NULL) {
-			lower = g_utf8_strdown(text, (gssize)MIN(strlen(text),
-			    8192));
-			yes = family_of(lower) != NULL;
-			g_free(lower);
-		}
-		return yes;
+	if (sender)
+		return 1;
+	if (machine > 0 && r->subject != NULL) {
+		/* a mailer wrote it: its subject will do */
+		lower = g_utf8_strdown(r->subject, -1);
+		for (i = 0; i < G_N_ELEMENTS(subjects) && !yes; i++)
+			yes = strstr(lower, subjects[i]) != NULL;
+		g_free(lower);
+		if (yes)
+			return 1;
 	}
-	/* From a person, with no header a mailer sets: a reply that asks
-	 * about "an undeliverable message" or a subject "Delivery failure
-	 * question" is not a bounce.  Only an MTA's own wording is (a
-	 * bounce a person forwards keeps it: "The following addresses had
-	 * permanent fatal errors"), not the generic words. */
 	if (text != NULL) {
-		const char *f;
 		lower = g_utf8_strdown(text, (gssize)MIN(strlen(text), 8192));
-		f = family_of(lower);
-		yes = f != NULL && strcmp(f, "text:generic") != 0;
+		family = family_of(lower);
 		g_free(lower);
 	}
-	return yes;
+	/* From a mailer any bounce wording will do.  From a person, with no
+	 * header a mailer sets, a reply that asks about "an undeliverable
+	 * message" or a subject "Delivery failure question" is not a
+	 * bounce: only an MTA's own wording is (a bounce a person forwards
+	 * keeps it: "The following addresses had permanent fatal errors"),
+	 * not the generic words. */
+	return family != NULL && (machine > 0 ||
+	    strcmp(family, "text:generic") != 0);
 }
 
 /* copy_header - is the line at p (n bytes) a header field typical of a
