@@ -539,11 +539,15 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 
 	cmd = out->final ? NULL : in->command;
 	if (!out->final && strcmp(out->reason, "userunknown") == 0 &&
-	    strcmp(out->rule, "status") != 0 && found_status[0] != '\0' &&
-	    strncmp(found_status + 1, ".7.", 3) == 0) {
+	    strcmp(out->rule, "status") != 0 &&
+	    strcmp(out->rule, "user:rejected") != 0 &&
+	    found_status[0] != '\0' && strncmp(found_status + 1, ".7.", 3) == 0) {
 		/* "User unknown" in words while the receiver's own code is
 		 * X.7.x (security or policy, RFC 3463): the evidence
-		 * disagrees, so no unsubscribe on it */
+		 * disagrees, so no unsubscribe on it.  Not Postfix's
+		 * "Recipient address rejected: Access denied": that is an
+		 * access-table REJECT of the address, which Postfix always
+		 * answers with 5.7.1, so the code adds nothing to the words */
 		out->reason = "filtered";
 		out->rule = "userunknown:policy-status";
 	}

@@ -74,7 +74,9 @@ struct classify_input {
 	const char	*action;	/* DSN Action, or NULL */
 	const char	*feedback_type;	/* ARF: complaint */
 	const char	*recipient;	/* the failed address, or NULL */
-	const char	*mta;		/* Remote-MTA and Reporting-MTA names */
+	const char	*mta;		/* Remote-MTA and Reporting-MTA names,
+					   and the software that wrote the
+					   report ("mcafee"), space-separated */
 	const char	*command;	/* SMTP command the error answered:
 					   RCPT, MAIL, DATA, CONN, or NULL */
 	const char	*category;	/* the sending MTA's own verdict on the
@@ -115,8 +117,8 @@ const struct classify_reason *classify_reason_lookup(const char *name);
 const struct classify_pattern *classify_match_text(const char *text);
 
 /* classify_match - as classify_match_text, but provider rows (final) also
- * see context: the names of the MTAs that wrote the report ("Reporting-MTA
- * hotmail.com"), which identify whose wording the text is */
+ * see context: the names of the MTAs and the software that wrote the report
+ * ("hotmail.com", "mcafee"), which identify whose wording the text is */
 const struct classify_pattern *classify_match(const char *text,
 	    const char *context);
 

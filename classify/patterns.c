@@ -67,6 +67,28 @@ static const struct classify_pattern pattern_table[] = {
 	 * "mailbox unavailable" before it says */
 	{ "gmx:senderdns", "rejected",
 	  "invalid dns mx or a/aaaa resource record", 1 },
+	/* Recipient-validating gateways: McAfee's and Symantec.cloud's
+	 * (MessageLabs) check each address against the customer's
+	 * directory, and IMail against its own users, so their "no such
+	 * user" is a lookup, not a filter's pretext.  MessageLabs refuses
+	 * an address it does not know with a bare "542 <address> Rejected". */
+	{ "mcafee:nosuchuser", "userunknown",
+	  "re:\\b(no such user|user not exist|unknown user|user unknown)\\b.*\\[reported by [^]]*\\bmcafee\\b", 1 },
+	{ "messagelabs:nosuchuser", "userunknown",
+	  "re:(\\bno such user\\b|^542 \\S+ rejected\\b).*\\[reported by [^]]*\\bmessagelabs\\b", 1 },
+	{ "imail:nosuchuser", "userunknown",
+	  "re:\\b(unknown user|invalid final delivery userid):.*\\[reported by [^]]*\\bimail\\b", 1 },
+	/* Amazon SES receiving keeps no mailboxes: its bounces are the
+	 * fixed templates of a receipt rule the domain's owner wrote, and
+	 * "Mailbox does not exist" is whatever that rule was for */
+	{ "ses-inbound:rule", "filtered",
+	  "re:\\bmailbox does not exist\\b.*\\[reported by [^]]*\\binbound-smtp\\.[a-z0-9-]+\\.amazonaws\\.com\\b", 1 },
+	{ "ses-inbound:content", "contenterror",
+	  "re:\\bmessage content rejected\\b.*\\[reported by [^]]*\\binbound-smtp\\.[a-z0-9-]+\\.amazonaws\\.com\\b", 1 },
+	/* "550 : User unknown", the address left out where the reply
+	 * names it: KDDI (au, ezweb) answers so after DATA, when the
+	 * subscriber's own reception filter refused the message */
+	{ "user:noaddress", "filtered", "re:\\b[45]\\d\\d:? : user unknown\\b", 1 },
 	{ "google:addressnotfound", "userunknown",
 	  "re:the address couldn.{1,3}t be found|\\*\\* address not found \\*\\*", 1 },
 	{ "exchange:notrecognized", "userunknown",

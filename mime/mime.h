@@ -61,6 +61,9 @@ struct mime_report {
 	char		*subject;	/* of the bounce, decoded */
 	char		*from;		/* of the bounce */
 	char		*reporting_mta;
+	char		*generator;	/* the gateway or server software that
+					   wrote the report, as its own headers
+					   name it ("mcafee"), or NULL */
 	char		*arrival_date;
 	/* From the returned original (message/rfc822, text/rfc822-headers or
 	 * the copy in the text), when present. */

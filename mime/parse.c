@@ -141,6 +141,7 @@ mime_report_free(struct mime_report *r)
 	g_free(r->subject);
 	g_free(r->from);
 	g_free(r->reporting_mta);
+	g_free(r->generator);
 	g_free(r->arrival_date);
 	g_free(r->orig_message_id);
 	g_free(r->orig_to);
@@ -790,6 +791,44 @@ written_by(GMimeMessage *m)
 	    strcasestr(rp, "postmaster") != NULL));
 }
 
+/*
+ * Gateways and servers that sign their reports with a header of their own.
+ * Naming the writer lets classify/ read wording that only that software
+ * uses in a known way (patterns.c, "[reported by ...]" rows): adding one is
+ * a row here and a row there.
+ */
+static const struct {
+	const char *header;
+	const char *contains;	/* lower-case substring of its value */
+	const char *name;
+} generators[] = {
+	{ "X-NAI-Header", "mcafee", "mcafee" },		/* McAfee gateways */
+	{ "X-Msg-Ref", "messagelabs.com", "messagelabs" }, /* Symantec.cloud */
+	{ "X-Mailer", "<smtp32 v", "imail" },		/* Ipswitch IMail */
+};
+
+/* find_generator - the writer of m, by the table above, or NULL */
+static const char *
+find_generator(GMimeMessage *m)
+{
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(generators); i++) {
+		const char *v = g_mime_object_get_header(GMIME_OBJECT(m),
+		    generators[i].header);
+		char *lower;
+		int hit;
+		if (v == NULL)
+			continue;
+		lower = g_ascii_strdown(v, -1);
+		hit = strstr(lower, generators[i].contains) != NULL;
+		g_free(lower);
+		if (hit)
+			return generators[i].name;
+	}
+	return NULL;
+}
+
 /* analyse - fill r from message m; depth counts nested messages */
 static void
 analyse(struct mime_report *r, GMimeMessage *m,
@@ -824,6 +863,8 @@ analyse(struct mime_report *r, GMimeMessage *m,
 		g_free(a);
 	}
 	find_verp(r, m, opts);
+	if (r->generator == NULL)
+		field_set(&r->generator, find_generator(m), -1);
 
 	if (g_mime_message_get_mime_part(m) != NULL)
 		walk_part(&w, g_mime_message_get_mime_part(m), 0);
@@ -912,6 +953,10 @@ analyse(struct mime_report *r, GMimeMessage *m,
 				if (r->reporting_mta == NULL) {
 					r->reporting_mta = sub->reporting_mta;
 					sub->reporting_mta = NULL;
+				}
+				if (r->generator == NULL) {
+					r->generator = sub->generator;
+					sub->generator = NULL;
 				}
 				if (sub->orig_message_id != NULL) {
 					g_free(r->orig_message_id);

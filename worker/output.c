@@ -74,9 +74,10 @@ classify_one(const struct mime_report *r, const struct mime_rcpt *rc,
 		in.recipient = rc->recipient;
 		in.temporary = rc->temporary;
 	}
+	/* who wrote the report, for the provider rows of patterns.c */
 	mta = g_strjoin(" ", rc != NULL && rc->remote_mta != NULL ?
 	    rc->remote_mta : "", r->reporting_mta != NULL ? r->reporting_mta :
-	    "", NULL);
+	    "", r->generator != NULL ? r->generator : "", NULL);
 	in.mta = mta;
 	classify_rcpt(&in, out);
 	g_free(mta);
@@ -179,6 +180,7 @@ write_json(struct output *o, const char *file, unsigned seq,
 	add_str(b, "category", rc ? rc->category : NULL);
 	add_str(b, "remote_mta", rc ? rc->remote_mta : NULL);
 	add_str(b, "reporting_mta", r->reporting_mta);
+	add_str(b, "generator", r->generator);
 	add_str(b, "arrival_date", r->arrival_date);
 	add_str(b, "last_attempt_date", rc ? rc->last_attempt : NULL);
 	add_str(b, "original_to", r->orig_to);

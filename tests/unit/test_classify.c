@@ -153,6 +153,38 @@ provider_context(void **state)
 	assert_int_equal(p->final, 0);
 	/* a host name never feeds a generic row */
 	assert_null(classify_match("550 try later", "spamfilter.example.com"));
+
+	/* a recipient-validating gateway's "no such user" is a lookup;
+	 * the same words from anyone else are not decided here */
+	p = classify_match("550 a@b.example... No such user", "192.0.2.1 mcafee");
+	assert_non_null(p);
+	assert_string_equal(p->rule, "mcafee:nosuchuser");
+	p = classify_match("542 a@b.example Rejected",
+	    "server-1.tower-2.messagelabs.com");
+	assert_non_null(p);
+	assert_string_equal(p->reason, "userunknown");
+	assert_null(classify_match("542 a@b.example Rejected", "mx.example.com"));
+	p = classify_match("Unknown user: a@b.example", "imail");
+	assert_non_null(p);
+	assert_string_equal(p->rule, "imail:nosuchuser");
+	p = classify_match("550 a@b.example... No such user", "mx.example.com");
+	assert_non_null(p);
+	assert_int_equal(p->final, 0);
+	/* Amazon SES receiving: a receipt rule's template, not a mailbox */
+	p = classify_match("550 5.1.1 Mailbox does not exist",
+	    " inbound-smtp.eu-west-1.amazonaws.com");
+	assert_non_null(p);
+	assert_string_equal(p->reason, "filtered");
+	p = classify_match("550 5.1.1 Mailbox does not exist", "mx.example.com");
+	assert_non_null(p);
+	assert_string_equal(p->reason, "userunknown");
+	/* "550 : User unknown", no address where the reply names one */
+	p = classify_match("550 : User unknown", NULL);
+	assert_non_null(p);
+	assert_string_equal(p->reason, "filtered");
+	p = classify_match("550 <a@b.example>: User unknown", NULL);
+	assert_non_null(p);
+	assert_string_equal(p->reason, "userunknown");
 }
 
 /* failed - in: a failed recipient with status and diagnostic */
@@ -290,6 +322,11 @@ decisions(void **state)
 		/* ...otherwise Status stays */
 		{ "4.2.0", NULL, "550 5.1.1 <a@b>: user unknown", "delayed",
 		  NULL, -1, CLASS_IGNORE, "filtered", "4.2.0" },
+		/* Postfix's access-table REJECT of the address: always
+		 * 5.7.1, so the code does not contradict the words */
+		{ NULL, NULL, "554 5.7.1 <a@b>: Recipient address rejected: "
+		  "Access denied", "failed", "RCPT", -1, CLASS_HARD,
+		  "userunknown", "5.7.1" },
 		/* access denied at MAIL FROM: the sender */
 		{ "5.7.1", "550", "550 5.7.1 Access denied", "failed", "MAIL", -1,
 		  CLASS_BLOCK, "rejected", "5.7.1" },
