@@ -16,7 +16,8 @@
  *   5. otherwise the weak meaning of the status code, then of the reply
  *      code, then the fallback patterns (generic framing such as "Recipient
  *      address rejected:"), then the recipient's domain; failing all,
- *      "undefined" (or "expired" for delays).
+ *      "expired" for delays, "onhold" when the receiver said something of
+ *      this recipient that no rule understands, else "undefined".
  * "User unknown" decided by wording alone (no X.1.x status, no known SMTP
  * stage, no provider's precise wording) becomes "filtered": see README.md,
  * "How a reason is decided".
@@ -91,9 +92,12 @@ static const struct classify_reason reason_table[] = {
 	  "fault.", "946" },
 	{ "mailererror", CLASS_SOFT, "The recipient's local delivery program "
 	  "failed.", "Retry; count it as soft.", "939" },
-	{ "onhold", CLASS_SOFT, "Delivery is deferred; the outcome is not yet "
-	  "known.", "Wait for the final report.", "901" },
-	{ "undefined", CLASS_SOFT, "The report gives no usable reason.",
+	{ "onhold", CLASS_SOFT, "Delivery is deferred (greylisting), or the "
+	  "receiver gave a reason no rule understands; the outcome is not "
+	  "known.", "Count it as soft; read the diagnostic if it repeats.",
+	  "901" },
+	{ "undefined", CLASS_SOFT, "The report gives no reason for this "
+	  "recipient.",
 	  "Count it as soft; read the diagnostic if it repeats.", "900" },
 	{ "filtered", CLASS_SOFT, "The recipient's own filter or settings "
 	  "refused the message.", "Count it as soft; the subscriber may have "
@@ -512,6 +516,12 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		out->reason = pat->reason;
 		out->rule = pat->rule;
 		out->final = pat->final;
+	} else if (delayed && !unix_mailer && srow != NULL &&
+	    g_str_has_suffix(out->status, ".0")) {
+		/* a delay notice whose code names only a subject ("4.4.0
+		 * some network trouble"): what it reports is the wait */
+		out->reason = "expired";
+		out->rule = "delayed";
 	} else if (srow != NULL && srow->reason != NULL) {
 		out->reason = srow->reason;
 		out->rule = "status";
@@ -532,6 +542,12 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	} else if (delayed) {
 		out->reason = "expired";
 		out->rule = "delayed";
+	} else if (in->diagnostic != NULL && in->diagnostic[0] != '\0' &&
+	    !in->diagnostic_shared) {
+		/* the receiver said something about this recipient that no
+		 * rule understands: on hold until someone reads it */
+		out->reason = "onhold";
+		out->rule = "unclassified";
 	} else {
 		out->reason = "undefined";
 		out->rule = "none";
@@ -569,6 +585,7 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		out->rule = "command:data";
 	} else if (cmd != NULL && strcmp(cmd, "CONN") == 0 &&
 	    (strcmp(out->reason, "undefined") == 0 ||
+	    strcmp(out->rule, "unclassified") == 0 ||
 	    classify_reason_lookup(out->reason)->cls == CLASS_HARD)) {
 		/* refused before any address was given: the sending host */
 		out->reason = "blocked";

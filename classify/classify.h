@@ -68,6 +68,9 @@ struct classify_input {
 	const char	*status;	/* as found, or NULL */
 	const char	*reply_code;	/* as found, or NULL */
 	const char	*diagnostic;	/* NULL when none */
+	int		 diagnostic_shared; /* 1: the diagnostic is the notice's
+					   general text, not words about this
+					   recipient */
 	const char	*diagnostic_type; /* "smtp", "x-unix" (the exit
 					   status of a local delivery
 					   program), or NULL */

@@ -49,6 +49,8 @@ struct mime_rcpt {
 				   mime_parse() */
 	char	*category;	/* the reporting MTA's own verdict, as sent
 				   (X-PowerMTA-BounceCategory: bad-mailbox) */
+	int	 diagnostic_shared; /* 1: diagnostic is the notice's general
+				   text, nothing said of this recipient */
 	int	 temporary;	/* 1: the report says it will retry / temporary,
 				   0: says permanent, -1: does not say */
 };

@@ -397,8 +397,10 @@ dsn_explain(struct mime_report *r, const char *notice)
 			if (g_ascii_strcasecmp(t->recipient, rc->recipient) != 0 &&
 			    scan->nrcpts != 1)
 				continue;
-			if (rc->diagnostic == NULL)
+			if (rc->diagnostic == NULL) {
 				field_set(&rc->diagnostic, t->diagnostic, -1);
+				rc->diagnostic_shared = t->diagnostic_shared;
+			}
 			if (rc->command == NULL)
 				field_set(&rc->command, t->command, -1);
 		}

@@ -816,8 +816,10 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 					break;
 				}
 			}
-			if (k == blocks->len || all->len == 0)
+			if (k == blocks->len || all->len == 0) {
+				rc->diagnostic_shared = all->len == 0;
 				g_string_append(all, preamble->str);
+			}
 			field_set(&rc->diagnostic, all->str, (long)all->len);
 			g_string_free(all, TRUE);
 		} else

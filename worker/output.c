@@ -66,6 +66,7 @@ classify_one(const struct mime_report *r, const struct mime_rcpt *rc,
 		in.status = rc->status;
 		in.reply_code = rc->reply_code;
 		in.diagnostic = rc->diagnostic;
+		in.diagnostic_shared = rc->diagnostic_shared;
 		in.diagnostic_type = rc->diagnostic_type;
 		in.action = rc->action;
 		in.feedback_type = rc->feedback_type;

@@ -220,6 +220,27 @@ mta_category(void **state)
 	assert_string_not_equal(out.rule, "mta-category");
 }
 
+/* the notice's general text says nothing of one recipient: undefined,
+ * while the same words as that recipient's own would be on hold */
+static void
+shared_diagnostic(void **state)
+{
+	struct classify_input in;
+	struct classify_result out;
+
+	failed(&in, NULL, "Your message could not be delivered to one or "
+	    "more recipients.");
+	in.diagnostic_shared = 1;
+	classify_rcpt(&in, &out);
+	assert_string_equal(out.reason, "undefined");
+	assert_string_equal(out.status, "5.0.900");
+	in.diagnostic_shared = 0;
+	classify_rcpt(&in, &out);
+	assert_string_equal(out.reason, "onhold");
+	assert_string_equal(out.rule, "unclassified");
+	assert_string_equal(out.status, "5.0.901");
+}
+
 /* "X-Unix; 255" is a local program's exit status: no reply code 255, and
  * without words the reason is mailererror */
 static void
@@ -302,6 +323,12 @@ decisions(void **state)
 		/* a temporary refusal by the domain is not proof of death */
 		{ "4.3.2", "421", "mail not accepted: null MX", "failed", NULL, -1,
 		  CLASS_SOFT, "notaccept", "4.3.2" },
+		/* words about the recipient that no rule understands */
+		{ "5.0.0", NULL, "554 Transaction refused, reference ZX-77",
+		  "failed", NULL, -1, CLASS_SOFT, "onhold", "5.0.0" },
+		/* a delay whose code names only the subject: the wait */
+		{ "4.4.0", NULL, NULL, "delayed", NULL, -1, CLASS_IGNORE,
+		  "expired", "4.4.0" },
 		/* nothing to go on */
 		{ NULL, NULL, NULL, "failed", NULL, -1, CLASS_SOFT, "undefined",
 		  "5.0.900" },
@@ -399,6 +426,7 @@ main(void)
 		cmocka_unit_test(provider_context),
 		cmocka_unit_test(mta_category),
 		cmocka_unit_test(unix_mailer),
+		cmocka_unit_test(shared_diagnostic),
 		cmocka_unit_test(decisions),
 		cmocka_unit_test(complaint_and_autoreply),
 	};
