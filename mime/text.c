@@ -105,6 +105,7 @@ static GRegex *intro_re[G_N_ELEMENTS(intros)];
 static GRegex *autoreply_re;
 static GRegex *expanded_re;
 static GRegex *contact_re;
+static GRegex *usrerr_re;
 
 static const char *autoreply_subject =
     "^\\s*(auto(matic)?[ _-]?(reply|response|answer|antwort)|auto:|"
@@ -161,6 +162,12 @@ compile(gpointer unused)
 	    "\\b(?:to|at|contact))\\s*:?\\s*$",
 	    G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, &err)) == NULL)
 		g_error("contact: %s", err->message);
+	/* Sendmail's verdict on one address in its session transcript,
+	 * "554 <a@b>... Remote protocol error": the last line about it */
+	if ((usrerr_re = g_regex_new("^[245][0-9][0-9](?:[ -][245]\\.[0-9]{1,3}"
+	    "\\.[0-9]{1,3})? <[^>\\s]+@[^>\\s]+>\\.\\.\\.", G_REGEX_OPTIMIZE, 0,
+	    &err)) == NULL)
+		g_error("usrerr: %s", err->message);
 	if ((autoreply_re = g_regex_new(autoreply_subject, G_REGEX_CASELESS |
 	    G_REGEX_OPTIMIZE, 0, &err)) == NULL)
 		g_error("autoreply: %s", err->message);
@@ -647,6 +654,12 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 	char *prev = g_strdup("");	/* the last line that was not blank */
 	int in_ids = 0;		/* inside a References:-like header field */
 	int temporary, delayed, succeeded;
+	/* Sendmail's session transcript: the dialogue about an address
+	 * comes before the line with its verdict ("While talking to ...:
+	 * >>> DATA <<< 550 ..." then "554 <a@b>... Remote protocol error"),
+	 * and the lines after that verdict are about the next address */
+	int transcript = 0;
+	GString *pending = g_string_new(NULL);
 
 	init();
 	end = cut_at(text, len);
@@ -699,6 +712,12 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 			g_free(prev);
 			prev = g_strdup(line);
 		}
+		if (!transcript && strcmp(r->format, "text:sendmail") == 0) {
+			char *ll = g_ascii_strdown(line, -1);
+			transcript = strstr(ll, "transcript of session follows")
+			    != NULL;
+			g_free(ll);
+		}
 		/* a list manager's notice is about one post to one list;
 		 * the addresses after it are its help text ("send to
 		 * list-ctl@...") */
@@ -706,6 +725,12 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 		    strcmp(r->format, "text:listmanager") == 0) {
 			g_free(addr);
 			addr = NULL;
+		}
+		if (transcript && cur == NULL && addr == NULL && line[0] != '\0' &&
+		    line[0] != '-' /* "----- ... -----" rules */ &&
+		    pending->len < MIME_MAX_FIELD) {
+			g_string_append(pending, line);
+			g_string_append_c(pending, ' ');
 		}
 		if (addr != NULL && !is_sender(r, envelope, author, addr)) {
 			struct mime_rcpt *rc = add_rcpt(r, addr);
@@ -722,6 +747,10 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 				cur->text = g_string_new(NULL);
 				g_ptr_array_add(blocks, cur);
 			}
+			int usrerr = transcript && cur != NULL &&
+			    g_regex_match(usrerr_re, line, 0, NULL);
+			if (usrerr && cur != was && cur->text->len == 0)
+				g_string_append(cur->text, pending->str);
 			/* A line naming the current recipient again explains
 			 * it ("said: 550 Unknown user a@b"): keep all of it.
 			 * Otherwise the rest of the intro line explains it. */
@@ -743,6 +772,11 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 					g_string_append_c(cur->text, ' ');
 				}
 				g_free(l2);
+			}
+			if (usrerr) {
+				/* its verdict closes the address's lines */
+				cur = NULL;
+				g_string_truncate(pending, 0);
 			}
 		} else if (line[0] == '\0') {
 			/* a blank line ends a block that already explains
@@ -861,6 +895,7 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 	}
 	g_ptr_array_free(blocks, TRUE);
 	g_string_free(preamble, TRUE);
+	g_string_free(pending, TRUE);
 	g_free(lower);
 	g_free(section);
 	g_free(envelope);
