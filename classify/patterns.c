@@ -21,8 +21,11 @@
 
 static const struct classify_pattern pattern_table[] = {
 	/* Tier 1, provider wording: precise and stable, so final. */
+	/* Gmail's reply ends with a support.google.com link, or comes from
+	 * Google's MTAs: the same sentence from anyone else is a copy, not
+	 * Google's lookup */
 	{ "google:nosuchuser", "userunknown",
-	  "the email account that you tried to reach does not exist", 1 },
+	  "re:the email account that you tried to reach does not exist.*\\b(google|gmail)", 1 },
 	{ "google:overquota", "mailboxfull",
 	  "the email account that you tried to reach is over quota", 1 },
 	{ "google:overquota-inbox", "mailboxfull",

@@ -178,6 +178,20 @@ provider_context(void **state)
 	p = classify_match("550 5.1.1 Mailbox does not exist", "mx.example.com");
 	assert_non_null(p);
 	assert_string_equal(p->reason, "userunknown");
+	/* Gmail's sentence is Google's lookup only when Google says it */
+	p = classify_match("550-5.1.1 The email account that you tried to "
+	    "reach does not exist. Learn more at https://support.google.com/"
+	    "mail/?p=NoSuchUser", NULL);
+	assert_non_null(p);
+	assert_string_equal(p->rule, "google:nosuchuser");
+	p = classify_match("The email account that you tried to reach does "
+	    "not exist.", "gmail-smtp-in.l.google.com");
+	assert_non_null(p);
+	assert_string_equal(p->rule, "google:nosuchuser");
+	p = classify_match("The email account that you tried to reach does "
+	    "not exist.", "10.9.37.234");
+	assert_non_null(p);
+	assert_int_equal(p->final, 0);
 	/* "550 : User unknown", no address where the reply names one */
 	p = classify_match("550 : User unknown", NULL);
 	assert_non_null(p);
