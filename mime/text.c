@@ -87,8 +87,9 @@ static const char *intros[] =
 	/* a phrase then the address: "Unable to deliver message to: <a@b>" */
 	("(?:deliver(?:ed|ing|y)?(?: of)?(?: (?:the|your|this))?(?: (?:message|mail|e-?mail))? to|delivered to the following|failed recipient|recipient(?:s)?(?: address)?|(?:invalid )?receiver(?: address)?|destinataire|empfänger|destinatari[oa]|destinatário|ontvanger|mottagare|modtager|odbiorca|vastaanottaja|unknown user|rcpt to|could not be delivered to|address(?:es)? failed|permanent errors|temporary errors|was not delivered to|delivery to|addressed to|to the following address|invalid recipient|destination|undeliverable to|undeliverable address(?:es)?|exceeds allowed size|^\\s*unknown|mailbox is full|member of (?:this|the) (?:mailing )?list|duplicated message-id in)(?:\\(s\\))?\\s*[:,]?\\s*[\"'<(]*" ADDR),
 	/* the address, then the verdict: "Your message to a@b couldn't be
-	 * delivered" (Microsoft 365) */
-	("(?:your )?message to\\s*[\"'<(]*" ADDR "[\"'>)]*\\s+(?:(?:couldn't|could not|can ?not|wasn't|was not) be delivered|(?:is|was|has been) (?:bounced|rejected|returned))"),
+	 * delivered" (Microsoft 365), "Your message to <a@b> was
+	 * automatically rejected:" (Dovecot's LDA and LMTP, Sieve reject) */
+	("(?:your )?message to\\s*[\"'<(]*" ADDR "[\"'>)]*\\s+(?:(?:couldn't|could not|can ?not|wasn't|was not) be delivered|(?:is|was|has been) (?:automatically )?(?:bounced|rejected|returned))"),
 };
 
 /* How a text says which SMTP command an error answered. */
@@ -824,7 +825,9 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 					const char *lt = strchr(who, '<');
 					a = intro_address(lt != NULL ? lt + 1 : who);
 				}
-				if (a != NULL)
+				/* list mail is often To: the list itself */
+				if (a != NULL && !is_sender(r, envelope, author,
+				    a))
 					add_rcpt(r, a);
 				g_free(a);
 			}
