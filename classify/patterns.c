@@ -92,6 +92,8 @@ static const struct classify_pattern pattern_table[] = {
 	 * names it: KDDI (au, ezweb) answers so after DATA, when the
 	 * subscriber's own reception filter refused the message */
 	{ "user:noaddress", "filtered", "re:\\b[45]\\d\\d:? : user unknown\\b", 1 },
+	/* Yandex answers an unknown address with 5.7.1 */
+	{ "yandex:nosuchuser", "userunknown", "re:\\b5\\.7\\.1 no such user!", 1 },
 	{ "google:addressnotfound", "userunknown",
 	  "re:the address couldn.{1,3}t be found|\\*\\* address not found \\*\\*", 1 },
 	{ "exchange:notrecognized", "userunknown",

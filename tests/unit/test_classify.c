@@ -192,6 +192,10 @@ provider_context(void **state)
 	    "not exist.", "10.9.37.234");
 	assert_non_null(p);
 	assert_int_equal(p->final, 0);
+	/* Yandex refuses an unknown address with 5.7.1 */
+	p = classify_match("550 5.7.1 No such user!", NULL);
+	assert_non_null(p);
+	assert_string_equal(p->rule, "yandex:nosuchuser");
 	/* "550 : User unknown", no address where the reply names one */
 	p = classify_match("550 : User unknown", NULL);
 	assert_non_null(p);
