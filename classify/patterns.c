@@ -92,6 +92,11 @@ static const struct classify_pattern pattern_table[] = {
 	 * names it: KDDI (au, ezweb) answers so after DATA, when the
 	 * subscriber's own reception filter refused the message */
 	{ "user:noaddress", "filtered", "re:\\b[45]\\d\\d:? : user unknown\\b", 1 },
+	/* cPanel's Exim says this when its router cannot route the
+	 * address (cannot_route_message): the domain did not resolve, the
+	 * receiver was never reached, whatever "blacklisted" suggests */
+	{ "cpanel:cannotroute", "hostunknown",
+	  "the account or domain may not exist, they may be blacklisted, or missing the proper dns entries", 1 },
 	/* Yandex answers an unknown address with 5.7.1 */
 	{ "yandex:nosuchuser", "userunknown", "re:\\b5\\.7\\.1 no such user!", 1 },
 	{ "google:addressnotfound", "userunknown",
