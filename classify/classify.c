@@ -80,9 +80,9 @@ static const struct classify_reason reason_table[] = {
 	{ "networkerror", CLASS_SOFT, "A network or DNS failure on the way to "
 	  "the recipient.", "Retry; count it as soft.", "944" },
 	{ "systemerror", CLASS_SOFT, "The receiving system failed.",
-	  "Retry; count it as soft.", "975" },
+	  "Retry; count it as soft.", "930" },
 	{ "systemfull", CLASS_SOFT, "The receiving system is out of storage.",
-	  "Retry later.", "926" },
+	  "Retry later.", "931" },
 	{ "toomanyconn", CLASS_SOFT, "Too many connections or recipients at "
 	  "once.", "Lower the concurrency towards that domain.", "945" },
 	{ "ratelimited", CLASS_BLOCK, "The receiver rate-limits the sender.",

@@ -347,6 +347,9 @@ decisions(void **state)
 		/* a delay whose code names only the subject: the wait */
 		{ "4.4.0", NULL, NULL, "delayed", NULL, -1, CLASS_IGNORE,
 		  "expired", "4.4.0" },
+		/* pseudo codes are Sisimai's: systemerror is X.0.930 */
+		{ NULL, NULL, "local error in processing", NULL, NULL, 0,
+		  CLASS_SOFT, "systemerror", "5.0.930" },
 		/* nothing to go on */
 		{ NULL, NULL, NULL, "failed", NULL, -1, CLASS_SOFT, "undefined",
 		  "5.0.900" },
