@@ -655,11 +655,14 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 	char *prev = g_strdup("");	/* the last line that was not blank */
 	int in_ids = 0;		/* inside a References:-like header field */
 	int temporary, delayed, succeeded;
-	/* Sendmail's session transcript: the dialogue about an address
-	 * comes before the line with its verdict ("While talking to ...:
-	 * >>> DATA <<< 550 ..." then "554 <a@b>... Remote protocol error"),
-	 * and the lines after that verdict are about the next address */
-	int transcript = 0;
+	/* Reasons before addresses.  In Sendmail's session transcript the
+	 * dialogue about an address comes before the line with its verdict
+	 * ("While talking to ...: >>> DATA <<< 550 ..." then "554 <a@b>...
+	 * Remote protocol error"), and Lotus Notes lists under "Failure
+	 * Reasons" each reason above its address: the lines after an
+	 * address are about the next one.  transcript is 1 in Sendmail's
+	 * transcript, 2 under Notes' "Failure Reasons". */
+	int transcript = 0, pended;
 	GString *pending = g_string_new(NULL);
 
 	init();
@@ -713,10 +716,13 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 			g_free(prev);
 			prev = g_strdup(line);
 		}
-		if (!transcript && strcmp(r->format, "text:sendmail") == 0) {
+		if (!transcript && line[0] == '-') {
 			char *ll = g_ascii_strdown(line, -1);
-			transcript = strstr(ll, "transcript of session follows")
-			    != NULL;
+			if (strcmp(r->format, "text:sendmail") == 0 &&
+			    strstr(ll, "transcript of session follows") != NULL)
+				transcript = 1;
+			else if (g_str_has_prefix(ll, "------- failure reasons"))
+				transcript = 2;
 			g_free(ll);
 		}
 		/* a list manager's notice is about one post to one list;
@@ -727,9 +733,9 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 			g_free(addr);
 			addr = NULL;
 		}
-		if (transcript && cur == NULL && addr == NULL && line[0] != '\0' &&
-		    line[0] != '-' /* "----- ... -----" rules */ &&
-		    pending->len < MIME_MAX_FIELD) {
+		pended = transcript && cur == NULL && addr == NULL &&
+		    line[0] != '\0' && line[0] != '-' /* "--- ... ---" rules */;
+		if (pended && pending->len < MIME_MAX_FIELD) {
 			g_string_append(pending, line);
 			g_string_append_c(pending, ' ');
 		}
@@ -748,8 +754,9 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 				cur->text = g_string_new(NULL);
 				g_ptr_array_add(blocks, cur);
 			}
-			int usrerr = transcript && cur != NULL &&
-			    g_regex_match(usrerr_re, line, 0, NULL);
+			int usrerr = cur != NULL && (transcript == 2 ||
+			    (transcript == 1 && g_regex_match(usrerr_re, line,
+			    0, NULL)));
 			if (usrerr && cur != was && cur->text->len == 0)
 				g_string_append(cur->text, pending->str);
 			/* A line naming the current recipient again explains
@@ -789,6 +796,8 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 				g_string_append(cur->text, line);
 				g_string_append_c(cur->text, ' ');
 			}
+		} else if (pended && transcript == 2) {
+			/* the next address's reason, not everyone's */
 		} else if (blocks->len == 0 && preamble->len < MIME_MAX_FIELD) {
 			g_string_append(preamble, line);
 			g_string_append_c(preamble, ' ');
