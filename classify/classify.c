@@ -522,14 +522,15 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		 * some network trouble"): what it reports is the wait */
 		out->reason = "expired";
 		out->rule = "delayed";
+	} else if (unix_mailer) {
+		/* the local delivery program (procmail, a pipe) failed with
+		 * an exit status and no words: more precise than a weak
+		 * status ("5.3.0 other mail system status") */
+		out->reason = "mailererror";
+		out->rule = "x-unix";
 	} else if (srow != NULL && srow->reason != NULL) {
 		out->reason = srow->reason;
 		out->rule = "status";
-	} else if (unix_mailer) {
-		/* the local delivery program (procmail, a pipe) failed with
-		 * an exit status and no words */
-		out->reason = "mailererror";
-		out->rule = "x-unix";
 	} else if (rrow != NULL && rrow->reason != NULL) {
 		out->reason = rrow->reason;
 		out->rule = "reply";

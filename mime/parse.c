@@ -365,6 +365,58 @@ dsn_settle(struct mime_report *r)
 	r->nrcpts = keep;
 }
 
+/*
+ * transcript_verdict - Sendmail ends the transcript in its notice with its
+ * own verdict line, "554 5.3.0 unknown mailer error 255".  For the one
+ * recipient of a DSN whose Status is the X.0.0 wrapper and whose
+ * Diagnostic-Code has no enhanced code (X-Unix; 255), that line's codes are
+ * the specific ones.
+ */
+static void
+transcript_verdict(struct mime_report *r, const char *notice)
+{
+	static GRegex *line_re, *code_re;
+	static gsize once;
+	struct mime_rcpt *rc = &r->rcpts[0];
+	GMatchInfo *mi = NULL;
+	char *reply = NULL, *status = NULL;
+
+	if (r->nrcpts != 1 || rc->status == NULL ||
+	    strcmp(rc->status + 1, ".0.0") != 0 ||
+	    strcasestr(notice, "transcript of session follows") == NULL)
+		return;
+	if (g_once_init_enter(&once)) {
+		line_re = g_regex_new("^([245][0-9][0-9]) ([245]\\.[0-9]{1,3}"
+		    "\\.[0-9]{1,3}) ", G_REGEX_MULTILINE | G_REGEX_OPTIMIZE, 0,
+		    NULL);
+		code_re = g_regex_new("\\b[245]\\.[0-9]{1,3}\\.[0-9]{1,3}\\b",
+		    G_REGEX_OPTIMIZE, 0, NULL);
+		g_once_init_leave(&once, 1);
+	}
+	if (rc->diagnostic != NULL && g_regex_match(code_re, rc->diagnostic,
+	    0, NULL))
+		return;
+	g_regex_match(line_re, notice, 0, &mi);
+	for (; g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
+		char *st = g_match_info_fetch(mi, 2);
+		if (st[0] == rc->status[0] && strcmp(st + 1, ".0.0") != 0) {
+			g_free(status);
+			g_free(reply);
+			status = st;
+			reply = g_match_info_fetch(mi, 1);
+		} else
+			g_free(st);
+	}
+	g_match_info_free(mi);
+	if (status != NULL) {
+		field_set(&rc->status, status, -1);
+		if (rc->reply_code == NULL)
+			field_set(&rc->reply_code, reply, -1);
+	}
+	g_free(status);
+	g_free(reply);
+}
+
 /* dsn_explain - give DSN recipients without a Diagnostic-Code the
  * explanation the human-readable part has for them */
 static void
@@ -921,8 +973,10 @@ analyse(struct mime_report *r, GMimeMessage *m,
 		struct dsn_state st = { r, NULL, -1 };
 		mime_fields_parse(w.dsn->str, w.dsn->len, dsn_field, &st);
 		dsn_settle(r);
-		if (r->nrcpts > 0)
+		if (r->nrcpts > 0) {
 			dsn_explain(r, notice);
+			transcript_verdict(r, notice);
+		}
 		if (r->nrcpts > 0) {
 			r->kind = MIME_KIND_DSN;
 			r->format = "rfc3464";
