@@ -64,7 +64,8 @@ cmd_explain(int argc, char **argv)
 	    classify_reply_lookup(atoi(res.reply_code)) : NULL;
 	why = classify_reason_lookup(res.reason);
 
-	if (srow == NULL && rrow == NULL && strcmp(res.rule, "none") == 0) {
+	if (srow == NULL && rrow == NULL && (strcmp(res.rule, "none") == 0 ||
+	    strcmp(res.rule, "unclassified") == 0)) {
 		printf("input:   %s\n", text);
 		printf("nothing recognised: no status code, reply code or known "
 		    "wording\n");
