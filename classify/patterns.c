@@ -118,7 +118,13 @@ static const struct classify_pattern pattern_table[] = {
 	{ "microsoft:recipnotfound", "userunknown",
 	  "recipient not found by smtp address lookup", 1 },
 	{ "microsoft:resolver-adr", "userunknown", "resolver.adr.recipientnotfound", 1 },
-	{ "microsoft:resolver-rst", "filtered", "resolver.rst.notauthorized", 1 },
+	/* RESOLVER.RST.*: a restriction the recipient (a group that takes
+	 * mail only from some senders) placed on who may write to it */
+	{ "microsoft:resolver-rst", "filtered", "re:\\bresolver\\.rst\\.[a-z]+", 1 },
+	/* Exchange Online's directory-based edge blocking: the address is
+	 * not in the tenant's directory */
+	{ "microsoft:dbeb", "userunknown",
+	  "re:\\b5\\.4\\.1 recipient address rejected: access denied", 1 },
 	{ "microsoft:access-denied", "filtered",
 	  "access denied, pre-authentication", 1 },
 	{ "microsoft:quota", "mailboxfull", "mailbox size limit exceeded", 1 },

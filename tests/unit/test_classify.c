@@ -192,6 +192,16 @@ provider_context(void **state)
 	    "not exist.", "10.9.37.234");
 	assert_non_null(p);
 	assert_int_equal(p->final, 0);
+	/* Exchange Online: DBEB is a directory lookup, RST a restriction */
+	p = classify_match("550 5.4.1 Recipient address rejected: Access "
+	    "denied. For more information see https://aka.ms/EXOSmtpErrors",
+	    NULL);
+	assert_non_null(p);
+	assert_string_equal(p->rule, "microsoft:dbeb");
+	p = classify_match("550 5.7.1 RESOLVER.RST.AuthRequired; "
+	    "authentication required", NULL);
+	assert_non_null(p);
+	assert_string_equal(p->reason, "filtered");
 	/* Yandex refuses an unknown address with 5.7.1 */
 	p = classify_match("550 5.7.1 No such user!", NULL);
 	assert_non_null(p);
