@@ -754,10 +754,11 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 				cur->text = g_string_new(NULL);
 				g_ptr_array_add(blocks, cur);
 			}
-			int usrerr = cur != NULL && (transcript == 2 ||
+			/* the address's verdict line, after its reasons */
+			int closes = cur != NULL && (transcript == 2 ||
 			    (transcript == 1 && g_regex_match(usrerr_re, line,
 			    0, NULL)));
-			if (usrerr && cur != was && cur->text->len == 0)
+			if (closes && cur != was && cur->text->len == 0)
 				g_string_append(cur->text, pending->str);
 			/* A line naming the current recipient again explains
 			 * it ("said: 550 Unknown user a@b"): keep all of it.
@@ -781,7 +782,7 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 				}
 				g_free(l2);
 			}
-			if (usrerr) {
+			if (closes) {
 				/* its verdict closes the address's lines */
 				cur = NULL;
 				g_string_truncate(pending, 0);
