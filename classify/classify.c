@@ -427,6 +427,7 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		inner_status(in->diagnostic, in->status, found_reply,
 		    found_status);
 	if (status_valid(in->status) && status_valid(found_status) &&
+	    !(generic_status(found_status) && !generic_status(in->status)) &&
 	    (found_status[0] == in->status[0] ||
 	    /* a class disagreement: the side the Action agrees with */
 	    (found_status[0] == '5' && in->action != NULL &&

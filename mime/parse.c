@@ -365,52 +365,83 @@ dsn_settle(struct mime_report *r)
 	r->nrcpts = keep;
 }
 
+/* wrapper - is code a wrapper that names no problem: X.0.0 "other", or
+ * X.4.7 "delivery time expired"? */
+static int
+wrapper(const char *code)
+{
+	return strcmp(code + 1, ".0.0") == 0 || strcmp(code + 1, ".4.7") == 0;
+}
+
 /*
- * transcript_verdict - Sendmail ends the transcript in its notice with its
- * own verdict line, "554 5.3.0 unknown mailer error 255".  For the one
- * recipient of a DSN whose Status is the X.0.0 wrapper and whose
- * Diagnostic-Code has no enhanced code (X-Unix; 255), that line's codes are
- * the specific ones.
+ * actual_status - the specific codes for the one recipient of a DSN whose
+ * Status is a wrapper and whose Diagnostic-Code holds no other code:
+ *  - X.0.0 over "X-Unix; 255": the verdict line that ends Sendmail's
+ *    transcript in the notice ("554 5.3.0 unknown mailer error 255");
+ *  - X.4.7: RFC 3463 asks for "the code for the actual problem found when
+ *    delivery was attempted" instead, and the notice's account of the
+ *    attempts has it (Exchange: "Remote Server ... returned '441 4.4.1
+ *    Error encountered ...'", the first code that is not the expiry).
  */
 static void
-transcript_verdict(struct mime_report *r, const char *notice)
+actual_status(struct mime_report *r, const char *notice)
 {
-	static GRegex *line_re, *code_re;
+	static GRegex *line_re, *any_re, *code_re;
 	static gsize once;
 	struct mime_rcpt *rc = &r->rcpts[0];
 	GMatchInfo *mi = NULL;
 	char *reply = NULL, *status = NULL;
+	int expired;
 
-	if (r->nrcpts != 1 || rc->status == NULL ||
-	    strcmp(rc->status + 1, ".0.0") != 0 ||
-	    strcasestr(notice, "transcript of session follows") == NULL)
+	if (r->nrcpts != 1 || rc->status == NULL || !wrapper(rc->status))
+		return;
+	expired = strcmp(rc->status + 1, ".4.7") == 0;
+	if (!expired && strcasestr(notice, "transcript of session follows") ==
+	    NULL)
 		return;
 	if (g_once_init_enter(&once)) {
 		line_re = g_regex_new("^([245][0-9][0-9]) ([245]\\.[0-9]{1,3}"
 		    "\\.[0-9]{1,3}) ", G_REGEX_MULTILINE | G_REGEX_OPTIMIZE, 0,
 		    NULL);
+		any_re = g_regex_new("\\b([245][0-9][0-9])[ -]([245]\\.[0-9]{1,3}"
+		    "\\.[0-9]{1,3})\\b", G_REGEX_OPTIMIZE, 0, NULL);
 		code_re = g_regex_new("\\b[245]\\.[0-9]{1,3}\\.[0-9]{1,3}\\b",
 		    G_REGEX_OPTIMIZE, 0, NULL);
 		g_once_init_leave(&once, 1);
 	}
-	if (rc->diagnostic != NULL && g_regex_match(code_re, rc->diagnostic,
-	    0, NULL))
-		return;
-	g_regex_match(line_re, notice, 0, &mi);
+	/* a code in the diagnostic wins (classify/ reads it), but one that
+	 * only repeats the expiry is no code of its own */
+	if (rc->diagnostic != NULL) {
+		g_regex_match(code_re, rc->diagnostic, 0, &mi);
+		for (; g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
+			char *c = g_match_info_fetch(mi, 0);
+			int own = !expired || !wrapper(c);
+			g_free(c);
+			if (own) {
+				g_match_info_free(mi);
+				return;
+			}
+		}
+		g_match_info_free(mi);
+		mi = NULL;
+	}
+	g_regex_match(expired ? any_re : line_re, notice, 0, &mi);
 	for (; g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
 		char *st = g_match_info_fetch(mi, 2);
-		if (st[0] == rc->status[0] && strcmp(st + 1, ".0.0") != 0) {
+		if (st[0] == rc->status[0] && !wrapper(st)) {
 			g_free(status);
 			g_free(reply);
 			status = st;
 			reply = g_match_info_fetch(mi, 1);
+			if (expired)
+				break;	/* the first: the last attempt */
 		} else
 			g_free(st);
 	}
 	g_match_info_free(mi);
 	if (status != NULL) {
 		field_set(&rc->status, status, -1);
-		if (rc->reply_code == NULL)
+		if (rc->reply_code == NULL && !expired)
 			field_set(&rc->reply_code, reply, -1);
 	}
 	g_free(status);
@@ -975,7 +1006,7 @@ analyse(struct mime_report *r, GMimeMessage *m,
 		dsn_settle(r);
 		if (r->nrcpts > 0) {
 			dsn_explain(r, notice);
-			transcript_verdict(r, notice);
+			actual_status(r, notice);
 		}
 		if (r->nrcpts > 0) {
 			r->kind = MIME_KIND_DSN;

@@ -385,6 +385,10 @@ decisions(void **state)
 		{ NULL, NULL, "554 5.7.1 <a@b>: Recipient address rejected: "
 		  "Access denied", "failed", "RCPT", -1, CLASS_HARD,
 		  "userunknown", "5.7.1" },
+		/* a wrapper code in the diagnostic does not override the
+		 * specific Status found for the last attempt */
+		{ "4.4.1", NULL, "550 4.4.7 QUEUE.Expired; message expired",
+		  "failed", NULL, -1, CLASS_SOFT, "expired", "4.4.1" },
 		/* access denied at MAIL FROM: the sender */
 		{ "5.7.1", "550", "550 5.7.1 Access denied", "failed", "MAIL", -1,
 		  CLASS_BLOCK, "rejected", "5.7.1" },
