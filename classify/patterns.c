@@ -58,8 +58,28 @@ static const struct classify_pattern pattern_table[] = {
 	 * settings refuse the mail; the address exists */
 	{ "facebook:preferences", "filtered",
 	  "re:\\brcp-p[23]\\b|refused due to recipient preferences", 1 },
-	/* Cox: CDRBL is its own blocklist of sending hosts */
-	{ "cox:blocklist", "blocked", "aup#cdrbl", 1 },
+	/* Cox ends a refusal with "AUP#" and a code from its published
+	 * list (cox.com, "email error codes"): block lists of the sending
+	 * IP (CXBL, CDRBL, IPBLnnnn), its reverse DNS, its SPF/DKIM, its
+	 * connection count and sending rate, block-listed URLs */
+	{ "cox:blocklist", "blocked", "re:\\baup#(cxbl|cdrbl|ipbl[01]+)\\b", 1 },
+	{ "cox:rdns", "requireptr", "re:\\baup#cxdns\\b", 1 },
+	{ "cox:sender", "authfailure", "re:\\baup#cxsndr\\b", 1 },
+	{ "cox:smtp", "rejected", "re:\\baup#cxsmtp\\b", 1 },
+	{ "cox:connections", "toomanyconn", "re:\\baup#cxcnct\\b", 1 },
+	{ "cox:rate", "ratelimited", "re:\\baup#cxmxrt\\b", 1 },
+	{ "cox:url", "spamdetected", "re:\\baup#urlbl[01]+\\b", 1 },
+	/* Spectrum (Charter, rr.com) numbers its refusals "AUP#1000" or
+	 * "AUP#I-1000" (spectrum.net, "understanding email error codes") */
+	{ "spectrum:ip", "blocked", "re:\\baup#[a-z-]*(1000|12[0-4][0-9]|1250)\\b", 1 },
+	{ "spectrum:sender", "rejected", "re:\\baup#[a-z-]*(10[1-7][0-9]|1080|1500|1520)\\b", 1 },
+	{ "spectrum:system", "systemerror", "re:\\baup#[a-z-]*1090\\b", 1 },
+	{ "spectrum:rdns", "requireptr", "re:\\baup#[a-z-]*(11[0-4][0-9]|1150)\\b", 1 },
+	{ "spectrum:policy", "policyviolation", "re:\\baup#[a-z-]*(11[6-8][0-9]|1190|1560)\\b", 1 },
+	{ "spectrum:ipv6", "networkerror", "re:\\baup#[a-z-]*1260\\b", 1 },
+	{ "spectrum:connections", "toomanyconn", "re:\\baup#[a-z-]*(13[0-3][0-9]|1340)\\b", 1 },
+	{ "spectrum:rate", "speeding", "re:\\baup#[a-z-]*(13[5-9][0-9]|14[0-8][0-9]|1490|1540|1550|1580)\\b", 1 },
+	{ "spectrum:size", "mesgtoobig", "re:\\baup#[a-z-]*1530\\b", 1 },
 	/* Orange / Wanadoo (France) number their refusals: 506 is spam */
 	{ "orange:spam", "spamdetected", "re:\\bofr_506\\b", 1 },
 	/* Deutsche Telekom (T-Online) ends its refusals with a category
@@ -166,6 +186,10 @@ static const struct classify_pattern pattern_table[] = {
 	{ "ptr:noptr", "requireptr", "re:\\bno ptr\\b", 0 },
 	{ "ptr:rdns", "requireptr", "re:\\brdns\\b", 0 },
 	{ "ptr:cannotfindhostname", "requireptr", "cannot find your hostname", 0 },
+	{ "ptr:dnscheck", "requireptr", "dns check failure", 0 },
+	/* the sending host tripped a threshold: bad commands, or mail to
+	 * too many addresses that do not exist (a harvest or a stale list) */
+	{ "block:threshold", "blocked", "re:\\btoo many (bad commands|invalid recipients|unknown recipients)\\b", 0 },
 	{ "ptr:cannotfindreverse", "requireptr", "cannot find your reverse hostname", 0 },
 	{ "ptr:namelookup", "requireptr", "ip name lookup failed", 0 },
 	{ "ptr:nohostname", "requireptr", "re:client host .* has no (ptr|hostname)", 0 },

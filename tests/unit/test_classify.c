@@ -202,6 +202,16 @@ provider_context(void **state)
 	    "authentication required", NULL);
 	assert_non_null(p);
 	assert_string_equal(p->reason, "filtered");
+	/* Cox's and Spectrum's published refusal codes */
+	p = classify_match("554 5.7.1 AUP#CXSNDR", NULL);
+	assert_non_null(p);
+	assert_string_equal(p->reason, "authfailure");
+	p = classify_match("554 5.7.1 - ERROR: Mail refused - AUP#I-1100", NULL);
+	assert_non_null(p);
+	assert_string_equal(p->reason, "requireptr");
+	p = classify_match("452 4.5.3 - ERROR: slow down - AUP#1490", NULL);
+	assert_non_null(p);
+	assert_string_equal(p->reason, "speeding");
 	/* Yandex refuses an unknown address with 5.7.1 */
 	p = classify_match("550 5.7.1 No such user!", NULL);
 	assert_non_null(p);
