@@ -157,6 +157,19 @@ static const struct classify_pattern pattern_table[] = {
 	{ "apple:nosuchuser", "userunknown", "no such recipient here", 1 },
 	{ "apple:disabled", "suspend", "user account disabled", 1 },
 	{ "godaddy:ipblock", "blocked", "ip address is listed in the", 1 },
+	/* GoDaddy (secureserver.net) ends its refusals with a code from its
+	 * published list ("what does my email bounceback mean") */
+	{ "godaddy:ib-blocked", "blocked", "re:\\bib(10[4-6]|11[0-3])\\b", 1 },
+	{ "godaddy:ib-reputation", "badreputation", "re:\\bib103\\b", 1 },
+	{ "godaddy:ib-rdns", "requireptr", "re:\\bib108\\b", 1 },
+	{ "godaddy:ib-rate", "speeding", "re:\\bib(101|504|510|607)\\b", 1 },
+	{ "godaddy:ib-connections", "toomanyconn", "re:\\bib(007|605)\\b", 1 },
+	{ "godaddy:ib-spam", "spamdetected", "re:\\bib212\\b", 1 },
+	{ "godaddy:ib-virus", "virusdetected", "re:\\bib705\\b", 1 },
+	{ "godaddy:ib-sender", "rejected", "re:\\bib506\\b", 1 },
+	{ "godaddy:ib-spf", "authfailure", "re:\\bib508\\b", 1 },
+	{ "godaddy:ib-from", "notcompliantrfc", "re:\\bib50[12]\\b", 1 },
+	{ "godaddy:ib-auth", "securityerror", "re:\\bib401\\b", 1 },
 	{ "godaddy:nosuchuser", "userunknown", "invalid recipient -", 1 },
 	/* qmail's badrcptto list answers with #5.7.1, but it lists
 	 * addresses that do not exist */

@@ -212,6 +212,11 @@ provider_context(void **state)
 	p = classify_match("452 4.5.3 - ERROR: slow down - AUP#1490", NULL);
 	assert_non_null(p);
 	assert_string_equal(p->reason, "speeding");
+	/* GoDaddy's IBnnn codes */
+	p = classify_match("421 Temporarily rejected. Reverse DNS for this IP "
+	    "failed. IB108", NULL);
+	assert_non_null(p);
+	assert_string_equal(p->rule, "godaddy:ib-rdns");
 	/* Yandex refuses an unknown address with 5.7.1 */
 	p = classify_match("550 5.7.1 No such user!", NULL);
 	assert_non_null(p);
