@@ -80,8 +80,20 @@ static const struct classify_pattern pattern_table[] = {
 	{ "spectrum:connections", "toomanyconn", "re:\\baup#[a-z-]*(13[0-3][0-9]|1340)\\b", 1 },
 	{ "spectrum:rate", "speeding", "re:\\baup#[a-z-]*(13[5-9][0-9]|14[0-8][0-9]|1490|1540|1550|1580)\\b", 1 },
 	{ "spectrum:size", "mesgtoobig", "re:\\baup#[a-z-]*1530\\b", 1 },
-	/* Orange / Wanadoo (France) number their refusals: 506 is spam */
-	{ "orange:spam", "spamdetected", "re:\\bofr_506\\b", 1 },
+	/* Orange / Wanadoo and La Poste (France) end their refusals with a
+	 * numbered code ("OFR_416", "LPN007_426", "OFR005_505"); the last
+	 * three digits say why.  The "please try later" codes say nothing. */
+	{ "orange:spam", "spamdetected", "re:\\b(ofr|lpn|ouk)(_|[0-9]{3}[-_])506\\b", 1 },
+	{ "orange:blocked", "blocked", "re:\\b(ofr|lpn|ouk)(_|[0-9]{3}[-_])(102|103|510|999)\\b", 1 },
+	{ "orange:connections", "toomanyconn", "re:\\b(ofr|lpn|ouk)(_|[0-9]{3}[-_])104\\b", 1 },
+	{ "orange:auth", "securityerror", "re:\\b(ofr|lpn|ouk)(_|[0-9]{3}[-_])(305|402)\\b", 1 },
+	{ "orange:sender", "rejected", "re:\\b(ofr|lpn|ouk)(_|[0-9]{3}[-_])(403|405|415|421)\\b", 1 },
+	{ "orange:nosuchuser", "userunknown", "re:\\b(ofr|lpn|ouk)(_|[0-9]{3}[-_])(416|418)\\b", 1 },
+	{ "orange:full", "mailboxfull", "re:\\b(ofr|lpn|ouk)(_|[0-9]{3}[-_])417\\b", 1 },
+	{ "orange:disabled", "suspend", "re:\\b(ofr|lpn|ouk)(_|[0-9]{3}[-_])(420|426)\\b", 1 },
+	{ "orange:system", "systemerror", "re:\\b(ofr|lpn|ouk)(_|[0-9]{3}[-_])505\\b", 1 },
+	{ "orange:size", "mesgtoobig", "re:\\b(ofr|lpn|ouk)(_|[0-9]{3}[-_])514\\b", 1 },
+	{ "orange:tryagain", "undefined", "re:\\b(ofr|lpn|ouk)(_|[0-9]{3}[-_])(105|107|108|109|201|423|424|513)\\b", 1 },
 	/* Deutsche Telekom (T-Online) ends its refusals with a category
 	 * in brackets: BL is its block list */
 	{ "t-online:blocklist", "blocked",

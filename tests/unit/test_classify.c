@@ -212,6 +212,15 @@ provider_context(void **state)
 	p = classify_match("452 4.5.3 - ERROR: slow down - AUP#1490", NULL);
 	assert_non_null(p);
 	assert_string_equal(p->reason, "speeding");
+	/* Orange and La Poste's numbered codes */
+	p = classify_match("550 5.5.0 Le compte du destinataire est bloque. "
+	    "The recipient account isblocked. LPN007_426", NULL);
+	assert_non_null(p);
+	assert_string_equal(p->reason, "suspend");
+	p = classify_match("421 4.2.0 Service refuse. Veuillez essayer plus "
+	    "tard. OFR005_505 [505]", NULL);
+	assert_non_null(p);
+	assert_string_equal(p->reason, "systemerror");
 	/* GoDaddy's IBnnn codes */
 	p = classify_match("421 Temporarily rejected. Reverse DNS for this IP "
 	    "failed. IB108", NULL);
