@@ -58,6 +58,20 @@ static const struct classify_pattern pattern_table[] = {
 	 * settings refuse the mail; the address exists */
 	{ "facebook:preferences", "filtered",
 	  "re:\\brcp-p[23]\\b|refused due to recipient preferences", 1 },
+	/* Mimecast's published refusals ("Mimecast SMTP error codes") */
+	{ "mimecast:signature", "virusdetected",
+	  "email rejected due to security policies", 1 },
+	{ "mimecast:reputation", "badreputation", "local ct ip reputation", 1 },
+	{ "mimecast:ipblock", "blocked", "ip temporarily blacklisted", 1 },
+	{ "mimecast:senders", "rejected",
+	  "re:\\benvelope blocked\\b|\\bblocked senders\\b|\\bblock policy for (header|envelope) from\\b", 1 },
+	{ "mimecast:spoofing", "policyviolation",
+	  "re:\\banti-spoofing policy\\b|\\bcontent examination policy\\b|\\bhost network not allowed\\b", 1 },
+	{ "mimecast:tls", "securityerror",
+	  "re:\\bthis route requires (encryption|tls|high-strength)", 1 },
+	{ "mimecast:size", "mesgtoobig", "maximum email size exceeded", 1 },
+	{ "mimecast:nosuchuser", "userunknown",
+	  "re:\\binvalid recipient\\b.*\\[reported by [^]]*\\bmimecast\\b", 1 },
 	/* Cox ends a refusal with "AUP#" and a code from its published
 	 * list (cox.com, "email error codes"): block lists of the sending
 	 * IP (CXBL, CDRBL, IPBLnnnn), its reverse DNS, its SPF/DKIM, its

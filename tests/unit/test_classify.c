@@ -221,6 +221,14 @@ provider_context(void **state)
 	    "tard. OFR005_505 [505]", NULL);
 	assert_non_null(p);
 	assert_string_equal(p->reason, "systemerror");
+	/* Mimecast's published refusals; its generic ones need its MTA */
+	p = classify_match("550 Envelope blocked - User Entry - "
+	    "https://community.mimecast.com/docs/DOC-1369#550", NULL);
+	assert_non_null(p);
+	assert_string_equal(p->rule, "mimecast:senders");
+	p = classify_match("550 Invalid Recipient", "us-smtp-inbound-1.mimecast.com");
+	assert_non_null(p);
+	assert_string_equal(p->rule, "mimecast:nosuchuser");
 	/* GoDaddy's IBnnn codes */
 	p = classify_match("421 Temporarily rejected. Reverse DNS for this IP "
 	    "failed. IB108", NULL);
