@@ -180,6 +180,14 @@ static const struct classify_pattern pattern_table[] = {
 	{ "yahoo:disabled", "suspend", "user account is unavailable", 1 },
 	{ "yahoo:deferred", "blocked", "messages from [", 1 },
 	{ "yahoo:blocked", "blocked", "temporarily deferred due to user complaints", 1 },
+	/* Yahoo answers an unknown mailbox only after DATA, in these words */
+	{ "yahoo:mailboxnotfound", "userunknown",
+	  "requested mail action aborted, mailbox not found", 1 },
+	/* "dd a@b is no longer valid": an account Yahoo deactivated */
+	{ "yahoo:novalid", "suspend", "re:\\bdelivery error: dd \\S+ is no longer valid", 1 },
+	/* TSS09, TSS11: the sending IP is refused for good */
+	{ "yahoo:permanent", "blocked", "will be permanently deferred", 1 },
+	{ "yahoo:fromdomain", "rejected", "re:\\bunresolvable rfc\\.?5321 (from )?domain", 1 },
 	{ "apple:nosuchuser", "userunknown", "no such recipient here", 1 },
 	{ "apple:disabled", "suspend", "user account disabled", 1 },
 	{ "godaddy:ipblock", "blocked", "ip address is listed in the", 1 },
@@ -216,7 +224,7 @@ static const struct classify_pattern pattern_table[] = {
 	{ "auth:designate", "authfailure", "does not designate", 0 },
 	{ "auth:notpermittedsend", "authfailure", "is not allowed to send mail from", 0 },
 	{ "auth:senderauth", "authfailure", "sender authentication failed", 0 },
-	{ "auth:unauthenticated", "authfailure", "unauthenticated email", 0 },
+	{ "auth:unauthenticated", "authfailure", "re:\\bunauthenticated email\\b|\\bsender is unauthenticated\\b|\\brequires all senders to authenticate\\b", 0 },
 	{ "auth:senderid", "authfailure", "sender id (pra)", 0 },
 	{ "security:smtpauth", "securityerror", "re:\\b(smtp authentication|without authentication|unauthenticated (senders?|users?|relay)|authentication (is )?required|must authenticate|auth(entication)? needed)\\b", 0 },
 	{ "ptr:reversedns", "requireptr", "re:reverse (dns|lookup|hostname|name)", 0 },
@@ -392,6 +400,8 @@ static const struct classify_pattern pattern_table[] = {
 	{ "rate:toomanyconn", "toomanyconn", "re:too many (connections|concurrent|sessions|simultaneous|recipients|smtp sessions)|trop de connexions|\\bmaximum connection limit\\b|\\bper-domain connection limit\\b", 0 },
 	{ "rate:connlimit", "toomanyconn", "re:connection (limit|rate limit)", 0 },
 	{ "rate:ratelimit", "ratelimited", "re:\\b(rate[- ]limit|rate limited|throttl|too many (messages|emails|mails|requests|e-mails)|sending rate|exceeded the rate)", 0 },
+	{ "rate:recipient", "ratelimited", "re:\\breceiving mail (too quickly|too fast|at a rate)\\b", 0 },
+	{ "rate:perconnection", "toomanyconn", "re:\\bmax(imum)? (number of )?messages? per (connection|session)\\b", 0 },
 	{ "rate:speeding", "speeding", "re:\\b(too fast|slow down|sending too quickly)\\b", 0 },
 	{ "rate:greylist", "onhold", "re:\\b(grey|gray)[- ]?list", 0 },
 	/* the queue gave up because DNS failed: the domain's trouble, as

@@ -421,6 +421,14 @@ decisions(void **state)
 		 * specific Status found for the last attempt */
 		{ "4.4.1", NULL, "550 4.4.7 QUEUE.Expired; message expired",
 		  "failed", NULL, -1, CLASS_SOFT, "expired", "4.4.1" },
+		/* Yahoo's unknown mailbox, answered after DATA */
+		{ NULL, "552", "552 1 Requested mail action aborted, mailbox "
+		  "not found", "failed", "DATA", -1, CLASS_HARD, "userunknown",
+		  "5.0.911" },
+		/* TSS09: the sending IP, for good */
+		{ "5.7.2", "553", "553 5.7.2 [TSS09] All messages from "
+		  "192.0.2.25 will be permanently deferred", "failed", NULL, -1,
+		  CLASS_BLOCK, "blocked", "5.7.2" },
 		/* access denied at MAIL FROM: the sender */
 		{ "5.7.1", "550", "550 5.7.1 Access denied", "failed", "MAIL", -1,
 		  CLASS_BLOCK, "rejected", "5.7.1" },
