@@ -58,6 +58,12 @@ static const struct classify_pattern pattern_table[] = {
 	 * settings refuse the mail; the address exists */
 	{ "facebook:preferences", "filtered",
 	  "re:\\brcp-p[23]\\b|refused due to recipient preferences", 1 },
+	/* Tencent (QQ mail) links each refusal to a help page
+	 * (service.mail.qq.com/detail/122/NN); its MTAs are *.qq.com */
+	{ "tencent:nosuchuser", "userunknown", "re:\\bmailbox not found\\b.*\\bqq\\.com\\b", 1 },
+	{ "tencent:rate", "ratelimited", "re:\\bmailbox unavailable or access deni?ed\\b.*\\bqq\\.com\\b", 1 },
+	{ "tencent:syntax", "syntaxerror", "re:\\bbad address syntax\\b.*\\bqq\\.com\\b", 1 },
+	{ "tencent:blocked", "blocked", "re:\\bsuspected (bounce attacks|spam ip)\\b.*\\bqq\\.com\\b", 1 },
 	/* Mimecast's published refusals ("Mimecast SMTP error codes") */
 	{ "mimecast:signature", "virusdetected",
 	  "email rejected due to security policies", 1 },

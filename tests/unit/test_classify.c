@@ -229,6 +229,15 @@ provider_context(void **state)
 	p = classify_match("550 Invalid Recipient", "us-smtp-inbound-1.mimecast.com");
 	assert_non_null(p);
 	assert_string_equal(p->rule, "mimecast:nosuchuser");
+	/* Tencent's wording counts when QQ says it */
+	p = classify_match("550 Mailbox not found. https://service.mail.qq.com/"
+	    "detail/122/169", NULL);
+	assert_non_null(p);
+	assert_string_equal(p->rule, "tencent:nosuchuser");
+	p = classify_match("550 Mailbox unavailable or access denied",
+	    "mx3.qq.com");
+	assert_non_null(p);
+	assert_string_equal(p->rule, "tencent:rate");
 	/* GoDaddy's IBnnn codes */
 	p = classify_match("421 Temporarily rejected. Reverse DNS for this IP "
 	    "failed. IB108", NULL);
