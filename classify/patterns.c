@@ -406,7 +406,7 @@ static const struct classify_pattern pattern_table[] = {
 	{ "rate:toomanyconn", "toomanyconn", "re:too many (connections|concurrent|sessions|simultaneous|recipients|smtp sessions)|trop de connexions|\\bmaximum connection limit\\b|\\bper-domain connection limit\\b", 0 },
 	{ "rate:connlimit", "toomanyconn", "re:connection (limit|rate limit)", 0 },
 	{ "rate:ratelimit", "ratelimited", "re:\\b(rate[- ]limit|rate limited|throttl|too many (messages|emails|mails|requests|e-mails)|sending rate|exceeded the rate)", 0 },
-	{ "rate:recipient", "ratelimited", "re:\\breceiving mail (too quickly|too fast|at a rate)\\b", 0 },
+	{ "rate:recipient", "ratelimited", "re:\\breceiving mail (too quickly|too fast|at a rate)\\b|\\bdeferred due to excessive volume\\b", 0 },
 	{ "rate:perconnection", "toomanyconn", "re:\\bmax(imum)? (number of )?messages? per (connection|session)\\b", 0 },
 	{ "rate:speeding", "speeding", "re:\\b(too fast|slow down|sending too quickly)\\b", 0 },
 	{ "rate:greylist", "onhold", "re:\\b(grey|gray)[- ]?list", 0 },
