@@ -52,6 +52,18 @@ static const struct classify_pattern pattern_table[] = {
 	  "was rejected due to spam classification", 1 },
 	{ "google:noconnect", "expired",
 	  "did not accept our requests to connect", 1 },
+	/* Gmail's sender requirements: its X.7.2x codes are its own (4.7.27
+	 * is SPF there, not RFC 7505's null MX; 4.7.23 is the PTR record),
+	 * so its words decide */
+	{ "google:senderauth", "authfailure",
+	  "re:\\bsenders to authenticate (their email )?with (either )?(spf|dkim)|\\baligned with either the authenticated (spf|dkim)|\\bspf record of the sending domain has one or more suspicious entries", 1 },
+	{ "google:ptr", "requireptr",
+	  "re:\\b(doesn't|does not) have a ptr record\\b", 1 },
+	{ "google:tls", "securityerror",
+	  "re:\\bsenders to use tls/ssl\\b|\\btls required for rcpt domain\\b", 1 },
+	{ "google:allowlist", "blocked", "ip not in whitelist for rcpt domain", 1 },
+	{ "google:policy", "policyviolation",
+	  "has a policy that prohibited the mail that you sent", 1 },
 	{ "microsoft:messagesfromip", "blocked",
 	  "re:\\bmessages from \\[?\\d{1,3}(\\.\\d{1,3}){3}\\]? weren't sent", 1 },
 	/* Facebook's RCP-P2/P3: the recipient's preferences or privacy
@@ -294,7 +306,7 @@ static const struct classify_pattern pattern_table[] = {
 	/* the mailbox's size, not the message's */
 	{ "mailbox:size", "mailboxfull", "re:\\b(mailbox|mail box|inbox|account) (size )?(exceeds|has exceeded|is over) (the |its )?(allowed |maximum |storage )?(size|limit|storage|quota)", 0 },
 	{ "mailbox:mailfile", "mailboxfull", "mail file size exceeds", 0 },
-	{ "size:toobig", "mesgtoobig", "re:\\b(message|mail|email|e-mail)s? (size |length )?(is |was )?(too (large|big|long)|exceeds?|larger than)", 0 },
+	{ "size:toobig", "mesgtoobig", "re:\\b(message|mail|email|e-mail)s? (size |length )?(is |was )?(too (large|big|long)|exceeds?\\b(?! \\d+ hops)|exceeded (the |its )?(max|size|length|limit)|larger than)", 0 },
 	{ "size:limit", "mesgtoobig", "re:\\b(message |mail |e-?mail )?size (limit|exceeds|exceeded|too)", 0 },
 	{ "size:maxsize", "mesgtoobig", "re:\\bmax(imum)? (inbound |outbound )?(message |allowed )?size\\b|\\btaille limite\\b", 0 },
 	{ "size:toolarge", "mesgtoobig", "re:\\btoo (large|big)\\b", 0 },
@@ -424,7 +436,7 @@ static const struct classify_pattern pattern_table[] = {
 	{ "time:queuetoolong", "expired", "re:\\b(queue too long|in the queue too long|too long in (the )?queue)\\b", -1 },
 	{ "time:toolong", "expired", "re:\\btoo long\\b.*\\bqueue\\b", 0 },
 	{ "time:queued", "expired", "re:\\b(has been|was) (in the )?queued? for\\b", 0 },
-	{ "net:loop", "networkerror", "re:\\b(mail|routing|delivery|message) loop|loops? back|too many hops|hop count exceeded", 0 },
+	{ "net:loop", "networkerror", "re:\\b(mail|routing|delivery|message) loop|loops? back|too many hops|hop count exceeded|\\bexceeded \\d+ hops\\b", 0 },
 	{ "net:refused", "networkerror", "re:\\bconnection (refused|timed out|reset|lost|dropped|closed)", 0 },
 	{ "net:unreachable", "networkerror", "re:\\b(network|host) (is )?(unreachable|not reachable)|no route to host", 0 },
 	{ "net:error", "networkerror", "re:\\bnetwork (error|failure)\\b", 0 },
@@ -440,7 +452,7 @@ static const struct classify_pattern pattern_table[] = {
 	{ "system:misconfig", "systemerror", "re:\\bmis-?configur", 0 },
 	{ "system:local", "systemerror", "re:\\b(interrupted system call|local error in processing|temporary local problem|can't create (user )?output file|error while being processed|could not load drd|loop broken|duplicated message-id)\\b", 0 },
 	{ "content:mime", "contenterror", "re:\\b(mime|encoding|charset|header|8bit|8-bit|binary|attachment)s? (is |are )?(invalid|not (supported|permitted|allowed)|error|malformed|rejected)", 0 },
-	{ "content:rfc", "notcompliantrfc", "re:\\b(not (compliant|complying|conform)|non-?compliant|violates) (with )?(rfc|the rfc|standards?)|\\brfc ?(5322|2822|822)\\b(?!;)", 0 },
+	{ "content:rfc", "notcompliantrfc", "re:\\b(not (compliant|complying|conform)|non-?compliant|violates) (with )?(rfc|the rfc|standards?)|\\brfc ?(5322|2822|822)\\b(?!;)|\\bmissing a valid (address in the from:|message-id:) header|\\bencoded-word syntax is not permitted|\\bmultiple addresses in from: header|\\bmail message is malformed|\\bunicode character in a disallowed header", 0 },
 	{ "syntax:error", "syntaxerror", "re:\\bsyntax error|command unrecogni[sz]ed|unrecogni[sz]ed command|bad sequence of commands", 0 },
 	{ "security:tls", "securityerror", "re:\\b(tls|starttls|encryption|ssl) (is )?(required|needed|must)|must (issue a )?starttls|authentication required|must authenticate", 0 },
 

@@ -438,6 +438,16 @@ decisions(void **state)
 		{ "5.7.2", "553", "553 5.7.2 [TSS09] All messages from "
 		  "192.0.2.25 will be permanently deferred", "failed", NULL, -1,
 		  CLASS_BLOCK, "blocked", "5.7.2" },
+		/* Gmail's own X.7.2x codes: its words decide, not RFC 7505 */
+		{ "4.7.27", "421", "421 4.7.27 Your email has been rate limited "
+		  "because SPF authentication didn't pass for this message. "
+		  "Gmail requires all bulk email senders to authenticate their "
+		  "email with SPF.", "failed", NULL, -1, CLASS_BLOCK,
+		  "authfailure", "4.7.27" },
+		/* a loop's hop count is no size */
+		{ "5.4.6", "554", "554 5.4.6 Message exceeded 50 hops, this may "
+		  "indicate a mail loop.", "failed", NULL, -1, CLASS_SOFT,
+		  "networkerror", "5.4.6" },
 		/* access denied at MAIL FROM: the sender */
 		{ "5.7.1", "550", "550 5.7.1 Access denied", "failed", "MAIL", -1,
 		  CLASS_BLOCK, "rejected", "5.7.1" },
