@@ -182,9 +182,17 @@ static const struct classify_pattern pattern_table[] = {
 	{ "microsoft:recipnotfound", "userunknown",
 	  "recipient not found by smtp address lookup", 1 },
 	{ "microsoft:resolver-adr", "userunknown", "resolver.adr.recipientnotfound", 1 },
+	{ "microsoft:recipsize", "exceedlimit", "resolver.rst.recipsizelimit", 1 },
 	/* RESOLVER.RST.*: a restriction the recipient (a group that takes
 	 * mail only from some senders) placed on who may write to it */
 	{ "microsoft:resolver-rst", "filtered", "re:\\bresolver\\.rst\\.[a-z]+", 1 },
+	/* the group or mailbox takes mail only from its organization, or
+	 * from listed senders */
+	{ "microsoft:senderrestriction", "filtered",
+	  "re:\\bsender was not authenticated (by organization|for (group|mailbox|public folder))\\b|\\bsender not in allowed-senders list\\b", 1 },
+	{ "microsoft:bannedrecipient", "suspend", "access denied, banned recipient", 1 },
+	{ "microsoft:limits", "ratelimited", "has exceeded permitted limits within", 1 },
+	{ "microsoft:rfc5322", "notcompliantrfc", "must be rfc 5322 section 3.6.2 compliant", 1 },
 	/* Exchange Online's directory-based edge blocking: the address is
 	 * not in the tenant's directory */
 	{ "microsoft:dbeb", "userunknown",
@@ -418,7 +426,7 @@ static const struct classify_pattern pattern_table[] = {
 	{ "rate:toomanyconn", "toomanyconn", "re:too many (connections|concurrent|sessions|simultaneous|recipients|smtp sessions)|trop de connexions|\\bmaximum connection limit\\b|\\bper-domain connection limit\\b", 0 },
 	{ "rate:connlimit", "toomanyconn", "re:connection (limit|rate limit)", 0 },
 	{ "rate:ratelimit", "ratelimited", "re:\\b(rate[- ]limit|rate limited|throttl|too many (messages|emails|mails|requests|e-mails)|sending rate|exceeded the rate)", 0 },
-	{ "rate:recipient", "ratelimited", "re:\\breceiving mail (too quickly|too fast|at a rate)\\b|\\bdeferred due to excessive volume\\b", 0 },
+	{ "rate:recipient", "ratelimited", "re:\\breceiving mail (too quickly|too fast|at a rate)\\b|\\bdeferred due to excessive volume\\b|\\bper hour message receive limit\\b|\\bexceeded permitted limits\\b", 0 },
 	{ "rate:perconnection", "toomanyconn", "re:\\bmax(imum)? (number of )?messages? per (connection|session)\\b", 0 },
 	{ "rate:speeding", "speeding", "re:\\b(too fast|slow down|sending too quickly)\\b", 0 },
 	{ "rate:greylist", "onhold", "re:\\b(grey|gray)[- ]?list", 0 },
@@ -446,7 +454,7 @@ static const struct classify_pattern pattern_table[] = {
 	{ "system:full", "systemfull", "re:\\b(system|disk|server|queue) (is )?full|insufficient system storage|out of disk", 0 },
 	{ "system:notaccept", "notaccept", "re:\\bnull mx\\b|\\baccepts no mail\\b", 0 },
 	{ "system:mailer", "mailererror", "re:\\b(mailer error|unknown mailer|program failed|command died|procmail|exit status|pipe to \\|)", 0 },
-	{ "system:unavailable", "systemerror", "re:\\bservice (is )?(currently |temporarily )?(unavailable|not available)\\b", 0 },
+	{ "system:unavailable", "systemerror", "re:\\bservice (is )?(currently |temporarily )?(unavailable|not available)\\b|\\bserver (is )?(too )?busy\\b", 0 },
 	{ "system:error", "systemerror", "re:\\b(system|internal|server|local|configuration) (error|failure|problem)", 0 },
 	{ "system:io", "systemerror", "re:\\b(queue file|disk|i/o) (write |read )?(error|full|failure)", 0 },
 	{ "system:misconfig", "systemerror", "re:\\bmis-?configur", 0 },

@@ -243,6 +243,14 @@ provider_context(void **state)
 	    "failed. IB108", NULL);
 	assert_non_null(p);
 	assert_string_equal(p->rule, "godaddy:ib-rdns");
+	/* Exchange Online's documented refusals */
+	p = classify_match("550 5.7.124 Sender not in allowed-senders list", NULL);
+	assert_non_null(p);
+	assert_string_equal(p->reason, "filtered");
+	p = classify_match("452 4.2.122 Recipient's per hour message receive "
+	    "limit exceeded", NULL);
+	assert_non_null(p);
+	assert_string_equal(p->reason, "ratelimited");
 	/* Yandex refuses an unknown address with 5.7.1 */
 	p = classify_match("550 5.7.1 No such user!", NULL);
 	assert_non_null(p);
