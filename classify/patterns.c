@@ -76,6 +76,15 @@ static const struct classify_pattern pattern_table[] = {
 	{ "tencent:rate", "ratelimited", "re:\\bmailbox unavailable or access deni?ed\\b.*\\bqq\\.com\\b", 1 },
 	{ "tencent:syntax", "syntaxerror", "re:\\bbad address syntax\\b.*\\bqq\\.com\\b", 1 },
 	{ "tencent:blocked", "blocked", "re:\\bsuspected (bounce attacks|spam ip)\\b.*\\bqq\\.com\\b", 1 },
+	/* i.ua (Ukraine) links each refusal to mail.i.ua/err/N */
+	{ "iua:relay", "norelaying", "re:\\.i\\.ua/err/[16]\\b", 1 },
+	{ "iua:nosuchuser", "userunknown", "re:\\.i\\.ua/err/2\\b", 1 },
+	{ "iua:frozen", "suspend", "re:\\.i\\.ua/err/3\\b", 1 },
+	{ "iua:full", "mailboxfull", "re:\\.i\\.ua/err/4\\b", 1 },
+	{ "iua:limit", "ratelimited", "re:\\.i\\.ua/err/5\\b", 1 },
+	{ "iua:blocked", "blocked", "re:\\.i\\.ua/err/[79]\\b", 1 },
+	{ "iua:sender", "rejected", "re:\\.i\\.ua/err/8\\b", 1 },
+	{ "iua:filter", "filtered", "re:\\.i\\.ua/err/10\\b", 1 },
 	/* Mimecast's published refusals ("Mimecast SMTP error codes") */
 	{ "mimecast:signature", "virusdetected",
 	  "email rejected due to security policies", 1 },

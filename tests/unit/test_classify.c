@@ -251,6 +251,14 @@ provider_context(void **state)
 	    "limit exceeded", NULL);
 	assert_non_null(p);
 	assert_string_equal(p->reason, "ratelimited");
+	/* i.ua's numbered help pages */
+	p = classify_match("550 Mailbox is frozen. See http://mail.i.ua/err/3/",
+	    NULL);
+	assert_non_null(p);
+	assert_string_equal(p->reason, "suspend");
+	p = classify_match("550 See http://mail.i.ua/err/10/", NULL);
+	assert_non_null(p);
+	assert_string_equal(p->reason, "filtered");
 	/* Yandex refuses an unknown address with 5.7.1 */
 	p = classify_match("550 5.7.1 No such user!", NULL);
 	assert_non_null(p);
