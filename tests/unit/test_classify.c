@@ -140,136 +140,105 @@ patterns_match(void **state)
 static void
 provider_context(void **state)
 {
-	const struct classify_pattern *p;
+	/* text, context -> the rule or reason of the row that matches
+	 * (expect NULL: no row), and whether it is final */
+	static const struct {
+		const char *text, *context, *expect;
+		int final;
+	} cases[] = {
+		{ "550 Requested action not taken: mailbox unavailable",
+		  "BAY004-MC1.hotmail.com", "microsoft:mailboxunavailable", 1 },
+		{ "550 Requested action not taken: mailbox unavailable", NULL,
+		  "userunknown", 0 },
+		/* a host name never feeds a generic row */
+		{ "550 try later", "spamfilter.example.com", NULL, 0 },
+		/* a recipient-validating gateway's "no such user" is a
+		 * lookup; the same words from anyone else are not decided
+		 * here */
+		{ "550 a@b.example... No such user", "192.0.2.1 mcafee",
+		  "mcafee:nosuchuser", 1 },
+		{ "542 a@b.example Rejected", "server-1.tower-2.messagelabs.com",
+		  "messagelabs:nosuchuser", 1 },
+		{ "542 a@b.example Rejected", "mx.example.com", NULL, 0 },
+		{ "Unknown user: a@b.example", "imail", "imail:nosuchuser", 1 },
+		{ "550 a@b.example... No such user", "mx.example.com",
+		  "userunknown", 0 },
+		/* Amazon SES receiving: a receipt rule's template */
+		{ "550 5.1.1 Mailbox does not exist",
+		  " inbound-smtp.eu-west-1.amazonaws.com", "filtered", 1 },
+		{ "550 5.1.1 Mailbox does not exist", "mx.example.com",
+		  "userunknown", 0 },
+		/* Gmail's sentence is Google's lookup only when Google says
+		 * it */
+		{ "550-5.1.1 The email account that you tried to reach does "
+		  "not exist. Learn more at https://support.google.com/mail/"
+		  "?p=NoSuchUser", NULL, "google:nosuchuser", 1 },
+		{ "The email account that you tried to reach does not exist.",
+		  "gmail-smtp-in.l.google.com", "google:nosuchuser", 1 },
+		{ "The email account that you tried to reach does not exist.",
+		  "10.9.37.234", "userunknown", 0 },
+		/* Exchange Online: DBEB is a directory lookup, RST a
+		 * restriction, and its other documented refusals */
+		{ "550 5.4.1 Recipient address rejected: Access denied. For "
+		  "more information see https://aka.ms/EXOSmtpErrors", NULL,
+		  "microsoft:dbeb", 1 },
+		{ "550 5.7.1 RESOLVER.RST.AuthRequired; authentication required",
+		  NULL, "filtered", 1 },
+		{ "550 5.7.124 Sender not in allowed-senders list", NULL,
+		  "filtered", 1 },
+		{ "452 4.2.122 Recipient's per hour message receive limit "
+		  "exceeded", NULL, "ratelimited", 0 },
+		/* published numbered codes: Cox, Spectrum, Orange, GoDaddy,
+		 * i.ua */
+		{ "554 5.7.1 AUP#CXSNDR", NULL, "authfailure", 1 },
+		{ "554 5.7.1 - ERROR: Mail refused - AUP#I-1100", NULL,
+		  "requireptr", 1 },
+		{ "452 4.5.3 - ERROR: slow down - AUP#1490", NULL, "speeding", 1 },
+		{ "550 5.5.0 Le compte du destinataire est bloque. The "
+		  "recipient account isblocked. LPN007_426", NULL, "suspend", 1 },
+		{ "421 4.2.0 Service refuse. Veuillez essayer plus tard. "
+		  "OFR005_505 [505]", NULL, "systemerror", 1 },
+		{ "421 Temporarily rejected. Reverse DNS for this IP failed. "
+		  "IB108", NULL, "godaddy:ib-rdns", 1 },
+		{ "550 Mailbox is frozen. See http://mail.i.ua/err/3/", NULL,
+		  "suspend", 1 },
+		{ "550 See http://mail.i.ua/err/10/", NULL, "filtered", 1 },
+		/* Mimecast's published refusals; its generic ones need its
+		 * MTA */
+		{ "550 Envelope blocked - User Entry - https://community."
+		  "mimecast.com/docs/DOC-1369#550", NULL, "mimecast:senders", 1 },
+		{ "550 Invalid Recipient", "us-smtp-inbound-1.mimecast.com",
+		  "mimecast:nosuchuser", 1 },
+		/* Tencent's wording counts when QQ says it */
+		{ "550 Mailbox not found. https://service.mail.qq.com/detail/"
+		  "122/169", NULL, "tencent:nosuchuser", 1 },
+		{ "550 Mailbox unavailable or access denied", "mx3.qq.com",
+		  "tencent:rate", 1 },
+		/* Yandex refuses an unknown address with 5.7.1 */
+		{ "550 5.7.1 No such user!", NULL, "yandex:nosuchuser", 1 },
+		/* "550 : User unknown", no address where the reply names one */
+		{ "550 : User unknown", NULL, "filtered", 1 },
+		{ "550 <a@b.example>: User unknown", NULL, "userunknown", 0 },
+	};
+	size_t i;
 
-	p = classify_match("550 Requested action not taken: mailbox unavailable",
-	    "BAY004-MC1.hotmail.com");
-	assert_non_null(p);
-	assert_string_equal(p->rule, "microsoft:mailboxunavailable");
-	assert_int_equal(p->final, 1);
-	p = classify_match("550 Requested action not taken: mailbox unavailable",
-	    NULL);
-	assert_non_null(p);
-	assert_int_equal(p->final, 0);
-	/* a host name never feeds a generic row */
-	assert_null(classify_match("550 try later", "spamfilter.example.com"));
-
-	/* a recipient-validating gateway's "no such user" is a lookup;
-	 * the same words from anyone else are not decided here */
-	p = classify_match("550 a@b.example... No such user", "192.0.2.1 mcafee");
-	assert_non_null(p);
-	assert_string_equal(p->rule, "mcafee:nosuchuser");
-	p = classify_match("542 a@b.example Rejected",
-	    "server-1.tower-2.messagelabs.com");
-	assert_non_null(p);
-	assert_string_equal(p->reason, "userunknown");
-	assert_null(classify_match("542 a@b.example Rejected", "mx.example.com"));
-	p = classify_match("Unknown user: a@b.example", "imail");
-	assert_non_null(p);
-	assert_string_equal(p->rule, "imail:nosuchuser");
-	p = classify_match("550 a@b.example... No such user", "mx.example.com");
-	assert_non_null(p);
-	assert_int_equal(p->final, 0);
-	/* Amazon SES receiving: a receipt rule's template, not a mailbox */
-	p = classify_match("550 5.1.1 Mailbox does not exist",
-	    " inbound-smtp.eu-west-1.amazonaws.com");
-	assert_non_null(p);
-	assert_string_equal(p->reason, "filtered");
-	p = classify_match("550 5.1.1 Mailbox does not exist", "mx.example.com");
-	assert_non_null(p);
-	assert_string_equal(p->reason, "userunknown");
-	/* Gmail's sentence is Google's lookup only when Google says it */
-	p = classify_match("550-5.1.1 The email account that you tried to "
-	    "reach does not exist. Learn more at https://support.google.com/"
-	    "mail/?p=NoSuchUser", NULL);
-	assert_non_null(p);
-	assert_string_equal(p->rule, "google:nosuchuser");
-	p = classify_match("The email account that you tried to reach does "
-	    "not exist.", "gmail-smtp-in.l.google.com");
-	assert_non_null(p);
-	assert_string_equal(p->rule, "google:nosuchuser");
-	p = classify_match("The email account that you tried to reach does "
-	    "not exist.", "10.9.37.234");
-	assert_non_null(p);
-	assert_int_equal(p->final, 0);
-	/* Exchange Online: DBEB is a directory lookup, RST a restriction */
-	p = classify_match("550 5.4.1 Recipient address rejected: Access "
-	    "denied. For more information see https://aka.ms/EXOSmtpErrors",
-	    NULL);
-	assert_non_null(p);
-	assert_string_equal(p->rule, "microsoft:dbeb");
-	p = classify_match("550 5.7.1 RESOLVER.RST.AuthRequired; "
-	    "authentication required", NULL);
-	assert_non_null(p);
-	assert_string_equal(p->reason, "filtered");
-	/* Cox's and Spectrum's published refusal codes */
-	p = classify_match("554 5.7.1 AUP#CXSNDR", NULL);
-	assert_non_null(p);
-	assert_string_equal(p->reason, "authfailure");
-	p = classify_match("554 5.7.1 - ERROR: Mail refused - AUP#I-1100", NULL);
-	assert_non_null(p);
-	assert_string_equal(p->reason, "requireptr");
-	p = classify_match("452 4.5.3 - ERROR: slow down - AUP#1490", NULL);
-	assert_non_null(p);
-	assert_string_equal(p->reason, "speeding");
-	/* Orange and La Poste's numbered codes */
-	p = classify_match("550 5.5.0 Le compte du destinataire est bloque. "
-	    "The recipient account isblocked. LPN007_426", NULL);
-	assert_non_null(p);
-	assert_string_equal(p->reason, "suspend");
-	p = classify_match("421 4.2.0 Service refuse. Veuillez essayer plus "
-	    "tard. OFR005_505 [505]", NULL);
-	assert_non_null(p);
-	assert_string_equal(p->reason, "systemerror");
-	/* Mimecast's published refusals; its generic ones need its MTA */
-	p = classify_match("550 Envelope blocked - User Entry - "
-	    "https://community.mimecast.com/docs/DOC-1369#550", NULL);
-	assert_non_null(p);
-	assert_string_equal(p->rule, "mimecast:senders");
-	p = classify_match("550 Invalid Recipient", "us-smtp-inbound-1.mimecast.com");
-	assert_non_null(p);
-	assert_string_equal(p->rule, "mimecast:nosuchuser");
-	/* Tencent's wording counts when QQ says it */
-	p = classify_match("550 Mailbox not found. https://service.mail.qq.com/"
-	    "detail/122/169", NULL);
-	assert_non_null(p);
-	assert_string_equal(p->rule, "tencent:nosuchuser");
-	p = classify_match("550 Mailbox unavailable or access denied",
-	    "mx3.qq.com");
-	assert_non_null(p);
-	assert_string_equal(p->rule, "tencent:rate");
-	/* GoDaddy's IBnnn codes */
-	p = classify_match("421 Temporarily rejected. Reverse DNS for this IP "
-	    "failed. IB108", NULL);
-	assert_non_null(p);
-	assert_string_equal(p->rule, "godaddy:ib-rdns");
-	/* Exchange Online's documented refusals */
-	p = classify_match("550 5.7.124 Sender not in allowed-senders list", NULL);
-	assert_non_null(p);
-	assert_string_equal(p->reason, "filtered");
-	p = classify_match("452 4.2.122 Recipient's per hour message receive "
-	    "limit exceeded", NULL);
-	assert_non_null(p);
-	assert_string_equal(p->reason, "ratelimited");
-	/* i.ua's numbered help pages */
-	p = classify_match("550 Mailbox is frozen. See http://mail.i.ua/err/3/",
-	    NULL);
-	assert_non_null(p);
-	assert_string_equal(p->reason, "suspend");
-	p = classify_match("550 See http://mail.i.ua/err/10/", NULL);
-	assert_non_null(p);
-	assert_string_equal(p->reason, "filtered");
-	/* Yandex refuses an unknown address with 5.7.1 */
-	p = classify_match("550 5.7.1 No such user!", NULL);
-	assert_non_null(p);
-	assert_string_equal(p->rule, "yandex:nosuchuser");
-	/* "550 : User unknown", no address where the reply names one */
-	p = classify_match("550 : User unknown", NULL);
-	assert_non_null(p);
-	assert_string_equal(p->reason, "filtered");
-	p = classify_match("550 <a@b.example>: User unknown", NULL);
-	assert_non_null(p);
-	assert_string_equal(p->reason, "userunknown");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct classify_pattern *p = classify_match(cases[i].text,
+		    cases[i].context);
+		if (cases[i].expect == NULL) {
+			if (p != NULL)
+				fail_msg("case %zu: rule %s, expected none", i,
+				    p->rule);
+			continue;
+		}
+		if (p == NULL || (strcmp(p->rule, cases[i].expect) != 0 &&
+		    strcmp(p->reason, cases[i].expect) != 0) ||
+		    (p->final > 0) != cases[i].final)
+			fail_msg("case %zu: got %s/%s final %d, expected %s "
+			    "final %d", i, p ? p->rule : "none", p ? p->reason :
+			    "-", p ? p->final : 0, cases[i].expect,
+			    cases[i].final);
+	}
 }
 
 /* failed - in: a failed recipient with status and diagnostic */
