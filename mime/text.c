@@ -450,6 +450,8 @@ delay_of(const char *lower, const char *lsubject)
 	    "delivery is delayed", "will continue to try",
 	    "still trying", "this is a warning", "delivery has been delayed",
 	    "will be retried for", "will continue trying",
+	    /* OpenSMTPD */
+	    "only a temporary failure report", "is delayed for more than",
 	    /* German, French, Spanish, Italian, Portuguese, Dutch */
 	    /* (not "nouvelle tentative" nor "weiter versucht": "aucune
 	     * nouvelle tentative", "nicht weiter versucht" say the opposite) */
