@@ -517,7 +517,7 @@ static const struct {
 	{ "ses-inbound:", "amazonaws" },
 	{ "microsoft:resolver", "resolver." },
 };
-static const char *gate_of[NITEMS(pattern_table)];
+static int gate_of[NITEMS(pattern_table)];	/* index into gates + 1, 0: none */
 
 /* compile_patterns - compile the "re:" rows; a bad row aborts (a bug) */
 static gpointer
@@ -533,7 +533,7 @@ compile_patterns(gpointer unused)
 		for (g = 0; g < NITEMS(gates); g++)
 			if (g_str_has_prefix(pattern_table[i].rule,
 			    gates[g].prefix))
-				gate_of[i] = gates[g].gate;
+				gate_of[i] = (int)g + 1;
 		if (strncmp(pattern_table[i].text, "re:", 3) != 0)
 			continue;
 		compiled[i] = pcre2_compile((PCRE2_SPTR)pattern_table[i].text +
@@ -579,12 +579,20 @@ gate_open(const char *gate, const char *t)
 	return 0;
 }
 
-/* row_matches - does row i match the lower-cased text t of len bytes? */
+/* row_matches - does row i match the lower-cased text t of len bytes?
+ * open[] remembers each gate's answer for t: -1 not asked yet */
 static int
-row_matches(size_t i, const char *t, size_t len, pcre2_match_data *md)
+row_matches(size_t i, const char *t, size_t len, pcre2_match_data *md,
+    signed char *open)
 {
-	if (gate_of[i] != NULL && !gate_open(gate_of[i], t))
-		return 0;
+	int g = gate_of[i] - 1;
+
+	if (g >= 0) {
+		if (open[g] < 0)
+			open[g] = (signed char)gate_open(gates[g].gate, t);
+		if (!open[g])
+			return 0;
+	}
 	if (compiled[i] != NULL)
 		return pcre2_match(compiled[i], (PCRE2_SPTR)t, len, 0, 0, md,
 		    NULL) >= 0;
@@ -598,6 +606,7 @@ classify_match(const char *text, const char *context)
 	char *lower, *wide = NULL;
 	const struct classify_pattern *hit = NULL;
 	pcre2_match_data *md;
+	signed char open[2][NITEMS(gates)];
 	size_t i, nlower, nwide = 0;
 
 	if (text == NULL || text[0] == '\0')
@@ -614,9 +623,12 @@ classify_match(const char *text, const char *context)
 	md = pcre2_match_data_create(1, NULL);
 	if (md == NULL)
 		g_error("out of memory");
+	/* each gate asked once per text: [0] the plain, [1] the wide one */
+	memset(open, -1, sizeof(open));
 	for (i = 0; i < NITEMS(pattern_table) && hit == NULL; i++) {
 		int w = pattern_table[i].final > 0 && wide != NULL;
-		if (row_matches(i, w ? wide : lower, w ? nwide : nlower, md))
+		if (row_matches(i, w ? wide : lower, w ? nwide : nlower, md,
+		    open[w]))
 			hit = &pattern_table[i];
 	}
 	pcre2_match_data_free(md);
