@@ -88,8 +88,9 @@ static const char *intros[] =
 	("(?:deliver(?:ed|ing|y)?(?: of)?(?: (?:the|your|this))?(?: (?:message|mail|e-?mail))? to|delivered to the following|failed recipient|recipient(?:s)?(?: address)?|(?:invalid )?receiver(?: address)?|destinataire|empfänger|destinatari[oa]|destinatário|ontvanger|mottagare|modtager|odbiorca|vastaanottaja|收件人|收信人|宛先|受信者|수신자|받는 사람|получатель|адресат|unknown user|rcpt to|could not be delivered to|address(?:es)? failed|permanent errors|temporary errors|was not delivered to|delivery to|addressed to|to the following address|invalid recipient|destination|undeliverable to|undeliverable address(?:es)?|exceeds allowed size|^\\s*unknown|mailbox is full|member of (?:this|the) (?:mailing )?list|duplicated message-id in)(?:\\(s\\))?\\s*[:,：]?\\s*[\"'<(]*" ADDR),
 	/* the address, then the verdict: "Your message to a@b couldn't be
 	 * delivered" (Microsoft 365), "Your message to <a@b> was
-	 * automatically rejected:" (Dovecot's LDA and LMTP, Sieve reject) */
-	("(?:your )?message to\\s*[\"'<(]*" ADDR "[\"'>)]*\\s+(?:(?:couldn't|could not|can ?not|wasn't|was not) be delivered|(?:is|was|has been) (?:automatically )?(?:bounced|rejected|returned))"),
+	 * automatically rejected:" (Dovecot's LDA and LMTP, Sieve reject),
+	 * "The following message to <a@b> was undeliverable." (Mimecast) */
+	("(?:your )?message to\\s*[\"'<(]*" ADDR "[\"'>)]*\\s+(?:(?:couldn't|could not|can ?not|wasn't|was not) be delivered|(?:is|was|has been) (?:automatically )?(?:bounced|rejected|returned|undeliverable))"),
 };
 
 /* How a text says which SMTP command an error answered. */
