@@ -11,6 +11,7 @@
  * name is what `rebound parse --why` prints.  Provider rows may have a
  * gate (below).
  */
+#define _GNU_SOURCE	/* memmem */
 #include <string.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -556,24 +557,17 @@ classify_pattern_table(size_t *n)
 	return pattern_table;
 }
 
-
-/* gate_open - does t hold one of the '|'-separated substrings of gate?
- * (strstr is far cheaper than starting a regex match) */
+/* gate_open - does t (len bytes) hold one of the '|'-separated substrings
+ * of gate?  (a substring search is far cheaper than a regex match) */
 static int
-gate_open(const char *gate, const char *t)
+gate_open(const char *gate, const char *t, size_t len)
 {
-	char lit[64];
 	const char *p, *bar;
-	size_t n;
 
 	for (p = gate; p != NULL; p = bar != NULL ? bar + 1 : NULL) {
 		bar = strchr(p, '|');
-		n = bar != NULL ? (size_t)(bar - p) : strlen(p);
-		if (n == 0 || n >= sizeof(lit))
-			return 1;	/* a malformed gate gates nothing */
-		memcpy(lit, p, n);
-		lit[n] = '\0';
-		if (strstr(t, lit) != NULL)
+		if (memmem(t, len, p, bar != NULL ? (size_t)(bar - p) :
+		    strlen(p)) != NULL)
 			return 1;
 	}
 	return 0;
@@ -589,7 +583,7 @@ row_matches(size_t i, const char *t, size_t len, pcre2_match_data *md,
 
 	if (g >= 0) {
 		if (open[g] < 0)
-			open[g] = (signed char)gate_open(gates[g].gate, t);
+			open[g] = (signed char)gate_open(gates[g].gate, t, len);
 		if (!open[g])
 			return 0;
 	}

@@ -82,7 +82,8 @@ static const char *intros[] =
 {
 	/* the address opens the line: "<a@b>:", "a@b", "* a@b", ">>> a@b" */
 	("^(?:[*>\\-]+\\s*)?(?:\"[^\"\\n]{1,64}\"\\s*)?[\"'<(]*" ADDR "[\"'>)]*(?:\\s*[:.,;<]|\\s|$)"),
-	/* Sendmail's transcript: "554 <a@b>... Remote protocol error" */
+	/* Sendmail's transcript: "554 <a@b>... Remote protocol error"
+	 * (INTRO_USRERR) */
 	("^(?:<<< )?[245][0-9][0-9](?:[ -][245]\\.[0-9]{1,3}\\.[0-9]{1,3})? <" ADDR ">\\.\\.\\."),
 	/* a phrase then the address: "Unable to deliver message to: <a@b>" */
 	("(?:deliver(?:ed|ing|y)?(?: of)?(?: (?:the|your|this))?(?: (?:message|mail|e-?mail))? to|delivered to the following|failed recipient|recipient(?:s)?(?: address)?|(?:invalid )?receiver(?: address)?|destinataire|empfänger|destinatari[oa]|destinatário|ontvanger|mottagare|modtager|odbiorca|vastaanottaja|收件人|收信人|宛先|受信者|수신자|받는 사람|получатель|адресат|unknown user|rcpt to|could not be delivered to|address(?:es)? failed|permanent errors|temporary errors|was not delivered to|delivery to|addressed to|to the following address|invalid recipient|destination|undeliverable to|undeliverable address(?:es)?|exceeds allowed size|^\\s*unknown|mailbox is full|member of (?:this|the) (?:mailing )?list|duplicated message-id in)(?:\\(s\\))?\\s*[:,：]?\\s*[\"'<(]*" ADDR),
@@ -104,10 +105,10 @@ static GRegex *cut_re;
 static GRegex *command_re;
 static GRegex *rcpt_re;
 static GRegex *intro_re[G_N_ELEMENTS(intros)];
+#define INTRO_USRERR	1	/* intros[] row of Sendmail's verdict line */
 static GRegex *autoreply_re;
 static GRegex *expanded_re;
 static GRegex *contact_re;
-static GRegex *usrerr_re;
 
 static const char *autoreply_subject =
     "^\\s*(auto(matic)?[ _-]?(reply|response|answer|antwort)|auto:|"
@@ -164,12 +165,6 @@ compile(gpointer unused)
 	    "\\b(?:to|at|contact))\\s*:?\\s*$",
 	    G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, &err)) == NULL)
 		g_error("contact: %s", err->message);
-	/* Sendmail's verdict on one address in its session transcript,
-	 * "554 <a@b>... Remote protocol error": the last line about it */
-	if ((usrerr_re = g_regex_new("^[245][0-9][0-9](?:[ -][245]\\.[0-9]{1,3}"
-	    "\\.[0-9]{1,3})? <[^>\\s]+@[^>\\s]+>\\.\\.\\.", G_REGEX_OPTIMIZE, 0,
-	    &err)) == NULL)
-		g_error("usrerr: %s", err->message);
 	if ((autoreply_re = g_regex_new(autoreply_subject, G_REGEX_CASELESS |
 	    G_REGEX_OPTIMIZE, 0, &err)) == NULL)
 		g_error("autoreply: %s", err->message);
@@ -757,10 +752,11 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 				cur->text = g_string_new(NULL);
 				g_ptr_array_add(blocks, cur);
 			}
-			/* the address's verdict line, after its reasons */
+			/* the address's verdict line, after its reasons (in
+			 * Sendmail's, not the reply it quotes: "<<< 550 ...") */
 			int closes = cur != NULL && (transcript == 2 ||
-			    (transcript == 1 && g_regex_match(usrerr_re, line,
-			    0, NULL)));
+			    (transcript == 1 && strncmp(line, "<<<", 3) != 0 &&
+			    g_regex_match(intro_re[INTRO_USRERR], line, 0, NULL)));
 			if (closes && cur != was && cur->text->len == 0)
 				g_string_append(cur->text, pending->str);
 			/* A line naming the current recipient again explains
