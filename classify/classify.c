@@ -391,6 +391,19 @@ pseudo_status(const char *reason, int temporary, char out[16])
 	snprintf(out, 16, "%c.0.%s", temporary ? '4' : '5', r->pseudo);
 }
 
+/* mta_named - is name one of the space-separated words of mta? */
+static int
+mta_named(const char *mta, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = mta; p != NULL && (p = strstr(p, name)) != NULL; p += n)
+		if ((p == mta || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+			return 1;
+	return 0;
+}
+
 /* success_action - does a DSN Action say the message got through? */
 static int
 success_action(const char *a)
@@ -617,7 +630,17 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		out->rule = "failed:temporary";
 	}
 	if (out->status[0] == '\0') {
-		pseudo_status(out->reason, temporary, out->status);
+		/* Exim defers a full mailbox and an unreachable host, and
+		 * bounces them only when the retry rules run out ("mailbox is
+		 * full: retry timeout exceeded"): with no code in its notice,
+		 * the failure is a transient condition that persisted, which
+		 * RFC 3463 puts in class 4.  (Exim's DSN part, when there is
+		 * one, says 5.0.0 whatever the cause; it is not used here.) */
+		int transient = temporary || (out->reply_code[0] == '\0' &&
+		    mta_named(in->mta, "exim") &&
+		    (strcmp(out->reason, "expired") == 0 ||
+		    strcmp(out->reason, "mailboxfull") == 0));
+		pseudo_status(out->reason, transient, out->status);
 		out->status_derived = out->status[0] != '\0';
 	}
 

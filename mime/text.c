@@ -19,45 +19,51 @@
 
 #include "internal.h"
 
-/* Wording that identifies the MTA family (lower-case substrings). */
+/* Wording that identifies the MTA family (lower-case substrings), and the
+ * software it names when the wording is that software's own (it becomes
+ * the report's generator, which classify/ may read: see "exim" there). */
 static const struct {
 	const char *name;
 	const char *marker;
+	const char *software;
 } families[] = {
-	{ "text:qmail", "this is the qmail-send program" },
-	{ "text:qmail", "i'm afraid i wasn't able to deliver your message" },
-	{ "text:exim", "this message was created automatically by mail delivery software" },
-	{ "text:exim", "could not be delivered to one or more of its" },
-	{ "text:sendmail", "the following addresses had permanent fatal errors" },
-	{ "text:sendmail", "the following addresses had delivery problems" },
-	{ "text:sendmail", "----- transcript of session follows -----" },
-	{ "text:postfix", "this is the mail system at host" },
-	{ "text:gmail", "delivery to the following recipient failed" },
-	{ "text:gmail", "delivery to the following recipients failed" },
-	{ "text:gmail", "delivery to the following recipient has been delayed" },
-	{ "text:yahoo", "sorry, we were unable to deliver your message" },
-	{ "text:exchange", "did not reach the following recipient" },
-	{ "text:domino", "was not delivered to:" },
-	{ "text:opensmtpd", "this is the mailer-daemon, please do not reply" },
-	{ "text:interscan", "message from interscan messaging security suite" },
-	{ "text:mailmarshal", "could not be delivered because of" },
-	{ "text:courier", "this is a delivery status notification" },
+	{ "text:qmail", "this is the qmail-send program", "qmail" },
+	{ "text:qmail", "i'm afraid i wasn't able to deliver your message", "qmail" },
+	/* deliver.c's own line; other MTAs (GMX's) copy Exim's intro but
+	 * not this, and do not follow Exim's retry semantics */
+	{ "text:exim", "address(es) failed:", "exim" },
+	{ "text:exim", "this message was created automatically by mail delivery software", NULL },
+	{ "text:exim", "could not be delivered to one or more of its", NULL },
+	{ "text:sendmail", "the following addresses had permanent fatal errors", "sendmail" },
+	{ "text:sendmail", "the following addresses had delivery problems", "sendmail" },
+	{ "text:sendmail", "----- transcript of session follows -----", "sendmail" },
+	{ "text:postfix", "this is the mail system at host", "postfix" },
+	{ "text:gmail", "delivery to the following recipient failed", NULL },
+	{ "text:gmail", "delivery to the following recipients failed", NULL },
+	{ "text:gmail", "delivery to the following recipient has been delayed", NULL },
+	{ "text:yahoo", "sorry, we were unable to deliver your message", NULL },
+	{ "text:exchange", "did not reach the following recipient", NULL },
+	{ "text:domino", "was not delivered to:", NULL },
+	{ "text:opensmtpd", "this is the mailer-daemon, please do not reply", "opensmtpd" },
+	{ "text:interscan", "message from interscan messaging security suite", NULL },
+	{ "text:mailmarshal", "could not be delivered because of", NULL },
+	{ "text:courier", "this is a delivery status notification", "courier" },
 	/* a list manager (fml, Mailman, ezmlm) refusing our post: the
 	 * subscriber's address is itself a list */
-	{ "text:listmanager", "you are not a member of this mailing list" },
-	{ "text:listmanager", "duplicated message-id in" },
-	{ "text:generic", "unable to deliver message to" },
-	{ "text:generic", "could not be delivered to" },
-	{ "text:generic", "message could not be delivered" },
-	{ "text:generic", "your message could not be delivered" },
-	{ "text:generic", "delivery has failed to these recipients" },
-	{ "text:generic", "undeliverable" },
-	{ "text:generic", "delivery failure" },
-	{ "text:generic", "permanent error" },
-	{ "text:generic", "permanent errors" },
-	{ "text:generic", "unknown user" },
-	{ "text:generic", "user unknown" },
-	{ "text:generic", "не может быть доставлено" },
+	{ "text:listmanager", "you are not a member of this mailing list", NULL },
+	{ "text:listmanager", "duplicated message-id in", NULL },
+	{ "text:generic", "unable to deliver message to", NULL },
+	{ "text:generic", "could not be delivered to", NULL },
+	{ "text:generic", "message could not be delivered", NULL },
+	{ "text:generic", "your message could not be delivered", NULL },
+	{ "text:generic", "delivery has failed to these recipients", NULL },
+	{ "text:generic", "undeliverable", NULL },
+	{ "text:generic", "delivery failure", NULL },
+	{ "text:generic", "permanent error", NULL },
+	{ "text:generic", "permanent errors", NULL },
+	{ "text:generic", "unknown user", NULL },
+	{ "text:generic", "user unknown", NULL },
+	{ "text:generic", "не может быть доставлено", NULL },
 };
 
 /* Lines where the copy of the original message begins (regexes matched
@@ -221,15 +227,21 @@ text_command(const char *text)
 	return cmd;
 }
 
-/* family_of - the first family whose marker appears in lower */
+/* family_of - the first family whose marker appears in lower; its
+ * software's name in *software (NULL when none) if software is not NULL */
 static const char *
-family_of(const char *lower)
+family_of(const char *lower, const char **software)
 {
 	size_t i;
 
 	for (i = 0; i < G_N_ELEMENTS(families); i++)
-		if (strstr(lower, families[i].marker) != NULL)
+		if (strstr(lower, families[i].marker) != NULL) {
+			if (software != NULL)
+				*software = families[i].software;
 			return families[i].name;
+		}
+	if (software != NULL)
+		*software = NULL;
 	return NULL;
 }
 
@@ -277,7 +289,7 @@ text_is_bounce(const struct mime_report *r, const char *text, int machine)
 	}
 	if (text != NULL) {
 		lower = g_utf8_strdown(text, (gssize)MIN(strlen(text), 8192));
-		family = family_of(lower);
+		family = family_of(lower, NULL);
 		g_free(lower);
 	}
 	/* From a mailer any bounce wording will do.  From a person, with no
@@ -653,6 +665,7 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 	char *prev = g_strdup("");	/* the last line that was not blank */
 	int in_ids = 0;		/* inside a References:-like header field */
 	int temporary, delayed, succeeded;
+	const char *software;
 	/* Reasons before addresses.  In Sendmail's session transcript the
 	 * dialogue about an address comes before the line with its verdict
 	 * ("While talking to ...: >>> DATA <<< 550 ..." then "554 <a@b>...
@@ -669,9 +682,11 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 	author = r->orig_from != NULL ? first_address(r->orig_from) : NULL;
 	section = g_strndup(text, end);
 	lower = g_utf8_strdown(section, -1);
-	r->format = family_of(lower);
+	r->format = family_of(lower, &software);
 	if (r->format == NULL)
 		r->format = "text:generic";
+	if (r->generator == NULL && software != NULL)
+		r->generator = g_strdup(software);
 	temporary = temporary_of(lower);
 	if (r->subject != NULL) {
 		/* Sendmail says it gave up in the subject only ("Returned

@@ -315,6 +315,41 @@ unix_mailer(void **state)
 	assert_string_equal(out.reason, "mailboxfull");
 }
 
+/* Exim bounces a full mailbox or an unreachable host only after retrying
+ * it: with no code, the pseudo status is class 4 (RFC 3463), and only for
+ * Exim, only for those reasons, and only when no reply code says 5 */
+static void
+exim_transient(void **state)
+{
+	struct classify_input in;
+	struct classify_result out;
+
+	failed(&in, NULL, "mailbox is full: retry timeout exceeded");
+	in.temporary = 0;
+	in.mta = "  exim";
+	classify_rcpt(&in, &out);
+	assert_string_equal(out.reason, "mailboxfull");
+	assert_string_equal(out.status, "4.0.922");
+	assert_int_equal(out.cls, CLASS_SOFT);
+	in.diagnostic = "all hosts have been failing for a long time";
+	classify_rcpt(&in, &out);
+	assert_string_equal(out.reason, "expired");
+	assert_string_equal(out.status, "4.0.947");
+	/* another writer, or a word that only contains the name */
+	in.mta = "mx.example.net eximious";
+	classify_rcpt(&in, &out);
+	assert_string_equal(out.status, "5.0.947");
+	/* a permanent reply code decides the class */
+	in.mta = "exim";
+	in.diagnostic = "550 mailbox is full";
+	classify_rcpt(&in, &out);
+	assert_string_equal(out.status, "5.0.922");
+	/* other reasons keep the permanent class */
+	in.diagnostic = "Unrouteable address";
+	classify_rcpt(&in, &out);
+	assert_int_equal(out.status[0], '5');
+}
+
 /* the decision, table-driven: inputs -> class, reason, status */
 static void
 decisions(void **state)
@@ -506,6 +541,7 @@ main(void)
 		cmocka_unit_test(mta_category),
 		cmocka_unit_test(unix_mailer),
 		cmocka_unit_test(shared_diagnostic),
+		cmocka_unit_test(exim_transient),
 		cmocka_unit_test(decisions),
 		cmocka_unit_test(complaint_and_autoreply),
 	};
