@@ -1153,12 +1153,20 @@ static GByteArray *
 normalise(const char *buf, size_t len)
 {
 	GByteArray *ba = g_byte_array_sized_new((guint)len + 1);
-	const char *p = buf, *end = buf + len, *q;
+	const char *p = buf, *end = buf + len, *q, *cr, *nul;
 
+	/* the next CR and the next NUL, each found with memchr (most
+	 * messages have neither, or only CRLF) */
+	cr = memchr(buf, '\r', len);
+	nul = memchr(buf, '\0', len);
 	while (p < end) {
-		q = p;
-		while (q < end && *q != '\r' && *q != '\0')
-			q++;
+		if (cr != NULL && cr < p)
+			cr = memchr(p, '\r', (size_t)(end - p));
+		if (nul != NULL && nul < p)
+			nul = memchr(p, '\0', (size_t)(end - p));
+		q = cr != NULL && (nul == NULL || cr < nul) ? cr : nul;
+		if (q == NULL)
+			q = end;
 		g_byte_array_append(ba, (const guint8 *)p, (guint)(q - p));
 		if (q >= end)
 			break;

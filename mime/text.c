@@ -7,12 +7,13 @@
  * introduces the address followed by the lines that explain it, then a
  * marker and a copy of the original message.  So instead of one parser per
  * MTA this file has tables:
- *   - families: wording that names the MTA (only for `format`, and for the
- *     message-wide "is this a bounce" test);
+ *   - families: wording that names the MTA (for `format` and `generator`,
+ *     and for the message-wide "is this a bounce" test);
  *   - cuts: where the copy of the original begins;
  *   - intros: how a line introduces a recipient.
  * Supporting a new MTA usually means a row in one of them.
  */
+#define _GNU_SOURCE	/* memmem */
 #include <string.h>
 
 #include <glib.h>
@@ -194,12 +195,31 @@ text_autoreply_subject(const char *subject)
 	return g_regex_match(autoreply_re, subject, 0, NULL);
 }
 
+/* holds_any - does lower (len bytes) hold one of the NULL-terminated
+ * words?  A substring search is far cheaper than a caseless regex scan
+ * of a whole notice, and most notices name no SMTP command at all. */
+static int
+holds_any(const char *lower, size_t len, const char *const *words)
+{
+	for (; *words != NULL; words++)
+		if (memmem(lower, len, *words, strlen(*words)) != NULL)
+			return 1;
+	return 0;
+}
+
 const char *
 text_command(const char *text)
 {
+	/* a word each match of rcpt_re, and of command_re, must contain */
+	static const char *const rcpt_words[] = { "recipient", "rcpt",
+	    "table", NULL };
+	static const char *const command_words_in[] = { "reply", "after",
+	    "like", "sending", "response", ">>>", NULL };
 	GMatchInfo *mi = NULL;
 	const char *cmd = NULL;
-	char *w;
+	char *w, *lower;
+	size_t len;
+	int rcpt, command;
 
 	if (text == NULL)
 		return NULL;
@@ -208,12 +228,17 @@ text_command(const char *text)
 	 * RCPT replies returned late (PIPELINING) */
 	if (strstr(text, "no valid recipients") != NULL)
 		return "RCPT";
+	len = strlen(text);
+	lower = g_ascii_strdown(text, (gssize)len);
+	rcpt = holds_any(lower, len, rcpt_words);
+	command = holds_any(lower, len, command_words_in);
+	g_free(lower);
 	/* wording that only ever answers RCPT: qmail's "does not like
 	 * recipient" and "RCPT TO response", Postfix's recipient
 	 * restrictions, Yahoo's "[RCPT_TO]" */
-	if (g_regex_match(rcpt_re, text, 0, NULL))
+	if (rcpt && g_regex_match(rcpt_re, text, 0, NULL))
 		return "RCPT";
-	if (g_regex_match(command_re, text, 0, &mi)) {
+	if (command && g_regex_match(command_re, text, 0, &mi)) {
 		w = g_match_info_fetch(mi, 1);
 		switch (g_ascii_tolower(w[0])) {
 		case 'r': cmd = "RCPT"; break;
