@@ -1148,7 +1148,8 @@ out:
 	g_ptr_array_free(w.attached, TRUE);
 }
 
-/* normalise - copy buf with every line ending as LF and no NUL bytes */
+/* normalise - copy buf with every line ending (LF, CRLF, CR, CR...CRLF) as
+ * LF and no NUL bytes */
 static GByteArray *
 normalise(const char *buf, size_t len)
 {
@@ -1175,11 +1176,18 @@ normalise(const char *buf, size_t len)
 			p = q + 1;
 			continue;
 		}
-		/* CR: CRLF becomes LF, a bare CR becomes LF */
+		/* CR: CRLF becomes LF, a bare CR becomes LF, and so does a
+		 * run of CRs before an LF ("\r\r\n": a CRLF file converted
+		 * to CRLF once more), or every line would be followed by a
+		 * blank one and the header would end at its first line */
 		g_byte_array_append(ba, (const guint8 *)"\n", 1);
 		p = q + 1;
+		while (p < end && *p == '\r')
+			p++;
 		if (p < end && *p == '\n')
 			p++;
+		else
+			p = q + 1;
 	}
 	return ba;
 }

@@ -5,9 +5,9 @@
 #
 # For every FIXTURE_DIR/NAME.eml the JSON Lines of `rebound parse --jsonl`
 # must equal FIXTURE_DIR/NAME.jsonl.  The same messages must also give the
-# same rows (the "file" key aside) with CRLF and with bare-CR line endings,
-# from standard input, from one mbox file holding them all, and from a
-# Maildir.  --update rewrites the .jsonl files (review the diff!).
+# same rows (the "file" key aside) with CRLF, bare-CR and CR CR LF line
+# endings, from standard input, from one mbox file holding them all, and
+# from a Maildir.  --update rewrites the .jsonl files (review the diff!).
 set -u
 case $1 in /*) BIN=$1 ;; *) BIN=$(pwd)/$1 ;; esac
 DIR=$2
@@ -21,7 +21,7 @@ strip_file() {
 }
 
 cd "$DIR" || exit 1
-mkdir "$TMP/crlf" "$TMP/cr" "$TMP/md" "$TMP/md/cur" "$TMP/md/new" "$TMP/md/tmp"
+mkdir "$TMP/crlf" "$TMP/cr" "$TMP/crcrlf" "$TMP/md" "$TMP/md/cur" "$TMP/md/new" "$TMP/md/tmp"
 : >"$TMP/all.mbox"
 : >"$TMP/all.expected"
 for eml in *.eml; do
@@ -42,7 +42,9 @@ for eml in *.eml; do
 
 	sed 's/$/\r/' "$eml" >"$TMP/crlf/$eml"
 	tr '\n' '\r' <"$eml" >"$TMP/cr/$eml"
-	for v in crlf cr; do
+	# a CRLF file converted to CRLF once more: CR CR LF
+	sed 's/$/\r\r/' "$eml" >"$TMP/crcrlf/$eml"
+	for v in crlf cr crcrlf; do
 		(cd "$TMP/$v" && "$BIN" parse --jsonl "$eml") >"$TMP/$name.$v" 2>&1
 		if ! cmp -s "$TMP/$name.$v" "$name.jsonl"; then
 			fail "$eml: $v line endings give other rows"
@@ -70,7 +72,8 @@ fi
 # the same mbox with CRLF and with bare-CR line endings (old Mac files)
 sed 's/$/\r/' "$TMP/all.mbox" >"$TMP/all-crlf.mbox"
 tr '\n' '\r' <"$TMP/all.mbox" >"$TMP/all-cr.mbox"
-for v in crlf cr; do
+sed 's/$/\r\r/' "$TMP/all.mbox" >"$TMP/all-crcrlf.mbox"
+for v in crlf cr crcrlf; do
 	"$BIN" parse --jsonl "$TMP/all-$v.mbox" | strip_file >"$TMP/all.$v.out"
 	if ! cmp -s "$TMP/all.expected" "$TMP/all.$v.out"; then
 		fail "the mbox with $v line endings gives other rows"
