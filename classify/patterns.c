@@ -225,6 +225,8 @@ static const struct classify_pattern pattern_table[] = {
 	/* TSS09, TSS11: the sending IP is refused for good */
 	{ "yahoo:permanent", "blocked", "will be permanently deferred", 1 },
 	{ "yahoo:fromdomain", "rejected", "re:\\bunresolvable rfc\\.?5321 (from )?domain", 1 },
+	/* AOL (now Yahoo's) old notice lists each screen name with this */
+	{ "aol:notmember", "userunknown", "not an aol member", 1 },
 	{ "apple:nosuchuser", "userunknown", "no such recipient here", 1 },
 	{ "apple:disabled", "suspend", "user account disabled", 1 },
 	{ "godaddy:ipblock", "blocked", "ip address is listed in the", 1 },
@@ -359,7 +361,7 @@ static const struct classify_pattern pattern_table[] = {
 	{ "sender:invalid", "rejected", "re:\\b(invalid|bad|unknown) sender\\b", 0 },
 	{ "sender:mailfrom", "rejected", "re:\\bmail from\\b.*\\b(rejected|refused|denied|invalid)", 0 },
 	{ "host:mustexist", "hostunknown", "re:\\bdomain must exist\\b|\\bdomain is not reachable\\b|\\bmail domain mentioned in (the )?e-?mail address is unknown|\\bunknown domain name\\b", 0 },
-	{ "user:unknown", "userunknown", "re:\\b(user|recipient|mailbox|address|account|addressee|local part|local-part|destination)( name| address)? (is )?(unknown|not found|not known|do(es)? ?n[o']t exist|not exist|invalid|not valid|unavailable|not available)", 0 },
+	{ "user:unknown", "userunknown", "re:\\b(user|recipient|receiver|mailbox|address|account|addressee|local part|local-part|destination)( name| address)? (is )?(unknown|not found|not known|do(es)? ?n[o']t exist|not exist|invalid|not valid|unavailable|not available)", 0 },
 	{ "user:unknown2", "userunknown", "re:\\b(unknown|invalid|bad|non-?existent|nonexisting|no such|not a valid) (local )?(user|recipient|receiver|mailbox|address|e-?mail address|account|addressee|destination)", 0 },
 	{ "user:nosuch", "userunknown", "re:\\bno such (user|mailbox|account|recipient|address|person)", 0 },
 	{ "user:notlisted", "userunknown", "re:not (listed|found) in (the )?(directory|address book|recipient list)", 0 },
