@@ -1180,14 +1180,18 @@ normalise(const char *buf, size_t len)
 		 * run of CRs before an LF ("\r\r\n": a CRLF file converted
 		 * to CRLF once more), or every line would be followed by a
 		 * blank one and the header would end at its first line */
-		g_byte_array_append(ba, (const guint8 *)"\n", 1);
 		p = q + 1;
 		while (p < end && *p == '\r')
 			p++;
-		if (p < end && *p == '\n')
+		if (p < end && *p == '\n') {
+			g_byte_array_append(ba, (const guint8 *)"\n", 1);
 			p++;
-		else
-			p = q + 1;
+		} else {
+			/* bare CRs: one line ending each */
+			for (; q < p; q++)
+				g_byte_array_append(ba, (const guint8 *)"\n",
+				    1);
+		}
 	}
 	return ba;
 }
