@@ -140,6 +140,12 @@ expect_status 0 "$BIN" explain 421
 expect_out 'reply:   421'
 expect_status 0 "$BIN" explain "mailbox is full"
 expect_out 'mailboxfull'
+# whose wording it is: Outlook's stock reply is an unknown mailbox only
+# from Microsoft's MTA
+expect_status 0 "$BIN" explain "550 5.5.0 Requested action not taken: mailbox unavailable"
+expect_out 'class:   soft'
+expect_status 0 "$BIN" explain --mta mx.example.net --mta mx4.hotmail.com "550 5.5.0 Requested action not taken: mailbox unavailable"
+expect_out 'decided by: microsoft:'
 expect_status 65 "$BIN" explain "hello world"
 expect_status 64 "$BIN" explain
 

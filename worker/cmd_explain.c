@@ -30,14 +30,24 @@ cmd_explain(int argc, char **argv)
 	const struct classify_status *srow;
 	const struct classify_reply *rrow;
 	const struct classify_reason *why;
-	char *text;
+	char *text, *mta = NULL, **mtas = NULL;
 	int status = EX_OK;
+	GOptionEntry entries[] = {
+		{ "mta", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &mtas,
+		  "who wrote the text: a Remote-MTA or Reporting-MTA host "
+		  "name, or the report's generator (as in `rebound parse "
+		  "--jsonl`); repeatable", "NAME" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
+	};
 
 	ctx = g_option_context_new("CODE-OR-TEXT - explain a bounce code or "
 	    "diagnostic");
+	g_option_context_add_main_entries(ctx, entries, NULL);
 	g_option_context_set_summary(ctx, "Examples:\n  rebound explain 5.7.1\n"
 	    "  rebound explain 550\n"
-	    "  rebound explain \"550 5.1.1 <a@b> User unknown\"");
+	    "  rebound explain \"550 5.1.1 <a@b> User unknown\"\n"
+	    "  rebound explain --mta mx.hotmail.com \"550 5.5.0 Requested "
+	    "action not taken: mailbox unavailable\"");
 	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
 		fprintf(stderr, "rebound explain: %s\n", err->message);
 		g_error_free(err);
@@ -53,6 +63,12 @@ cmd_explain(int argc, char **argv)
 	text = g_strjoinv(" ", argv + 1);
 	memset(&in, 0, sizeof(in));
 	in.temporary = -1;
+	/* the provider rows read whose wording it is from the MTA names,
+	 * space-separated as `rebound parse` gives them */
+	if (mtas != NULL) {
+		mta = g_strjoinv(" ", mtas);
+		in.mta = mta;
+	}
 	if (is_status(text))
 		in.status = g_strstrip(text);
 	else
@@ -111,6 +127,8 @@ cmd_explain(int argc, char **argv)
 	}
 out:
 	g_free(text);
+	g_free(mta);
+	g_strfreev(mtas);
 	g_option_context_free(ctx);
 	return status;
 }
