@@ -1269,6 +1269,17 @@ mime_parse(const char *buf, size_t len, const struct mime_options *opts,
 		    len, MIME_MAX_MESSAGE);
 		return NULL;
 	}
+	/* what editors and transfers put before the header: a UTF-8 byte
+	 * order mark, blank lines (GMime would take the first for the end
+	 * of an empty header) */
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		buf += 3;
+		len -= 3;
+	}
+	while (len > 0 && (*buf == '\n' || *buf == '\r')) {
+		buf++;
+		len--;
+	}
 	if (!starts_with_header(buf, len)) {
 		*cause = g_strdup("not a mail message (no header block)");
 		return NULL;

@@ -6,8 +6,8 @@
 # For every FIXTURE_DIR/NAME.eml the JSON Lines of `rebound parse --jsonl`
 # must equal FIXTURE_DIR/NAME.jsonl.  The same messages must also give the
 # same rows (the "file" key aside) with CRLF, bare-CR and CR CR LF line
-# endings, from standard input, from one mbox file holding them all, and
-# from a Maildir.  --update rewrites the .jsonl files (review the diff!).
+# endings, after a byte order mark and a blank line, from standard input,
+# from one mbox file holding them all, and from a Maildir.  --update rewrites the .jsonl files (review the diff!).
 set -u
 case $1 in /*) BIN=$1 ;; *) BIN=$(pwd)/$1 ;; esac
 DIR=$2
@@ -21,7 +21,7 @@ strip_file() {
 }
 
 cd "$DIR" || exit 1
-mkdir "$TMP/crlf" "$TMP/cr" "$TMP/crcrlf" "$TMP/md" "$TMP/md/cur" "$TMP/md/new" "$TMP/md/tmp"
+mkdir "$TMP/crlf" "$TMP/cr" "$TMP/crcrlf" "$TMP/bom" "$TMP/md" "$TMP/md/cur" "$TMP/md/new" "$TMP/md/tmp"
 : >"$TMP/all.mbox"
 : >"$TMP/all.expected"
 for eml in *.eml; do
@@ -44,10 +44,12 @@ for eml in *.eml; do
 	tr '\n' '\r' <"$eml" >"$TMP/cr/$eml"
 	# a CRLF file converted to CRLF once more: CR CR LF
 	sed 's/$/\r\r/' "$eml" >"$TMP/crcrlf/$eml"
-	for v in crlf cr crcrlf; do
+	# a UTF-8 byte order mark and a blank line before the header
+	{ printf '\357\273\277\n'; cat "$eml"; } >"$TMP/bom/$eml"
+	for v in crlf cr crcrlf bom; do
 		(cd "$TMP/$v" && "$BIN" parse --jsonl "$eml") >"$TMP/$name.$v" 2>&1
 		if ! cmp -s "$TMP/$name.$v" "$name.jsonl"; then
-			fail "$eml: $v line endings give other rows"
+			fail "$eml: the $v variant gives other rows"
 			diff "$name.jsonl" "$TMP/$name.$v" | head -10 >&2
 		fi
 	done
