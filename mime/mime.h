@@ -20,9 +20,17 @@
 /* Bounds on hostile input; exceeding one truncates (and says so) or fails. */
 #define MIME_MAX_MESSAGE	(64u * 1024 * 1024)	/* bytes accepted at all */
 #define MIME_MAX_DEPTH		32	/* MIME nesting walked */
-#define MIME_MAX_RCPTS		500	/* recipients kept per report */
+#define MIME_MAX_RCPTS		5000	/* recipients kept per report (an MTA
+					   takes 1,000 per transaction at most
+					   by default: Postfix, Exim) */
 #define MIME_MAX_FIELD		4096	/* bytes kept per field value */
 #define MIME_MAX_TEXT		(256u * 1024)	/* notification text scanned */
+#define MIME_MAX_DSN		(4u * 1024 * 1024) /* delivery-status read */
+
+/* What to tell the operator when a report is truncated. */
+#define MIME_TRUNCATED	"report truncated at a bound (5000 recipients, " \
+			"4 MiB of delivery status, 256 KiB of text or MIME " \
+			"nesting 32 deep): the rest was ignored"
 
 enum mime_kind {
 	MIME_KIND_NONE = 0,	/* not a report: nothing found */
@@ -84,7 +92,8 @@ struct mime_report {
 	char		*text;
 	size_t		 nrcpts;
 	struct mime_rcpt *rcpts;
-	int		 truncated;	/* a bound was hit: some input ignored */
+	int		 truncated;	/* a bound was hit: some input ignored
+					   (callers say so: MIME_TRUNCATED) */
 };
 
 struct mime_options {

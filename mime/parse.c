@@ -536,30 +536,34 @@ jis_decode(char *t)
 	return u;
 }
 
-/* part_bytes - append the decoded content of a leaf part, bounded */
-static void
-part_bytes(GMimePart *part, GString *out)
+/* part_bytes - append the decoded content of a leaf part, at most max
+ * bytes of it; returns 1 when the part was longer (and so was cut) */
+static int
+part_bytes(GMimePart *part, GString *out, size_t max)
 {
 	GMimeDataWrapper *w = g_mime_part_get_content(part);
 	GMimeStream *mem;
 	GByteArray *ba;
+	int cut;
 
 	if (w == NULL)
-		return;
+		return 0;
 	mem = g_mime_stream_mem_new();
 	g_mime_data_wrapper_write_to_stream(w, mem);
 	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	cut = ba->len > max;
 	if (ba->len > 0 && memchr(ba->data, '\033', ba->len) != NULL) {
 		char *t = jis_decode(g_strndup((const char *)ba->data,
-		    MIN(ba->len, MIME_MAX_TEXT)));
+		    MIN(ba->len, max)));
 		g_string_append(out, t);
 		g_free(t);
 	} else
 		g_string_append_len(out, (const char *)ba->data,
-		    (gssize)MIN(ba->len, MIME_MAX_TEXT));
+		    (gssize)MIN(ba->len, max));
 	if (out->len > 0 && out->str[out->len - 1] != '\n')
 		g_string_append_c(out, '\n');
 	g_object_unref(mem);
+	return cut;
 }
 
 /* part_text - the text of a text part in UTF-8.  A part that declares
@@ -580,7 +584,7 @@ part_text(GMimeObject *obj)
 		return jis_decode(g_mime_text_part_get_text(
 		    GMIME_TEXT_PART(obj)));
 	raw = g_string_new(NULL);
-	part_bytes(GMIME_PART(obj), raw);
+	(void)part_bytes(GMIME_PART(obj), raw, MIME_MAX_TEXT + 1);
 	if (g_utf8_validate(raw->str, (gssize)raw->len, NULL))
 		return g_string_free(raw, FALSE);
 	t = g_convert(raw->str, (gssize)raw->len, "UTF-8", "WINDOWS-1252",
@@ -686,22 +690,28 @@ walk_part(struct walk *w, GMimeObject *obj, int depth)
 	    "global-delivery-status") ||
 	    (w->report && g_mime_content_type_is_type(ct, "text",
 	    "delivery-status"))) {
-		if (w->dsn->len < MIME_MAX_TEXT) {
-			part_bytes(GMIME_PART(obj), w->dsn);
-			g_string_append_c(w->dsn, '\n');
-		}
+		/* a report for many recipients is long: its own bound */
+		if (w->dsn->len >= MIME_MAX_DSN ||
+		    part_bytes(GMIME_PART(obj), w->dsn, MIME_MAX_DSN -
+		    w->dsn->len))
+			w->r->truncated = 1;
+		g_string_append_c(w->dsn, '\n');
 		return;
 	}
 	if (g_mime_content_type_is_type(ct, "message", "feedback-report")) {
-		part_bytes(GMIME_PART(obj), w->arf);
+		if (part_bytes(GMIME_PART(obj), w->arf, MIME_MAX_TEXT))
+			w->r->truncated = 1;
 		return;
 	}
 	if (g_mime_content_type_is_type(ct, "text", "rfc822-headers") ||
 	    g_mime_content_type_is_type(ct, "message", "rfc822-headers") ||
 	    g_mime_content_type_is_type(ct, "text", "global-headers") ||
 	    g_mime_content_type_is_type(ct, "message", "global-headers")) {
+		/* only a few of the original's fields are read: a cut
+		 * here loses nothing that counts */
 		if (w->orig_headers->len == 0)
-			part_bytes(GMIME_PART(obj), w->orig_headers);
+			(void)part_bytes(GMIME_PART(obj), w->orig_headers,
+			    MIME_MAX_TEXT);
 		return;
 	}
 	/* An attachment is not the notification, whatever its type. */
@@ -712,9 +722,13 @@ walk_part(struct walk *w, GMimeObject *obj, int depth)
 	if (GMIME_IS_TEXT_PART(obj) && g_mime_content_type_is_type(ct, "text",
 	    "plain") && w->text->len == 0) {
 		char *t = part_text(obj);
-		if (t != NULL)
+		if (t != NULL) {
+			size_t tlen = strlen(t);
+			if (tlen > MIME_MAX_TEXT)
+				w->r->truncated = 1;
 			g_string_append_len(w->text, t,
-			    (gssize)MIN(strlen(t), MIME_MAX_TEXT));
+			    (gssize)MIN(tlen, MIME_MAX_TEXT));
+		}
 		g_free(t);
 		return;
 	}

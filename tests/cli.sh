@@ -127,6 +127,32 @@ expect_status 64 "$BIN" run --config "$TMP/example.conf" --bogus
     fail "run --stdin: $(cat "$TMP/err")"
 expect_out '"mailbox":"stdin".*"recipient":"alice@example.org"'
 
+# A report bigger than a bound is cut, and says so: 5,001 recipients give
+# the first 5,000 rows and a warning; one under the bound gives no warning.
+big_dsn() {
+	printf 'From: MAILER-DAEMON@mx.example.net\nTo: b@lists.example.com\n'
+	printf 'Subject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n'
+	printf 'Content-Type: multipart/report; report-type=delivery-status; '
+	printf 'boundary="B"\n\n--B\nContent-Type: text/plain\n\nfailed\n\n'
+	printf -- '--B\nContent-Type: message/delivery-status\n\n'
+	printf 'Reporting-MTA: dns; mx.example.net\n\n'
+	i=1
+	while [ "$i" -le "$1" ]; do
+		printf 'Final-Recipient: rfc822; u%d@example.org\n' "$i"
+		printf 'Action: failed\nStatus: 5.1.1\n\n'
+		i=$((i + 1))
+	done
+	printf -- '--B--\n'
+}
+big_dsn 5001 >"$TMP/big.eml"
+expect_status 0 "$BIN" parse --jsonl "$TMP/big.eml"
+[ "$(grep -c . "$TMP/out")" -eq 5000 ] || fail "5,001 recipients: $(grep -c . "$TMP/out") rows, not 5,000"
+grep -q "big.eml: report truncated" "$TMP/err" || fail "no warning for a truncated report"
+big_dsn 4999 >"$TMP/big.eml"
+expect_status 0 "$BIN" parse --jsonl "$TMP/big.eml"
+[ "$(grep -c . "$TMP/out")" -eq 4999 ] || fail "4,999 recipients: $(grep -c . "$TMP/out") rows"
+[ -s "$TMP/err" ] && fail "a warning for a report within the bounds: $(cat "$TMP/err")"
+
 # explain: codes, text, and nothing recognisable.
 expect_status 0 "$BIN" explain 5.7.1
 expect_out 'Delivery not authorized'

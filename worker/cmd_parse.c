@@ -157,6 +157,9 @@ cmd_parse(int argc, char **argv)
 					status = EX_DATAERR;
 				continue;
 			}
+			if (r->truncated)
+				fprintf(stderr, "rebound parse: %s: %s\n",
+				    msg.name, MIME_TRUNCATED);
 			output_message(out, msg.name, msg.seq, r, NULL, NULL);
 			mime_report_free(r);
 		}

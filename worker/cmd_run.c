@@ -105,6 +105,10 @@ read_mailbox(const struct config_mailbox *mb, const struct mime_options *opts,
 			g_free(why);
 			continue;
 		}
+		if (r->truncated)
+			log_msg(G_LOG_LEVEL_WARNING, mb->name, msg.uid, NULL,
+			    NULL, "mailbox %s: %s: %s", mb->name, msg.name,
+			    MIME_TRUNCATED);
 		output_message(out, msg.name, msg.seq, r, mb->name, msg.uid);
 		mime_report_free(r);
 	}
@@ -178,6 +182,9 @@ add_message(struct db_batch *b, const struct config_mailbox *mb,
 		g_free(why);
 		return;
 	}
+	if (r->truncated)
+		log_msg(G_LOG_LEVEL_WARNING, mb->name, m->uid, NULL, NULL,
+		    "mailbox %s: %s: %s", mb->name, m->name, MIME_TRUNCATED);
 	{
 		struct output_row *rows = output_classify(r, &n);
 		for (i = 0; i < n; i++) {
