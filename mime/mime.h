@@ -27,10 +27,14 @@
 #define MIME_MAX_TEXT		(256u * 1024)	/* notification text scanned */
 #define MIME_MAX_DSN		(4u * 1024 * 1024) /* delivery-status read */
 
-/* What to tell the operator when a report is truncated. */
-#define MIME_TRUNCATED	"report truncated at a bound (5000 recipients, " \
-			"4 MiB of delivery status, 256 KiB of text or MIME " \
-			"nesting 32 deep): the rest was ignored"
+/* What to tell the operator when a report is truncated (the counts come
+ * from the bounds above, so the two cannot disagree). */
+#define MIME_STR_(x)	#x
+#define MIME_STR(x)	MIME_STR_(x)
+#define MIME_TRUNCATED	"report truncated at a bound (" \
+			MIME_STR(MIME_MAX_RCPTS) " recipients, MIME nesting " \
+			MIME_STR(MIME_MAX_DEPTH) " deep, or the bytes read of " \
+			"its delivery status or text): the rest was ignored"
 
 enum mime_kind {
 	MIME_KIND_NONE = 0,	/* not a report: nothing found */

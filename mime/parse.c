@@ -1021,8 +1021,6 @@ analyse(struct mime_report *r, GMimeMessage *m,
 		if (r->nrcpts > 0) {
 			dsn_explain(r, notice);
 			actual_status(r, notice);
-		}
-		if (r->nrcpts > 0) {
 			r->kind = MIME_KIND_DSN;
 			r->format = "rfc3464";
 			goto out;
@@ -1211,18 +1209,16 @@ normalise(const char *buf, size_t len)
 }
 
 /* starts_with_header - does buf open with a header field ("Name:") or an
- * mbox "From " line, after any blank lines? */
+ * mbox "From " line?  (mime_parse() has skipped blank lines before it) */
 static int
 starts_with_header(const char *buf, size_t len)
 {
-	size_t i = 0, n;
+	size_t n;
 
-	while (i < len && (buf[i] == '\n' || buf[i] == '\r'))
-		i++;
-	if (len - i >= 5 && memcmp(buf + i, "From ", 5) == 0)
+	if (len >= 5 && memcmp(buf, "From ", 5) == 0)
 		return 1;
-	for (n = 0; i + n < len && n < 200; n++) {
-		unsigned char c = (unsigned char)buf[i + n];
+	for (n = 0; n < len && n < 200; n++) {
+		unsigned char c = (unsigned char)buf[n];
 		if (c == ':')
 			return n > 0;
 		/* RFC 5322 allows any printable name; real ones never
