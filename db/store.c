@@ -5,7 +5,7 @@
  * row goes out as arrays (one parameter per column) and comes back in by
  * unnest(), instead of one round trip per row.  The policy is applied
  * here in C, between reading the subscribers (locked) and writing them
- * back, so that it stays the one tested implementation (worker/policy.c).
+ * back, so that it stays the one tested implementation (bounce/policy.c).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -9,7 +9,7 @@
 #include <glib.h>
 
 #include "mime.h"
-#include "output.h"
+#include "verdict.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -19,7 +19,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const struct mime_options opts = { .verp_prefix = "bounces",
 	    .verp_delim = '+', .list_header = "X-List" };
 	struct mime_report *r;
-	struct output_row *rows;
+	struct verdict_row *rows;
 	char *cause = NULL;
 	size_t n;
 
@@ -29,7 +29,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		g_free(cause);
 		return 0;
 	}
-	rows = output_classify(r, &n);
+	rows = verdict_rows(r, &n);
 	g_free(rows);
 	mime_report_free(r);
 	return 0;

@@ -81,14 +81,14 @@ add(struct mime_report *r, const char *addr, const char *action,
 		g_free(a);
 		return;
 	}
-	field_set(&rc->recipient, a, -1);
-	field_set(&rc->action, action, -1);
+	report_field_set(&rc->recipient, a, -1);
+	report_field_set(&rc->action, action, -1);
 	if (status != NULL)
-		field_set(&rc->status, status, (long)strspn(status,
+		report_field_set(&rc->status, status, (long)strspn(status,
 		    "0123456789."));
-	field_set(&rc->diagnostic, diag, -1);
+	report_field_set(&rc->diagnostic, diag, -1);
 	if (diag != NULL && g_ascii_strncasecmp(diag, "smtp;", 5) == 0)
-		field_set(&rc->diagnostic, diag + 5, -1);
+		report_field_set(&rc->diagnostic, diag + 5, -1);
 	rc->temporary = temporary;
 	g_free(a);
 }
@@ -108,14 +108,14 @@ ses(struct mime_report *r, JsonObject *n)
 		return;
 	o = member_obj(mail, "commonHeaders");
 	if (o != NULL && r->orig_message_id == NULL)
-		field_set(&r->orig_message_id, member_str(o, "messageId"), -1);
+		report_field_set(&r->orig_message_id, member_str(o, "messageId"), -1);
 
 	if (g_ascii_strcasecmp(type, "Bounce") == 0) {
 		JsonObject *b = member_obj(n, "bounce");
 		const char *bt = member_str(b, "bounceType");
 		int temporary = bt != NULL &&
 		    g_ascii_strcasecmp(bt, "Transient") == 0;
-		field_set(&r->reporting_mta, member_str(b, "reportingMTA"), -1);
+		report_field_set(&r->reporting_mta, member_str(b, "reportingMTA"), -1);
 		a = member_arr(b, "bouncedRecipients");
 		for (i = 0; a != NULL && i < json_array_get_length(a); i++) {
 			JsonNode *e = json_array_get_element(a, i);
@@ -138,7 +138,7 @@ ses(struct mime_report *r, JsonObject *n)
 			size_t before = r->nrcpts;
 			add(r, member_str(x, "emailAddress"), NULL, NULL, NULL, -1);
 			if (r->nrcpts > before)
-				field_set(&r->rcpts[before].feedback_type,
+				report_field_set(&r->rcpts[before].feedback_type,
 				    ft != NULL ? ft : "abuse", -1);
 		}
 		r->kind = MIME_KIND_ARF;
@@ -183,7 +183,9 @@ unwrap(const char *text)
 	return g_string_free(out, FALSE);
 }
 
-size_t
+/* json_scan - read an Amazon SES notification (bare or in an SNS
+ * envelope) from text; returns the recipients added and sets r->kind */
+static size_t
 json_scan(struct mime_report *r, const char *text)
 {
 	JsonParser *p;
@@ -220,4 +222,15 @@ json_scan(struct mime_report *r, const char *text)
 		ses(r, root);
 	g_object_unref(p);
 	return r->nrcpts - before;
+}
+
+/* json_recognise - an Amazon SES notification as the notice's text */
+int
+json_recognise(struct mime_report *r, struct mime_found *f)
+{
+	const char *n = f->notice;
+
+	if (n[0] != '{' && (n[0] == '\0' || n[strspn(n, " \t\n")] != '{'))
+		return 0;
+	return json_scan(r, n) > 0;
 }

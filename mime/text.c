@@ -616,7 +616,7 @@ add_rcpt(struct mime_report *r, const char *addr)
 	struct mime_rcpt *rc = report_rcpt_find(r, addr);
 
 	if (rc == NULL && (rc = report_rcpt_add(r)) != NULL)
-		field_set(&rc->recipient, addr, -1);
+		report_field_set(&rc->recipient, addr, -1);
 	return rc;
 }
 
@@ -657,7 +657,7 @@ originals(struct mime_report *r, const char *text, size_t len, size_t at,
 		if ((size_t)(v - p) == strlen(name) && \
 		    g_ascii_strncasecmp(p, name, strlen(name)) == 0 && \
 		    r->field == NULL) \
-			field_set(&r->field, v + 1, eol - v - 1)
+			report_field_set(&r->field, v + 1, eol - v - 1)
 		TAKE("Message-ID", orig_message_id);
 		TAKE("To", orig_to);
 		TAKE("From", orig_from);
@@ -667,13 +667,13 @@ originals(struct mime_report *r, const char *text, size_t len, size_t at,
 		if ((size_t)(v - p) == 11 && g_ascii_strncasecmp(p,
 		    "Return-path", 11) == 0 && *envelope == NULL) {
 			char *val = g_strndup(v + 1, (gsize)(eol - v - 1));
-			*envelope = first_address(val);
+			*envelope = report_first_address(val);
 			g_free(val);
 		}
 		if (list_header != NULL && (size_t)(v - p) == strlen(list_header)
 		    && g_ascii_strncasecmp(p, list_header, strlen(list_header))
 		    == 0 && r->orig_list_header == NULL)
-			field_set(&r->orig_list_header, v + 1, eol - v - 1);
+			report_field_set(&r->orig_list_header, v + 1, eol - v - 1);
 	}
 }
 
@@ -704,7 +704,7 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 	init();
 	end = cut_at(text, len);
 	originals(r, text, len, end, list_header, &envelope);
-	author = r->orig_from != NULL ? first_address(r->orig_from) : NULL;
+	author = r->orig_from != NULL ? report_first_address(r->orig_from) : NULL;
 	section = g_strndup(text, end);
 	lower = g_utf8_strdown(section, -1);
 	r->format = family_of(lower, &software);
@@ -906,10 +906,10 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 				rc->diagnostic_shared = all->len == 0;
 				g_string_append(all, preamble->str);
 			}
-			field_set(&rc->diagnostic, all->str, (long)all->len);
+			report_field_set(&rc->diagnostic, all->str, (long)all->len);
 			g_string_free(all, TRUE);
 		} else
-			field_set(&rc->diagnostic, d->str, (long)d->len);
+			report_field_set(&rc->diagnostic, d->str, (long)d->len);
 		if (rc->command == NULL) {
 			const char *c = text_command(d != NULL ? d->str : NULL);
 			if (c == NULL && r->nrcpts - before == 1)
@@ -918,14 +918,14 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 				rc->command = g_strdup(c);
 		}
 		if (rc->status == NULL && r->nrcpts - before == 1)
-			field_set(&rc->status, status_field(section), -1);
+			report_field_set(&rc->status, status_field(section), -1);
 		if (rc->original_recipient == NULL && d != NULL) {
 			GMatchInfo *mi = NULL;
 			if (g_regex_match(expanded_re, d->str, 0, &mi)) {
 				char *a = g_match_info_fetch(mi, 1);
 				char *l = g_ascii_strdown(a, -1);
 				if (strcmp(l, rc->recipient) != 0)
-					field_set(&rc->original_recipient, l,
+					report_field_set(&rc->original_recipient, l,
 					    -1);
 				g_free(l);
 				g_free(a);
@@ -957,3 +957,25 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 	return r->nrcpts - before;
 }
 
+/* text_found_bounce - does the message read as a delivery failure report
+ * (text_is_bounce(), asked once per message)? */
+int
+text_found_bounce(const struct mime_report *r, struct mime_found *f)
+{
+	if (f->bounce < 0)
+		f->bounce = text_is_bounce(r, f->notice, f->machine);
+	return f->bounce;
+}
+
+/* text_recognise - a bounce written as free text, by a mailer or quoting
+ * one: its recipients and their diagnostics */
+int
+text_recognise(struct mime_report *r, struct mime_found *f)
+{
+	if (!text_found_bounce(r, f) || f->notice[0] == '\0')
+		return 0;
+	if (text_scan(r, f->notice, f->failed, f->list_header) == 0)
+		return 0;
+	r->kind = MIME_KIND_TEXT;
+	return 1;
+}

@@ -186,7 +186,7 @@ add_message(struct db_batch *b, const struct config_mailbox *mb,
 		log_msg(G_LOG_LEVEL_WARNING, mb->name, m->uid, NULL, NULL,
 		    "mailbox %s: %s: %s", mb->name, m->name, MIME_TRUNCATED);
 	{
-		struct output_row *rows = output_classify(r, &n);
+		struct verdict_row *rows = verdict_rows(r, &n);
 		for (i = 0; i < n; i++) {
 			const struct mime_rcpt *rc = rows[i].rcpt;
 			struct db_event ev;

@@ -37,85 +37,6 @@ output_free(struct output *o)
 	g_free(o);
 }
 
-/* list_of - the list a report concerns: VERP's, the configured header,
- * List-Id */
-static const char *
-list_of(const struct mime_report *r)
-{
-	if (r->verp_list != NULL)
-		return r->verp_list;
-	if (r->orig_list_header != NULL)
-		return r->orig_list_header;
-	return r->orig_list_id;
-}
-
-/* classify_one - feed one recipient (or none) of r to the classifier */
-static void
-classify_one(const struct mime_report *r, const struct mime_rcpt *rc,
-    struct classify_result *out)
-{
-	struct classify_input in;
-	char *mta;
-
-	memset(&in, 0, sizeof(in));
-	in.temporary = -1;
-	in.text = r->text;
-	in.complaint = r->kind == MIME_KIND_ARF;
-	in.autoreply = r->kind == MIME_KIND_AUTOREPLY;
-	if (rc != NULL) {
-		in.status = rc->status;
-		in.reply_code = rc->reply_code;
-		in.diagnostic = rc->diagnostic;
-		in.diagnostic_shared = rc->diagnostic_shared;
-		in.diagnostic_type = rc->diagnostic_type;
-		in.action = rc->action;
-		in.feedback_type = rc->feedback_type;
-		in.command = rc->command;
-		in.category = rc->category;
-		in.recipient = rc->recipient;
-		in.temporary = rc->temporary;
-	}
-	/* who wrote the report, for the provider rows of patterns.c */
-	mta = g_strjoin(" ", rc != NULL && rc->remote_mta != NULL ?
-	    rc->remote_mta : "", r->reporting_mta != NULL ? r->reporting_mta :
-	    "", r->generator != NULL ? r->generator : "", NULL);
-	in.mta = mta;
-	classify_rcpt(&in, out);
-	g_free(mta);
-	if (rc == NULL && r->kind == MIME_KIND_NONE) {
-		/* not a report at all: nothing to count */
-		out->cls = CLASS_IGNORE;
-		out->reason = NULL;
-		out->rule = strcmp(r->format, "postmaster-copy") == 0 ?
-		    "postmaster-copy" : "not-a-report";
-		out->status[0] = '\0';
-		out->status_derived = 0;
-	}
-}
-
-struct output_row *
-output_classify(const struct mime_report *r, size_t *n)
-{
-	struct output_row *rows;
-	size_t i, count = r->nrcpts > 0 ? r->nrcpts : 1;
-
-	rows = g_new0(struct output_row, count);
-	for (i = 0; i < count; i++) {
-		struct output_row *row = &rows[i];
-		row->report = r;
-		row->rcpt = r->nrcpts > 0 ? &r->rcpts[i] : NULL;
-		row->recipient = row->rcpt != NULL && row->rcpt->recipient != NULL ?
-		    row->rcpt->recipient : r->verp_recipient;
-		row->subscriber = row->rcpt != NULL &&
-		    row->rcpt->subscriber != NULL ? row->rcpt->subscriber :
-		    row->recipient;
-		row->list = list_of(r);
-		classify_one(r, row->rcpt, &row->result);
-	}
-	*n = count;
-	return rows;
-}
-
 /* add_str - member name: value, or null */
 static void
 add_str(JsonBuilder *b, const char *name, const char *value)
@@ -148,7 +69,7 @@ add_file(JsonBuilder *b, const char *file, unsigned seq)
 /* write_json - one row as one JSON line */
 static void
 write_json(struct output *o, const char *file, unsigned seq,
-    const struct output_row *row, const char *mailbox, const char *uid)
+    const struct verdict_row *row, const char *mailbox, const char *uid)
 {
 	const struct mime_report *r = row->report;
 	const struct mime_rcpt *rc = row->rcpt;
@@ -204,7 +125,7 @@ write_json(struct output *o, const char *file, unsigned seq,
 
 /* write_table - one row for a person */
 static void
-write_table(struct output *o, const char *file, const struct output_row *row)
+write_table(struct output *o, const char *file, const struct verdict_row *row)
 {
 	const struct mime_rcpt *rc = row->rcpt;
 	const char *base = strrchr(file, '/');
@@ -232,10 +153,10 @@ void
 output_message(struct output *o, const char *file, unsigned seq,
     const struct mime_report *r, const char *mailbox, const char *uid)
 {
-	struct output_row *rows;
+	struct verdict_row *rows;
 	size_t i, n;
 
-	rows = output_classify(r, &n);
+	rows = verdict_rows(r, &n);
 	for (i = 0; i < n; i++) {
 		if (o->format == OUTPUT_JSONL)
 			write_json(o, file, seq, &rows[i], mailbox, uid);

@@ -1,5 +1,6 @@
 /*
- * output.h - classify a parsed report and write one row per recipient.
+ * output.h - write the classified rows of a report (verdict.h), one per
+ * recipient.
  *
  * Rows go out as JSON Lines (written with json-glib) or as a table for a
  * person.  The JSON keys are the contract documented in README.md
@@ -10,31 +11,15 @@
 
 #include <stdio.h>
 
-#include "classify.h"
 #include "mime.h"
+#include "verdict.h"
 
 struct output;
 
 enum output_format { OUTPUT_JSONL, OUTPUT_TABLE };
 
-/* One classified row: a report and one of its recipients (or none). */
-struct output_row {
-	const struct mime_report *report;
-	const struct mime_rcpt	 *rcpt;		/* NULL: no recipient found */
-	const char		 *recipient;	/* rcpt's, else VERP's, or NULL */
-	const char		 *subscriber;	/* whom it concerns on the list
-					   (mime_rcpt.subscriber), else
-					   VERP's, or NULL */
-	struct classify_result	  result;
-	const char		 *list;		/* list it concerns, or NULL */
-};
-
 /* output_new - write to f (borrowed); why adds the deciding rule to tables */
 struct output *output_new(FILE *f, enum output_format, int why);
-
-/* output_classify - the rows of report r: one per recipient, or a single
- * row without recipient.  Caller g_free()s the array; *n gets the count. */
-struct output_row *output_classify(const struct mime_report *r, size_t *n);
 
 /* output_message - classify r and write its rows; file names the input
  * (a source_msg's name), seq is its place in an mbox (0: not in one: see

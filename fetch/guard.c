@@ -22,7 +22,7 @@
 #include <glib.h>
 #include <libetpan/libetpan.h>
 
-#include "source_int.h"
+#include "internal.h"
 
 struct guard {
 	mailstream_low	*inner;		/* the socket or TLS layer */

@@ -17,7 +17,7 @@
 #include <gnutls/x509.h>
 #include <libetpan/libetpan.h>
 
-#include "source_int.h"
+#include "internal.h"
 
 void
 tls_sni(struct mailstream_ssl_context *ctx, void *host)

@@ -1,5 +1,5 @@
 /*
- * source_pop3.c - read bounces from a POP3 maildrop (libetpan).
+ * pop3.c - read bounces from a POP3 maildrop (libetpan).
  *
  * Connect (TLS, or STLS), verify the certificate (tls.c), log in, LIST
  * (libetpan adds UIDL), RETR one message at a time; a message larger than
@@ -14,7 +14,7 @@
 #include <glib.h>
 #include <libetpan/libetpan.h>
 
-#include "source_int.h"
+#include "internal.h"
 
 struct pop3_source {
 	struct source	 head;

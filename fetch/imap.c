@@ -1,5 +1,5 @@
 /*
- * source_imap.c - read bounces from an IMAP folder (libetpan).
+ * imap.c - read bounces from an IMAP folder (libetpan).
  *
  * One session per mailbox: connect (TLS, or STARTTLS), verify the
  * certificate (tls.c), log in, SELECT, remember UIDVALIDITY, list the UIDs
@@ -18,7 +18,7 @@
 #include <glib.h>
 #include <libetpan/libetpan.h>
 
-#include "source_int.h"
+#include "internal.h"
 
 /* Bytes of bodies fetched in one round trip at most (bounds memory). */
 #define IMAP_FETCH_BYTES	(16u * 1024 * 1024)

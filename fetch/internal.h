@@ -1,6 +1,10 @@
 /*
- * source_int.h - shared by the source_*.c files of worker/; not part of
- * the public interface (that is source.h).
+ * internal.h - shared by the files of fetch/; not part of the public
+ * interface (that is source.h).
+ *
+ * The files call down this list, never up: open.c (which kind serves a
+ * mailbox) -> file.c, imap.c, pop3.c (the kinds) -> mbox.c, guard.c,
+ * tls.c (their helpers) -> source.c (the shared operations).
  *
  * Each kind of source is a table of operations, as fdm's fetch-*.c are:
  * next hands out one message, ack records what to do with one once its
@@ -8,10 +12,12 @@
  * QUIT), close frees.  Errors come back as a sysexits.h status and a
  * cause the caller logs.
  */
-#ifndef REBOUND_SOURCE_INT_H
-#define REBOUND_SOURCE_INT_H
+#ifndef REBOUND_FETCH_INTERNAL_H
+#define REBOUND_FETCH_INTERNAL_H
 
 #include <time.h>
+
+#include <glib.h>
 
 #include "config.h"
 #include "source.h"
@@ -41,8 +47,11 @@ struct source {
 /* source_skipped - has the caller's skip function done this uid already? */
 int	source_skipped(struct source *, const char *uid);
 
-/* source_imap_open, source_pop3_open - connect, verify, log in; NULL with
- * *cause and *status on failure */
+/* source_local_open - a configured Maildir or mbox mailbox (file.c);
+ * source_imap_open, source_pop3_open - connect, verify, log in; all NULL
+ * with *cause and *status on failure */
+struct source *source_local_open(const struct config_mailbox *, char **cause,
+	    int *status);
 struct source *source_imap_open(const struct config_mailbox *, char **cause,
 	    int *status);
 struct source *source_pop3_open(const struct config_mailbox *, char **cause,
@@ -78,4 +87,28 @@ struct _mailstream *guard_connect(const char *host, unsigned port, int tls,
 void	guard_rewrap(struct _mailstream *, time_t timeout, char **tripped);
 void	guard_allow(struct _mailstream *, size_t bytes);
 
-#endif /* REBOUND_SOURCE_INT_H */
+/* An mbox file being cut into messages (mbox.c). */
+struct mbox {
+	GMappedFile	*map;		/* NULL: none open */
+	char		*path;
+	const char	*pos, *end;
+	char		 eol;		/* its line end: '\n', or '\r' when
+					   it has CR-only line endings */
+	unsigned	 count;		/* messages handed out */
+};
+
+/* mbox_is - does the file at path start with an mbox "From " line? */
+int	mbox_is(const char *path);
+
+/* mbox_open - map the mbox at path into s (zeroed or closed first);
+ * 0, or -1 with *cause */
+int	mbox_open(struct mbox *s, const char *path, char **cause);
+
+/* mbox_next - the next message of s into m (name "PATH:N"; error set when
+ * larger than max_size); 1, or 0 at the end */
+int	mbox_next(struct mbox *s, size_t max_size, struct source_msg *m);
+
+/* mbox_close - unmap and clear s; a zeroed s is a no-op */
+void	mbox_close(struct mbox *s);
+
+#endif /* REBOUND_FETCH_INTERNAL_H */

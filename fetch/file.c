@@ -1,16 +1,13 @@
 /*
- * source_file.c - local sources: file, directory, Maildir, mbox, stdin;
- * and the public dispatch of source.h.
+ * file.c - the local sources: a file, a directory, a Maildir, an mbox
+ * (cut by mbox.c), standard input.
  *
  * A Maildir acknowledges messages itself: `after = move:FOLDER` renames the
  * file into the Maildir++ folder .FOLDER, `delete` unlinks it, `flag` marks
  * it seen (and seen messages are skipped), quarantine moves it to
  * .Quarantine.  The other local sources are only read.
  *
- * mbox is split here rather than with GMime's mbox mode because the worker
- * needs each message's raw bytes (for its fingerprint and for quarantine),
- * which GMime's mbox parser does not hand back.  Both mboxo and mboxrd
- * quoting are undone (">From " at a line start loses one '>').  A file
+ * A file
  * that starts with a "From " line is an mbox whether named alone or found
  * in a plain directory; a Maildir's files are one message each.
  */
@@ -26,7 +23,7 @@
 
 #include "source.h"
 
-#include "source_int.h"
+#include "internal.h"
 
 enum source_type { SRC_LIST, SRC_MBOX, SRC_STDIN };
 
@@ -40,12 +37,8 @@ struct file_source {
 	GPtrArray	*files;		/* SRC_LIST: paths, in order */
 	guint		 next;
 	int		 split;	/* SRC_LIST: open mbox files as mboxes */
-	GMappedFile	*map;		/* the mbox being read, or NULL */
-	char		*mbox;		/* its path */
-	const char	*pos, *end;
-	char		 eol;		/* its line end: '\n', or '\r' when
-					   it has CR-only line endings */
-	unsigned	 count;
+	struct mbox	 mbox;		/* the mbox being read (map NULL:
+					   none) */
 	int		 done;
 };
 
@@ -59,71 +52,6 @@ static const struct source_ops file_ops = {
 	"file", file_next, file_ack, file_commit, file_close
 };
 
-void
-source_msg_clear(struct source_msg *m)
-{
-	g_free(m->data);
-	g_free(m->name);
-	g_free(m->uid);
-	g_free(m->error);
-	memset(m, 0, sizeof(*m));
-}
-
-void
-source_close(struct source *s)
-{
-	if (s != NULL)
-		s->ops->close(s);
-}
-
-int
-source_next(struct source *s, struct source_msg *m, char **cause)
-{
-	source_msg_clear(m);
-	*cause = NULL;
-	return s->ops->next(s, m, cause);
-}
-
-int
-source_ack(struct source *s, const struct source_msg *m,
-    enum source_outcome outcome, char **cause)
-{
-	*cause = NULL;
-	return s->ops->ack(s, m, outcome, cause);
-}
-
-int
-source_commit(struct source *s, char **cause)
-{
-	*cause = NULL;
-	return s->ops->commit(s, cause);
-}
-
-unsigned
-source_total(const struct source *s)
-{
-	return s->total;
-}
-
-void
-source_set_skip(struct source *s, source_skip_fn fn, void *arg)
-{
-	s->skip = fn;
-	s->skip_arg = arg;
-}
-
-int
-source_skipped(struct source *s, const char *uid)
-{
-	return s->skip != NULL && uid != NULL && s->skip(uid, s->skip_arg);
-}
-
-int
-source_status(const struct source *s)
-{
-	return s->status;
-}
-
 static void
 file_close(struct source *head)
 {
@@ -133,9 +61,7 @@ file_close(struct source *head)
 		g_ptr_array_free(s->files, TRUE);
 	if (s->pending != NULL)
 		g_ptr_array_free(s->pending, TRUE);
-	if (s->map != NULL)
-		g_mapped_file_unref(s->map);
-	g_free(s->mbox);
+	mbox_close(&s->mbox);
 	g_free(s->path);
 	g_free(s);
 }
@@ -176,48 +102,6 @@ done:
 	g_ptr_array_free(names, TRUE);
 }
 
-/* is_mbox - does the file start with an mbox "From " line? */
-static int
-is_mbox(const char *path)
-{
-	char buf[5];
-	FILE *f = fopen(path, "rb");
-	int yes;
-
-	if (f == NULL)
-		return 0;
-	yes = fread(buf, 1, 5, f) == 5 && memcmp(buf, "From ", 5) == 0;
-	fclose(f);
-	return yes;
-}
-
-/* map_mbox - read the mbox at path next; 0 or -1 with *cause set */
-static int
-map_mbox(struct file_source *s, const char *path, char **cause)
-{
-	GError *err = NULL;
-
-	s->map = g_mapped_file_new(path, FALSE, &err);
-	if (s->map == NULL) {
-		*cause = g_strdup_printf("%s: %s", path, err->message);
-		g_error_free(err);
-		return -1;
-	}
-	g_free(s->mbox);
-	s->mbox = g_strdup(path);
-	s->count = 0;
-	s->pos = g_mapped_file_get_contents(s->map);
-	s->end = s->pos + g_mapped_file_get_length(s->map);
-	/* old Mac files end lines with a lone CR: no LF in the first
-	 * 64 KiB but a CR */
-	{
-		size_t n = MIN((size_t)(s->end - s->pos), 65536);
-		s->eol = memchr(s->pos, '\n', n) == NULL &&
-		    memchr(s->pos, '\r', n) != NULL ? '\r' : '\n';
-	}
-	return 0;
-}
-
 struct source *
 source_open_path(const char *path, size_t max_size, char **cause)
 {
@@ -255,9 +139,9 @@ source_open_path(const char *path, size_t max_size, char **cause)
 		file_close(&s->head);
 		return NULL;
 	}
-	if (is_mbox(path)) {
+	if (mbox_is(path)) {
 		s->type = SRC_MBOX;
-		if (map_mbox(s, path, cause) < 0) {
+		if (mbox_open(&s->mbox, path, cause) < 0) {
 			file_close(&s->head);
 			return NULL;
 		}
@@ -319,84 +203,6 @@ read_stdin(size_t max, struct source_msg *m, char **cause)
 	return 1;
 }
 
-/* from_line - does the line at p (before end) separate two messages of an
- * mbox: "From SENDER DATE", the date in ctime form ("Mon Nov  2 ...") or
- * starting with a digit?  A body line that merely starts with "From " (an
- * unquoted "From the desk of ...", as in a saved .eml) does not. */
-static int
-from_line(const char *p, const char *end)
-{
-	static const char *days[] = { "Mon", "Tue", "Wed", "Thu", "Fri",
-	    "Sat", "Sun" };
-	size_t i;
-
-	if (end - p < 5 || memcmp(p, "From ", 5) != 0)
-		return 0;
-	p += 5;
-	while (p < end && *p != ' ' && *p != '\n' && *p != '\r') /* sender */
-		p++;
-	while (p < end && *p == ' ')
-		p++;
-	if (p < end && g_ascii_isdigit(*p))
-		return 1;
-	for (i = 0; i < G_N_ELEMENTS(days); i++)
-		if (end - p > 3 && memcmp(p, days[i], 3) == 0 &&
-		    (p[3] == ' ' || p[3] == ','))
-			return 1;
-	return 0;
-}
-
-/* next_mbox - cut the next message out of the mapped mbox */
-static int
-next_mbox(struct file_source *s, struct source_msg *m)
-{
-	const char *start, *p, *stop;
-	GString *body;
-
-	if (s->pos >= s->end)
-		return 0;
-	/* skip the "From " separator line */
-	start = memchr(s->pos, s->eol, (size_t)(s->end - s->pos));
-	start = start != NULL ? start + 1 : s->end;
-	/* the message runs to the next separator line */
-	for (p = start; p < s->end; p++) {
-		p = memchr(p, s->eol, (size_t)(s->end - p));
-		if (p == NULL) {
-			p = s->end;
-			break;
-		}
-		if (from_line(p + 1, s->end)) {
-			p++;
-			break;
-		}
-	}
-	stop = p > s->end ? s->end : p;
-	s->pos = stop;
-	s->count++;
-	m->name = g_strdup_printf("%s:%u", s->mbox, s->count);
-	m->seq = s->count;
-	if ((size_t)(stop - start) > s->max_size) {
-		m->error = g_strdup_printf("message too large (%zu bytes, limit "
-		    "%zu)", (size_t)(stop - start), s->max_size);
-		return 1;
-	}
-	body = g_string_sized_new((gsize)(stop - start) + 1);
-	for (p = start; p < stop;) {
-		const char *eol = memchr(p, s->eol, (size_t)(stop - p));
-		const char *q = p;
-		eol = eol != NULL ? eol + 1 : stop;
-		while (q < eol && *q == '>')
-			q++;
-		if (q > p && eol - q >= 5 && memcmp(q, "From ", 5) == 0)
-			p++;	/* unquote one level */
-		g_string_append_len(body, p, eol - p);
-		p = eol;
-	}
-	m->len = body->len;
-	m->data = g_string_free(body, FALSE);
-	return 1;
-}
-
 /* skipped_file - does the caller's skip function say path is done? */
 static int
 skipped_file(struct file_source *s, const char *path)
@@ -434,14 +240,13 @@ file_next(struct source *head, struct source_msg *m, char **cause)
 		s->done = 1;
 		return read_stdin(s->max_size, m, cause);
 	case SRC_MBOX:
-		return next_mbox(s, m);
+		return mbox_next(&s->mbox, s->max_size, m);
 	case SRC_LIST:
-		if (s->map != NULL) {
+		if (s->mbox.map != NULL) {
 			/* inside an mbox of the directory */
-			if (next_mbox(s, m) == 1)
+			if (mbox_next(&s->mbox, s->max_size, m) == 1)
 				return 1;
-			g_mapped_file_unref(s->map);
-			s->map = NULL;
+			mbox_close(&s->mbox);
 		}
 		/* with after = flag, messages already flagged are done */
 		while (s->next < s->files->len && ((s->mb != NULL &&
@@ -454,9 +259,9 @@ file_next(struct source *head, struct source_msg *m, char **cause)
 		    s->next >= s->mb->max_messages))
 			return 0;
 		path = g_ptr_array_index(s->files, s->next++);
-		if (s->split && is_mbox(path)) {
+		if (s->split && mbox_is(path)) {
 			char *why = NULL;
-			if (map_mbox(s, path, &why) == 0)
+			if (mbox_open(&s->mbox, path, &why) == 0)
 				return file_next(head, m, cause);
 			/* unreadable: a row that says so, as for a file */
 			m->name = g_strdup(path);
@@ -560,9 +365,8 @@ file_commit(struct source *head, char **cause)
 	return rc;
 }
 
-/* maildir_open - a configured Maildir (or mbox) mailbox */
-static struct source *
-maildir_open(const struct config_mailbox *mb, char **cause, int *status)
+struct source *
+source_local_open(const struct config_mailbox *mb, char **cause, int *status)
 {
 	struct source *head = source_open_path(mb->folder, mb->max_message_size,
 	    cause);
@@ -588,26 +392,4 @@ maildir_open(const struct config_mailbox *mb, char **cause, int *status)
 		s->pending = g_ptr_array_new_with_free_func(g_free);
 	}
 	return head;
-}
-
-struct source *
-source_open_mailbox(const struct config_mailbox *mb, char **cause,
-    int *status)
-{
-	*cause = NULL;
-	*status = 0;
-	switch (mb->proto) {
-	case CONFIG_IMAP:
-	case CONFIG_IMAPS:
-		return source_imap_open(mb, cause, status);
-	case CONFIG_POP3:
-	case CONFIG_POP3S:
-		return source_pop3_open(mb, cause, status);
-	case CONFIG_MAILDIR:
-	case CONFIG_MBOX:
-		return maildir_open(mb, cause, status);
-	}
-	*status = EX_SOFTWARE;
-	*cause = g_strdup("unknown mailbox kind");
-	return NULL;
 }
