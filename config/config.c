@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "config.h"
+#include "log.h"
 
 struct config {
 	char			*path;
@@ -150,7 +151,7 @@ warn_unknown(GKeyFile *kf, const char *path, const char *group,
 			if (strcmp(keys[i], known[k]) == 0)
 				break;
 		if (k == nknown)
-			g_warning("%s:%d: [%s] unknown key '%s' (ignored)", path,
+			log_warn("%s:%d: [%s] unknown key '%s' (ignored)", path,
 			    key_line(path, group, keys[i]), group, keys[i]);
 	}
 	g_strfreev(keys);
@@ -441,7 +442,7 @@ load_mailbox(GKeyFile *kf, const char *path, const char *group,
 		return -1;
 	mb->batch = (unsigned)n;
 	if (mb->tls_verify == 0 && network)
-		g_warning("%s: [%s] tls_verify = no: the server's certificate "
+		log_warn("%s: [%s] tls_verify = no: the server's certificate "
 		    "and name are NOT checked", path, group);
 	return 0;
 }
@@ -724,7 +725,7 @@ config_load(const char *path, int flags, char **cause, int *status)
 			    strcmp(groups[i], "database") != 0 &&
 			    strcmp(groups[i], "policy") != 0 &&
 			    strcmp(groups[i], "hooks") != 0)
-				g_warning("%s: unknown group [%s] (ignored)", path,
+				log_warn("%s: unknown group [%s] (ignored)", path,
 				    groups[i]);
 			continue;
 		}

@@ -12,6 +12,7 @@
 #include <libpq-fe.h>
 
 #include "internal.h"
+#include "log.h"
 
 /* Key of the advisory lock held while migrating ("rebo"). */
 #define DB_MIGRATE_LOCK		"1919246959"
@@ -69,7 +70,7 @@ db_exec(struct db *db, const char *sql, int n, const char *const *params,
 static void
 quiet(void *arg, const char *message)
 {
-	g_debug("postgresql: %s", message);
+	log_debug("postgresql: %s", message);
 }
 
 struct db *

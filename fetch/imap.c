@@ -19,6 +19,7 @@
 #include <libetpan/libetpan.h>
 
 #include "internal.h"
+#include "log.h"
 
 /* Bytes of bodies fetched in one round trip at most (bounds memory). */
 #define IMAP_FETCH_BYTES	(16u * 1024 * 1024)
@@ -227,7 +228,8 @@ reconnect(struct imap_source *s, char **cause)
 	g_free(*cause);
 	*cause = NULL;
 	imap_disconnect(s, 0);
-	g_message("%s: connection lost, reconnecting once", s->mb->name);
+	log_msg(G_LOG_LEVEL_INFO, s->mb->name, NULL, NULL, NULL,
+	    "%s: connection lost, reconnecting once", s->mb->name);
 	return imap_connect(s, cause);
 }
 

@@ -15,6 +15,7 @@
 #include <libetpan/libetpan.h>
 
 #include "internal.h"
+#include "log.h"
 
 struct pop3_source {
 	struct source	 head;
@@ -167,7 +168,8 @@ reconnect_at(struct pop3_source *s, const char *uidl, char **cause)
 		return -2;
 	}
 	s->reconnected = 1;
-	g_message("%s: connection lost, reconnecting once", s->mb->name);
+	log_msg(G_LOG_LEVEL_INFO, s->mb->name, NULL, NULL, NULL,
+	    "%s: connection lost, reconnecting once", s->mb->name);
 	mailpop3_free(s->pop3);
 	s->pop3 = NULL;
 	s->msgs = NULL;

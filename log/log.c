@@ -1,6 +1,7 @@
 /*
  * log.c - a GLib log writer: the journal when stderr is connected to it,
- * else "rebound: [warning: ]MESSAGE" on stderr.
+ * else "PROG: [warning: ]MESSAGE" on stderr.  GLib's own g_warning() and
+ * g_debug() (from GLib, GMime) come through the same writer.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "log.h"
 
 static int verbosity;
+static char prog[64] = "rebound";
 
 /* writer - GLogWriterFunc: filter by verbosity, then journal or stderr */
 static GLogWriterOutput
@@ -31,23 +33,29 @@ writer(GLogLevelFlags level, const GLogField *fields, gsize n, gpointer data)
 	for (i = 0; i < n; i++)
 		if (strcmp(fields[i].key, "MESSAGE") == 0)
 			msg = fields[i].value;
-	if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL))
-		prefix = "error: ";
-	else if (level & G_LOG_LEVEL_WARNING)
+	/* an error reads as a command's own complaint always has:
+	 * "rebound parse: no PATH given" */
+	if (level & G_LOG_LEVEL_WARNING)
 		prefix = "warning: ";
-	fprintf(stderr, "rebound: %s%s\n", prefix, msg != NULL ? msg : "");
+	fprintf(stderr, "%s: %s%s\n", prog, prefix, msg != NULL ? msg : "");
 	return G_LOG_WRITER_HANDLED;
 }
 
 void
-log_init(int v)
+log_init(const char *name)
 {
 	static int installed;
 
-	verbosity = v;
+	g_strlcpy(prog, name, sizeof(prog));
 	if (!installed)
 		g_log_set_writer_func(writer, NULL, NULL);
 	installed = 1;
+}
+
+void
+log_verbosity(int v)
+{
+	verbosity = v;
 }
 
 void

@@ -24,6 +24,7 @@
 #include <glib.h>
 
 #include "config.h"
+#include "log.h"
 #include "source.h"
 
 /* drop_now - is n in the REBOUND_TEST_DROP_AFTER list ("500" or "5,9")? */
@@ -56,6 +57,7 @@ main(int argc, char **argv)
 	int status, rc, ack, commit;
 
 	signal(SIGPIPE, SIG_IGN);	/* as rebound does */
+	log_init("source_driver");	/* and its messages on stderr */
 	if (argc < 4) {
 		fprintf(stderr, "usage: %s CONFIG MAILBOX count|ack N|nocommit\n",
 		    argv[0]);

@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "config.h"
 #include "db.h"
+#include "log.h"
 
 /* sql_dir - where the migrations are: --sql-dir, $REBOUND_SQLDIR, the
  * installed copy, else the source tree this binary was built from */
@@ -26,25 +27,25 @@ sql_dir(const char *given)
 }
 
 struct db *
-cmd_open_db(struct config *cfg, const char *who, int *status)
+cmd_open_db(struct config *cfg, int *status)
 {
 	struct db *db;
 	char *cause = NULL;
 	int version = 0;
 
 	if (config_conninfo(cfg) == NULL) {
-		fprintf(stderr, "rebound %s: no [database] conninfo in the "
-		    "configuration\n", who);
+		log_error("no [database] conninfo in the "
+		    "configuration");
 		*status = EX_CONFIG;
 		return NULL;
 	}
 	if ((db = db_open(config_conninfo(cfg), &cause, status)) == NULL) {
-		fprintf(stderr, "rebound %s: %s\n", who, cause);
+		log_error("%s", cause);
 		g_free(cause);
 		return NULL;
 	}
 	if (db_schema_version(db, &version, &cause) < 0 || version < 1) {
-		fprintf(stderr, "rebound %s: %s\n", who, cause != NULL ? cause :
+		log_error("%s", cause != NULL ? cause :
 		    "the database has no rebound schema: run rebound db migrate");
 		*status = cause != NULL ? db_status(db) : EX_CONFIG;
 		g_free(cause);
@@ -76,7 +77,7 @@ cmd_db(int argc, char **argv)
 	    "date");
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
-		fprintf(stderr, "rebound db: %s\n", err->message);
+		log_error("%s", err->message);
 		g_error_free(err);
 		status = EX_USAGE;
 		goto out;
@@ -106,7 +107,7 @@ cmd_db(int argc, char **argv)
 	    applied == 1 ? "" : "s");
 	goto out;
 fail:
-	fprintf(stderr, "rebound db: %s\n", cause);
+	log_error("%s", cause);
 	g_free(cause);
 out:
 	db_close(db);

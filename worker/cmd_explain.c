@@ -11,6 +11,7 @@
 
 #include "classify.h"
 #include "commands.h"
+#include "log.h"
 
 /* is_status - does s look like an enhanced status code "5.1.1"? */
 static int
@@ -49,14 +50,14 @@ cmd_explain(int argc, char **argv)
 	    "  rebound explain --mta mx.hotmail.com \"550 5.5.0 Requested "
 	    "action not taken: mailbox unavailable\"");
 	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
-		fprintf(stderr, "rebound explain: %s\n", err->message);
+		log_error("%s", err->message);
 		g_error_free(err);
 		g_option_context_free(ctx);
 		return EX_USAGE;
 	}
 	if (argc < 2) {
-		fprintf(stderr, "rebound explain: give a code or a diagnostic "
-		    "text\n");
+		log_error("give a code or a diagnostic "
+		    "text");
 		g_option_context_free(ctx);
 		return EX_USAGE;
 	}

@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "config.h"
+#include "log.h"
 #include "mime.h"
 #include "output.h"
 #include "source.h"
@@ -28,7 +29,7 @@ apply_config(const char *path, char **verp_prefix, char **verp_delim,
 
 	c = config_load(path, CONFIG_PARSE_ONLY, &cause, &status);
 	if (c == NULL) {
-		fprintf(stderr, "rebound parse: %s\n", cause);
+		log_error("%s", cause);
 		g_free(cause);
 		return status;
 	}
@@ -93,7 +94,7 @@ cmd_parse(int argc, char **argv)
 	    "input.");
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
-		fprintf(stderr, "rebound parse: %s\n", err->message);
+		log_error("%s", err->message);
 		g_error_free(err);
 		status = EX_USAGE;
 		goto out;
@@ -103,19 +104,19 @@ cmd_parse(int argc, char **argv)
 	    EX_OK)
 		goto out;
 	if (argc < 2) {
-		fprintf(stderr, "rebound parse: no PATH given (use - for "
-		    "standard input)\n");
+		log_error("no PATH given (use - for "
+		    "standard input)");
 		status = EX_USAGE;
 		goto out;
 	}
 	if (verp_delim != NULL && strlen(verp_delim) != 1) {
-		fprintf(stderr, "rebound parse: --verp-delimiter takes one "
-		    "character\n");
+		log_error("--verp-delimiter takes one "
+		    "character");
 		status = EX_USAGE;
 		goto out;
 	}
 	if (max_size <= 0 || max_size > (gint64)MIME_MAX_MESSAGE) {
-		fprintf(stderr, "rebound parse: --max-size must be 1 to %u\n",
+		log_error("--max-size must be 1 to %u",
 		    MIME_MAX_MESSAGE);
 		status = EX_USAGE;
 		goto out;
@@ -136,7 +137,7 @@ cmd_parse(int argc, char **argv)
 		int rc;
 
 		if (src == NULL) {
-			fprintf(stderr, "rebound parse: %s\n", cause);
+			log_error("%s", cause);
 			g_free(cause);
 			status = EX_NOINPUT;
 			continue;
@@ -148,7 +149,7 @@ cmd_parse(int argc, char **argv)
 			if (r == NULL) {
 				const char *why_not = msg.error != NULL ?
 				    msg.error : cause;
-				fprintf(stderr, "rebound parse: %s: %s\n",
+				log_error("%s: %s",
 				    msg.name, why_not);
 				output_error(out, msg.name, msg.seq, why_not);
 				g_free(cause);
@@ -158,13 +159,13 @@ cmd_parse(int argc, char **argv)
 				continue;
 			}
 			if (r->truncated)
-				fprintf(stderr, "rebound parse: %s: %s\n",
+				log_warn("%s: %s",
 				    msg.name, MIME_TRUNCATED);
 			output_message(out, msg.name, msg.seq, r, NULL, NULL);
 			mime_report_free(r);
 		}
 		if (rc < 0) {
-			fprintf(stderr, "rebound parse: %s\n", cause);
+			log_error("%s", cause);
 			g_free(cause);
 			status = EX_IOERR;
 		}

@@ -14,10 +14,10 @@
 #include "commands.h"
 #include "config.h"
 #include "db.h"
+#include "log.h"
 
 /* What every one of these commands starts with. */
 struct cmd {
-	const char	*who;		/* "status", ... for messages */
 	char		*config_path;
 	struct config	*cfg;
 	struct db	*db;
@@ -30,7 +30,7 @@ struct cmd {
  * connect() does the rest once the command has checked its arguments.
  */
 static int
-setup(struct cmd *c, const char *who, const char *params,
+setup(struct cmd *c, const char *params,
     const GOptionEntry *entries, int *argc, char ***argv)
 {
 	GOptionEntry common[] = {
@@ -42,12 +42,11 @@ setup(struct cmd *c, const char *who, const char *params,
 	GError *err = NULL;
 
 	memset(c, 0, sizeof(*c));
-	c->who = who;
 	c->ctx = g_option_context_new(params);
 	g_option_context_add_main_entries(c->ctx, common, NULL);
 	g_option_context_add_main_entries(c->ctx, entries, NULL);
 	if (!g_option_context_parse(c->ctx, argc, argv, &err)) {
-		fprintf(stderr, "rebound %s: %s\n", who, err->message);
+		log_error("%s", err->message);
 		g_error_free(err);
 		return EX_USAGE;
 	}
@@ -65,11 +64,11 @@ connect_db(struct cmd *c)
 	c->cfg = config_load(c->config_path != NULL ? c->config_path :
 	    "/etc/rebound/rebound.conf", CONFIG_PARSE_ONLY, &cause, &status);
 	if (c->cfg == NULL) {
-		fprintf(stderr, "rebound %s: %s\n", c->who, cause);
+		log_error("%s", cause);
 		g_free(cause);
 		return status;
 	}
-	if ((c->db = cmd_open_db(c->cfg, c->who, &status)) == NULL)
+	if ((c->db = cmd_open_db(c->cfg, &status)) == NULL)
 		return status;
 	return EX_OK;
 }
@@ -90,7 +89,7 @@ teardown(struct cmd *c, int status)
 static int
 failed(struct cmd *c, char *cause)
 {
-	fprintf(stderr, "rebound %s: %s\n", c->who, cause);
+	log_error("%s", cause);
 	g_free(cause);
 	return db_status(c->db) != EX_OK ? db_status(c->db) : EX_SOFTWARE;
 }
@@ -108,10 +107,10 @@ cmd_status(int argc, char **argv)
 	char *cause = NULL;
 	int status;
 
-	status = setup(&c, "status", "- what the database holds", entries,
+	status = setup(&c, "- what the database holds", entries,
 	    &argc, &argv);
 	if (status == EX_OK && argc > 1) {
-		fprintf(stderr, "rebound status: unexpected argument '%s'\n",
+		log_error("unexpected argument '%s'",
 		    argv[1]);
 		status = EX_USAGE;
 	}
@@ -160,7 +159,7 @@ cmd_export(int argc, char **argv)
 	FILE *f = NULL;
 	int status, rc;
 
-	status = setup(&c, "export", "- write the suppressed addresses",
+	status = setup(&c, "- write the suppressed addresses",
 	    entries, &argc, &argv);
 	if (status != EX_OK)
 		goto out;
@@ -171,7 +170,7 @@ cmd_export(int argc, char **argv)
 	else if (strcmp(format, "json") == 0 || strcmp(format, "jsonl") == 0)
 		x.format = DB_JSON;
 	else {
-		fprintf(stderr, "rebound export: --format is txt, csv or json\n");
+		log_error("--format is txt, csv or json");
 		status = EX_USAGE;
 		goto out;
 	}
@@ -182,19 +181,19 @@ cmd_export(int argc, char **argv)
 	else if (strcmp(scope, "list") == 0)
 		x.scope = DB_SCOPE_LIST;
 	else {
-		fprintf(stderr, "rebound export: --scope is global, list or "
-		    "all\n");
+		log_error("--scope is global, list or "
+		    "all");
 		status = EX_USAGE;
 		goto out;
 	}
 	if (since != NULL && !valid_date(since)) {
-		fprintf(stderr, "rebound export: --since wants a date, "
-		    "YYYY-MM-DD\n");
+		log_error("--since wants a date, "
+		    "YYYY-MM-DD");
 		status = EX_USAGE;
 		goto out;
 	}
 	if (argc > 1) {
-		fprintf(stderr, "rebound export: unexpected argument '%s'\n",
+		log_error("unexpected argument '%s'",
 		    argv[1]);
 		status = EX_USAGE;
 		goto out;
@@ -204,14 +203,14 @@ cmd_export(int argc, char **argv)
 	if ((status = connect_db(&c)) != EX_OK)
 		goto out;
 	if ((f = atomic_open(out, 0644, &tmp)) == NULL) {
-		fprintf(stderr, "rebound export: %s: %s\n", out,
+		log_error("%s: %s", out,
 		    g_strerror(errno));
 		status = EX_CANTCREAT;
 		goto out;
 	}
 	rc = db_export(c.db, &x, f, &rows, &cause);
 	if (atomic_close(f, out, tmp, rc == 0) < 0 && rc == 0) {
-		fprintf(stderr, "rebound export: %s: %s\n", out != NULL ? out :
+		log_error("%s: %s", out != NULL ? out :
 		    "standard output", g_strerror(errno));
 		status = EX_IOERR;
 		goto out;
@@ -221,8 +220,8 @@ cmd_export(int argc, char **argv)
 		goto out;
 	}
 	if (out != NULL)
-		fprintf(stderr, "rebound export: %lu suppression%s written to "
-		    "%s\n", rows, rows == 1 ? "" : "s", out);
+		log_info("%lu suppression%s written to "
+		    "%s", rows, rows == 1 ? "" : "s", out);
 out:
 	g_free(format);
 	g_free(list);
@@ -245,7 +244,7 @@ cmd_subscriber(int argc, char **argv)
 	char *cause = NULL;
 	int status, found = 0;
 
-	status = setup(&c, "subscriber", "ADDRESS - an address's state and "
+	status = setup(&c, "ADDRESS - an address's state and "
 	    "history", entries, &argc, &argv);
 	if (status == EX_OK && argc != 2) {
 		fprintf(stderr, "usage: rebound subscriber [--json] --config FILE "
@@ -260,7 +259,7 @@ cmd_subscriber(int argc, char **argv)
 	    &found, &cause) < 0)
 		status = failed(&c, cause);
 	else if (!found) {
-		fprintf(stderr, "rebound subscriber: %s: never seen in a bounce\n",
+		log_error("%s: never seen in a bounce",
 		    argv[1]);
 		status = EX_NOINPUT;
 	}
@@ -283,7 +282,7 @@ cmd_unsuppress(int argc, char **argv)
 	unsigned ended = 0, left = 0;
 	int status;
 
-	status = setup(&c, "unsuppress", "ADDRESS - reactivate a suppressed "
+	status = setup(&c, "ADDRESS - reactivate a suppressed "
 	    "address", entries, &argc, &argv);
 	if (status == EX_OK && argc != 2) {
 		fprintf(stderr, "usage: rebound unsuppress [--list NAME] --config "
@@ -302,7 +301,7 @@ cmd_unsuppress(int argc, char **argv)
 		goto out;
 	}
 	if (ended == 0) {
-		fprintf(stderr, "rebound unsuppress: %s is not suppressed%s%s\n",
+		log_error("%s is not suppressed%s%s",
 		    argv[1], list != NULL ? " on list " : "", list != NULL ? list :
 		    "");
 		status = EX_DATAERR;
@@ -311,9 +310,9 @@ cmd_unsuppress(int argc, char **argv)
 	printf("%s: %u suppression%s ended\n", argv[1], ended, ended == 1 ? "" :
 	    "s");
 	if (left > 0)
-		fprintf(stderr, "rebound unsuppress: %s is still suppressed %u "
+		log_error("%s is still suppressed %u "
 		    "time%s elsewhere (a complaint is global: unsuppress without "
-		    "--list)\n", argv[1], left, left == 1 ? "" : "s");
+		    "--list)", argv[1], left, left == 1 ? "" : "s");
 out:
 	g_free(list);
 	return teardown(&c, status);

@@ -123,8 +123,8 @@ read_mailbox(const struct config_mailbox *mb, const struct mime_options *opts,
 	source_close(src);
 	if (stats) {
 		double secs = (double)(g_get_monotonic_time() - t0) / 1e6;
-		fprintf(stderr, "rebound run: mailbox %s: %u messages (%u "
-		    "unreadable) in %.3f s, %.0f messages/s, peak RSS %ld KiB\n",
+		log_info("mailbox %s: %u messages (%u "
+		    "unreadable) in %.3f s, %.0f messages/s, peak RSS %ld KiB",
 		    mb->name, fetched, failed, secs, secs > 0 ? fetched / secs :
 		    0.0, peak_rss_kib());
 	}
@@ -432,8 +432,8 @@ print_stats(const struct mailbox_result *m)
 	for (i = 0; i < PHASES; i++)
 		g_string_append_printf(s, "%s%s %.3f s", i > 0 ? ", " : "",
 		    phase_names[i], (double)m->phase[i] / 1e6);
-	fprintf(stderr, "rebound run: mailbox %s: %u messages in %.3f s, "
-	    "%.0f messages/s (%s), peak RSS %ld KiB\n", m->name, m->fetched,
+	log_info("mailbox %s: %u messages in %.3f s, "
+	    "%.0f messages/s (%s), peak RSS %ld KiB", m->name, m->fetched,
 	    m->seconds, m->seconds > 0 ? m->fetched / m->seconds : 0.0,
 	    s->str, peak_rss_kib());
 	g_string_free(s, TRUE);
@@ -816,10 +816,10 @@ store_all(struct config *cfg, struct config_mailbox *mbs, size_t n,
 	run.blocks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    NULL);
 	run.done = g_array_new(FALSE, TRUE, sizeof(struct mailbox_result));
-	if ((run.db = cmd_open_db(cfg, "run", &status)) == NULL)
+	if ((run.db = cmd_open_db(cfg, &status)) == NULL)
 		goto out;
 	if (db_set_hooks(run.db, &hooks, &cause) < 0) {
-		fprintf(stderr, "rebound run: %s\n", cause);
+		log_error("%s", cause);
 		g_free(cause);
 		status = db_status(run.db);
 		goto out;
@@ -892,12 +892,12 @@ cmd_run(int argc, char **argv)
 	ctx = g_option_context_new("- read the configured mailboxes");
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
-		fprintf(stderr, "rebound run: %s\n", err->message);
+		log_error("%s", err->message);
 		g_error_free(err);
 		status = EX_USAGE;
 		goto out;
 	}
-	log_init(quiet ? -1 : verbose ? 1 : 0);
+	log_verbosity(quiet ? -1 : verbose ? 1 : 0);
 	/* piped input needs no configuration to print; [parse] applies when
 	 * given, and storing needs its [database] */
 	if (!from_stdin || config_path != NULL || !dry_run) {
@@ -905,7 +905,7 @@ cmd_run(int argc, char **argv)
 		    "/etc/rebound/rebound.conf", from_stdin ? CONFIG_PARSE_ONLY :
 		    0, &cause, &status);
 		if (cfg == NULL) {
-			fprintf(stderr, "rebound run: %s\n", cause);
+			log_error("%s", cause);
 			g_free(cause);
 			goto out;
 		}
@@ -924,14 +924,14 @@ cmd_run(int argc, char **argv)
 	}
 	mbs = config_mailboxes(cfg, &n);
 	if (only != NULL && config_mailbox_find(cfg, only) == NULL) {
-		fprintf(stderr, "rebound run: no [mailbox %s] in the "
-		    "configuration\n", only);
+		log_error("no [mailbox %s] in the "
+		    "configuration", only);
 		status = EX_CONFIG;
 		goto out;
 	}
 	if (n == 0) {
-		fprintf(stderr, "rebound run: no [mailbox NAME] in the "
-		    "configuration\n");
+		log_error("no [mailbox NAME] in the "
+		    "configuration");
 		status = EX_CONFIG;
 		goto out;
 	}

@@ -36,10 +36,9 @@ struct db;
 
 /*
  * cmd_open_db - connect to the configured [database] and check that it
- * has rebound's schema; NULL after a message on stderr ("rebound WHO:
- * ...") with *status set (78 without conninfo or schema, 75 when the
- * server is down)
+ * has rebound's schema; NULL after an error logged (log.h) with *status
+ * set (78 without conninfo or schema, 75 when the server is down)
  */
-struct db *cmd_open_db(struct config *, const char *who, int *status);
+struct db *cmd_open_db(struct config *, int *status);
 
 #endif /* REBOUND_COMMANDS_H */

@@ -49,7 +49,7 @@ main(int argc, char **argv)
 	/* A server that closes the connection must be an error to handle
 	 * (reconnect, exit 75), not a signal that kills the run. */
 	signal(SIGPIPE, SIG_IGN);
-	log_init(0);
+	log_init("rebound");
 	if (argc < 2) {
 		usage(stderr);
 		return EX_USAGE;
@@ -64,9 +64,13 @@ main(int argc, char **argv)
 		return EX_OK;
 	}
 	for (i = 0; i < G_N_ELEMENTS(commands); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			char *prog = g_strconcat("rebound ", argv[1], NULL);
+			log_init(prog);		/* "rebound parse: ..." */
+			g_free(prog);
 			return commands[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "rebound: unknown command '%s'\n", argv[1]);
+		}
+	log_error("unknown command '%s'", argv[1]);
 	usage(stderr);
 	return EX_USAGE;
 }
