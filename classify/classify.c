@@ -1,5 +1,5 @@
 /*
- * classify.c - the reasons, and the decision for one recipient.
+ * classify.c - the decision for one recipient.
  *
  * How the reason is decided, in order (the first that applies wins; the
  * rule that won is reported as `rule`):
@@ -49,136 +49,7 @@
 
 #include <glib.h>
 
-#include "classify.h"
-
-static const struct classify_reason reason_table[] = {
-	/* hard: the address is dead */
-	{ "userunknown", CLASS_HARD, "The mailbox does not exist.",
-	  "Suppress the address; it will never accept mail.", "911" },
-	{ "hostunknown", CLASS_HARD, "The recipient's domain does not exist or "
-	  "has no mail server.", "Suppress the address; check for a typo in the "
-	  "domain first.", "912" },
-	{ "hasmoved", CLASS_HARD, "The mailbox has moved and leaves no "
-	  "forwarding address.", "Suppress; ask the subscriber for a new "
-	  "address through another channel.", "916" },
-	{ "notaccept", CLASS_HARD, "The recipient's domain accepts no mail "
-	  "(null MX, or the host refuses all mail).", "Suppress when permanent "
-	  "(5xx); a temporary refusal is retried.", "932" },
-	/* soft: the address may recover */
-	{ "mailboxfull", CLASS_SOFT, "The mailbox is over its quota.",
-	  "Keep sending; suppress after repeated bounces over days.", "922" },
-	{ "exceedlimit", CLASS_SOFT, "The message exceeds a limit of the "
-	  "recipient's mailbox.", "Check the message size; keep the "
-	  "subscriber.", "923" },
-	{ "mesgtoobig", CLASS_SOFT, "The message is too big for the receiving "
-	  "system.", "Send smaller messages (link attachments).", "934" },
-	{ "suspend", CLASS_SOFT, "The mailbox is disabled or suspended for "
-	  "now.", "Count it; suppress if it stays disabled.", "921" },
-	{ "expired", CLASS_SOFT, "Delivery was retried until the queue "
-	  "lifetime ran out.", "Count it; a dead host shows up as repeats.",
-	  "947" },
-	{ "networkerror", CLASS_SOFT, "A network or DNS failure on the way to "
-	  "the recipient.", "Retry; count it as soft.", "944" },
-	{ "systemerror", CLASS_SOFT, "The receiving system failed.",
-	  "Retry; count it as soft.", "930" },
-	{ "systemfull", CLASS_SOFT, "The receiving system is out of storage.",
-	  "Retry later.", "931" },
-	{ "toomanyconn", CLASS_SOFT, "Too many connections or recipients at "
-	  "once.", "Lower the concurrency towards that domain.", "945" },
-	{ "ratelimited", CLASS_BLOCK, "The receiver rate-limits the sender.",
-	  "Slow down towards that domain; not the subscriber's fault.", "946" },
-	{ "speeding", CLASS_BLOCK, "The sender sends faster than the receiver "
-	  "allows.", "Slow down towards that domain; not the subscriber's "
-	  "fault.", "946" },
-	{ "mailererror", CLASS_SOFT, "The recipient's local delivery program "
-	  "failed.", "Retry; count it as soft.", "939" },
-	{ "onhold", CLASS_SOFT, "Delivery is deferred (greylisting), or the "
-	  "receiver gave a reason no rule understands; the outcome is not "
-	  "known.", "Count it as soft; read the diagnostic if it repeats.",
-	  "901" },
-	{ "undefined", CLASS_SOFT, "The report gives no reason for this "
-	  "recipient.",
-	  "Count it as soft; read the diagnostic if it repeats.", "900" },
-	{ "filtered", CLASS_SOFT, "The recipient's own filter or settings "
-	  "refused the message.", "Count it as soft; the subscriber may have "
-	  "blocked the list.", "910" },
-	/* block: the receiver refused the sender, not the address */
-	{ "rejected", CLASS_BLOCK, "The sender address (envelope from) was "
-	  "refused.", "Fix the sender address or its domain; do not count it "
-	  "against the subscriber.", "918" },
-	{ "blocked", CLASS_BLOCK, "The sending host or IP address is refused "
-	  "(block list, firewall).", "Check block lists for your sending IPs "
-	  "and request delisting.", "971" },
-	{ "spamdetected", CLASS_BLOCK, "The message was judged to be spam.",
-	  "Review content and sending practice; not the subscriber's fault.",
-	  "980" },
-	{ "virusdetected", CLASS_BLOCK, "The message was judged to carry "
-	  "malware.", "Check the message and attachments.", "980" },
-	{ "policyviolation", CLASS_BLOCK, "The message violates the receiver's "
-	  "policy.", "Read the diagnostic; adjust content or sending.", "972" },
-	{ "badreputation", CLASS_BLOCK, "The sender's IP or domain has a poor "
-	  "reputation.", "Warm up IPs, fix complaints and authentication.",
-	  "974" },
-	{ "requireptr", CLASS_BLOCK, "The sending host has no valid reverse "
-	  "DNS (PTR).", "Give every sending IP a PTR record that resolves "
-	  "back.", "973" },
-	{ "authfailure", CLASS_BLOCK, "SPF, DKIM or DMARC failed for the "
-	  "sender.", "Fix SPF, DKIM signing and DMARC alignment.", "976" },
-	{ "norelaying", CLASS_BLOCK, "The receiving host refuses to relay for "
-	  "the sender.", "Check the route and MX of the domain.", "909" },
-	{ "securityerror", CLASS_BLOCK, "A security requirement failed (TLS, "
-	  "authentication).", "Check TLS and SMTP authentication settings.",
-	  "970" },
-	{ "syntaxerror", CLASS_BLOCK, "The sending MTA made an SMTP protocol "
-	  "error.", "Check the sending MTA; not the subscriber's fault.",
-	  "902" },
-	{ "notcompliantrfc", CLASS_BLOCK, "The message does not comply with the "
-	  "RFCs.", "Fix the message headers.", "974" },
-	{ "contenterror", CLASS_BLOCK, "The message content or encoding was "
-	  "refused.", "Check MIME structure and encodings.", "960" },
-	/* the rest */
-	{ "feedback", CLASS_COMPLAINT, "The subscriber reported the message "
-	  "(abuse report, ARF).", "Suppress the address globally at once.",
-	  NULL },
-	{ "vacation", CLASS_IGNORE, "An automatic reply (out of office).",
-	  "Nothing; the address works.", NULL },
-	{ "delivered", CLASS_IGNORE, "A report of successful delivery.",
-	  "Nothing.", NULL },
-};
-
-#define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
-
-const struct classify_reason *
-classify_reason_table(size_t *n)
-{
-	*n = NITEMS(reason_table);
-	return reason_table;
-}
-
-const struct classify_reason *
-classify_reason_lookup(const char *name)
-{
-	size_t i;
-
-	if (name == NULL)
-		return NULL;
-	for (i = 0; i < NITEMS(reason_table); i++)
-		if (strcmp(reason_table[i].name, name) == 0)
-			return &reason_table[i];
-	return NULL;
-}
-
-const char *
-classify_class_name(enum classify_class c)
-{
-	static const char *names[] = {
-		"unknown", "hard", "soft", "block", "complaint", "ignore"
-	};
-
-	if ((unsigned)c >= NITEMS(names))
-		return "unknown";
-	return names[c];
-}
+#include "internal.h"
 
 /* status_valid - is s an RFC 3463 code "c.sss.ddd" with c in 2, 4, 5? */
 static int
@@ -316,68 +187,6 @@ classify_find_codes(const char *text, char reply[4], char status[16])
 	}
 }
 
-/* Recipient domains whose refusals mean one thing whatever the text says
- * (or in whichever language it says it); used only when neither the codes
- * nor the text decided. */
-static const struct {
-	const char *suffix;
-	const char *reason;
-} domain_rules[] = {
-	/* a Google Group refusing a post: the poster may not post there */
-	{ "@googlegroups.com", "rejected" },
-};
-
-/* domain_rule - the reason row a recipient's domain implies, or NULL */
-static const struct classify_reason *
-domain_rule(const char *recipient)
-{
-	size_t i;
-
-	for (i = 0; recipient != NULL && i < NITEMS(domain_rules); i++)
-		if (g_str_has_suffix(recipient, domain_rules[i].suffix))
-			return classify_reason_lookup(domain_rules[i].reason);
-	return NULL;
-}
-
-/* What the sending MTA's own classification of a failure means.  PowerMTA
- * matches every reply against its bounce-category rules and writes the
- * result into the DSN (X-PowerMTA-BounceCategory); it saw the whole SMTP
- * dialogue, so its verdict outranks our reading of the text.  "other" and
- * unknown categories say nothing. */
-static const struct {
-	const char *category;
-	const char *reason;
-} category_rules[] = {
-	{ "bad-mailbox", "userunknown" },
-	{ "bad-domain", "hostunknown" },
-	{ "inactive-mailbox", "suspend" },
-	{ "quota-issues", "mailboxfull" },
-	{ "spam-related", "spamdetected" },
-	{ "virus-related", "virusdetected" },
-	{ "policy-related", "policyviolation" },
-	{ "content-related", "contenterror" },
-	{ "invalid-sender", "rejected" },
-	{ "message-expired", "expired" },
-	{ "no-answer-from-host", "networkerror" },
-	{ "bad-connection", "networkerror" },
-	{ "routing-errors", "networkerror" },
-	{ "relaying-issues", "norelaying" },
-	{ "protocol-errors", "syntaxerror" },
-	{ "bad-configuration", "systemerror" },
-};
-
-/* category_reason - the reason an MTA's category names, or NULL */
-static const char *
-category_reason(const char *category)
-{
-	size_t i;
-
-	for (i = 0; category != NULL && i < NITEMS(category_rules); i++)
-		if (g_ascii_strcasecmp(category, category_rules[i].category) == 0)
-			return category_rules[i].reason;
-	return NULL;
-}
-
 /* pseudo_status - Sisimai-compatible X.0.9xx code for a reason */
 static void
 pseudo_status(const char *reason, int temporary, char out[16])
@@ -419,7 +228,11 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	const struct classify_status *srow = NULL;
 	const struct classify_reply *rrow = NULL;
 	const struct classify_pattern *pat = NULL, *fallback = NULL;
+	const struct classify_pattern *by = NULL; /* the row that decided */
 	const struct classify_reason *why;
+	const char *r;
+	int by_status = 0;	/* the status code decided (rule "status") */
+	int unclassified = 0;	/* words no rule understands */
 	char found_reply[4], found_status[16];
 	const char *cmd;
 	int temporary, delayed, unix_mailer;
@@ -517,7 +330,8 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		/* a non-standard Action (SendGrid) that says it all */
 		out->reason = "expired";
 		out->rule = "action";
-	} else if ((out->reason = category_reason(in->category)) != NULL) {
+	} else if ((out->reason = classify_category_reason(in->category)) !=
+	    NULL) {
 		out->rule = "mta-category";
 		out->final = 1;
 	} else if (srow != NULL && srow->strong && srow->reason != NULL &&
@@ -526,10 +340,12 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	    strcmp(srow->reason, "userunknown") == 0)) {
 		out->reason = srow->reason;
 		out->rule = "status";
+		by_status = 1;
 	} else if (pat != NULL) {
 		out->reason = pat->reason;
 		out->rule = pat->rule;
 		out->final = pat->final;
+		by = pat;
 	} else if (delayed && !unix_mailer && srow != NULL &&
 	    g_str_has_suffix(out->status, ".0")) {
 		/* a delay notice whose code names only a subject ("4.4.0
@@ -545,14 +361,16 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	} else if (srow != NULL && srow->reason != NULL) {
 		out->reason = srow->reason;
 		out->rule = "status";
+		by_status = 1;
 	} else if (rrow != NULL && rrow->reason != NULL) {
 		out->reason = rrow->reason;
 		out->rule = "reply";
 	} else if (fallback != NULL) {
 		out->reason = fallback->reason;
 		out->rule = fallback->rule;
-	} else if ((why = domain_rule(in->recipient)) != NULL) {
-		out->reason = why->name;
+		by = fallback;
+	} else if ((r = classify_domain_reason(in->recipient)) != NULL) {
+		out->reason = r;
 		out->rule = "domain";
 	} else if (delayed) {
 		out->reason = "expired";
@@ -563,6 +381,7 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		 * rule understands: on hold until someone reads it */
 		out->reason = "onhold";
 		out->rule = "unclassified";
+		unclassified = 1;
 	} else {
 		out->reason = "undefined";
 		out->rule = "none";
@@ -570,8 +389,8 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 
 	cmd = out->final ? NULL : in->command;
 	if (!out->final && strcmp(out->reason, "userunknown") == 0 &&
-	    strcmp(out->rule, "status") != 0 &&
-	    strcmp(out->rule, "user:rejected") != 0 &&
+	    !by_status && !(by != NULL &&
+	    (by->flags & CLASSIFY_PAT_ADDRESS_REJECT)) &&
 	    found_status[0] != '\0' && strncmp(found_status + 1, ".7.", 3) == 0) {
 		/* "User unknown" in words while the receiver's own code is
 		 * X.7.x (security or policy, RFC 3463): the evidence
@@ -581,10 +400,10 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		 * answers with 5.7.1, so the code adds nothing to the words */
 		out->reason = "filtered";
 		out->rule = "userunknown:policy-status";
+		by = NULL;
 	}
 	if (!out->final && strcmp(out->reason, "userunknown") == 0 &&
-	    strcmp(out->rule, "status") != 0 && !address_status(out->status) &&
-	    cmd == NULL) {
+	    !by_status && !address_status(out->status) && cmd == NULL) {
 		/* "User unknown" in words only, at no known SMTP stage and
 		 * without an addressing status: receivers (Japanese mobile
 		 * carriers among them) say it of filter rejections too, and a
@@ -592,27 +411,29 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		 * report corroborates it. */
 		out->reason = "filtered";
 		out->rule = "userunknown:unconfirmed";
+		by = NULL;
 	}
 	if (cmd != NULL && strcmp(cmd, "DATA") == 0 &&
-	    strcmp(out->reason, "userunknown") == 0 &&
-	    strcmp(out->rule, "status") != 0) {
+	    strcmp(out->reason, "userunknown") == 0 && !by_status) {
 		out->reason = "filtered";
 		out->rule = "command:data";
+		by = NULL;
 	} else if (cmd != NULL && strcmp(cmd, "CONN") == 0 &&
-	    (strcmp(out->reason, "undefined") == 0 ||
-	    strcmp(out->rule, "unclassified") == 0 ||
+	    (strcmp(out->reason, "undefined") == 0 || unclassified ||
 	    classify_reason_lookup(out->reason)->cls == CLASS_HARD)) {
 		/* refused before any address was given: the sending host */
 		out->reason = "blocked";
 		out->rule = "command:connect";
+		by = NULL;
 	} else if (cmd != NULL && strcmp(cmd, "MAIL") == 0 &&
 	    (strcmp(out->reason, "userunknown") == 0 ||
 	    strcmp(out->reason, "hostunknown") == 0 ||
-	    strcmp(out->rule, "block:accessdenied") == 0)) {
+	    (by != NULL && (by->flags & CLASSIFY_PAT_SENDER_AT_MAIL)))) {
 		/* refused at MAIL FROM, in words that do not name the
 		 * sending host: the sender address */
 		out->reason = "rejected";
 		out->rule = "command:mail";
+		by = NULL;
 	}
 
 	/* A report that gives up (Action: failed, or a text that calls it
@@ -621,9 +442,7 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	 * needs to know; the last attempt's error stays in the diagnostic.
 	 * (DNS answers and loops stay networkerror: they are about the
 	 * domain, not the time.) */
-	if ((strcmp(out->rule, "net:refused") == 0 ||
-	    strcmp(out->rule, "net:unreachable") == 0 ||
-	    strcmp(out->rule, "net:lost") == 0) && temporary &&
+	if (by != NULL && (by->flags & CLASSIFY_PAT_UNREACHED) && temporary &&
 	    ((in->action != NULL && g_ascii_strcasecmp(in->action, "failed") ==
 	    0) || in->temporary == 0)) {
 		out->reason = "expired";

@@ -1,11 +1,12 @@
 /*
  * classify.h - what a failure means for a subscriber.
  *
- * The whole public interface of classify/.  Three tables a reader can scan
+ * The whole public interface of classify/.  Tables a reader can scan
  * (codes.c: RFC 3463 enhanced status codes and SMTP reply codes;
- * patterns.c: diagnostic-text patterns; classify.c: the reasons) and one
- * decision, classify_rcpt(), that turns what a report said about one
- * recipient into a class, a reason and the rule that decided them.
+ * providers.c: each provider's own wording; patterns.c: generic wording,
+ * by reason; reasons.c: the reasons) and one decision, classify_rcpt(),
+ * that turns what a report said about one recipient into a class, a
+ * reason and the rule that decided them.
  *
  * Reasons use Sisimai's vocabulary (userunknown, mailboxfull, ...), the de
  * facto standard among bounce parsers.  All strings handed out are static.
@@ -51,9 +52,24 @@ struct classify_reason {
 					   the bounce carried no code ("911") */
 };
 
-/* One diagnostic-text pattern (patterns.c). */
+/* What the decision does with a pattern's match beyond its reason. */
+#define CLASSIFY_PAT_UNREACHED	0x1	/* the receiver could not be reached
+					   (connection refused, lost): given
+					   up with a temporary code, that is
+					   the queue lifetime running out */
+#define CLASSIFY_PAT_ADDRESS_REJECT 0x2	/* an access-table REJECT of the
+					   address (Postfix answers it with
+					   5.7.1 always): an X.7 code does not
+					   make it a policy refusal */
+#define CLASSIFY_PAT_SENDER_AT_MAIL 0x4	/* answered to MAIL FROM, the words
+					   are about the sender address */
+
+/* One diagnostic-text pattern (providers.c, patterns.c). */
 struct classify_pattern {
-	const char	*rule;		/* stable name, shown by --why */
+	unsigned	 prio;		/* rows are tried lowest first, the
+					   first match wins (unique) */
+	const char	*rule;		/* stable name, shown by --why
+					   (unique) */
 	const char	*reason;
 	const char	*text;		/* lower-case substring, or a regex when
 					   it starts with "re:" */
@@ -61,6 +77,7 @@ struct classify_pattern {
 					   the SMTP command does not correct;
 					   -1: a fallback, used only when the
 					   status and reply codes say nothing */
+	unsigned	 flags;		/* CLASSIFY_PAT_*, or 0 */
 };
 
 /* What a report said about one recipient. */
@@ -132,7 +149,8 @@ const struct classify_pattern *classify_match(const char *text,
  */
 void	classify_find_codes(const char *text, char reply[4], char status[16]);
 
-/* Table access for tests and `rebound explain`: the rows and their count. */
+/* Table access for tests and `rebound explain`: the rows and their count
+ * (the patterns of providers.c and patterns.c in one array, by priority). */
 const struct classify_status  *classify_status_table(size_t *n);
 const struct classify_reply   *classify_reply_table(size_t *n);
 const struct classify_reason  *classify_reason_table(size_t *n);

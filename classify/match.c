@@ -1,0 +1,205 @@
+/*
+ * match.c - find the first row of providers.c and patterns.c that matches
+ * a diagnostic text.
+ *
+ * At first use the two tables are merged into one array in the order of
+ * their priorities (classify_pattern_table() hands it out), each provider
+ * row remembering its table's gate.  A row is then tried only when its
+ * gate is open: the text holds one of the gate's substrings (asked once
+ * per table and text).
+ *
+ * The rows are matched with PCRE2 directly rather than through GRegex
+ * (which wraps the same library): every row is tried against every
+ * diagnostic, and GRegex allocates match state on each call, which cost
+ * more than the matching itself.  Here one match-data block serves all
+ * rows of a call.  Compiled once, JIT where the platform has it; the text
+ * is lower-cased before matching, so rows are written in lower case and
+ * compiled case-sensitively, as bytes (no UTF-8 checks on hostile input).
+ */
+#define _GNU_SOURCE	/* memmem */
+#include <stdlib.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <glib.h>
+
+#include "internal.h"
+
+/* the most provider tables a text is matched against (a bug if more) */
+#define MATCH_MAX_GATES	64
+
+static struct classify_pattern *merged;	/* all rows, by priority */
+static size_t nmerged;
+static pcre2_code **compiled;		/* per merged row; NULL: substring */
+static int *gate_of;			/* per merged row: block + 1, 0: none */
+static const char *gates[MATCH_MAX_GATES];
+
+/* A row and the provider table it came from, while merging. */
+struct entry {
+	struct classify_pattern row;
+	int		 gate;		/* block + 1 when it has a gate, or 0 */
+};
+
+/* by_prio - order two entries by their rows' priority (qsort) */
+static int
+by_prio(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	return x->row.prio < y->row.prio ? -1 : x->row.prio > y->row.prio;
+}
+
+/* merge - the two tables in one array by priority, then compiled; a
+ * duplicate priority or a bad row aborts (a bug) */
+static gpointer
+merge(gpointer unused)
+{
+	const struct classify_block *blocks;
+	const struct classify_pattern *generic;
+	struct entry *all;
+	PCRE2_UCHAR msg[256];
+	PCRE2_SIZE off;
+	size_t nblocks, ngeneric, b, i, k = 0;
+	int err;
+
+	blocks = classify_provider_blocks(&nblocks);
+	generic = classify_generic_rows(&ngeneric);
+	if (nblocks > MATCH_MAX_GATES)
+		g_error("%zu provider tables, MATCH_MAX_GATES %d", nblocks,
+		    MATCH_MAX_GATES);
+	nmerged = ngeneric;
+	for (b = 0; b < nblocks; b++)
+		nmerged += blocks[b].nrows;
+	all = g_new0(struct entry, nmerged);
+	for (b = 0; b < nblocks; b++) {
+		gates[b] = blocks[b].gate;
+		for (i = 0; i < blocks[b].nrows; i++) {
+			all[k].row = blocks[b].rows[i];
+			all[k++].gate = blocks[b].gate != NULL ? (int)b + 1 : 0;
+		}
+	}
+	for (i = 0; i < ngeneric; i++)
+		all[k++].row = generic[i];
+	qsort(all, nmerged, sizeof(*all), by_prio);
+	merged = g_new0(struct classify_pattern, nmerged);
+	compiled = g_new0(pcre2_code *, nmerged);
+	gate_of = g_new0(int, nmerged);
+	for (i = 0; i < nmerged; i++) {
+		merged[i] = all[i].row;
+		gate_of[i] = all[i].gate;
+		if (i > 0 && merged[i].prio == merged[i - 1].prio)
+			g_error("patterns %s and %s share priority %u",
+			    merged[i - 1].rule, merged[i].rule, merged[i].prio);
+		if (strncmp(merged[i].text, "re:", 3) != 0)
+			continue;
+		compiled[i] = pcre2_compile((PCRE2_SPTR)merged[i].text + 3,
+		    PCRE2_ZERO_TERMINATED, PCRE2_DOTALL, &err, &off, NULL);
+		if (compiled[i] == NULL) {
+			pcre2_get_error_message(err, msg, sizeof(msg));
+			g_error("pattern %s: %s at %zu", merged[i].rule,
+			    (const char *)msg, (size_t)off);
+		}
+		/* without JIT (some platforms) the interpreter is used */
+		(void)pcre2_jit_compile(compiled[i], PCRE2_JIT_COMPLETE);
+	}
+	g_free(all);
+	return NULL;
+}
+
+/* init - merge and compile once per process */
+static void
+init(void)
+{
+	static GOnce once = G_ONCE_INIT;
+
+	g_once(&once, merge, NULL);
+}
+
+const struct classify_pattern *
+classify_pattern_table(size_t *n)
+{
+	init();
+	*n = nmerged;
+	return merged;
+}
+
+/* gate_open - does t (len bytes) hold one of the '|'-separated substrings
+ * of gate?  (a substring search is far cheaper than a regex match) */
+static int
+gate_open(const char *gate, const char *t, size_t len)
+{
+	const char *p, *bar;
+
+	for (p = gate; p != NULL; p = bar != NULL ? bar + 1 : NULL) {
+		bar = strchr(p, '|');
+		if (memmem(t, len, p, bar != NULL ? (size_t)(bar - p) :
+		    strlen(p)) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/* row_matches - does row i match the lower-cased text t of len bytes?
+ * open[] remembers each gate's answer for t: -1 not asked yet */
+static int
+row_matches(size_t i, const char *t, size_t len, pcre2_match_data *md,
+    signed char *open)
+{
+	int g = gate_of[i] - 1;
+
+	if (g >= 0) {
+		if (open[g] < 0)
+			open[g] = (signed char)gate_open(gates[g], t, len);
+		if (!open[g])
+			return 0;
+	}
+	if (compiled[i] != NULL)
+		return pcre2_match(compiled[i], (PCRE2_SPTR)t, len, 0, 0, md,
+		    NULL) >= 0;
+	return strstr(t, merged[i].text) != NULL;
+}
+
+const struct classify_pattern *
+classify_match(const char *text, const char *context)
+{
+	char *lower, *wide = NULL;
+	const struct classify_pattern *hit = NULL;
+	pcre2_match_data *md;
+	signed char open[2][MATCH_MAX_GATES];
+	size_t i, nlower, nwide = 0;
+
+	if (text == NULL || text[0] == '\0')
+		return NULL;
+	init();
+	lower = g_ascii_strdown(text, -1);
+	nlower = strlen(lower);
+	if (context != NULL && context[0] != '\0') {
+		char *c = g_ascii_strdown(context, -1);
+		wide = g_strconcat(lower, " [reported by ", c, "]", NULL);
+		nwide = strlen(wide);
+		g_free(c);
+	}
+	md = pcre2_match_data_create(1, NULL);
+	if (md == NULL)
+		g_error("out of memory");
+	/* each gate asked once per text: [0] the plain, [1] the wide one */
+	memset(open, -1, sizeof(open));
+	for (i = 0; i < nmerged && hit == NULL; i++) {
+		int w = merged[i].final > 0 && wide != NULL;
+		if (row_matches(i, w ? wide : lower, w ? nwide : nlower, md,
+		    open[w]))
+			hit = &merged[i];
+	}
+	pcre2_match_data_free(md);
+	g_free(wide);
+	g_free(lower);
+	return hit;
+}
+
+const struct classify_pattern *
+classify_match_text(const char *text)
+{
+	return classify_match(text, NULL);
+}
