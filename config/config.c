@@ -3,6 +3,7 @@
  */
 #include <sys/stat.h>
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,21 +23,6 @@ struct config {
 	GHashTable		*lists;		/* [list NAME]: policy */
 	struct config_hooks	 hooks;
 };
-
-/* Keys each group accepts; anything else is reported. */
-static const char *mailbox_keys[] = { "url", "password_file", "password_env",
-    "ca_file", "starttls", "tls_verify", "allow_cleartext", "after",
-    "keyword", "quarantine", "list", "timeout", "max_messages",
-    "max_message_size", "batch" };
-static const char *database_keys[] = { "conninfo" };
-static const char *policy_keys[] = { "soft_threshold", "soft_window",
-    "soft_stale_after", "block_alert" };
-static const char *list_keys[] = { "soft_threshold", "soft_window",
-    "soft_stale_after" };
-static const char *hooks_keys[] = { "on_suppress", "on_soft",
-    "on_unsuppress" };
-static const char *parse_keys[] = { "verp_prefix", "verp_delimiter", "verp",
-    "list_header", "max_message_size", "original_recipient" };
 
 /* bad_line - the number of the first line that is not blank, a comment, a
  * [group] or a key = value; 0 when none (GKeyFile reports syntax errors
@@ -136,74 +122,6 @@ fail(char **cause, const char *path, const char *group, const char *key,
 		*cause = g_strdup_printf("%s: [%s] %s: %s", path, group, key, why);
 	else
 		*cause = g_strdup_printf("%s: [%s]: %s", path, group, why);
-}
-
-/* warn_unknown - report keys of group that are not in known[] */
-static void
-warn_unknown(GKeyFile *kf, const char *path, const char *group,
-    const char **known, size_t nknown)
-{
-	char **keys = g_key_file_get_keys(kf, group, NULL, NULL);
-	size_t i, k;
-
-	for (i = 0; keys != NULL && keys[i] != NULL; i++) {
-		for (k = 0; k < nknown; k++)
-			if (strcmp(keys[i], known[k]) == 0)
-				break;
-		if (k == nknown)
-			log_warn("%s:%d: [%s] unknown key '%s' (ignored)", path,
-			    key_line(path, group, keys[i]), group, keys[i]);
-	}
-	g_strfreev(keys);
-}
-
-/* get_bool - a yes/no key, def when absent; -1 (and *cause) when bad */
-static int
-get_bool(GKeyFile *kf, const char *path, const char *group, const char *key,
-    int def, char **cause)
-{
-	char *v;
-	int r;
-
-	if (!g_key_file_has_key(kf, group, key, NULL))
-		return def;
-	v = g_strstrip(g_key_file_get_string(kf, group, key, NULL));
-	if (g_ascii_strcasecmp(v, "yes") == 0 ||
-	    g_ascii_strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0)
-		r = 1;
-	else if (g_ascii_strcasecmp(v, "no") == 0 ||
-	    g_ascii_strcasecmp(v, "false") == 0 || strcmp(v, "0") == 0)
-		r = 0;
-	else {
-		fail(cause, path, group, key, "expected yes or no");
-		r = -1;
-	}
-	g_free(v);
-	return r;
-}
-
-/* get_uint - an unsigned key within [min, max], def when absent; -1 when
- * bad (*cause set) */
-static long long
-get_uint(GKeyFile *kf, const char *path, const char *group, const char *key,
-    long long def, long long min, long long max, char **cause)
-{
-	char *v, *end;
-	long long n;
-
-	if (!g_key_file_has_key(kf, group, key, NULL))
-		return def;
-	v = g_strstrip(g_key_file_get_string(kf, group, key, NULL));
-	n = strtoll(v, &end, 10);
-	if (v[0] == '\0' || *end != '\0' || n < min || n > max) {
-		char *why = g_strdup_printf("expected a number from %lld to %lld",
-		    min, max);
-		fail(cause, path, group, key, why);
-		g_free(why);
-		n = -1;
-	}
-	g_free(v);
-	return n;
 }
 
 /* read_password - from password_file (not group/world-readable) or the
@@ -330,123 +248,6 @@ parse_url(const char *path, const char *group, struct config_mailbox *mb,
 	return 0;
 }
 
-/* load_mailbox - one [mailbox NAME] group into mb; 0 or -1 with *cause */
-static int
-load_mailbox(GKeyFile *kf, const char *path, const char *group,
-    struct config_mailbox *mb, char **cause)
-{
-	int imap, network, b;
-	long long n;
-	char *after;
-
-	/* the group is "mailbox NAME", or a bare "mailbox" with no name */
-	mb->name = g_strdup(strlen(group) > strlen("mailbox") ?
-	    group + strlen("mailbox ") : "");
-	g_strstrip(mb->name);
-	if (mb->name[0] == '\0') {
-		fail(cause, path, group, NULL, "a mailbox needs a name");
-		return -1;
-	}
-	mb->url = g_key_file_get_string(kf, group, "url", NULL);
-	if (mb->url == NULL) {
-		fail(cause, path, group, NULL, "no url");
-		return -1;
-	}
-	g_strstrip(mb->url);
-	if (parse_url(path, group, mb, cause) < 0)
-		return -1;
-	imap = mb->proto == CONFIG_IMAP || mb->proto == CONFIG_IMAPS;
-	network = mb->proto != CONFIG_MAILDIR && mb->proto != CONFIG_MBOX;
-
-	if ((b = get_bool(kf, path, group, "starttls", 0, cause)) < 0)
-		return -1;
-	mb->starttls = b;
-	if ((b = get_bool(kf, path, group, "tls_verify", 1, cause)) < 0)
-		return -1;
-	mb->tls_verify = b;
-	if ((b = get_bool(kf, path, group, "allow_cleartext", 0, cause)) < 0)
-		return -1;
-	mb->allow_cleartext = b;
-	if (mb->starttls && mb->proto != CONFIG_IMAP && mb->proto != CONFIG_POP3) {
-		fail(cause, path, group, "starttls", "only for imap:// and pop3://");
-		return -1;
-	}
-	if (network && (mb->proto == CONFIG_IMAP || mb->proto == CONFIG_POP3) &&
-	    !mb->starttls && !mb->allow_cleartext && !is_loopback(mb->host)) {
-		fail(cause, path, group, "url", "the password would go in clear "
-		    "text to a remote host: use imaps://, pop3s://, starttls = "
-		    "yes, or allow_cleartext = yes");
-		return -1;
-	}
-	mb->ca_file = g_key_file_get_string(kf, group, "ca_file", NULL);
-	if (mb->ca_file != NULL) {
-		g_strstrip(mb->ca_file);
-		if (!g_file_test(mb->ca_file, G_FILE_TEST_IS_REGULAR)) {
-			fail(cause, path, group, "ca_file", "no such file");
-			return -1;
-		}
-	}
-	if (read_password(kf, path, group, mb, cause) < 0)
-		return -1;
-	if (network && mb->password == NULL) {
-		fail(cause, path, group, NULL, "no password_file or password_env "
-		    "(passwords are never taken from the command line)");
-		return -1;
-	}
-
-	after = g_key_file_get_string(kf, group, "after", NULL);
-	if (after == NULL)
-		after = g_strdup(imap || mb->proto == CONFIG_MAILDIR ?
-		    "move:Processed" : mb->proto == CONFIG_MBOX ? "keep" :
-		    "delete");
-	g_strstrip(after);
-	if (g_str_has_prefix(after, "move:") && after[5] != '\0' &&
-	    (imap || mb->proto == CONFIG_MAILDIR)) {
-		mb->after = CONFIG_AFTER_MOVE;
-		mb->after_folder = g_strdup(after + 5);
-	} else if (strcmp(after, "delete") == 0 && mb->proto != CONFIG_MBOX)
-		mb->after = CONFIG_AFTER_DELETE;
-	else if (strcmp(after, "flag") == 0 && (imap ||
-	    mb->proto == CONFIG_MAILDIR))
-		mb->after = CONFIG_AFTER_FLAG;
-	else if (strcmp(after, "keep") == 0)
-		mb->after = CONFIG_AFTER_KEEP;
-	else {
-		fail(cause, path, group, "after", imap ? "expected move:FOLDER, "
-		    "delete, flag or keep" : mb->proto == CONFIG_MBOX ?
-		    "an mbox is only read: keep" : "expected delete or keep");
-		g_free(after);
-		return -1;
-	}
-	g_free(after);
-	mb->keyword = g_key_file_get_string(kf, group, "keyword", NULL);
-	if (mb->keyword == NULL)
-		mb->keyword = g_strdup("$Rebound");
-	mb->quarantine = g_key_file_get_string(kf, group, "quarantine", NULL);
-	if (mb->quarantine == NULL && imap)
-		mb->quarantine = g_strdup("Quarantine");
-	mb->list = g_key_file_get_string(kf, group, "list", NULL);
-
-	if ((n = get_uint(kf, path, group, "timeout", 60, 1, 3600, cause)) < 0)
-		return -1;
-	mb->timeout = (unsigned)n;
-	if ((n = get_uint(kf, path, group, "max_messages", 0, 0, 100000000,
-	    cause)) < 0)
-		return -1;
-	mb->max_messages = (unsigned)n;
-	if ((n = get_uint(kf, path, group, "max_message_size", 64 << 20, 1024,
-	    64 << 20, cause)) < 0)
-		return -1;
-	mb->max_message_size = (size_t)n;
-	if ((n = get_uint(kf, path, group, "batch", 200, 1, 10000, cause)) < 0)
-		return -1;
-	mb->batch = (unsigned)n;
-	if (mb->tls_verify == 0 && network)
-		log_warn("%s: [%s] tls_verify = no: the server's certificate "
-		    "and name are NOT checked", path, group);
-	return 0;
-}
-
 static void
 mailbox_clear(struct config_mailbox *mb)
 {
@@ -490,69 +291,6 @@ config_free(struct config *c)
 	g_free(c);
 }
 
-/* load_parse - the [parse] group; 0 or -1 with *cause */
-static int
-load_parse(GKeyFile *kf, const char *path, struct config_parse *p,
-    char **cause)
-{
-	long long n;
-	int b;
-
-	p->verp = 1;
-	p->original_recipient = 1;
-	p->max_message_size = 0;
-	if (!g_key_file_has_group(kf, "parse"))
-		return 0;
-	warn_unknown(kf, path, "parse", parse_keys, G_N_ELEMENTS(parse_keys));
-	p->verp_prefix = g_key_file_get_string(kf, "parse", "verp_prefix", NULL);
-	p->verp_delimiter = g_key_file_get_string(kf, "parse", "verp_delimiter",
-	    NULL);
-	if (p->verp_delimiter != NULL && strlen(g_strstrip(p->verp_delimiter))
-	    != 1) {
-		fail(cause, path, "parse", "verp_delimiter", "one character");
-		return -1;
-	}
-	p->list_header = g_key_file_get_string(kf, "parse", "list_header", NULL);
-	if ((b = get_bool(kf, path, "parse", "verp", 1, cause)) < 0)
-		return -1;
-	p->verp = b;
-	if ((b = get_bool(kf, path, "parse", "original_recipient", 1,
-	    cause)) < 0)
-		return -1;
-	p->original_recipient = b;
-	if ((n = get_uint(kf, path, "parse", "max_message_size", 0, 1024,
-	    64 << 20, cause)) < 0)
-		return -1;
-	p->max_message_size = (size_t)n;
-	return 0;
-}
-
-/* load_database - the [database] group; a password may sit in conninfo
- * only when the file is readable by its owner alone.  0 or -1. */
-static int
-load_database(GKeyFile *kf, const char *path, struct config *c,
-    char **cause)
-{
-	struct stat st;
-
-	if (!g_key_file_has_group(kf, "database"))
-		return 0;
-	warn_unknown(kf, path, "database", database_keys,
-	    G_N_ELEMENTS(database_keys));
-	c->conninfo = g_key_file_get_string(kf, "database", "conninfo", NULL);
-	if (c->conninfo == NULL)
-		return 0;
-	g_strstrip(c->conninfo);
-	if (strstr(c->conninfo, "password") != NULL &&
-	    (stat(path, &st) != 0 || (st.st_mode & 077) != 0)) {
-		fail(cause, path, "database", "conninfo", "holds a password but "
-		    "the file is readable by group or others: chmod 600 it, or "
-		    "use a passfile (PGPASSFILE)");
-		return -1;
-	}
-	return 0;
-}
-
 /* check_utf8 - every group, key and value must be UTF-8 (GKeyFile would
  * hand back NULL for a value that is not, as if the key were absent);
  * 0, or -1 with *cause naming the first that is not */
@@ -591,44 +329,464 @@ check_utf8(GKeyFile *kf, const char *path, char **cause)
 	return rc;
 }
 
-/* load_policy - the policy keys of group over *p; 0 or -1 with *cause */
-static int
-load_policy(GKeyFile *kf, const char *path, const char *group,
-    struct policy *p, char **cause)
+/*
+ * The keys.  One table says, for every key of every group, its type, its
+ * default, its bounds and where it goes; the same rows are used to read
+ * a group, to fill in what it leaves out and to warn of keys no row knows.
+ * A check runs after its key is read, for what a type cannot say (a URL,
+ * a file's mode, a value that depends on another key).
+ */
+
+/* The kinds of group, as bits so that one key can serve several. */
+#define G_MAILBOX	0x01	/* [mailbox NAME] -> struct config_mailbox */
+#define G_PARSE		0x02	/* [parse] -> struct config_parse */
+#define G_DATABASE	0x04	/* [database] -> struct config */
+#define G_POLICY	0x08	/* [policy] -> struct policy */
+#define G_LIST		0x10	/* [list NAME] -> struct policy */
+#define G_HOOKS		0x20	/* [hooks] -> struct config_hooks */
+
+enum key_type {
+	KEY_STRING,		/* char *, spaces around it stripped */
+	KEY_TEXT,		/* char *, as written (SQL) */
+	KEY_BOOL,		/* int: yes/no, true/false, 1/0 */
+	KEY_UINT,		/* unsigned, from min to max */
+	KEY_SIZE,		/* size_t, from min to max */
+};
+
+/* What a check sees: the file, the group as written, the record. */
+struct load {
+	GKeyFile	*kf;
+	const char	*path;
+	const char	*group;
+	void		*rec;
+};
+typedef int (*key_check)(const struct load *, char **cause);
+
+#define KEEP		(-1)	/* KEY_UINT default: what the record holds
+				   (policy_defaults(), or [policy]'s) */
+#define NOWHERE		((size_t)-1)	/* the check reads the key */
+#define MAX_MESSAGE	(64LL * 1024 * 1024)	/* mime.h's MIME_MAX_MESSAGE */
+
+#define MB(f)		offsetof(struct config_mailbox, f)
+#define PARSE(f)	offsetof(struct config_parse, f)
+#define POL(f)		offsetof(struct policy, f)
+#define HOOK(f)		offsetof(struct config_hooks, f)
+
+static int check_url(const struct load *, char **);
+static int check_starttls(const struct load *, char **);
+static int check_tls_verify(const struct load *, char **);
+static int check_cleartext(const struct load *, char **);
+static int check_ca_file(const struct load *, char **);
+static int check_password(const struct load *, char **);
+static int check_after(const struct load *, char **);
+static int check_quarantine(const struct load *, char **);
+static int check_delimiter(const struct load *, char **);
+static int check_conninfo(const struct load *, char **);
+
+static const struct key {
+	unsigned	 groups;	/* the G_* it belongs to */
+	const char	*name;
+	enum key_type	 type;
+	const char	*def;		/* KEY_STRING, KEY_BOOL: the default as
+					   it would be written; NULL: none */
+	long long	 num, min, max;	/* KEY_UINT, KEY_SIZE: default (or
+					   KEEP) and bounds */
+	size_t		 offset;	/* of its field in the record */
+	key_check	 check;		/* after reading it, or NULL */
+} keys[] = {
+	/* [mailbox NAME], read in this order */
+	{ G_MAILBOX, "url", KEY_STRING, NULL, 0, 0, 0, MB(url), check_url },
+	{ G_MAILBOX, "starttls", KEY_BOOL, "no", 0, 0, 0, MB(starttls),
+	  check_starttls },
+	{ G_MAILBOX, "tls_verify", KEY_BOOL, "yes", 0, 0, 0, MB(tls_verify),
+	  check_tls_verify },
+	{ G_MAILBOX, "allow_cleartext", KEY_BOOL, "no", 0, 0, 0,
+	  MB(allow_cleartext), check_cleartext },
+	{ G_MAILBOX, "ca_file", KEY_STRING, NULL, 0, 0, 0, MB(ca_file),
+	  check_ca_file },
+	{ G_MAILBOX, "password_file", KEY_STRING, NULL, 0, 0, 0, NOWHERE,
+	  NULL },
+	{ G_MAILBOX, "password_env", KEY_STRING, NULL, 0, 0, 0, NOWHERE,
+	  check_password },
+	{ G_MAILBOX, "after", KEY_STRING, NULL, 0, 0, 0, NOWHERE,
+	  check_after },
+	{ G_MAILBOX, "keyword", KEY_STRING, "$Rebound", 0, 0, 0, MB(keyword),
+	  NULL },
+	{ G_MAILBOX, "quarantine", KEY_STRING, NULL, 0, 0, 0, MB(quarantine),
+	  check_quarantine },
+	{ G_MAILBOX, "list", KEY_STRING, NULL, 0, 0, 0, MB(list), NULL },
+	{ G_MAILBOX, "timeout", KEY_UINT, NULL, 60, 1, 3600, MB(timeout),
+	  NULL },
+	{ G_MAILBOX, "max_messages", KEY_UINT, NULL, 0, 0, 100000000,
+	  MB(max_messages), NULL },
+	{ G_MAILBOX, "max_message_size", KEY_SIZE, NULL, MAX_MESSAGE, 1024,
+	  MAX_MESSAGE, MB(max_message_size), NULL },
+	{ G_MAILBOX, "batch", KEY_UINT, NULL, 200, 1, 10000, MB(batch), NULL },
+	/* [parse]: defaults for `rebound parse` (its options win) */
+	{ G_PARSE, "verp_prefix", KEY_STRING, NULL, 0, 0, 0,
+	  PARSE(verp_prefix), NULL },
+	{ G_PARSE, "verp_delimiter", KEY_STRING, NULL, 0, 0, 0,
+	  PARSE(verp_delimiter), check_delimiter },
+	{ G_PARSE, "list_header", KEY_STRING, NULL, 0, 0, 0,
+	  PARSE(list_header), NULL },
+	{ G_PARSE, "verp", KEY_BOOL, "yes", 0, 0, 0, PARSE(verp), NULL },
+	{ G_PARSE, "original_recipient", KEY_BOOL, "yes", 0, 0, 0,
+	  PARSE(original_recipient), NULL },
+	{ G_PARSE, "max_message_size", KEY_SIZE, NULL, 0, 1024, MAX_MESSAGE,
+	  PARSE(max_message_size), NULL },	/* 0: not set */
+	/* [database] */
+	{ G_DATABASE, "conninfo", KEY_STRING, NULL, 0, 0, 0,
+	  offsetof(struct config, conninfo), check_conninfo },
+	/* [policy], and [list NAME] over it (bounce/policy.h: defaults) */
+	{ G_POLICY | G_LIST, "soft_threshold", KEY_UINT, NULL, KEEP, 1, 1000,
+	  POL(soft_threshold), NULL },
+	{ G_POLICY | G_LIST, "soft_window", KEY_UINT, NULL, KEEP, 1, 3650,
+	  POL(soft_window), NULL },
+	{ G_POLICY | G_LIST, "soft_stale_after", KEY_UINT, NULL, KEEP, 1, 3650,
+	  POL(soft_stale_after), NULL },
+	{ G_POLICY, "block_alert", KEY_UINT, NULL, KEEP, 0, 1000000,
+	  POL(block_alert), NULL },
+	/* [hooks]: SQL run in the batch's transaction */
+	{ G_HOOKS, "on_suppress", KEY_TEXT, NULL, 0, 0, 0, HOOK(on_suppress),
+	  NULL },
+	{ G_HOOKS, "on_soft", KEY_TEXT, NULL, 0, 0, 0, HOOK(on_soft), NULL },
+	{ G_HOOKS, "on_unsuppress", KEY_TEXT, NULL, 0, 0, 0,
+	  HOOK(on_unsuppress), NULL },
+};
+
+/* warn_unknown - warn of each key of group that no row of kind knows */
+static void
+warn_unknown(GKeyFile *kf, const char *path, const char *group,
+    unsigned kind)
 {
-	const struct {
-		const char	*key;
-		unsigned	*v;
-		long long	 min, max;
-	} keys[] = {
-		{ "soft_threshold", &p->soft_threshold, 1, 1000 },
-		{ "soft_window", &p->soft_window, 1, 3650 },
-		{ "soft_stale_after", &p->soft_stale_after, 1, 3650 },
-		{ "block_alert", &p->block_alert, 0, 1000000 },
-	};
-	size_t i;
+	char **names = g_key_file_get_keys(kf, group, NULL, NULL);
+	size_t i, k;
+
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		for (k = 0; k < G_N_ELEMENTS(keys); k++)
+			if ((keys[k].groups & kind) != 0 &&
+			    strcmp(names[i], keys[k].name) == 0)
+				break;
+		if (k == G_N_ELEMENTS(keys))
+			log_warn("%s:%d: [%s] unknown key '%s' (ignored)", path,
+			    key_line(path, group, names[i]), group, names[i]);
+	}
+	g_strfreev(names);
+}
+
+/* get_bool - a yes/no key, def when absent; -1 (and *cause) when bad */
+static int
+get_bool(GKeyFile *kf, const char *path, const char *group, const char *key,
+    int def, char **cause)
+{
+	char *v;
+	int r;
+
+	if (!g_key_file_has_key(kf, group, key, NULL))
+		return def;
+	v = g_strstrip(g_key_file_get_string(kf, group, key, NULL));
+	if (g_ascii_strcasecmp(v, "yes") == 0 ||
+	    g_ascii_strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0)
+		r = 1;
+	else if (g_ascii_strcasecmp(v, "no") == 0 ||
+	    g_ascii_strcasecmp(v, "false") == 0 || strcmp(v, "0") == 0)
+		r = 0;
+	else {
+		fail(cause, path, group, key, "expected yes or no");
+		r = -1;
+	}
+	g_free(v);
+	return r;
+}
+
+/* get_uint - an unsigned key within [min, max], def when absent; -1 when
+ * bad (*cause set) */
+static long long
+get_uint(GKeyFile *kf, const char *path, const char *group, const char *key,
+    long long def, long long min, long long max, char **cause)
+{
+	char *v, *end;
 	long long n;
 
-	for (i = 0; i < G_N_ELEMENTS(keys); i++) {
-		if ((n = get_uint(kf, path, group, keys[i].key, *keys[i].v,
-		    keys[i].min, keys[i].max, cause)) < 0)
+	if (!g_key_file_has_key(kf, group, key, NULL))
+		return def;
+	v = g_strstrip(g_key_file_get_string(kf, group, key, NULL));
+	n = strtoll(v, &end, 10);
+	if (v[0] == '\0' || *end != '\0' || n < min || n > max) {
+		char *why = g_strdup_printf("expected a number from %lld to %lld",
+		    min, max);
+		fail(cause, path, group, key, why);
+		g_free(why);
+		n = -1;
+	}
+	g_free(v);
+	return n;
+}
+
+/* read_key - k's value (or its default) into its field of l->rec; 0, or
+ * -1 with *cause */
+static int
+read_key(const struct load *l, const struct key *k, char **cause)
+{
+	char *field = (char *)l->rec + k->offset;
+	long long n, def;
+	int b;
+
+	if (k->offset == NOWHERE)
+		return 0;
+	switch (k->type) {
+	case KEY_STRING:
+	case KEY_TEXT:
+		*(char **)(void *)field = g_key_file_get_string(l->kf, l->group,
+		    k->name, NULL);
+		if (*(char **)(void *)field == NULL)
+			*(char **)(void *)field = g_strdup(k->def);
+		else if (k->type == KEY_STRING)
+			g_strstrip(*(char **)(void *)field);
+		return 0;
+	case KEY_BOOL:
+		b = get_bool(l->kf, l->path, l->group, k->name, k->def != NULL &&
+		    strcmp(k->def, "yes") == 0, cause);
+		if (b < 0)
 			return -1;
-		*keys[i].v = (unsigned)n;
+		*(int *)(void *)field = b;
+		return 0;
+	case KEY_UINT:
+		def = k->num != KEEP ? k->num : *(unsigned *)(void *)field;
+		if ((n = get_uint(l->kf, l->path, l->group, k->name, def, k->min,
+		    k->max, cause)) < 0)
+			return -1;
+		*(unsigned *)(void *)field = (unsigned)n;
+		return 0;
+	case KEY_SIZE:
+		if ((n = get_uint(l->kf, l->path, l->group, k->name, k->num,
+		    k->min, k->max, cause)) < 0)
+			return -1;
+		*(size_t *)(void *)field = (size_t)n;
+		return 0;
 	}
 	return 0;
 }
 
-/* load_hooks - the [hooks] group: SQL statements, kept as written */
-static void
-load_hooks(GKeyFile *kf, const char *path, struct config_hooks *h)
+/* load_group - every key of kind from group into rec (defaults for those
+ * it leaves out), each followed by its check; keys no row knows are
+ * warned of.  0, or -1 with *cause. */
+static int
+load_group(GKeyFile *kf, const char *path, const char *group, unsigned kind,
+    void *rec, char **cause)
 {
-	if (!g_key_file_has_group(kf, "hooks"))
-		return;
-	warn_unknown(kf, path, "hooks", hooks_keys, G_N_ELEMENTS(hooks_keys));
-	h->on_suppress = g_key_file_get_string(kf, "hooks", "on_suppress", NULL);
-	h->on_soft = g_key_file_get_string(kf, "hooks", "on_soft", NULL);
-	h->on_unsuppress = g_key_file_get_string(kf, "hooks", "on_unsuppress",
-	    NULL);
+	struct load l = { kf, path, group, rec };
+	size_t i;
+
+	warn_unknown(kf, path, group, kind);
+	for (i = 0; i < G_N_ELEMENTS(keys); i++) {
+		if ((keys[i].groups & kind) == 0)
+			continue;
+		if (read_key(&l, &keys[i], cause) < 0)
+			return -1;
+		if (keys[i].check != NULL && keys[i].check(&l, cause) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* is_network - does mb's URL name a server (not a Maildir or mbox)? */
+static int
+is_network(const struct config_mailbox *mb)
+{
+	return mb->proto != CONFIG_MAILDIR && mb->proto != CONFIG_MBOX;
+}
+
+/* is_imap - is mb an IMAP mailbox? */
+static int
+is_imap(const struct config_mailbox *mb)
+{
+	return mb->proto == CONFIG_IMAP || mb->proto == CONFIG_IMAPS;
+}
+
+/* check_url - url is required; its scheme, user, host, port, folder */
+static int
+check_url(const struct load *l, char **cause)
+{
+	struct config_mailbox *mb = l->rec;
+
+	if (mb->url == NULL) {
+		fail(cause, l->path, l->group, NULL, "no url");
+		return -1;
+	}
+	return parse_url(l->path, l->group, mb, cause);
+}
+
+/* check_starttls - only plain-text protocols upgrade */
+static int
+check_starttls(const struct load *l, char **cause)
+{
+	struct config_mailbox *mb = l->rec;
+
+	if (mb->starttls && mb->proto != CONFIG_IMAP &&
+	    mb->proto != CONFIG_POP3) {
+		fail(cause, l->path, l->group, "starttls", "only for imap:// and "
+		    "pop3://");
+		return -1;
+	}
+	return 0;
+}
+
+/* check_tls_verify - say so loudly when the operator opts out */
+static int
+check_tls_verify(const struct load *l, char **cause)
+{
+	struct config_mailbox *mb = l->rec;
+
+	if (mb->tls_verify == 0 && is_network(mb))
+		log_warn("%s: [%s] tls_verify = no: the server's certificate "
+		    "and name are NOT checked", l->path, l->group);
+	return 0;
+}
+
+/* check_cleartext - no password in clear text to a remote host unless
+ * the operator says so */
+static int
+check_cleartext(const struct load *l, char **cause)
+{
+	struct config_mailbox *mb = l->rec;
+
+	if ((mb->proto == CONFIG_IMAP || mb->proto == CONFIG_POP3) &&
+	    !mb->starttls && !mb->allow_cleartext && !is_loopback(mb->host)) {
+		fail(cause, l->path, l->group, "url", "the password would go in "
+		    "clear text to a remote host: use imaps://, pop3s://, "
+		    "starttls = yes, or allow_cleartext = yes");
+		return -1;
+	}
+	return 0;
+}
+
+/* check_ca_file - the CA file exists */
+static int
+check_ca_file(const struct load *l, char **cause)
+{
+	struct config_mailbox *mb = l->rec;
+
+	if (mb->ca_file != NULL && !g_file_test(mb->ca_file,
+	    G_FILE_TEST_IS_REGULAR)) {
+		fail(cause, l->path, l->group, "ca_file", "no such file");
+		return -1;
+	}
+	return 0;
+}
+
+/* check_password - read it (password_file, password_env); a server
+ * needs one */
+static int
+check_password(const struct load *l, char **cause)
+{
+	struct config_mailbox *mb = l->rec;
+
+	if (read_password(l->kf, l->path, l->group, mb, cause) < 0)
+		return -1;
+	if (is_network(mb) && mb->password == NULL) {
+		fail(cause, l->path, l->group, NULL, "no password_file or "
+		    "password_env (passwords are never taken from the command "
+		    "line)");
+		return -1;
+	}
+	return 0;
+}
+
+/* check_after - what becomes of a message once stored: move:FOLDER,
+ * delete, flag or keep, as the kind of mailbox allows; the default is
+ * move:Processed for IMAP and Maildir, delete for POP3, keep for mbox */
+static int
+check_after(const struct load *l, char **cause)
+{
+	struct config_mailbox *mb = l->rec;
+	int imap = is_imap(mb), ok = 1;
+	char *after = g_key_file_get_string(l->kf, l->group, "after", NULL);
+
+	if (after == NULL)
+		after = g_strdup(imap || mb->proto == CONFIG_MAILDIR ?
+		    "move:Processed" : mb->proto == CONFIG_MBOX ? "keep" :
+		    "delete");
+	g_strstrip(after);
+	if (g_str_has_prefix(after, "move:") && after[5] != '\0' &&
+	    (imap || mb->proto == CONFIG_MAILDIR)) {
+		mb->after = CONFIG_AFTER_MOVE;
+		mb->after_folder = g_strdup(after + 5);
+	} else if (strcmp(after, "delete") == 0 && mb->proto != CONFIG_MBOX)
+		mb->after = CONFIG_AFTER_DELETE;
+	else if (strcmp(after, "flag") == 0 && (imap ||
+	    mb->proto == CONFIG_MAILDIR))
+		mb->after = CONFIG_AFTER_FLAG;
+	else if (strcmp(after, "keep") == 0)
+		mb->after = CONFIG_AFTER_KEEP;
+	else {
+		fail(cause, l->path, l->group, "after", imap ? "expected "
+		    "move:FOLDER, delete, flag or keep" : mb->proto ==
+		    CONFIG_MBOX ? "an mbox is only read: keep" : "expected "
+		    "delete or keep");
+		ok = 0;
+	}
+	g_free(after);
+	return ok ? 0 : -1;
+}
+
+/* check_quarantine - IMAP sets unreadable messages aside in Quarantine
+ * unless told another folder */
+static int
+check_quarantine(const struct load *l, char **cause)
+{
+	struct config_mailbox *mb = l->rec;
+
+	if (mb->quarantine == NULL && is_imap(mb))
+		mb->quarantine = g_strdup("Quarantine");
+	return 0;
+}
+
+/* check_delimiter - the VERP delimiter is one character */
+static int
+check_delimiter(const struct load *l, char **cause)
+{
+	struct config_parse *p = l->rec;
+
+	if (p->verp_delimiter != NULL && strlen(p->verp_delimiter) != 1) {
+		fail(cause, l->path, l->group, "verp_delimiter", "one character");
+		return -1;
+	}
+	return 0;
+}
+
+/* check_conninfo - a password may sit in conninfo only when the file is
+ * readable by its owner alone */
+static int
+check_conninfo(const struct load *l, char **cause)
+{
+	struct config *c = l->rec;
+	struct stat st;
+
+	if (c->conninfo != NULL && strstr(c->conninfo, "password") != NULL &&
+	    (stat(l->path, &st) != 0 || (st.st_mode & 077) != 0)) {
+		fail(cause, l->path, l->group, "conninfo", "holds a password but "
+		    "the file is readable by group or others: chmod 600 it, or "
+		    "use a passfile (PGPASSFILE)");
+		return -1;
+	}
+	return 0;
+}
+
+/* load_mailbox - one [mailbox NAME] group into mb; 0 or -1 with *cause */
+static int
+load_mailbox(GKeyFile *kf, const char *path, const char *group,
+    struct config_mailbox *mb, char **cause)
+{
+	/* the group is "mailbox NAME", or a bare "mailbox" with no name */
+	mb->name = g_strdup(strlen(group) > strlen("mailbox") ?
+	    group + strlen("mailbox ") : "");
+	g_strstrip(mb->name);
+	if (mb->name[0] == '\0') {
+		fail(cause, path, group, NULL, "a mailbox needs a name");
+		return -1;
+	}
+	return load_group(kf, path, group, G_MAILBOX, mb, cause);
 }
 
 /* load_list - a [list NAME] group: overrides of [policy] for one list */
@@ -646,10 +804,9 @@ load_list(GKeyFile *kf, const char *path, struct config *c,
 		    "[list NAME]");
 		return -1;
 	}
-	warn_unknown(kf, path, group, list_keys, G_N_ELEMENTS(list_keys));
 	p = g_new(struct policy, 1);
 	*p = c->policy;
-	if (load_policy(kf, path, group, p, cause) < 0) {
+	if (load_group(kf, path, group, G_LIST, p, cause) < 0) {
 		g_free(p);
 		return -1;
 	}
@@ -695,20 +852,14 @@ config_load(const char *path, int flags, char **cause, int *status)
 	c = g_new0(struct config, 1);
 	c->path = g_strdup(path);
 	c->mailboxes = g_array_new(FALSE, TRUE, sizeof(struct config_mailbox));
-	if (load_parse(kf, path, &c->parse, cause) < 0)
-		goto bad;
-	if (load_database(kf, path, c, cause) < 0)
-		goto bad;
-	policy_defaults(&c->policy);
 	c->lists = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    g_free);
-	if (g_key_file_has_group(kf, "policy")) {
-		warn_unknown(kf, path, "policy", policy_keys,
-		    G_N_ELEMENTS(policy_keys));
-		if (load_policy(kf, path, "policy", &c->policy, cause) < 0)
-			goto bad;
-	}
-	load_hooks(kf, path, &c->hooks);
+	policy_defaults(&c->policy);
+	if (load_group(kf, path, "parse", G_PARSE, &c->parse, cause) < 0 ||
+	    load_group(kf, path, "database", G_DATABASE, c, cause) < 0 ||
+	    load_group(kf, path, "policy", G_POLICY, &c->policy, cause) < 0 ||
+	    load_group(kf, path, "hooks", G_HOOKS, &c->hooks, cause) < 0)
+		goto bad;
 	groups = g_key_file_get_groups(kf, NULL);
 	for (i = 0; groups[i] != NULL; i++) {
 		struct config_mailbox mb;
@@ -732,8 +883,6 @@ config_load(const char *path, int flags, char **cause, int *status)
 		if ((flags & CONFIG_PARSE_ONLY) != 0)
 			continue;
 		memset(&mb, 0, sizeof(mb));
-		warn_unknown(kf, path, groups[i], mailbox_keys,
-		    G_N_ELEMENTS(mailbox_keys));
 		if (load_mailbox(kf, path, groups[i], &mb, cause) < 0) {
 			mailbox_clear(&mb);
 			goto bad;
