@@ -25,6 +25,7 @@ enum classify_class {
 	CLASS_COMPLAINT,	/* the subscriber complained: suppress */
 	CLASS_IGNORE,		/* auto-reply, delay notice, success */
 };
+#define CLASSIFY_NCLASSES	(CLASS_IGNORE + 1)	/* for arrays by class */
 
 /* One RFC 3463 enhanced status code (or class.subject.0 family). */
 struct classify_status {

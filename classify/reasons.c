@@ -128,7 +128,7 @@ classify_reason_lookup(const char *name)
 const char *
 classify_class_name(enum classify_class c)
 {
-	static const char *names[] = {
+	static const char *const names[CLASSIFY_NCLASSES] = {
 		"unknown", "hard", "soft", "block", "complaint", "ignore"
 	};
 

@@ -16,6 +16,8 @@
 
 #include <glib.h>
 
+#include "classify.h"
+
 struct db;
 
 /* db_open - connect with a libpq conninfo string; NULL with *cause and
@@ -114,10 +116,6 @@ void	db_batch_message(struct db_batch *, const struct db_message *);
 /* db_batch_event - add an event of the message added last */
 void	db_batch_event(struct db_batch *, const struct db_event *);
 
-/* db_batch_duplicate - after db_batch_write: was message i (in the order
- * added) recorded before, so that nothing of it was counted? */
-int	db_batch_duplicate(const struct db_batch *, unsigned i);
-
 /* The policy of a list (NULL: no list); never NULL. */
 struct policy;
 typedef const struct policy *(*db_policy_fn)(const char *list, void *arg);
@@ -125,7 +123,7 @@ typedef const struct policy *(*db_policy_fn)(const char *list, void *arg);
 /* What db_batch_write() did, added to the caller's counts. */
 struct db_tally {
 	unsigned	 duplicates, quarantined, suppressed;
-	unsigned	 cls[8];	/* events by enum classify_class */
+	unsigned	 cls[CLASSIFY_NCLASSES]; /* events by enum classify_class */
 	GHashTable	*blocks;	/* recipient domain -> blocks (guint) */
 };
 

@@ -57,7 +57,7 @@ struct sub {
 	const char		*address;
 	const struct policy	*pol;
 	struct policy_state	 st;
-	unsigned		 inc[8];	/* events by class */
+	unsigned		 inc[CLASSIFY_NCLASSES]; /* events by class */
 	int			 bounced;
 	const char		*why;		/* last change's explanation */
 };
@@ -169,13 +169,6 @@ db_batch_event(struct db_batch *b, const struct db_event *e)
 	ev.reporting_mta = keep(b, e->reporting_mta);
 	ev.feedback_type = keep(b, e->feedback_type);
 	g_array_append_val(b->evs, ev);
-}
-
-int
-db_batch_duplicate(const struct db_batch *b, unsigned i)
-{
-	return i < b->msgs->len && g_array_index(b->msgs, struct bmsg,
-	    i).duplicate;
 }
 
 #define MSG(b, i)	(&g_array_index((b)->msgs, struct bmsg, (i)))

@@ -88,10 +88,10 @@ why(const struct imap_source *s, int r)
 	return s->tripped != NULL ? s->tripped : imap_strerror(r);
 }
 
-/* lost - is the connection gone after error r: dropped, or cut by the
- * guard? */
+/* gone - is the connection gone after error r: dropped, or cut by the
+ * guard?  (POP3's dropped() leaves the guard's cuts out) */
 static int
-lost(const struct imap_source *s, int r)
+gone(const struct imap_source *s, int r)
 {
 	return s->tripped != NULL || r == MAILIMAP_ERROR_STREAM ||
 	    r == MAILIMAP_ERROR_PARSE || r == MAILIMAP_ERROR_FATAL ||
@@ -178,14 +178,14 @@ imap_connect(struct imap_source *s, char **cause)
 		*cause = g_strdup_printf("%s: login as %s refused: %s", mb->host,
 		    mb->user, r == MAILIMAP_ERROR_LOGIN ? server_says(s->imap) :
 		    why(s, r));
-		s->head.status = lost(s, r) ? gone_status(s) : EX_NOPERM;
+		s->head.status = gone(s, r) ? gone_status(s) : EX_NOPERM;
 		return -1;
 	}
 	r = mailimap_select(s->imap, mb->folder);
 	if (r != MAILIMAP_NO_ERROR || s->imap->imap_selection_info == NULL) {
 		*cause = g_strdup_printf("%s: cannot select %s: %s", mb->host,
-		    mb->folder, lost(s, r) ? why(s, r) : server_says(s->imap));
-		s->head.status = lost(s, r) ? gone_status(s) : EX_NOINPUT;
+		    mb->folder, gone(s, r) ? why(s, r) : server_says(s->imap));
+		s->head.status = gone(s, r) ? gone_status(s) : EX_NOINPUT;
 		return -1;
 	}
 	if (s->uidvalidity != 0 &&
@@ -290,7 +290,7 @@ list_uids(struct imap_source *s, char **cause)
 		if (r != MAILIMAP_NO_ERROR) {
 			*cause = g_strdup_printf("%s: UID SEARCH failed: %s",
 			    s->mb->host, why(s, r));
-			s->head.status = lost(s, r) ? gone_status(s) :
+			s->head.status = gone(s, r) ? gone_status(s) :
 			    EX_PROTOCOL;
 			return -1;
 		}
@@ -370,9 +370,9 @@ fetch(struct imap_source *s, struct mailimap_set *set, int bodies,
 			return 0;
 		*cause = g_strdup_printf("%s: UID FETCH failed: %s", s->mb->host,
 		    why(s, r));
-		if (!lost(s, r) || reconnect(s, cause) < 0) {
+		if (!gone(s, r) || reconnect(s, cause) < 0) {
 			if (s->head.status == 0)
-				s->head.status = lost(s, r) ? gone_status(s) :
+				s->head.status = gone(s, r) ? gone_status(s) :
 				    EX_PROTOCOL;
 			return -1;
 		}
@@ -655,8 +655,8 @@ static int
 ack_failed(struct imap_source *s, int r, char **cause)
 {
 	*cause = g_strdup_printf("%s: acknowledging messages failed: %s",
-	    s->mb->host, lost(s, r) ? why(s, r) : server_says(s->imap));
-	s->head.status = lost(s, r) ? gone_status(s) : EX_PROTOCOL;
+	    s->mb->host, gone(s, r) ? why(s, r) : server_says(s->imap));
+	s->head.status = gone(s, r) ? gone_status(s) : EX_PROTOCOL;
 	return -1;
 }
 

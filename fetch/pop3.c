@@ -68,10 +68,12 @@ why(const struct pop3_source *s, int r)
 	return s->tripped != NULL ? s->tripped : pop3_strerror(r);
 }
 
-/* lost - is the connection gone (and not cut by the guard, which is the
- * server's fault: no reason to try again)? */
+/* dropped - did the connection drop after error r, so that one
+ * reconnect may help?  Not when the guard cut it: that is the server's
+ * fault, and trying again would meet the same.  (IMAP's gone() counts
+ * both.) */
 static int
-lost(const struct pop3_source *s, int r)
+dropped(const struct pop3_source *s, int r)
 {
 	return s->tripped == NULL && r == MAILPOP3_ERROR_STREAM;
 }
@@ -130,7 +132,7 @@ pop3_connect(struct pop3_source *s, char **cause)
 		    mb->user, s->pop3->pop3_response != NULL ?
 		    s->pop3->pop3_response : why(s, r));
 		s->head.status = s->tripped != NULL ? EX_PROTOCOL :
-		    lost(s, r) ? EX_TEMPFAIL : EX_NOPERM;
+		    dropped(s, r) ? EX_TEMPFAIL : EX_NOPERM;
 		return -1;
 	}
 	/* LIST and UIDL have a line per message: STAT says how many */
@@ -144,7 +146,7 @@ pop3_connect(struct pop3_source *s, char **cause)
 	if (r != MAILPOP3_NO_ERROR) {
 		*cause = g_strdup_printf("%s: LIST failed: %s", mb->host,
 		    why(s, r));
-		s->head.status = lost(s, r) ? EX_TEMPFAIL :
+		s->head.status = dropped(s, r) ? EX_TEMPFAIL :
 		    EX_PROTOCOL;
 		return -1;
 	}
@@ -228,7 +230,7 @@ pop3_next(struct source *head, struct source_msg *m, char **cause)
 		return 1;
 	}
 	r = retr(s, info, &text, &len);
-	if (lost(s, r) && info->msg_uidl != NULL) {
+	if (dropped(s, r) && info->msg_uidl != NULL) {
 		/* on in a new session, at the same UIDL */
 		char *uidl = g_strdup(info->msg_uidl);
 		int i = reconnect_at(s, uidl, cause);
@@ -247,7 +249,7 @@ pop3_next(struct source *head, struct source_msg *m, char **cause)
 	if (r != MAILPOP3_NO_ERROR) {
 		*cause = g_strdup_printf("%s: RETR %u failed: %s", s->mb->host,
 		    info->msg_index, why(s, r));
-		head->status = lost(s, r) ? EX_TEMPFAIL :
+		head->status = dropped(s, r) ? EX_TEMPFAIL :
 		    EX_PROTOCOL;
 		return -1;
 	}
@@ -298,7 +300,7 @@ pop3_ack(struct source *head, const struct source_msg *m,
 	if (r != MAILPOP3_NO_ERROR) {
 		*cause = g_strdup_printf("%s: DELE failed: %s", s->mb->host,
 		    why(s, r));
-		head->status = lost(s, r) ? EX_TEMPFAIL :
+		head->status = dropped(s, r) ? EX_TEMPFAIL :
 		    EX_PROTOCOL;
 		return -1;
 	}

@@ -50,6 +50,27 @@ apply_config(const char *path, char **verp_prefix, char **verp_delim,
 	return EX_OK;
 }
 
+struct mime_report *
+cmd_read(const struct source_msg *m, const struct mime_options *opts,
+    const char *mailbox, char **why)
+{
+	struct mime_report *r;
+
+	*why = NULL;
+	if (m->error != NULL || m->data == NULL) {
+		*why = g_strdup(m->error != NULL ? m->error : "no message");
+		return NULL;
+	}
+	if ((r = mime_parse(m->data, m->len, opts, why)) == NULL)
+		return NULL;
+	if (r->truncated)
+		log_msg(G_LOG_LEVEL_WARNING, mailbox, m->uid, NULL, NULL,
+		    "%s%s%s%s: %s", mailbox != NULL ? "mailbox " : "",
+		    mailbox != NULL ? mailbox : "", mailbox != NULL ? ": " : "",
+		    m->name, MIME_TRUNCATED);
+	return r;
+}
+
 int
 cmd_parse(int argc, char **argv)
 {
@@ -143,24 +164,17 @@ cmd_parse(int argc, char **argv)
 			continue;
 		}
 		while ((rc = source_next(src, &msg, &cause)) == 1) {
-			struct mime_report *r = NULL;
-			if (msg.error == NULL)
-				r = mime_parse(msg.data, msg.len, &opts, &cause);
+			char *why_not = NULL;
+			struct mime_report *r = cmd_read(&msg, &opts, NULL,
+			    &why_not);
 			if (r == NULL) {
-				const char *why_not = msg.error != NULL ?
-				    msg.error : cause;
-				log_error("%s: %s",
-				    msg.name, why_not);
+				log_error("%s: %s", msg.name, why_not);
 				output_error(out, msg.name, msg.seq, why_not);
-				g_free(cause);
-				cause = NULL;
+				g_free(why_not);
 				if (status == EX_OK)
 					status = EX_DATAERR;
 				continue;
 			}
-			if (r->truncated)
-				log_warn("%s: %s",
-				    msg.name, MIME_TRUNCATED);
 			output_message(out, msg.name, msg.seq, r, NULL, NULL);
 			mime_report_free(r);
 		}

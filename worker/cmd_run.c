@@ -44,7 +44,7 @@ struct pending {
 /* Counts for the summary line of a mailbox. */
 struct tally {
 	unsigned	fetched, duplicates, quarantined, suppressed;
-	unsigned	cls[6];		/* events by enum classify_class */
+	unsigned	cls[CLASSIFY_NCLASSES]; /* events by enum classify_class */
 };
 
 /* worse - the status to exit with when a and b both happened */
@@ -90,25 +90,18 @@ read_mailbox(const struct config_mailbox *mb, const struct mime_options *opts,
 		return status;
 	}
 	while ((rc = source_next(src, &msg, &cause)) == 1) {
-		struct mime_report *r = NULL;
 		char *why = NULL;
+		struct mime_report *r = cmd_read(&msg, opts, mb->name, &why);
 
 		fetched++;
-		if (msg.error == NULL)
-			r = mime_parse(msg.data, msg.len, opts, &why);
 		if (r == NULL) {
-			const char *e = msg.error != NULL ? msg.error : why;
 			log_msg(G_LOG_LEVEL_WARNING, mb->name, msg.uid, NULL, NULL,
-			    "mailbox %s: %s: %s", mb->name, msg.name, e);
-			output_error(out, msg.name, msg.seq, e);
+			    "mailbox %s: %s: %s", mb->name, msg.name, why);
+			output_error(out, msg.name, msg.seq, why);
 			failed++;
 			g_free(why);
 			continue;
 		}
-		if (r->truncated)
-			log_msg(G_LOG_LEVEL_WARNING, mb->name, msg.uid, NULL,
-			    NULL, "mailbox %s: %s: %s", mb->name, msg.name,
-			    MIME_TRUNCATED);
 		output_message(out, msg.name, msg.seq, r, mb->name, msg.uid);
 		mime_report_free(r);
 	}
@@ -166,8 +159,7 @@ add_message(struct db_batch *b, const struct config_mailbox *mb,
 	size_t i, n;
 
 	fingerprint(mb, m, fp);
-	if (m->data != NULL)
-		r = mime_parse(m->data, m->len, opts, &why);
+	r = cmd_read(m, opts, mb->name, &why);
 	*outcome = r != NULL ? SOURCE_DONE : SOURCE_QUARANTINE;
 	memset(&dm, 0, sizeof(dm));
 	dm.fp = fp;
@@ -177,14 +169,10 @@ add_message(struct db_batch *b, const struct config_mailbox *mb,
 	db_batch_message(b, &dm);
 	if (r == NULL) {
 		log_msg(G_LOG_LEVEL_WARNING, mb->name, m->uid, NULL, NULL,
-		    "mailbox %s: %s: %s: quarantined", mb->name, m->name,
-		    m->error != NULL ? m->error : why);
+		    "mailbox %s: %s: %s: quarantined", mb->name, m->name, why);
 		g_free(why);
 		return;
 	}
-	if (r->truncated)
-		log_msg(G_LOG_LEVEL_WARNING, mb->name, m->uid, NULL, NULL,
-		    "mailbox %s: %s: %s", mb->name, m->name, MIME_TRUNCATED);
 	{
 		struct verdict_row *rows = verdict_rows(r, &n);
 		for (i = 0; i < n; i++) {

@@ -33,6 +33,18 @@ int	cmd_unsuppress(int argc, char **argv);
 
 struct config;
 struct db;
+struct mime_options;
+struct mime_report;
+struct source_msg;
+
+/*
+ * cmd_read - parse a message a source handed out (cmd_parse.c).  Returns
+ * its report (caller frees with mime_report_free()), or NULL with *why
+ * (caller g_free()s) when it could not be read or parsed.  A report cut at
+ * a bound is logged as a warning, naming mailbox (may be NULL) and m.
+ */
+struct mime_report *cmd_read(const struct source_msg *m,
+	    const struct mime_options *opts, const char *mailbox, char **why);
 
 /*
  * cmd_open_db - connect to the configured [database] and check that it
