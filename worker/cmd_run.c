@@ -12,17 +12,12 @@
  * is acknowledged without being counted again, so a crash at any point,
  * or a redelivery, counts nothing twice and loses nothing.
  */
-#include <sys/resource.h>
-
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
-#include <unistd.h>
 
 #include <glib.h>
 
-#include "atomic.h"
 #include "commands.h"
 #include "config.h"
 #include "db.h"
@@ -30,22 +25,11 @@
 #include "mime.h"
 #include "output.h"
 #include "policy.h"
+#include "run.h"
 #include "source.h"
 
 /* Messages per database transaction. */
 #define RUN_BATCH	500
-
-/* One message waiting for its acknowledgement until the batch commits. */
-struct pending {
-	struct source_msg	msg;	/* name and uid only */
-	enum source_outcome	outcome;
-};
-
-/* Counts for the summary line of a mailbox. */
-struct tally {
-	unsigned	fetched, duplicates, quarantined, suppressed;
-	unsigned	cls[CLASSIFY_NCLASSES]; /* events by enum classify_class */
-};
 
 /* worse - the status to exit with when a and b both happened */
 static int
@@ -59,15 +43,6 @@ worse(int a, int b)
 	if (a == EX_TEMPFAIL)
 		return b;
 	return a;
-}
-
-/* peak_rss_kib - the most memory this process has held, KiB */
-static long
-peak_rss_kib(void)
-{
-	struct rusage ru;
-
-	return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
 }
 
 /* read_mailbox - fetch, parse and print one mailbox; a sysexits.h status */
@@ -119,7 +94,7 @@ read_mailbox(const struct config_mailbox *mb, const struct mime_options *opts,
 		log_info("mailbox %s: %u messages (%u "
 		    "unreadable) in %.3f s, %.0f messages/s, peak RSS %ld KiB",
 		    mb->name, fetched, failed, secs, secs > 0 ? fetched / secs :
-		    0.0, peak_rss_kib());
+		    0.0, metrics_peak_rss_kib());
 	}
 	return status;
 }
@@ -206,23 +181,6 @@ add_message(struct db_batch *b, const struct config_mailbox *mb,
 	mime_report_free(r);
 }
 
-/* ack_all - acknowledge the committed batch; 0 or -1 */
-static int
-ack_all(struct source *src, GArray *batch, char **cause)
-{
-	guint i;
-	int rc = 0;
-
-	for (i = 0; i < batch->len; i++) {
-		struct pending *p = &g_array_index(batch, struct pending, i);
-		if (rc == 0 && source_ack(src, &p->msg, p->outcome, cause) < 0)
-			rc = -1;
-		source_msg_clear(&p->msg);
-	}
-	g_array_set_size(batch, 0);
-	return rc;
-}
-
 /* recorded - source_skip_fn: with after = keep, the messages recorded in
  * an earlier run stay in the mailbox; do not fetch them again (arg: the
  * set of recorded places, from db_recorded_uids) */
@@ -230,183 +188,6 @@ static int
 recorded(const char *uid, void *arg)
 {
 	return uid[0] != '\0' && g_hash_table_contains(arg, uid);
-}
-
-/* What a storing run needs, for every mailbox. */
-struct run {
-	struct config		*cfg;
-	struct db		*db;
-	const struct mime_options *opts;
-	int			 today;		/* days since the epoch */
-	int			 wait;		/* --wait for a mailbox's lock */
-	int			 verbosity;	/* -1 -q, 0, 1 -v */
-	int			 stats;		/* --stats: print the time split */
-	GHashTable		*blocks;	/* domain -> blocks this run */
-	GArray			*done;		/* struct mailbox_result */
-};
-
-/* Where a mailbox's run spent its time, in microseconds. */
-enum phase { PHASE_FETCH, PHASE_PARSE, PHASE_DB, PHASE_ACK, PHASES };
-static const char *phase_names[PHASES] = { "fetch", "parse", "database",
-    "acknowledge" };
-
-/* What one mailbox's run did, for the metrics file. */
-struct mailbox_result {
-	const char	*name;
-	unsigned	 fetched;
-	struct db_tally	 t;
-	double		 seconds;
-	gint64		 phase[PHASES];
-	int		 status;	/* sysexits.h */
-	int		 locked;	/* another run held its lock */
-};
-
-/* policy_for - db_policy_fn: the configured policy of a list */
-static const struct policy *
-policy_for(const char *list, void *arg)
-{
-	return config_policy(arg, list);
-}
-
-/* A progress line on a terminal, for runs of thousands of messages. */
-struct progress {
-	int		 on;
-	const char	*name;
-	unsigned	 total;
-	gint64		 t0, last;
-};
-
-/* progress_start - on only when stderr is a terminal (never in cron or
- * the journal), the run is not -q, and the mailbox holds thousands */
-static void
-progress_start(struct progress *p, const char *name, unsigned total,
-    int verbosity)
-{
-	memset(p, 0, sizeof(*p));
-	p->on = total >= 1000 && verbosity >= 0 && isatty(STDERR_FILENO);
-	p->name = name;
-	p->total = total;
-	p->t0 = p->last = g_get_monotonic_time();
-}
-
-/* progress_show - "NAME: done/total, rate, time left", twice a second */
-static void
-progress_show(struct progress *p, unsigned done)
-{
-	gint64 now = g_get_monotonic_time();
-	double secs, rate;
-
-	if (!p->on || now - p->last < G_USEC_PER_SEC / 2)
-		return;
-	p->last = now;
-	secs = (double)(now - p->t0) / 1e6;
-	rate = secs > 0 ? done / secs : 0;
-	fprintf(stderr, "\r%s: %u/%u messages, %.0f/s, %.0f s left\033[K",
-	    p->name, done, p->total, rate, rate > 0 && p->total > done ?
-	    (p->total - done) / rate : 0.0);
-}
-
-/* progress_end - clear the line for the summary */
-static void
-progress_end(struct progress *p)
-{
-	if (p->on)
-		fprintf(stderr, "\r\033[K");
-}
-
-/*
- * The writer: while the main thread reads and parses the next batch, one
- * thread stores the batch before in its transaction (the database
- * connection is used by nobody else meanwhile).  The main thread then
- * waits for that COMMIT and only then acknowledges the batch: the order
- * that makes a run exactly-once is the same as without the overlap.
- */
-struct writer {
-	GThread		*thread;	/* NULL: nothing being written */
-	struct run	*run;
-	struct db_batch	*b;
-	GArray		*pending;	/* its messages, to acknowledge */
-	struct db_tally	*t;
-	gint64		 us;		/* time it took */
-	int		 rc, status;
-	char		*cause;
-};
-
-/* write_main - the writer thread: one batch, one transaction */
-static gpointer
-write_main(gpointer arg)
-{
-	struct writer *w = arg;
-	struct run *run = w->run;
-	gint64 t0 = g_get_monotonic_time();
-
-	w->rc = -1;
-	if (db_begin(run->db, &w->cause) < 0)
-		w->status = db_status(run->db);
-	else if (db_batch_write(run->db, w->b, policy_for, run->cfg,
-	    run->today, w->t, &w->cause) < 0) {
-		w->status = db_status(run->db);
-		db_rollback(run->db);
-	} else if (db_commit(run->db, &w->cause) < 0)
-		w->status = db_status(run->db);
-	else
-		w->rc = 0;
-	if (w->rc == 0 && g_getenv("REBOUND_TEST_CRASH_AFTER_COMMIT") != NULL)
-		_exit(70);	/* tests: die between commit and ack */
-	w->us = g_get_monotonic_time() - t0;
-	return NULL;
-}
-
-/* write_start - store batch b (its messages in pending) in the writer */
-static void
-write_start(struct writer *w, struct run *run, struct db_batch *b,
-    GArray *pending, struct db_tally *t)
-{
-	w->run = run;
-	w->b = b;
-	w->pending = pending;
-	w->t = t;
-	w->cause = NULL;
-	w->thread = g_thread_new("rebound-writer", write_main, w);
-}
-
-/* keep_stored - after a failure, let the acknowledgements of the batches
- * already committed take effect (the source's own error is not news) */
-static void
-keep_stored(struct source *src)
-{
-	char *ignored = NULL;
-
-	source_commit(src, &ignored);
-	g_free(ignored);
-}
-
-/* write_settle - wait for the batch being written, if any, and
- * acknowledge it once committed; 0, or -1 with *cause and *status */
-static int
-write_settle(struct writer *w, struct source *src, gint64 *phase,
-    char **cause, int *status)
-{
-	gint64 t1;
-
-	if (w->thread == NULL)
-		return 0;
-	g_thread_join(w->thread);
-	w->thread = NULL;
-	phase[PHASE_DB] += w->us;
-	if (w->rc < 0) {
-		*cause = w->cause;
-		*status = w->status;
-		return -1;	/* its messages are never acknowledged */
-	}
-	db_batch_clear(w->b);
-	t1 = g_get_monotonic_time();
-	if (ack_all(src, w->pending, cause) < 0) {
-		*status = source_status(src);
-		return -1;
-	}
-	phase[PHASE_ACK] += g_get_monotonic_time() - t1;
-	return 0;
 }
 
 /* print_stats - --stats: one mailbox's throughput, where the time went,
@@ -419,11 +200,11 @@ print_stats(const struct mailbox_result *m)
 
 	for (i = 0; i < PHASES; i++)
 		g_string_append_printf(s, "%s%s %.3f s", i > 0 ? ", " : "",
-		    phase_names[i], (double)m->phase[i] / 1e6);
+		    metrics_phase_name((enum phase)i), (double)m->phase[i] / 1e6);
 	log_info("mailbox %s: %u messages in %.3f s, "
 	    "%.0f messages/s (%s), peak RSS %ld KiB", m->name, m->fetched,
 	    m->seconds, m->seconds > 0 ? m->fetched / m->seconds : 0.0,
-	    s->str, peak_rss_kib());
+	    s->str, metrics_peak_rss_kib());
 	g_string_free(s, TRUE);
 }
 
@@ -511,17 +292,17 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 			    EX_TEMPFAIL;
 		}
 		/* the batch before: its COMMIT, then its acknowledgement */
-		if (write_settle(&w, src, res.phase, &why, &st) < 0)
+		if (writer_settle(&w, src, res.phase, &why, &st) < 0)
 			goto write_failed;
 		if (p->len > 0) {
-			write_start(&w, run, b, p, &t);
+			writer_start(&w, run, b, p, &t);
 			cur = !cur;
 		}
 	}
-	if (write_settle(&w, src, res.phase, &why, &st) < 0)
+	if (writer_settle(&w, src, res.phase, &why, &st) < 0)
 		goto write_failed;
 	if (rc < 0) {
-		keep_stored(src);
+		writer_keep_stored(src);
 		why = g_strdup_printf("%s; what was stored is acknowledged, the "
 		    "rest is read again next run", cause != NULL ? cause :
 		    "the mailbox failed while reading");
@@ -549,7 +330,7 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 	    (double)(g_get_monotonic_time() - t0) / 1e6);
 	goto out;
 write_failed:
-	keep_stored(src);
+	writer_keep_stored(src);
 	g_free(cause);
 	cause = why;
 	status = st;
@@ -630,155 +411,6 @@ today(void)
 	return (int)(g_get_real_time() / G_USEC_PER_SEC / 86400);
 }
 
-/* metric_label - name="value", the value escaped as the Prometheus text
- * format wants (backslash, quote, line feed) */
-static void
-metric_label(FILE *f, const char *name, const char *v)
-{
-	fprintf(f, "%s=\"", name);
-	for (; *v != '\0'; v++) {
-		if (*v == '\\' || *v == '"')
-			fprintf(f, "\\%c", *v);
-		else if (*v == '\n')
-			fprintf(f, "\\n");
-		else
-			fputc(*v, f);
-	}
-	fputc('"', f);
-}
-
-/* metric_head - the HELP and TYPE lines of a gauge */
-static void
-metric_head(FILE *f, const char *name, const char *help)
-{
-	fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
-}
-
-/*
- * write_metrics - the run in the Prometheus text format, written
- * atomically to path (node_exporter's textfile collector reads *.prom
- * files from a directory); a warning on failure, never a failed run
- */
-static void
-write_metrics(const char *path, struct run *run, int status, double seconds)
-{
-	static const char *classes[] = { "hard", "soft", "block", "complaint",
-	    "ignore", "unknown" };
-	static const int cls[] = { CLASS_HARD, CLASS_SOFT, CLASS_BLOCK,
-	    CLASS_COMPLAINT, CLASS_IGNORE, CLASS_UNKNOWN };
-	char *tmp = NULL;
-	FILE *f = atomic_open(path, 0644, &tmp);
-	GHashTableIter it;
-	gpointer k, v;
-	guint i;
-	size_t c;
-
-	if (f == NULL || tmp == NULL) {
-		log_msg(G_LOG_LEVEL_WARNING, NULL, NULL, NULL, NULL,
-		    "metrics file %s: %s", path, f == NULL ? g_strerror(errno) :
-		    "not a file");
-		return;
-	}
-	metric_head(f, "rebound_last_run_timestamp_seconds",
-	    "When the last rebound run ended, Unix time.");
-	fprintf(f, "rebound_last_run_timestamp_seconds %lld\n",
-	    (long long)(g_get_real_time() / G_USEC_PER_SEC));
-	metric_head(f, "rebound_last_run_success",
-	    "1 when the last run exited 0.");
-	fprintf(f, "rebound_last_run_success %d\n", status == EX_OK);
-	metric_head(f, "rebound_last_run_exit_status",
-	    "The last run's exit status (sysexits.h).");
-	fprintf(f, "rebound_last_run_exit_status %d\n", status);
-	metric_head(f, "rebound_last_run_duration_seconds",
-	    "How long the last run took.");
-	fprintf(f, "rebound_last_run_duration_seconds %.3f\n", seconds);
-	metric_head(f, "rebound_mailbox_success",
-	    "1 when the mailbox was read without failure in the last run.");
-	for (i = 0; run->done != NULL && i < run->done->len; i++) {
-		struct mailbox_result *m = &g_array_index(run->done,
-		    struct mailbox_result, i);
-		fprintf(f, "rebound_mailbox_success{");
-		metric_label(f, "mailbox", m->name);
-		fprintf(f, "} %d\n", m->status == EX_OK);
-	}
-	metric_head(f, "rebound_messages",
-	    "Messages of the last run per mailbox: fetched, new (stored), "
-	    "duplicate (stored before), quarantined.");
-	for (i = 0; run->done != NULL && i < run->done->len; i++) {
-		struct mailbox_result *m = &g_array_index(run->done,
-		    struct mailbox_result, i);
-		const struct {
-			const char *outcome;
-			unsigned n;
-		} rows[] = {
-			{ "fetched", m->fetched },
-			{ "new", m->fetched - m->t.duplicates },
-			{ "duplicate", m->t.duplicates },
-			{ "quarantined", m->t.quarantined },
-		};
-		for (c = 0; c < G_N_ELEMENTS(rows); c++) {
-			fprintf(f, "rebound_messages{");
-			metric_label(f, "mailbox", m->name);
-			fprintf(f, ",");
-			metric_label(f, "outcome", rows[c].outcome);
-			fprintf(f, "} %u\n", rows[c].n);
-		}
-	}
-	metric_head(f, "rebound_events",
-	    "Events stored by the last run per mailbox and class.");
-	for (i = 0; run->done != NULL && i < run->done->len; i++) {
-		struct mailbox_result *m = &g_array_index(run->done,
-		    struct mailbox_result, i);
-		for (c = 0; c < G_N_ELEMENTS(classes); c++) {
-			fprintf(f, "rebound_events{");
-			metric_label(f, "mailbox", m->name);
-			fprintf(f, ",");
-			metric_label(f, "class", classes[c]);
-			fprintf(f, "} %u\n", m->t.cls[cls[c]]);
-		}
-	}
-	metric_head(f, "rebound_suppressions",
-	    "Suppressions begun by the last run per mailbox.");
-	for (i = 0; run->done != NULL && i < run->done->len; i++) {
-		struct mailbox_result *m = &g_array_index(run->done,
-		    struct mailbox_result, i);
-		fprintf(f, "rebound_suppressions{");
-		metric_label(f, "mailbox", m->name);
-		fprintf(f, "} %u\n", m->t.suppressed);
-	}
-	metric_head(f, "rebound_phase_seconds",
-	    "Time of the last run per mailbox and phase: fetch (the server), "
-	    "parse (MIME and classification), database, acknowledge.");
-	for (i = 0; run->done != NULL && i < run->done->len; i++) {
-		struct mailbox_result *m = &g_array_index(run->done,
-		    struct mailbox_result, i);
-		for (c = 0; c < PHASES; c++) {
-			fprintf(f, "rebound_phase_seconds{");
-			metric_label(f, "mailbox", m->name);
-			fprintf(f, ",");
-			metric_label(f, "phase", phase_names[c]);
-			fprintf(f, "} %.3f\n", (double)m->phase[c] / 1e6);
-		}
-	}
-	metric_head(f, "rebound_peak_rss_bytes",
-	    "The most memory the last run held (resident set).");
-	fprintf(f, "rebound_peak_rss_bytes %lld\n", (long long)peak_rss_kib() *
-	    1024);
-	metric_head(f, "rebound_blocks",
-	    "Blocks in the last run per recipient domain (the sender refused).");
-	if (run->blocks != NULL) {
-		g_hash_table_iter_init(&it, run->blocks);
-		while (g_hash_table_iter_next(&it, &k, &v)) {
-			fprintf(f, "rebound_blocks{");
-			metric_label(f, "domain", k);
-			fprintf(f, "} %u\n", GPOINTER_TO_UINT(v));
-		}
-	}
-	if (atomic_close(f, path, tmp, 1) < 0)
-		log_msg(G_LOG_LEVEL_WARNING, NULL, NULL, NULL, NULL,
-		    "metrics file %s: %s", path, g_strerror(errno));
-}
-
 /* store_all - the worker's run: every mailbox (or only one) into the
  * database; a sysexits.h status */
 static int
@@ -820,7 +452,7 @@ store_all(struct config *cfg, struct config_mailbox *mbs, size_t n,
 	block_alerts(&run);
 out:
 	if (metrics != NULL)
-		write_metrics(metrics, &run, status,
+		metrics_write(metrics, &run, status,
 		    (double)(g_get_monotonic_time() - t0) / 1e6);
 	g_hash_table_destroy(run.blocks);
 	g_array_free(run.done, TRUE);
