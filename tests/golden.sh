@@ -1,7 +1,11 @@
 #!/bin/sh
 # golden.sh - golden-file tests for `rebound parse`.
 #
-# usage: tests/golden.sh REBOUND FIXTURE_DIR [--update]
+# usage: tests/golden.sh REBOUND FIXTURE_DIR [--update] [NAME...]
+#
+# NAME (dsn-postfix, or dsn-postfix.eml) runs only those fixtures, in
+# every variant, with the diff of what differs:
+#     tests/golden.sh build/rebound tests/golden dsn-postfix
 #
 # For every FIXTURE_DIR/NAME.eml the JSON Lines of `rebound parse --jsonl`
 # must equal FIXTURE_DIR/NAME.jsonl.  The same messages must also give the
@@ -11,7 +15,15 @@
 set -u
 case $1 in /*) BIN=$1 ;; *) BIN=$(pwd)/$1 ;; esac
 DIR=$2
-UPDATE=${3:-}
+shift 2
+UPDATE=
+ONLY=
+for a in "$@"; do
+	case $a in
+	--update) UPDATE=--update ;;
+	*) ONLY="$ONLY ${a%.eml}.eml" ;;
+	esac
+done
 . "$(dirname "$0")/lib.sh"
 
 # strip_file - drop the leading "file" key (and an mbox's "mbox_message")
@@ -24,7 +36,10 @@ cd "$DIR" || exit 1
 mkdir "$TMP/crlf" "$TMP/cr" "$TMP/crcrlf" "$TMP/bom" "$TMP/md" "$TMP/md/cur" "$TMP/md/new" "$TMP/md/tmp"
 : >"$TMP/all.mbox"
 : >"$TMP/all.expected"
-for eml in *.eml; do
+for eml in $ONLY; do
+	[ -f "$eml" ] || { echo "golden.sh: $eml: no such fixture in $DIR" >&2; exit 1; }
+done
+for eml in ${ONLY:-*.eml}; do
 	name=${eml%.eml}
 	"$BIN" parse --jsonl "$eml" >"$TMP/$name.out" 2>"$TMP/$name.err"
 	rc=$?
