@@ -27,10 +27,10 @@ const char *
 policy_state_name(enum policy_state_name s)
 {
 	static const char *names[] = { "active", "bouncing", "suppressed",
-	    "unsubscribed" };
+		"unsubscribed" };
 
-	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] :
-	    "active";
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s]
+							      : "active";
 }
 
 /* expire - forget a soft count that went stale or left its window */
@@ -40,9 +40,9 @@ expire(const struct policy *p, struct policy_state *st, int today)
 	if (st->score == 0)
 		return;
 	if ((st->last_soft_day >= 0 &&
-	    today - st->last_soft_day > (int)p->soft_stale_after) ||
+		today - st->last_soft_day > (int)p->soft_stale_after) ||
 	    (st->window_start >= 0 &&
-	    today - st->window_start >= (int)p->soft_window)) {
+		today - st->window_start >= (int)p->soft_window)) {
 		st->score = 0;
 		st->window_start = -1;
 		if (st->state == POLICY_BOUNCING)
@@ -74,7 +74,7 @@ policy_apply(const struct policy *p, struct policy_state *st,
 		return POLICY_SUPPRESS_GLOBAL;
 	case CLASS_SOFT:
 		if (st->last_soft_day == today)
-			return POLICY_NOTHING;	/* one point a day at most */
+			return POLICY_NOTHING; /* one point a day at most */
 		if (st->score == 0)
 			st->window_start = today;
 		st->score++;
@@ -83,13 +83,13 @@ policy_apply(const struct policy *p, struct policy_state *st,
 			return POLICY_NOTHING;
 		if (st->score >= p->soft_threshold) {
 			*why = "soft bounces reached the threshold within the "
-			    "window";
+			       "window";
 			st->state = POLICY_SUPPRESSED;
 			return POLICY_SUPPRESS;
 		}
 		st->state = POLICY_BOUNCING;
 		return POLICY_NOTHING;
-	case CLASS_BLOCK:		/* the receiver refused the sender */
+	case CLASS_BLOCK: /* the receiver refused the sender */
 	case CLASS_IGNORE:
 	case CLASS_UNKNOWN:
 		return POLICY_NOTHING;

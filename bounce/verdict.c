@@ -26,7 +26,7 @@ classify_one(const struct mime_report *r, const struct mime_rcpt *rc,
     struct classify_result *out)
 {
 	struct classify_input in;
-	char *mta;
+	char                 *mta;
 
 	memset(&in, 0, sizeof(in));
 	in.temporary = -1;
@@ -47,9 +47,10 @@ classify_one(const struct mime_report *r, const struct mime_rcpt *rc,
 		in.temporary = rc->temporary;
 	}
 	/* who wrote the report, for the provider rows of patterns.c */
-	mta = g_strjoin(" ", rc != NULL && rc->remote_mta != NULL ?
-	    rc->remote_mta : "", r->reporting_mta != NULL ? r->reporting_mta :
-	    "", r->generator != NULL ? r->generator : "", NULL);
+	mta = g_strjoin(" ",
+	    rc != NULL && rc->remote_mta != NULL ? rc->remote_mta : "",
+	    r->reporting_mta != NULL ? r->reporting_mta : "",
+	    r->generator != NULL ? r->generator : "", NULL);
 	in.mta = mta;
 	classify_rcpt(&in, out);
 	g_free(mta);
@@ -57,8 +58,9 @@ classify_one(const struct mime_report *r, const struct mime_rcpt *rc,
 		/* not a report at all: nothing to count */
 		out->cls = CLASS_IGNORE;
 		out->reason = NULL;
-		out->rule = strcmp(r->format, "postmaster-copy") == 0 ?
-		    "postmaster-copy" : "not-a-report";
+		out->rule = strcmp(r->format, "postmaster-copy") == 0
+		    ? "postmaster-copy"
+		    : "not-a-report";
 		out->status[0] = '\0';
 		out->status_derived = 0;
 	}
@@ -68,18 +70,21 @@ struct verdict_row *
 verdict_rows(const struct mime_report *r, size_t *n)
 {
 	struct verdict_row *rows;
-	size_t i, count = r->nrcpts > 0 ? r->nrcpts : 1;
+	size_t              i, count = r->nrcpts > 0 ? r->nrcpts : 1;
 
 	rows = g_new0(struct verdict_row, count);
 	for (i = 0; i < count; i++) {
 		struct verdict_row *row = &rows[i];
 		row->report = r;
 		row->rcpt = r->nrcpts > 0 ? &r->rcpts[i] : NULL;
-		row->recipient = row->rcpt != NULL && row->rcpt->recipient != NULL ?
-		    row->rcpt->recipient : r->verp_recipient;
-		row->subscriber = row->rcpt != NULL &&
-		    row->rcpt->subscriber != NULL ? row->rcpt->subscriber :
-		    row->recipient;
+		row->recipient =
+		    row->rcpt != NULL && row->rcpt->recipient != NULL
+		    ? row->rcpt->recipient
+		    : r->verp_recipient;
+		row->subscriber =
+		    row->rcpt != NULL && row->rcpt->subscriber != NULL
+		    ? row->rcpt->subscriber
+		    : row->recipient;
 		row->list = list_of(r);
 		classify_one(r, row->rcpt, &row->result);
 	}

@@ -19,13 +19,13 @@
 /* One classified row: a report and one of its recipients (or none). */
 struct verdict_row {
 	const struct mime_report *report;
-	const struct mime_rcpt	 *rcpt;		/* NULL: no recipient found */
-	const char		 *recipient;	/* rcpt's, else VERP's, or NULL */
-	const char		 *subscriber;	/* whom it concerns on the list
+	const struct mime_rcpt   *rcpt;       /* NULL: no recipient found */
+	const char               *recipient;  /* rcpt's, else VERP's, or NULL */
+	const char               *subscriber; /* whom it concerns on the list
 					   (mime_rcpt.subscriber), else
 					   VERP's, or NULL */
-	struct classify_result	  result;
-	const char		 *list;		/* list it concerns, or NULL */
+	struct classify_result    result;
+	const char               *list; /* list it concerns, or NULL */
 };
 
 /* verdict_rows - the rows of report r: one per recipient, or a single

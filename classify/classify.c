@@ -88,7 +88,7 @@ inner_status(const char *text, const char *outer, char out_reply[4],
     char out[16])
 {
 	const char *p = strstr(text, outer);
-	char reply[4], status[16];
+	char        reply[4], status[16];
 
 	if (p == NULL)
 		return;
@@ -122,15 +122,16 @@ reply_valid(const char *s)
 static int
 boundary(char c)
 {
-	return c == '\0' || !(isalnum((unsigned char)c) || c == '.' ||
-	    c == '-' || c == '_' || c == '@' || c == '/');
+	return c == '\0' ||
+	    !(isalnum((unsigned char)c) || c == '.' || c == '-' || c == '_' ||
+		c == '@' || c == '/');
 }
 
 void
 classify_find_codes(const char *text, char reply[4], char status[16])
 {
 	const char *p, *q;
-	size_t n;
+	size_t      n;
 
 	/* The first failure (4 or 5) of each kind, else the first success:
 	 * in a transcript the RCPT's "250 2.1.5 Ok" may come before the
@@ -143,8 +144,8 @@ classify_find_codes(const char *text, char reply[4], char status[16])
 		/* "#5.1.1" (qmail) and "552-5.2.2" (multi-line reply) */
 		if (p != text && !boundary(p[-1]) && p[-1] != '#' &&
 		    !(p[-1] == '-' && p - text >= 4 &&
-		    isdigit((unsigned char)p[-2]) &&
-		    isdigit((unsigned char)p[-4])))
+			isdigit((unsigned char)p[-2]) &&
+			isdigit((unsigned char)p[-4])))
 			continue;
 		if (*p != '2' && *p != '4' && *p != '5')
 			continue;
@@ -156,11 +157,14 @@ classify_find_codes(const char *text, char reply[4], char status[16])
 			if ((status[0] == '\0' || status[0] == '2') && n >= 1 &&
 			    n <= 3 && *q == '.') {
 				const char *d = ++q;
-				for (n = 0; isdigit((unsigned char)*q) && n < 4; q++)
+				for (n = 0; isdigit((unsigned char)*q) && n < 4;
+				     q++)
 					n++;
 				if (n >= 1 && n <= 3 && q - p < 16 &&
-				    (boundary(*q) || (*q == '.' &&
-				    !isdigit((unsigned char)q[1]))) && d[0] != '\0' &&
+				    (boundary(*q) ||
+					(*q == '.' &&
+					    !isdigit((unsigned char)q[1]))) &&
+				    d[0] != '\0' &&
 				    (status[0] == '\0' || *p != '2')) {
 					memcpy(status, p, (size_t)(q - p));
 					status[q - p] = '\0';
@@ -172,12 +176,14 @@ classify_find_codes(const char *text, char reply[4], char status[16])
 		if ((reply[0] == '\0' || (reply[0] == '2' && *p != '2')) &&
 		    isdigit((unsigned char)p[1]) &&
 		    isdigit((unsigned char)p[2]) &&
-		    (p[3] == ' ' || p[3] == '-' || p[3] == '\0' || p[3] == '\n' ||
-		    p[3] == '\t' || p[3] == ',' || p[3] == ']' || p[3] == ')' ||
-		    (p[3] == ':' && p[4] == ' ')) &&	/* Yahoo: "554: " */
-		    (p == text || p[-1] != '.') && p[1] <= '5' &&
+		    (p[3] == ' ' || p[3] == '-' || p[3] == '\0' ||
+			p[3] == '\n' || p[3] == '\t' || p[3] == ',' ||
+			p[3] == ']' || p[3] == ')' ||
+			(p[3] == ':' && p[4] == ' ')) && /* Yahoo: "554: " */
+		    (p == text || p[-1] != '.') &&
+		    p[1] <= '5' &&
 		    !(p - text >= 3 && p[-1] == ':' &&
-		    isdigit((unsigned char)p[-2]))) {
+			isdigit((unsigned char)p[-2]))) {
 			memcpy(reply, p, 3);
 			reply[3] = '\0';
 		}
@@ -204,7 +210,7 @@ pseudo_status(const char *reason, int temporary, char out[16])
 static int
 mta_named(const char *mta, const char *name)
 {
-	size_t n = strlen(name);
+	size_t      n = strlen(name);
 	const char *p;
 
 	for (p = mta; p != NULL && (p = strstr(p, name)) != NULL; p += n)
@@ -217,25 +223,26 @@ mta_named(const char *mta, const char *name)
 static int
 success_action(const char *a)
 {
-	return a != NULL && (g_ascii_strcasecmp(a, "delivered") == 0 ||
-	    g_ascii_strcasecmp(a, "relayed") == 0 ||
-	    g_ascii_strcasecmp(a, "expanded") == 0);
+	return a != NULL &&
+	    (g_ascii_strcasecmp(a, "delivered") == 0 ||
+		g_ascii_strcasecmp(a, "relayed") == 0 ||
+		g_ascii_strcasecmp(a, "expanded") == 0);
 }
 
 void
 classify_rcpt(const struct classify_input *in, struct classify_result *out)
 {
-	const struct classify_status *srow = NULL;
-	const struct classify_reply *rrow = NULL;
+	const struct classify_status  *srow = NULL;
+	const struct classify_reply   *rrow = NULL;
 	const struct classify_pattern *pat = NULL, *fallback = NULL;
 	const struct classify_pattern *by = NULL; /* the row that decided */
-	const struct classify_reason *why;
-	const char *r;
-	int by_status = 0;	/* the status code decided (rule "status") */
-	int unclassified = 0;	/* words no rule understands */
-	char found_reply[4], found_status[16];
+	const struct classify_reason  *why;
+	const char                    *r;
+	int         by_status = 0; /* the status code decided (rule "status") */
+	int         unclassified = 0; /* words no rule understands */
+	char        found_reply[4], found_status[16];
 	const char *cmd;
-	int temporary, delayed, unix_mailer;
+	int         temporary, delayed, unix_mailer;
 
 	memset(out, 0, sizeof(*out));
 	out->cls = CLASS_UNKNOWN;
@@ -243,8 +250,9 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	/* "Diagnostic-Code: X-Unix; 255" is the exit status of the local
 	 * delivery program (RFC 3464 2.3.6), not an SMTP reply. */
 	unix_mailer = in->diagnostic_type != NULL &&
-	    g_ascii_strncasecmp(in->diagnostic_type + strspn(in->diagnostic_type,
-	    " \t"), "x-unix", 6) == 0;
+	    g_ascii_strncasecmp(in->diagnostic_type +
+		    strspn(in->diagnostic_type, " \t"),
+		"x-unix", 6) == 0;
 	/* The codes: the fields first, else the first found in the text. */
 	classify_find_codes(unix_mailer ? NULL : in->diagnostic, found_reply,
 	    found_status);
@@ -255,9 +263,9 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	if (status_valid(in->status) && status_valid(found_status) &&
 	    !(generic_status(found_status) && !generic_status(in->status)) &&
 	    (found_status[0] == in->status[0] ||
-	    /* a class disagreement: the side the Action agrees with */
-	    (found_status[0] == '5' && in->action != NULL &&
-	    g_ascii_strcasecmp(in->action, "failed") == 0)))
+		/* a class disagreement: the side the Action agrees with */
+		(found_status[0] == '5' && in->action != NULL &&
+		    g_ascii_strcasecmp(in->action, "failed") == 0)))
 		g_strlcpy(out->status, found_status, sizeof(out->status));
 	else if (status_valid(in->status))
 		g_strlcpy(out->status, in->status, sizeof(out->status));
@@ -275,8 +283,8 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		 * kinds that are not: a failed SPF/DKIM/DMARC check (RFC
 		 * 6591) or a virus is about the sender, and "not-spam" says
 		 * the opposite of a complaint (RFC 6430). */
-		const char *ft = in->feedback_type != NULL ?
-		    in->feedback_type : "";
+		const char *ft =
+		    in->feedback_type != NULL ? in->feedback_type : "";
 		out->reason = "feedback";
 		out->status[0] = '\0';
 		if (g_ascii_strcasecmp(ft, "auth-failure") == 0 ||
@@ -320,13 +328,15 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	if (out->reply_code[0] != '\0')
 		rrow = classify_reply_lookup(atoi(out->reply_code));
 	pat = classify_match(in->diagnostic, in->mta);
-	if (pat != NULL && pat->final < 0 && ((srow != NULL &&
-	    srow->reason != NULL) || (rrow != NULL && rrow->reason != NULL))) {
+	if (pat != NULL && pat->final < 0 &&
+	    ((srow != NULL && srow->reason != NULL) ||
+		(rrow != NULL && rrow->reason != NULL))) {
 		fallback = pat;
 		pat = NULL;
 	}
 
-	if (in->action != NULL && g_ascii_strcasecmp(in->action, "expired") == 0) {
+	if (in->action != NULL &&
+	    g_ascii_strcasecmp(in->action, "expired") == 0) {
 		/* a non-standard Action (SendGrid) that says it all */
 		out->reason = "expired";
 		out->rule = "action";
@@ -337,7 +347,7 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	} else if (srow != NULL && srow->strong && srow->reason != NULL &&
 	    !(pat != NULL && pat->final > 0) &&
 	    !(pat != NULL && strcmp(pat->reason, "mailboxfull") == 0 &&
-	    strcmp(srow->reason, "userunknown") == 0)) {
+		strcmp(srow->reason, "userunknown") == 0)) {
 		out->reason = srow->reason;
 		out->rule = "status";
 		by_status = 1;
@@ -389,9 +399,10 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 
 	cmd = out->final ? NULL : in->command;
 	if (!out->final && strcmp(out->reason, "userunknown") == 0 &&
-	    !by_status && !(by != NULL &&
-	    (by->flags & CLASSIFY_PAT_ADDRESS_REJECT)) &&
-	    found_status[0] != '\0' && strncmp(found_status + 1, ".7.", 3) == 0) {
+	    !by_status &&
+	    !(by != NULL && (by->flags & CLASSIFY_PAT_ADDRESS_REJECT)) &&
+	    found_status[0] != '\0' &&
+	    strncmp(found_status + 1, ".7.", 3) == 0) {
 		/* "User unknown" in words while the receiver's own code is
 		 * X.7.x (security or policy, RFC 3463): the evidence
 		 * disagrees, so no unsubscribe on it.  Not Postfix's
@@ -420,15 +431,15 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		by = NULL;
 	} else if (cmd != NULL && strcmp(cmd, "CONN") == 0 &&
 	    (strcmp(out->reason, "undefined") == 0 || unclassified ||
-	    classify_reason_lookup(out->reason)->cls == CLASS_HARD)) {
+		classify_reason_lookup(out->reason)->cls == CLASS_HARD)) {
 		/* refused before any address was given: the sending host */
 		out->reason = "blocked";
 		out->rule = "command:connect";
 		by = NULL;
 	} else if (cmd != NULL && strcmp(cmd, "MAIL") == 0 &&
 	    (strcmp(out->reason, "userunknown") == 0 ||
-	    strcmp(out->reason, "hostunknown") == 0 ||
-	    (by != NULL && (by->flags & CLASSIFY_PAT_SENDER_AT_MAIL)))) {
+		strcmp(out->reason, "hostunknown") == 0 ||
+		(by != NULL && (by->flags & CLASSIFY_PAT_SENDER_AT_MAIL)))) {
 		/* refused at MAIL FROM, in words that do not name the
 		 * sending host: the sender address */
 		out->reason = "rejected";
@@ -443,8 +454,9 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	 * (DNS answers and loops stay networkerror: they are about the
 	 * domain, not the time.) */
 	if (by != NULL && (by->flags & CLASSIFY_PAT_UNREACHED) && temporary &&
-	    ((in->action != NULL && g_ascii_strcasecmp(in->action, "failed") ==
-	    0) || in->temporary == 0)) {
+	    ((in->action != NULL &&
+		 g_ascii_strcasecmp(in->action, "failed") == 0) ||
+		in->temporary == 0)) {
 		out->reason = "expired";
 		out->rule = "failed:temporary";
 	}
@@ -455,10 +467,10 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		 * the failure is a transient condition that persisted, which
 		 * RFC 3463 puts in class 4.  (Exim's DSN part, when there is
 		 * one, says 5.0.0 whatever the cause; it is not used here.) */
-		int transient = temporary || (out->reply_code[0] == '\0' &&
-		    mta_named(in->mta, "exim") &&
-		    (strcmp(out->reason, "expired") == 0 ||
-		    strcmp(out->reason, "mailboxfull") == 0));
+		int transient = temporary ||
+		    (out->reply_code[0] == '\0' && mta_named(in->mta, "exim") &&
+			(strcmp(out->reason, "expired") == 0 ||
+			    strcmp(out->reason, "mailboxfull") == 0));
 		pseudo_status(out->reason, transient, out->status);
 		out->status_derived = out->status[0] != '\0';
 	}

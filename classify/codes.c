@@ -14,6 +14,7 @@
 
 #include "classify.h"
 
+/* clang-format off */
 static const struct classify_status status_table[] = {
 	/* success (2.x.x): the report is not a failure */
 	{ "2.0.0", "Success", "delivered", 1 },
@@ -142,7 +143,9 @@ static const struct classify_status status_table[] = {
 	{ "4.7.650", "Microsoft: sending IP has a bad reputation",
 	  "badreputation", 1 },
 };
+/* clang-format on */
 
+/* clang-format off */
 static const struct classify_reply reply_table[] = {
 	{ 101, "Cannot open connection to the server", "networkerror" },
 	{ 111, "Connection refused", "networkerror" },
@@ -207,6 +210,7 @@ static const struct classify_reply reply_table[] = {
 	  "syntaxerror" },
 	{ 556, "Domain does not accept mail (null MX)", "notaccept" },
 };
+/* clang-format on */
 
 #define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -229,16 +233,17 @@ static int
 code_matches(const char *t, const char *s)
 {
 	if (t[0] == 'X')
-		return (s[0] == '4' || s[0] == '5') && strcmp(t + 1, s + 1) == 0;
+		return (s[0] == '4' || s[0] == '5') &&
+		    strcmp(t + 1, s + 1) == 0;
 	return strcmp(t, s) == 0;
 }
 
 const struct classify_status *
 classify_status_lookup(const char *status)
 {
-	char family[16];
+	char        family[16];
 	const char *dot;
-	size_t i;
+	size_t      i;
 
 	if (status == NULL || status[0] == '\0')
 		return NULL;

@@ -19,12 +19,12 @@
 
 /* One provider's rows behind one gate (providers.c). */
 struct classify_block {
-	const char	*provider;	/* "google" */
-	const char	*gate;		/* '|'-separated substrings the text
+	const char *provider; /* "google" */
+	const char *gate;     /* '|'-separated substrings the text
 					   must hold before a row is tried;
 					   NULL: none */
 	const struct classify_pattern *rows;
-	size_t		 nrows;
+	size_t                         nrows;
 };
 
 /* classify_provider_blocks - the provider tables; *n gets the count */

@@ -16,7 +16,7 @@
  * is lower-cased before matching, so rows are written in lower case and
  * compiled case-sensitively, as bytes (no UTF-8 checks on hostile input).
  */
-#define _GNU_SOURCE	/* memmem */
+#define _GNU_SOURCE /* memmem */
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,18 +28,18 @@
 #include "internal.h"
 
 /* the most provider tables a text is matched against (a bug if more) */
-#define MATCH_MAX_GATES	64
+#define MATCH_MAX_GATES 64
 
-static struct classify_pattern *merged;	/* all rows, by priority */
-static size_t nmerged;
-static pcre2_code **compiled;		/* per merged row; NULL: substring */
-static int *gate_of;			/* per merged row: block + 1, 0: none */
+static struct classify_pattern *merged; /* all rows, by priority */
+static size_t                   nmerged;
+static pcre2_code             **compiled; /* per merged row; NULL: substring */
+static int        *gate_of; /* per merged row: block + 1, 0: none */
 static const char *gates[MATCH_MAX_GATES];
 
 /* A row and the provider table it came from, while merging. */
 struct entry {
 	struct classify_pattern row;
-	int		 gate;		/* block + 1 when it has a gate, or 0 */
+	int                     gate; /* block + 1 when it has a gate, or 0 */
 };
 
 /* by_prio - order two entries by their rows' priority (qsort) */
@@ -56,13 +56,13 @@ by_prio(const void *a, const void *b)
 static gpointer
 merge(gpointer unused)
 {
-	const struct classify_block *blocks;
+	const struct classify_block   *blocks;
 	const struct classify_pattern *generic;
-	struct entry *all;
-	PCRE2_UCHAR msg[256];
-	PCRE2_SIZE off;
-	size_t nblocks, ngeneric, b, i, k = 0;
-	int err;
+	struct entry                  *all;
+	PCRE2_UCHAR                    msg[256];
+	PCRE2_SIZE                     off;
+	size_t                         nblocks, ngeneric, b, i, k = 0;
+	int                            err;
 
 	blocks = classify_provider_blocks(&nblocks);
 	generic = classify_generic_rows(&ngeneric);
@@ -134,8 +134,8 @@ gate_open(const char *gate, const char *t, size_t len)
 
 	for (p = gate; p != NULL; p = bar != NULL ? bar + 1 : NULL) {
 		bar = strchr(p, '|');
-		if (memmem(t, len, p, bar != NULL ? (size_t)(bar - p) :
-		    strlen(p)) != NULL)
+		if (memmem(t, len, p,
+			bar != NULL ? (size_t)(bar - p) : strlen(p)) != NULL)
 			return 1;
 	}
 	return 0;
@@ -157,18 +157,18 @@ row_matches(size_t i, const char *t, size_t len, pcre2_match_data *md,
 	}
 	if (compiled[i] != NULL)
 		return pcre2_match(compiled[i], (PCRE2_SPTR)t, len, 0, 0, md,
-		    NULL) >= 0;
+			   NULL) >= 0;
 	return strstr(t, merged[i].text) != NULL;
 }
 
 const struct classify_pattern *
 classify_match(const char *text, const char *context)
 {
-	char *lower, *wide = NULL;
+	char                          *lower, *wide = NULL;
 	const struct classify_pattern *hit = NULL;
-	pcre2_match_data *md;
-	signed char open[2][MATCH_MAX_GATES];
-	size_t i, nlower, nwide = 0;
+	pcre2_match_data              *md;
+	signed char                    open[2][MATCH_MAX_GATES];
+	size_t                         i, nlower, nwide = 0;
 
 	if (text == NULL || text[0] == '\0')
 		return NULL;
@@ -189,7 +189,7 @@ classify_match(const char *text, const char *context)
 	for (i = 0; i < nmerged && hit == NULL; i++) {
 		int w = merged[i].final > 0 && wide != NULL;
 		if (row_matches(i, w ? wide : lower, w ? nwide : nlower, md,
-		    open[w]))
+			open[w]))
 			hit = &merged[i];
 	}
 	pcre2_match_data_free(md);

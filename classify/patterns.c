@@ -32,6 +32,7 @@
 
 #include "internal.h"
 
+/* clang-format off */
 static const struct classify_pattern rows[] = {
 	/* userunknown */
 	{ 30380, "user:unknown", "userunknown",
@@ -474,6 +475,7 @@ static const struct classify_pattern rows[] = {
 	{ 50490, "content:mime", "contenterror",
 	  "re:\\b(mime|encoding|charset|header|8bit|8-bit|binary|attachment)s? (is |are )?(invalid|not (supported|permitted|allowed)|error|malformed|rejected)", 0, 0 },
 };
+/* clang-format on */
 
 const struct classify_pattern *
 classify_generic_rows(size_t *n)

@@ -25,6 +25,7 @@
 
 #define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
 
+/* clang-format off */
 /* Gmail's reply ends with a support.google.com link, or comes from
  * Google's MTAs: the same sentence from anyone else is a copy, not
  * Google's lookup */
@@ -437,6 +438,7 @@ static const struct classify_block blocks[] = {
 	{ "godaddy", "ib", godaddy_ib, NITEMS(godaddy_ib) },
 	{ "qmail", NULL, qmail, NITEMS(qmail) },
 };
+/* clang-format on */
 
 const struct classify_block *
 classify_provider_blocks(size_t *n)
@@ -478,7 +480,8 @@ classify_category_reason(const char *category)
 	size_t i;
 
 	for (i = 0; category != NULL && i < NITEMS(category_rules); i++)
-		if (g_ascii_strcasecmp(category, category_rules[i].category) == 0)
+		if (g_ascii_strcasecmp(category, category_rules[i].category) ==
+		    0)
 			return category_rules[i].reason;
 	return NULL;
 }

@@ -8,6 +8,7 @@
 
 #include "internal.h"
 
+/* clang-format off */
 static const struct classify_reason reason_table[] = {
 	/* hard: the address is dead */
 	{ "userunknown", CLASS_HARD, "The mailbox does not exist.",
@@ -102,6 +103,7 @@ static const struct classify_reason reason_table[] = {
 	{ "delivered", CLASS_IGNORE, "A report of successful delivery.",
 	  "Nothing.", NULL },
 };
+/* clang-format on */
 
 #define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -128,9 +130,8 @@ classify_reason_lookup(const char *name)
 const char *
 classify_class_name(enum classify_class c)
 {
-	static const char *const names[CLASSIFY_NCLASSES] = {
-		"unknown", "hard", "soft", "block", "complaint", "ignore"
-	};
+	static const char *const names[CLASSIFY_NCLASSES] = { "unknown", "hard",
+		"soft", "block", "complaint", "ignore" };
 
 	if ((unsigned)c >= NITEMS(names))
 		return "unknown";

@@ -15,13 +15,13 @@
 #include "log.h"
 
 struct config {
-	char			*path;
-	GArray			*mailboxes;	/* struct config_mailbox */
-	struct config_parse	 parse;
-	char			*conninfo;
-	struct policy		 policy;	/* [policy] */
-	GHashTable		*lists;		/* [list NAME]: policy */
-	struct config_hooks	 hooks;
+	char               *path;
+	GArray             *mailboxes; /* struct config_mailbox */
+	struct config_parse parse;
+	char               *conninfo;
+	struct policy       policy; /* [policy] */
+	GHashTable         *lists;  /* [list NAME]: policy */
+	struct config_hooks hooks;
 };
 
 /* bad_line - the number of the first line that is not blank, a comment, a
@@ -31,7 +31,7 @@ static int
 bad_line(const char *path)
 {
 	char *text = NULL, **lines, *l;
-	int n = 0, i;
+	int   n = 0, i;
 
 	if (!g_file_get_contents(path, &text, NULL, NULL))
 		return 0;
@@ -40,8 +40,8 @@ bad_line(const char *path)
 		l = g_strstrip(lines[i]);
 		if (l[0] == '\0' || l[0] == '#' || l[0] == ';')
 			continue;
-		if (l[0] == '[' ? l[strlen(l) - 1] != ']' : strchr(l, '=') ==
-		    NULL)
+		if (l[0] == '[' ? l[strlen(l) - 1] != ']'
+				: strchr(l, '=') == NULL)
 			n = i + 1;
 	}
 	g_strfreev(lines);
@@ -55,10 +55,10 @@ bad_line(const char *path)
 static int
 repeated_group(const char *path, char **name)
 {
-	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal,
-	    g_free, NULL);
+	GHashTable *seen =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	char *text = NULL, **lines, *l;
-	int n = 0, i;
+	int   n = 0, i;
 
 	if (!g_file_get_contents(path, &text, NULL, NULL)) {
 		g_hash_table_destroy(seen);
@@ -86,7 +86,7 @@ static int
 key_line(const char *path, const char *group, const char *key)
 {
 	char *text = NULL, **lines, *l, *hdr;
-	int n = 0, i, in = 0;
+	int   n = 0, i, in = 0;
 
 	if (!g_file_get_contents(path, &text, NULL, NULL))
 		return 0;
@@ -98,7 +98,7 @@ key_line(const char *path, const char *group, const char *key)
 			in = strcmp(l, hdr) == 0;
 		else if (in && g_str_has_prefix(l, key) &&
 		    (l[strlen(key)] == '=' || l[strlen(key)] == ' ' ||
-		    l[strlen(key)] == '\t'))
+			l[strlen(key)] == '\t'))
 			n = i + 1;
 	}
 	g_strfreev(lines);
@@ -116,10 +116,11 @@ fail(char **cause, const char *path, const char *group, const char *key,
 
 	g_free(*cause);
 	if (line > 0)
-		*cause = g_strdup_printf("%s:%d: [%s] %s: %s", path, line, group,
-		    key, why);
+		*cause = g_strdup_printf("%s:%d: [%s] %s: %s", path, line,
+		    group, key, why);
 	else if (key != NULL)
-		*cause = g_strdup_printf("%s: [%s] %s: %s", path, group, key, why);
+		*cause =
+		    g_strdup_printf("%s: [%s] %s: %s", path, group, key, why);
 	else
 		*cause = g_strdup_printf("%s: [%s]: %s", path, group, why);
 }
@@ -130,26 +131,29 @@ static int
 read_password(GKeyFile *kf, const char *path, const char *group,
     struct config_mailbox *mb, char **cause)
 {
-	char *file = g_key_file_get_string(kf, group, "password_file", NULL);
-	char *env = g_key_file_get_string(kf, group, "password_env", NULL);
+	char   *file = g_key_file_get_string(kf, group, "password_file", NULL);
+	char   *env = g_key_file_get_string(kf, group, "password_env", NULL);
 	GError *err = NULL;
 	struct stat st;
-	int ok = 0;
+	int         ok = 0;
 
 	if (file != NULL) {
 		g_strstrip(file);
 		if (stat(file, &st) != 0) {
-			fail(cause, path, group, "password_file", "cannot read "
+			fail(cause, path, group, "password_file",
+			    "cannot read "
 			    "the file");
 			ok = -1;
 		} else if ((st.st_mode & 077) != 0) {
-			char *why = g_strdup_printf("%s is readable by group or "
-			    "others (mode %03o); chmod 600 it", file,
-			    (unsigned)(st.st_mode & 0777));
+			char *why =
+			    g_strdup_printf("%s is readable by group or "
+					    "others (mode %03o); chmod 600 it",
+				file, (unsigned)(st.st_mode & 0777));
 			fail(cause, path, group, "password_file", why);
 			g_free(why);
 			ok = -1;
-		} else if (!g_file_get_contents(file, &mb->password, NULL, &err)) {
+		} else if (!g_file_get_contents(file, &mb->password, NULL,
+			       &err)) {
 			fail(cause, path, group, "password_file", err->message);
 			g_error_free(err);
 			ok = -1;
@@ -160,8 +164,10 @@ read_password(GKeyFile *kf, const char *path, const char *group,
 	} else if (env != NULL) {
 		const char *v = getenv(g_strstrip(env));
 		if (v == NULL) {
-			char *why = g_strdup_printf("environment variable %s is "
-			    "not set", env);
+			char *why =
+			    g_strdup_printf("environment variable %s is "
+					    "not set",
+				env);
 			fail(cause, path, group, "password_env", why);
 			g_free(why);
 			ok = -1;
@@ -177,8 +183,9 @@ read_password(GKeyFile *kf, const char *path, const char *group,
 static int
 is_loopback(const char *host)
 {
-	return strcmp(host, "localhost") == 0 || g_str_has_prefix(host, "127.")
-	    || strcmp(host, "::1") == 0 || strcmp(host, "[::1]") == 0;
+	return strcmp(host, "localhost") == 0 ||
+	    g_str_has_prefix(host, "127.") || strcmp(host, "::1") == 0 ||
+	    strcmp(host, "[::1]") == 0;
 }
 
 /* parse_url - fill proto, user, host, port, folder from mb->url */
@@ -186,6 +193,7 @@ static int
 parse_url(const char *path, const char *group, struct config_mailbox *mb,
     char **cause)
 {
+	/* clang-format off */
 	static const struct {
 		const char *scheme;
 		enum config_proto proto;
@@ -195,10 +203,11 @@ parse_url(const char *path, const char *group, struct config_mailbox *mb,
 		{ "pop3", CONFIG_POP3, 110 }, { "pop3s", CONFIG_POP3S, 995 },
 		{ "maildir", CONFIG_MAILDIR, 0 }, { "mbox", CONFIG_MBOX, 0 },
 	};
-	GError *err = NULL;
-	GUri *uri;
+	/* clang-format on */
+	GError     *err = NULL;
+	GUri       *uri;
 	const char *scheme, *p;
-	size_t i;
+	size_t      i;
 
 	uri = g_uri_parse(mb->url, G_URI_FLAGS_NONE, &err);
 	if (uri == NULL) {
@@ -211,7 +220,8 @@ parse_url(const char *path, const char *group, struct config_mailbox *mb,
 		if (g_ascii_strcasecmp(scheme, schemes[i].scheme) == 0)
 			break;
 	if (i == G_N_ELEMENTS(schemes)) {
-		fail(cause, path, group, "url", "scheme must be imap, imaps, "
+		fail(cause, path, group, "url",
+		    "scheme must be imap, imaps, "
 		    "pop3, pop3s, maildir or mbox");
 		g_uri_unref(uri);
 		return -1;
@@ -220,7 +230,8 @@ parse_url(const char *path, const char *group, struct config_mailbox *mb,
 	p = g_uri_get_path(uri);
 	if (mb->proto == CONFIG_MAILDIR || mb->proto == CONFIG_MBOX) {
 		if (p == NULL || p[0] != '/') {
-			fail(cause, path, group, "url", "needs an absolute path "
+			fail(cause, path, group, "url",
+			    "needs an absolute path "
 			    "(maildir:/var/mail/bounces)");
 			g_uri_unref(uri);
 			return -1;
@@ -231,19 +242,20 @@ parse_url(const char *path, const char *group, struct config_mailbox *mb,
 	}
 	if (g_uri_get_host(uri) == NULL || g_uri_get_host(uri)[0] == '\0' ||
 	    g_uri_get_user(uri) == NULL) {
-		fail(cause, path, group, "url", "needs user@host "
+		fail(cause, path, group, "url",
+		    "needs user@host "
 		    "(imaps://bounces@mail.example.org/INBOX)");
 		g_uri_unref(uri);
 		return -1;
 	}
 	mb->host = g_strdup(g_uri_get_host(uri));
 	mb->user = g_uri_unescape_string(g_uri_get_user(uri), NULL);
-	mb->port = g_uri_get_port(uri) > 0 ? (unsigned)g_uri_get_port(uri) :
-	    schemes[i].port;
+	mb->port = g_uri_get_port(uri) > 0 ? (unsigned)g_uri_get_port(uri)
+					   : schemes[i].port;
 	while (p != NULL && *p == '/')
 		p++;
-	mb->folder = g_uri_unescape_string(p != NULL && *p != '\0' ? p : "INBOX",
-	    NULL);
+	mb->folder =
+	    g_uri_unescape_string(p != NULL && *p != '\0' ? p : "INBOX", NULL);
 	g_uri_unref(uri);
 	return 0;
 }
@@ -275,8 +287,8 @@ config_free(struct config *c)
 	if (c == NULL)
 		return;
 	for (i = 0; i < c->mailboxes->len; i++)
-		mailbox_clear(&g_array_index(c->mailboxes, struct config_mailbox,
-		    i));
+		mailbox_clear(
+		    &g_array_index(c->mailboxes, struct config_mailbox, i));
 	g_array_free(c->mailboxes, TRUE);
 	g_free(c->parse.verp_prefix);
 	g_free(c->parse.verp_delimiter);
@@ -299,25 +311,29 @@ check_utf8(GKeyFile *kf, const char *path, char **cause)
 {
 	char **groups = g_key_file_get_groups(kf, NULL), **keys;
 	size_t g, k;
-	int rc = 0;
+	int    rc = 0;
 
 	for (g = 0; rc == 0 && groups[g] != NULL; g++) {
 		if (!g_utf8_validate(groups[g], -1, NULL)) {
-			*cause = g_strdup_printf("%s: a group name is not valid "
-			    "UTF-8", path);
+			*cause =
+			    g_strdup_printf("%s: a group name is not valid "
+					    "UTF-8",
+				path);
 			rc = -1;
 			break;
 		}
 		keys = g_key_file_get_keys(kf, groups[g], NULL, NULL);
 		for (k = 0; rc == 0 && keys != NULL && keys[k] != NULL; k++) {
-			char *v = g_key_file_get_value(kf, groups[g], keys[k],
-			    NULL);
+			char *v =
+			    g_key_file_get_value(kf, groups[g], keys[k], NULL);
 			if (!g_utf8_validate(keys[k], -1, NULL)) {
-				fail(cause, path, groups[g], NULL, "a key name is "
+				fail(cause, path, groups[g], NULL,
+				    "a key name is "
 				    "not valid UTF-8");
 				rc = -1;
 			} else if (v == NULL || !g_utf8_validate(v, -1, NULL)) {
-				fail(cause, path, groups[g], keys[k], "not valid "
+				fail(cause, path, groups[g], keys[k],
+				    "not valid "
 				    "UTF-8");
 				rc = -1;
 			}
@@ -338,39 +354,40 @@ check_utf8(GKeyFile *kf, const char *path, char **cause)
  */
 
 /* The kinds of group, as bits so that one key can serve several. */
-#define G_MAILBOX	0x01	/* [mailbox NAME] -> struct config_mailbox */
-#define G_PARSE		0x02	/* [parse] -> struct config_parse */
-#define G_DATABASE	0x04	/* [database] -> struct config */
-#define G_POLICY	0x08	/* [policy] -> struct policy */
-#define G_LIST		0x10	/* [list NAME] -> struct policy */
-#define G_HOOKS		0x20	/* [hooks] -> struct config_hooks */
+#define G_MAILBOX  0x01 /* [mailbox NAME] -> struct config_mailbox */
+#define G_PARSE    0x02 /* [parse] -> struct config_parse */
+#define G_DATABASE 0x04 /* [database] -> struct config */
+#define G_POLICY   0x08 /* [policy] -> struct policy */
+#define G_LIST     0x10 /* [list NAME] -> struct policy */
+#define G_HOOKS    0x20 /* [hooks] -> struct config_hooks */
 
 enum key_type {
-	KEY_STRING,		/* char *, spaces around it stripped */
-	KEY_TEXT,		/* char *, as written (SQL) */
-	KEY_BOOL,		/* int: yes/no, true/false, 1/0 */
-	KEY_UINT,		/* unsigned, from min to max */
-	KEY_SIZE,		/* size_t, from min to max */
+	KEY_STRING, /* char *, spaces around it stripped */
+	KEY_TEXT,   /* char *, as written (SQL) */
+	KEY_BOOL,   /* int: yes/no, true/false, 1/0 */
+	KEY_UINT,   /* unsigned, from min to max */
+	KEY_SIZE,   /* size_t, from min to max */
 };
 
 /* What a check sees: the file, the group as written, the record. */
 struct load {
-	GKeyFile	*kf;
-	const char	*path;
-	const char	*group;
-	void		*rec;
+	GKeyFile   *kf;
+	const char *path;
+	const char *group;
+	void       *rec;
 };
 typedef int (*key_check)(const struct load *, char **cause);
 
-#define KEEP		(-1)	/* KEY_UINT default: what the record holds
+#define KEEP \
+	(-1)                     /* KEY_UINT default: what the record holds
 				   (policy_defaults(), or [policy]'s) */
-#define NOWHERE		((size_t)-1)	/* the check reads the key */
-#define MAX_MESSAGE	(64LL * 1024 * 1024)	/* mime.h's MIME_MAX_MESSAGE */
+#define NOWHERE     ((size_t)-1) /* the check reads the key */
+#define MAX_MESSAGE (64LL * 1024 * 1024) /* mime.h's MIME_MAX_MESSAGE */
 
-#define MB(f)		offsetof(struct config_mailbox, f)
-#define PARSE(f)	offsetof(struct config_parse, f)
-#define POL(f)		offsetof(struct policy, f)
-#define HOOK(f)		offsetof(struct config_hooks, f)
+#define MB(f)    offsetof(struct config_mailbox, f)
+#define PARSE(f) offsetof(struct config_parse, f)
+#define POL(f)   offsetof(struct policy, f)
+#define HOOK(f)  offsetof(struct config_hooks, f)
 
 static int check_url(const struct load *, char **);
 static int check_starttls(const struct load *, char **);
@@ -384,80 +401,78 @@ static int check_delimiter(const struct load *, char **);
 static int check_conninfo(const struct load *, char **);
 
 static const struct key {
-	unsigned	 groups;	/* the G_* it belongs to */
-	const char	*name;
-	enum key_type	 type;
-	const char	*def;		/* KEY_STRING, KEY_BOOL: the default as
+	unsigned      groups; /* the G_* it belongs to */
+	const char   *name;
+	enum key_type type;
+	const char   *def;           /* KEY_STRING, KEY_BOOL: the default as
 					   it would be written; NULL: none */
-	long long	 num, min, max;	/* KEY_UINT, KEY_SIZE: default (or
+	long long     num, min, max; /* KEY_UINT, KEY_SIZE: default (or
 					   KEEP) and bounds */
-	size_t		 offset;	/* of its field in the record */
-	key_check	 check;		/* after reading it, or NULL */
+	size_t        offset;        /* of its field in the record */
+	key_check     check;         /* after reading it, or NULL */
 } keys[] = {
 	/* [mailbox NAME], read in this order */
 	{ G_MAILBOX, "url", KEY_STRING, NULL, 0, 0, 0, MB(url), check_url },
 	{ G_MAILBOX, "starttls", KEY_BOOL, "no", 0, 0, 0, MB(starttls),
-	  check_starttls },
+	    check_starttls },
 	{ G_MAILBOX, "tls_verify", KEY_BOOL, "yes", 0, 0, 0, MB(tls_verify),
-	  check_tls_verify },
+	    check_tls_verify },
 	{ G_MAILBOX, "allow_cleartext", KEY_BOOL, "no", 0, 0, 0,
-	  MB(allow_cleartext), check_cleartext },
+	    MB(allow_cleartext), check_cleartext },
 	{ G_MAILBOX, "ca_file", KEY_STRING, NULL, 0, 0, 0, MB(ca_file),
-	  check_ca_file },
+	    check_ca_file },
 	{ G_MAILBOX, "password_file", KEY_STRING, NULL, 0, 0, 0, NOWHERE,
-	  NULL },
+	    NULL },
 	{ G_MAILBOX, "password_env", KEY_STRING, NULL, 0, 0, 0, NOWHERE,
-	  check_password },
-	{ G_MAILBOX, "after", KEY_STRING, NULL, 0, 0, 0, NOWHERE,
-	  check_after },
+	    check_password },
+	{ G_MAILBOX, "after", KEY_STRING, NULL, 0, 0, 0, NOWHERE, check_after },
 	{ G_MAILBOX, "keyword", KEY_STRING, "$Rebound", 0, 0, 0, MB(keyword),
-	  NULL },
+	    NULL },
 	{ G_MAILBOX, "quarantine", KEY_STRING, NULL, 0, 0, 0, MB(quarantine),
-	  check_quarantine },
+	    check_quarantine },
 	{ G_MAILBOX, "list", KEY_STRING, NULL, 0, 0, 0, MB(list), NULL },
 	{ G_MAILBOX, "timeout", KEY_UINT, NULL, 60, 1, 3600, MB(timeout),
-	  NULL },
+	    NULL },
 	{ G_MAILBOX, "max_messages", KEY_UINT, NULL, 0, 0, 100000000,
-	  MB(max_messages), NULL },
+	    MB(max_messages), NULL },
 	{ G_MAILBOX, "max_message_size", KEY_SIZE, NULL, MAX_MESSAGE, 1024,
-	  MAX_MESSAGE, MB(max_message_size), NULL },
+	    MAX_MESSAGE, MB(max_message_size), NULL },
 	{ G_MAILBOX, "batch", KEY_UINT, NULL, 200, 1, 10000, MB(batch), NULL },
 	/* [parse]: defaults for `rebound parse` (its options win) */
-	{ G_PARSE, "verp_prefix", KEY_STRING, NULL, 0, 0, 0,
-	  PARSE(verp_prefix), NULL },
+	{ G_PARSE, "verp_prefix", KEY_STRING, NULL, 0, 0, 0, PARSE(verp_prefix),
+	    NULL },
 	{ G_PARSE, "verp_delimiter", KEY_STRING, NULL, 0, 0, 0,
-	  PARSE(verp_delimiter), check_delimiter },
-	{ G_PARSE, "list_header", KEY_STRING, NULL, 0, 0, 0,
-	  PARSE(list_header), NULL },
+	    PARSE(verp_delimiter), check_delimiter },
+	{ G_PARSE, "list_header", KEY_STRING, NULL, 0, 0, 0, PARSE(list_header),
+	    NULL },
 	{ G_PARSE, "verp", KEY_BOOL, "yes", 0, 0, 0, PARSE(verp), NULL },
 	{ G_PARSE, "original_recipient", KEY_BOOL, "yes", 0, 0, 0,
-	  PARSE(original_recipient), NULL },
+	    PARSE(original_recipient), NULL },
 	{ G_PARSE, "max_message_size", KEY_SIZE, NULL, 0, 1024, MAX_MESSAGE,
-	  PARSE(max_message_size), NULL },	/* 0: not set */
+	    PARSE(max_message_size), NULL }, /* 0: not set */
 	/* [database] */
 	{ G_DATABASE, "conninfo", KEY_STRING, NULL, 0, 0, 0,
-	  offsetof(struct config, conninfo), check_conninfo },
+	    offsetof(struct config, conninfo), check_conninfo },
 	/* [policy], and [list NAME] over it (bounce/policy.h: defaults) */
 	{ G_POLICY | G_LIST, "soft_threshold", KEY_UINT, NULL, KEEP, 1, 1000,
-	  POL(soft_threshold), NULL },
+	    POL(soft_threshold), NULL },
 	{ G_POLICY | G_LIST, "soft_window", KEY_UINT, NULL, KEEP, 1, 3650,
-	  POL(soft_window), NULL },
+	    POL(soft_window), NULL },
 	{ G_POLICY | G_LIST, "soft_stale_after", KEY_UINT, NULL, KEEP, 1, 3650,
-	  POL(soft_stale_after), NULL },
+	    POL(soft_stale_after), NULL },
 	{ G_POLICY, "block_alert", KEY_UINT, NULL, KEEP, 0, 1000000,
-	  POL(block_alert), NULL },
+	    POL(block_alert), NULL },
 	/* [hooks]: SQL run in the batch's transaction */
 	{ G_HOOKS, "on_suppress", KEY_TEXT, NULL, 0, 0, 0, HOOK(on_suppress),
-	  NULL },
+	    NULL },
 	{ G_HOOKS, "on_soft", KEY_TEXT, NULL, 0, 0, 0, HOOK(on_soft), NULL },
 	{ G_HOOKS, "on_unsuppress", KEY_TEXT, NULL, 0, 0, 0,
-	  HOOK(on_unsuppress), NULL },
+	    HOOK(on_unsuppress), NULL },
 };
 
 /* warn_unknown - warn of each key of group that no row of kind knows */
 static void
-warn_unknown(GKeyFile *kf, const char *path, const char *group,
-    unsigned kind)
+warn_unknown(GKeyFile *kf, const char *path, const char *group, unsigned kind)
 {
 	char **names = g_key_file_get_keys(kf, group, NULL, NULL);
 	size_t i, k;
@@ -480,7 +495,7 @@ get_bool(GKeyFile *kf, const char *path, const char *group, const char *key,
     int def, char **cause)
 {
 	char *v;
-	int r;
+	int   r;
 
 	if (!g_key_file_has_key(kf, group, key, NULL))
 		return def;
@@ -505,7 +520,7 @@ static long long
 get_uint(GKeyFile *kf, const char *path, const char *group, const char *key,
     long long def, long long min, long long max, char **cause)
 {
-	char *v, *end;
+	char     *v, *end;
 	long long n;
 
 	if (!g_key_file_has_key(kf, group, key, NULL))
@@ -513,8 +528,9 @@ get_uint(GKeyFile *kf, const char *path, const char *group, const char *key,
 	v = g_strstrip(g_key_file_get_string(kf, group, key, NULL));
 	n = strtoll(v, &end, 10);
 	if (v[0] == '\0' || *end != '\0' || n < min || n > max) {
-		char *why = g_strdup_printf("expected a number from %lld to %lld",
-		    min, max);
+		char *why =
+		    g_strdup_printf("expected a number from %lld to %lld", min,
+			max);
 		fail(cause, path, group, key, why);
 		g_free(why);
 		n = -1;
@@ -528,39 +544,39 @@ get_uint(GKeyFile *kf, const char *path, const char *group, const char *key,
 static int
 read_key(const struct load *l, const struct key *k, char **cause)
 {
-	char *field = (char *)l->rec + k->offset;
+	char     *field = (char *)l->rec + k->offset;
 	long long n, def;
-	int b;
+	int       b;
 
 	if (k->offset == NOWHERE)
 		return 0;
 	switch (k->type) {
 	case KEY_STRING:
 	case KEY_TEXT:
-		*(char **)(void *)field = g_key_file_get_string(l->kf, l->group,
-		    k->name, NULL);
+		*(char **)(void *)field =
+		    g_key_file_get_string(l->kf, l->group, k->name, NULL);
 		if (*(char **)(void *)field == NULL)
 			*(char **)(void *)field = g_strdup(k->def);
 		else if (k->type == KEY_STRING)
 			g_strstrip(*(char **)(void *)field);
 		return 0;
 	case KEY_BOOL:
-		b = get_bool(l->kf, l->path, l->group, k->name, k->def != NULL &&
-		    strcmp(k->def, "yes") == 0, cause);
+		b = get_bool(l->kf, l->path, l->group, k->name,
+		    k->def != NULL && strcmp(k->def, "yes") == 0, cause);
 		if (b < 0)
 			return -1;
 		*(int *)(void *)field = b;
 		return 0;
 	case KEY_UINT:
 		def = k->num != KEEP ? k->num : *(unsigned *)(void *)field;
-		if ((n = get_uint(l->kf, l->path, l->group, k->name, def, k->min,
-		    k->max, cause)) < 0)
+		if ((n = get_uint(l->kf, l->path, l->group, k->name, def,
+			 k->min, k->max, cause)) < 0)
 			return -1;
 		*(unsigned *)(void *)field = (unsigned)n;
 		return 0;
 	case KEY_SIZE:
 		if ((n = get_uint(l->kf, l->path, l->group, k->name, k->num,
-		    k->min, k->max, cause)) < 0)
+			 k->min, k->max, cause)) < 0)
 			return -1;
 		*(size_t *)(void *)field = (size_t)n;
 		return 0;
@@ -576,7 +592,7 @@ load_group(GKeyFile *kf, const char *path, const char *group, unsigned kind,
     void *rec, char **cause)
 {
 	struct load l = { kf, path, group, rec };
-	size_t i;
+	size_t      i;
 
 	warn_unknown(kf, path, group, kind);
 	for (i = 0; i < G_N_ELEMENTS(keys); i++) {
@@ -625,7 +641,8 @@ check_starttls(const struct load *l, char **cause)
 
 	if (mb->starttls && mb->proto != CONFIG_IMAP &&
 	    mb->proto != CONFIG_POP3) {
-		fail(cause, l->path, l->group, "starttls", "only for imap:// and "
+		fail(cause, l->path, l->group, "starttls",
+		    "only for imap:// and "
 		    "pop3://");
 		return -1;
 	}
@@ -640,7 +657,8 @@ check_tls_verify(const struct load *l, char **cause)
 
 	if (mb->tls_verify == 0 && is_network(mb))
 		log_warn("%s: [%s] tls_verify = no: the server's certificate "
-		    "and name are NOT checked", l->path, l->group);
+			 "and name are NOT checked",
+		    l->path, l->group);
 	return 0;
 }
 
@@ -653,7 +671,8 @@ check_cleartext(const struct load *l, char **cause)
 
 	if ((mb->proto == CONFIG_IMAP || mb->proto == CONFIG_POP3) &&
 	    !mb->starttls && !mb->allow_cleartext && !is_loopback(mb->host)) {
-		fail(cause, l->path, l->group, "url", "the password would go in "
+		fail(cause, l->path, l->group, "url",
+		    "the password would go in "
 		    "clear text to a remote host: use imaps://, pop3s://, "
 		    "starttls = yes, or allow_cleartext = yes");
 		return -1;
@@ -667,8 +686,8 @@ check_ca_file(const struct load *l, char **cause)
 {
 	struct config_mailbox *mb = l->rec;
 
-	if (mb->ca_file != NULL && !g_file_test(mb->ca_file,
-	    G_FILE_TEST_IS_REGULAR)) {
+	if (mb->ca_file != NULL &&
+	    !g_file_test(mb->ca_file, G_FILE_TEST_IS_REGULAR)) {
 		fail(cause, l->path, l->group, "ca_file", "no such file");
 		return -1;
 	}
@@ -685,7 +704,8 @@ check_password(const struct load *l, char **cause)
 	if (read_password(l->kf, l->path, l->group, mb, cause) < 0)
 		return -1;
 	if (is_network(mb) && mb->password == NULL) {
-		fail(cause, l->path, l->group, NULL, "no password_file or "
+		fail(cause, l->path, l->group, NULL,
+		    "no password_file or "
 		    "password_env (passwords are never taken from the command "
 		    "line)");
 		return -1;
@@ -700,13 +720,14 @@ static int
 check_after(const struct load *l, char **cause)
 {
 	struct config_mailbox *mb = l->rec;
-	int imap = is_imap(mb), ok = 1;
+	int                    imap = is_imap(mb), ok = 1;
 	char *after = g_key_file_get_string(l->kf, l->group, "after", NULL);
 
 	if (after == NULL)
-		after = g_strdup(imap || mb->proto == CONFIG_MAILDIR ?
-		    "move:Processed" : mb->proto == CONFIG_MBOX ? "keep" :
-		    "delete");
+		after = g_strdup(imap || mb->proto == CONFIG_MAILDIR
+			? "move:Processed"
+			: mb->proto == CONFIG_MBOX ? "keep"
+						   : "delete");
 	g_strstrip(after);
 	if (g_str_has_prefix(after, "move:") && after[5] != '\0' &&
 	    (imap || mb->proto == CONFIG_MAILDIR)) {
@@ -714,16 +735,19 @@ check_after(const struct load *l, char **cause)
 		mb->after_folder = g_strdup(after + 5);
 	} else if (strcmp(after, "delete") == 0 && mb->proto != CONFIG_MBOX)
 		mb->after = CONFIG_AFTER_DELETE;
-	else if (strcmp(after, "flag") == 0 && (imap ||
-	    mb->proto == CONFIG_MAILDIR))
+	else if (strcmp(after, "flag") == 0 &&
+	    (imap || mb->proto == CONFIG_MAILDIR))
 		mb->after = CONFIG_AFTER_FLAG;
 	else if (strcmp(after, "keep") == 0)
 		mb->after = CONFIG_AFTER_KEEP;
 	else {
-		fail(cause, l->path, l->group, "after", imap ? "expected "
-		    "move:FOLDER, delete, flag or keep" : mb->proto ==
-		    CONFIG_MBOX ? "an mbox is only read: keep" : "expected "
-		    "delete or keep");
+		fail(cause, l->path, l->group, "after",
+		    imap ? "expected "
+			   "move:FOLDER, delete, flag or keep"
+			: mb->proto == CONFIG_MBOX
+			? "an mbox is only read: keep"
+			: "expected "
+			  "delete or keep");
 		ok = 0;
 	}
 	g_free(after);
@@ -749,7 +773,8 @@ check_delimiter(const struct load *l, char **cause)
 	struct config_parse *p = l->rec;
 
 	if (p->verp_delimiter != NULL && strlen(p->verp_delimiter) != 1) {
-		fail(cause, l->path, l->group, "verp_delimiter", "one character");
+		fail(cause, l->path, l->group, "verp_delimiter",
+		    "one character");
 		return -1;
 	}
 	return 0;
@@ -761,11 +786,12 @@ static int
 check_conninfo(const struct load *l, char **cause)
 {
 	struct config *c = l->rec;
-	struct stat st;
+	struct stat    st;
 
 	if (c->conninfo != NULL && strstr(c->conninfo, "password") != NULL &&
 	    (stat(l->path, &st) != 0 || (st.st_mode & 077) != 0)) {
-		fail(cause, l->path, l->group, "conninfo", "holds a password but "
+		fail(cause, l->path, l->group, "conninfo",
+		    "holds a password but "
 		    "the file is readable by group or others: chmod 600 it, or "
 		    "use a passfile (PGPASSFILE)");
 		return -1;
@@ -779,8 +805,9 @@ load_mailbox(GKeyFile *kf, const char *path, const char *group,
     struct config_mailbox *mb, char **cause)
 {
 	/* the group is "mailbox NAME", or a bare "mailbox" with no name */
-	mb->name = g_strdup(strlen(group) > strlen("mailbox") ?
-	    group + strlen("mailbox ") : "");
+	mb->name = g_strdup(strlen(group) > strlen("mailbox")
+		? group + strlen("mailbox ")
+		: "");
 	g_strstrip(mb->name);
 	if (mb->name[0] == '\0') {
 		fail(cause, path, group, NULL, "a mailbox needs a name");
@@ -791,16 +818,17 @@ load_mailbox(GKeyFile *kf, const char *path, const char *group,
 
 /* load_list - a [list NAME] group: overrides of [policy] for one list */
 static int
-load_list(GKeyFile *kf, const char *path, struct config *c,
-    const char *group, char **cause)
+load_list(GKeyFile *kf, const char *path, struct config *c, const char *group,
+    char **cause)
 {
-	const char *name = group + strlen("list");
+	const char    *name = group + strlen("list");
 	struct policy *p;
 
 	while (*name == ' ')
 		name++;
 	if (*name == '\0') {
-		fail(cause, path, group, NULL, "a list group needs a name: "
+		fail(cause, path, group, NULL,
+		    "a list group needs a name: "
 		    "[list NAME]");
 		return -1;
 	}
@@ -817,11 +845,11 @@ load_list(GKeyFile *kf, const char *path, struct config *c,
 struct config *
 config_load(const char *path, int flags, char **cause, int *status)
 {
-	GKeyFile *kf = g_key_file_new();
-	GError *err = NULL;
+	GKeyFile      *kf = g_key_file_new();
+	GError        *err = NULL;
 	struct config *c = NULL;
-	char **groups = NULL;
-	size_t i;
+	char         **groups = NULL;
+	size_t         i;
 
 	*cause = NULL;
 	*status = EX_CONFIG;
@@ -839,10 +867,11 @@ config_load(const char *path, int flags, char **cause, int *status)
 	}
 	{
 		char *dup = NULL;
-		int line = repeated_group(path, &dup);
+		int   line = repeated_group(path, &dup);
 		if (line > 0) {
-			*cause = g_strdup_printf("%s:%d: %s appears a second time",
-			    path, line, dup);
+			*cause =
+			    g_strdup_printf("%s:%d: %s appears a second time",
+				path, line, dup);
 			g_free(dup);
 			goto out;
 		}
@@ -852,8 +881,8 @@ config_load(const char *path, int flags, char **cause, int *status)
 	c = g_new0(struct config, 1);
 	c->path = g_strdup(path);
 	c->mailboxes = g_array_new(FALSE, TRUE, sizeof(struct config_mailbox));
-	c->lists = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-	    g_free);
+	c->lists =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	policy_defaults(&c->policy);
 	if (load_group(kf, path, "parse", G_PARSE, &c->parse, cause) < 0 ||
 	    load_group(kf, path, "database", G_DATABASE, c, cause) < 0 ||
@@ -876,8 +905,8 @@ config_load(const char *path, int flags, char **cause, int *status)
 			    strcmp(groups[i], "database") != 0 &&
 			    strcmp(groups[i], "policy") != 0 &&
 			    strcmp(groups[i], "hooks") != 0)
-				log_warn("%s: unknown group [%s] (ignored)", path,
-				    groups[i]);
+				log_warn("%s: unknown group [%s] (ignored)",
+				    path, groups[i]);
 			continue;
 		}
 		if ((flags & CONFIG_PARSE_ONLY) != 0)
@@ -888,7 +917,8 @@ config_load(const char *path, int flags, char **cause, int *status)
 			goto bad;
 		}
 		if (config_mailbox_find(c, mb.name) != NULL) {
-			fail(cause, path, groups[i], NULL, "a second mailbox with "
+			fail(cause, path, groups[i], NULL,
+			    "a second mailbox with "
 			    "this name");
 			mailbox_clear(&mb);
 			goto bad;
@@ -919,8 +949,8 @@ config_mailbox_find(struct config *c, const char *name)
 	guint i;
 
 	for (i = 0; i < c->mailboxes->len; i++) {
-		struct config_mailbox *mb = &g_array_index(c->mailboxes,
-		    struct config_mailbox, i);
+		struct config_mailbox *mb =
+		    &g_array_index(c->mailboxes, struct config_mailbox, i);
 		if (strcmp(mb->name, name) == 0)
 			return mb;
 	}
@@ -936,8 +966,8 @@ config_conninfo(struct config *c)
 const struct policy *
 config_policy(struct config *c, const char *list)
 {
-	const struct policy *p = list != NULL ?
-	    g_hash_table_lookup(c->lists, list) : NULL;
+	const struct policy *p =
+	    list != NULL ? g_hash_table_lookup(c->lists, list) : NULL;
 
 	return p != NULL ? p : &c->policy;
 }

@@ -24,67 +24,67 @@
 #include "policy.h"
 
 enum config_proto {
-	CONFIG_IMAP,		/* imap:// (starttls = yes upgrades) */
+	CONFIG_IMAP, /* imap:// (starttls = yes upgrades) */
 	CONFIG_IMAPS,
 	CONFIG_POP3,
 	CONFIG_POP3S,
-	CONFIG_MAILDIR,		/* maildir:/path */
-	CONFIG_MBOX,		/* mbox:/path */
+	CONFIG_MAILDIR, /* maildir:/path */
+	CONFIG_MBOX,    /* mbox:/path */
 };
 
 enum config_after {
-	CONFIG_AFTER_MOVE,	/* move to after_folder (IMAP default) */
-	CONFIG_AFTER_DELETE,	/* POP3 default */
-	CONFIG_AFTER_FLAG,	/* keyword + \Seen; flagged ones skipped */
+	CONFIG_AFTER_MOVE,   /* move to after_folder (IMAP default) */
+	CONFIG_AFTER_DELETE, /* POP3 default */
+	CONFIG_AFTER_FLAG,   /* keyword + \Seen; flagged ones skipped */
 	CONFIG_AFTER_KEEP,
 };
 
 struct config_mailbox {
-	char		*name;
-	char		*url;
+	char             *name;
+	char             *url;
 	enum config_proto proto;
-	char		*user;
-	char		*host;
-	unsigned	 port;
-	char		*folder;	/* IMAP folder (INBOX), or the path */
-	char		*password;	/* read from password_file/_env */
-	char		*ca_file;	/* NULL: the system trust store */
-	int		 starttls;
-	int		 tls_verify;	/* 0 only on explicit opt-out */
-	int		 allow_cleartext;
+	char             *user;
+	char             *host;
+	unsigned          port;
+	char             *folder;   /* IMAP folder (INBOX), or the path */
+	char             *password; /* read from password_file/_env */
+	char             *ca_file;  /* NULL: the system trust store */
+	int               starttls;
+	int               tls_verify; /* 0 only on explicit opt-out */
+	int               allow_cleartext;
 	enum config_after after;
-	char		*after_folder;
-	char		*keyword;	/* for after = flag ($Rebound) */
-	char		*quarantine;	/* folder for unparseable messages */
-	char		*list;		/* list this mailbox serves, or NULL */
-	unsigned	 timeout;	/* seconds, every network step */
-	unsigned	 max_messages;	/* 0: no limit */
-	size_t		 max_message_size;
-	unsigned	 batch;		/* messages per IMAP fetch */
+	char             *after_folder;
+	char             *keyword;      /* for after = flag ($Rebound) */
+	char             *quarantine;   /* folder for unparseable messages */
+	char             *list;         /* list this mailbox serves, or NULL */
+	unsigned          timeout;      /* seconds, every network step */
+	unsigned          max_messages; /* 0: no limit */
+	size_t            max_message_size;
+	unsigned          batch; /* messages per IMAP fetch */
 };
 
 /* The [parse] group: defaults for parsing (command-line options win). */
 struct config_parse {
-	char		*verp_prefix;	/* NULL: not set */
-	char		*verp_delimiter;
-	int		 verp;		/* 0: VERP decoding switched off */
-	int		 original_recipient; /* 0: subscribers are named by
+	char  *verp_prefix; /* NULL: not set */
+	char  *verp_delimiter;
+	int    verp;               /* 0: VERP decoding switched off */
+	int    original_recipient; /* 0: subscribers are named by
 					   Final-Recipient only */
-	char		*list_header;
-	size_t		 max_message_size; /* 0: not set */
+	char  *list_header;
+	size_t max_message_size; /* 0: not set */
 };
 
 /* The [hooks] group: SQL run in the batch's transaction (NULL: none). */
 struct config_hooks {
-	char		*on_suppress;
-	char		*on_soft;
-	char		*on_unsuppress;
+	char *on_suppress;
+	char *on_soft;
+	char *on_unsuppress;
 };
 
 struct config;
 
 /* config_load flags */
-#define CONFIG_PARSE_ONLY	0x1	/* read [parse] only; skip mailboxes */
+#define CONFIG_PARSE_ONLY 0x1 /* read [parse] only; skip mailboxes */
 
 /*
  * config_load - read and check a configuration file.
@@ -93,10 +93,10 @@ struct config;
  * file, EX_NOINPUT when it cannot be read.
  */
 struct config *config_load(const char *path, int flags, char **cause,
-	    int *status);
+    int *status);
 
 /* config_free - NULL is a no-op */
-void	config_free(struct config *);
+void config_free(struct config *);
 
 /* config_mailboxes - the mailboxes in file order; *n gets the count */
 struct config_mailbox *config_mailboxes(struct config *, size_t *n);

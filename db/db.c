@@ -15,35 +15,35 @@
 #include "log.h"
 
 /* Key of the advisory lock held while migrating ("rebo"). */
-#define DB_MIGRATE_LOCK		"1919246959"
+#define DB_MIGRATE_LOCK "1919246959"
 /* First half of the key of a mailbox's lock; the second is its name's
  * hash. */
-#define DB_MAILBOX_LOCK		"1919246961"
+#define DB_MAILBOX_LOCK "1919246961"
 
 int
 db_fail(struct db *db, PGresult *res, const char *what, char **cause)
 {
-	const char *state = res != NULL ?
-	    PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-	const char *msg = res != NULL && PQresultErrorMessage(res)[0] != '\0' ?
-	    PQresultErrorMessage(res) : PQerrorMessage(db->conn);
-	char *m = g_strstrip(g_strdup(msg));
+	const char *state =
+	    res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res != NULL && PQresultErrorMessage(res)[0] != '\0'
+	    ? PQresultErrorMessage(res)
+	    : PQerrorMessage(db->conn);
+	char       *m = g_strstrip(g_strdup(msg));
 
 	g_free(*cause);
 	*cause = g_strdup_printf("%s: %s", what, m);
 	g_free(m);
 	if (PQstatus(db->conn) != CONNECTION_OK || state == NULL)
-		db->status = EX_TEMPFAIL;	/* no SQLSTATE: libpq's own
+		db->status = EX_TEMPFAIL; /* no SQLSTATE: libpq's own
 						   error, the connection (a
 						   failed send leaves the
 						   status OK until a read) */
 	else if (strncmp(state, "28", 2) == 0 ||
 	    strncmp(state, "42501", 5) == 0)
 		db->status = EX_NOPERM;
-	else if (strncmp(state, "08", 2) == 0 ||
-	    strncmp(state, "40", 2) == 0 || strncmp(state, "53", 2) == 0 ||
-	    strncmp(state, "57", 2) == 0)
-		db->status = EX_TEMPFAIL;	/* connection, serialization,
+	else if (strncmp(state, "08", 2) == 0 || strncmp(state, "40", 2) == 0 ||
+	    strncmp(state, "53", 2) == 0 || strncmp(state, "57", 2) == 0)
+		db->status = EX_TEMPFAIL; /* connection, serialization,
 						   resources, shutdown */
 	else
 		db->status = EX_SOFTWARE;
@@ -56,8 +56,8 @@ PGresult *
 db_exec(struct db *db, const char *sql, int n, const char *const *params,
     ExecStatusType want, char **cause)
 {
-	PGresult *res = PQexecParams(db->conn, sql, n, NULL, params, NULL, NULL,
-	    0);
+	PGresult *res =
+	    PQexecParams(db->conn, sql, n, NULL, params, NULL, NULL, 0);
 
 	if (PQresultStatus(res) != want) {
 		db_fail(db, res, sql, cause);
@@ -77,18 +77,21 @@ struct db *
 db_open(const char *conninfo, char **cause, int *status)
 {
 	struct db *db = g_new0(struct db, 1);
-	PGresult *res;
+	PGresult  *res;
 
 	*cause = NULL;
 	db->conn = PQconnectdb(conninfo);
 	if (PQstatus(db->conn) != CONNECTION_OK) {
 		const char *m = PQerrorMessage(db->conn);
-		char *msg = g_strstrip(g_strdup(m));
-		*cause = g_strdup_printf("cannot connect to PostgreSQL: %s", msg);
+		char       *msg = g_strstrip(g_strdup(m));
+		*cause =
+		    g_strdup_printf("cannot connect to PostgreSQL: %s", msg);
 		/* refused credentials need a person; anything else may pass */
 		*status = strstr(m, "authentication failed") != NULL ||
-		    strstr(m, "password") != NULL || strstr(m, "does not exist")
-		    != NULL ? EX_NOPERM : EX_TEMPFAIL;
+			strstr(m, "password") != NULL ||
+			strstr(m, "does not exist") != NULL
+		    ? EX_NOPERM
+		    : EX_TEMPFAIL;
 		g_free(msg);
 		db_close(db);
 		return NULL;
@@ -99,7 +102,8 @@ db_open(const char *conninfo, char **cause, int *status)
 	/* a mailbox is acknowledged once its COMMIT returns: that commit
 	 * must be on disk, whatever the server's default says ("local" and
 	 * the remote levels already are) */
-	res = PQexec(db->conn, "SELECT set_config('synchronous_commit', 'on', "
+	res = PQexec(db->conn,
+	    "SELECT set_config('synchronous_commit', 'on', "
 	    "false) WHERE current_setting('synchronous_commit') = 'off'");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		db_fail(db, res, "synchronous_commit", cause);
@@ -174,25 +178,28 @@ db_rollback(struct db *db)
 static int
 ensure_schema_table(struct db *db, char **cause)
 {
-	return db_simple(db, "CREATE TABLE IF NOT EXISTS rebound_schema ("
+	return db_simple(db,
+	    "CREATE TABLE IF NOT EXISTS rebound_schema ("
 	    "version integer PRIMARY KEY, name text NOT NULL, "
-	    "applied_at timestamptz NOT NULL DEFAULT now())", 0, NULL, cause);
+	    "applied_at timestamptz NOT NULL DEFAULT now())",
+	    0, NULL, cause);
 }
 
 int
 db_schema_version(struct db *db, int *version, char **cause)
 {
 	PGresult *res;
-	int exists;
+	int       exists;
 
 	*version = 0;
 	if (query_bool(db, "SELECT to_regclass('rebound_schema') IS NOT NULL",
-	    0, NULL, &exists, cause) < 0)
+		0, NULL, &exists, cause) < 0)
 		return -1;
 	if (!exists)
 		return 0;
-	res = db_exec(db, "SELECT coalesce(max(version), 0) FROM rebound_schema",
-	    0, NULL, PGRES_TUPLES_OK, cause);
+	res =
+	    db_exec(db, "SELECT coalesce(max(version), 0) FROM rebound_schema",
+		0, NULL, PGRES_TUPLES_OK, cause);
 	if (res == NULL)
 		return -1;
 	*version = atoi(PQgetvalue(res, 0, 0));
@@ -223,11 +230,11 @@ static int
 apply(struct db *db, const char *path, const char *name, int version,
     char **cause)
 {
-	GError *err = NULL;
-	PGresult *res;
-	char *sql = NULL, *v = g_strdup_printf("%d", version);
+	GError     *err = NULL;
+	PGresult   *res;
+	char       *sql = NULL, *v = g_strdup_printf("%d", version);
 	const char *params[2] = { v, name };
-	int rc = -1;
+	int         rc = -1;
 
 	if (!g_file_get_contents(path, &sql, NULL, &err)) {
 		*cause = g_strdup_printf("%s: %s", path, err->message);
@@ -248,8 +255,10 @@ apply(struct db *db, const char *path, const char *name, int version,
 		goto out;
 	}
 	PQclear(res);
-	if (db_simple(db, "INSERT INTO rebound_schema (version, name) VALUES "
-	    "($1, $2)", 2, params, cause) < 0) {
+	if (db_simple(db,
+		"INSERT INTO rebound_schema (version, name) VALUES "
+		"($1, $2)",
+		2, params, cause) < 0) {
 		db_rollback(db);
 		goto out;
 	}
@@ -266,14 +275,14 @@ int
 db_migrate(struct db *db, const char *sqldir, int *applied, int *version,
     char **cause)
 {
-	GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
-	GDir *dir;
-	GError *err = NULL;
-	PGresult *res;
+	GPtrArray  *files = g_ptr_array_new_with_free_func(g_free);
+	GDir       *dir;
+	GError     *err = NULL;
+	PGresult   *res;
 	const char *n;
 	const char *key[1] = { DB_MIGRATE_LOCK };
-	int newest = 0, current = 0, rc = -1, locked = 0;
-	guint i;
+	int         newest = 0, current = 0, rc = -1, locked = 0;
+	guint       i;
 
 	*applied = 0;
 	*version = 0;
@@ -290,12 +299,12 @@ db_migrate(struct db *db, const char *sqldir, int *applied, int *version,
 	g_dir_close(dir);
 	g_ptr_array_sort(files, cmp_name);
 	if (files->len > 0)
-		newest = migration_version(g_ptr_array_index(files,
-		    files->len - 1));
+		newest =
+		    migration_version(g_ptr_array_index(files, files->len - 1));
 
 	/* one migrator at a time; the others wait, then find nothing to do */
 	if ((res = db_exec(db, "SELECT pg_advisory_lock($1)", 1, key,
-	    PGRES_TUPLES_OK, cause)) == NULL)
+		 PGRES_TUPLES_OK, cause)) == NULL)
 		goto out;
 	PQclear(res);
 	locked = 1;
@@ -303,16 +312,17 @@ db_migrate(struct db *db, const char *sqldir, int *applied, int *version,
 	    db_schema_version(db, &current, cause) < 0)
 		goto out;
 	if (current > newest) {
-		*cause = g_strdup_printf("the database schema is version %d, "
-		    "newer than this rebound knows (%d): upgrade rebound", current,
-		    newest);
+		*cause = g_strdup_printf(
+		    "the database schema is version %d, "
+		    "newer than this rebound knows (%d): upgrade rebound",
+		    current, newest);
 		db->status = EX_CONFIG;
 		goto out;
 	}
 	for (i = 0; i < files->len; i++) {
 		const char *name = g_ptr_array_index(files, i);
-		int v = migration_version(name);
-		char *path;
+		int         v = migration_version(name);
+		char       *path;
 
 		if (v <= current)
 			continue;
@@ -329,8 +339,8 @@ db_migrate(struct db *db, const char *sqldir, int *applied, int *version,
 out:
 	*version = current;
 	if (locked)
-		PQclear(PQexecParams(db->conn, "SELECT pg_advisory_unlock($1)", 1,
-		    NULL, key, NULL, NULL, 0));
+		PQclear(PQexecParams(db->conn, "SELECT pg_advisory_unlock($1)",
+		    1, NULL, key, NULL, NULL, 0));
 	g_ptr_array_free(files, TRUE);
 	return rc;
 }
@@ -340,12 +350,15 @@ db_lock_mailbox(struct db *db, const char *mailbox, int wait, int *got,
     char **cause)
 {
 	const char *params[2] = { DB_MAILBOX_LOCK, mailbox };
-	PGresult *res;
+	PGresult   *res;
 
 	*got = 0;
-	res = db_exec(db, wait ? "SELECT pg_advisory_lock($1::int4, "
-	    "hashtext($2)) IS NOT NULL" : "SELECT pg_try_advisory_lock($1::int4, "
-	    "hashtext($2))", 2, params, PGRES_TUPLES_OK, cause);
+	res = db_exec(db,
+	    wait ? "SELECT pg_advisory_lock($1::int4, "
+		   "hashtext($2)) IS NOT NULL"
+		 : "SELECT pg_try_advisory_lock($1::int4, "
+		   "hashtext($2))",
+	    2, params, PGRES_TUPLES_OK, cause);
 	if (res == NULL)
 		return -1;
 	*got = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
@@ -358,8 +371,10 @@ db_unlock_mailbox(struct db *db, const char *mailbox)
 {
 	const char *params[2] = { DB_MAILBOX_LOCK, mailbox };
 
-	PQclear(PQexecParams(db->conn, "SELECT pg_advisory_unlock($1::int4, "
-	    "hashtext($2))", 2, NULL, params, NULL, NULL, 0));
+	PQclear(PQexecParams(db->conn,
+	    "SELECT pg_advisory_unlock($1::int4, "
+	    "hashtext($2))",
+	    2, NULL, params, NULL, NULL, 0));
 }
 
 int
@@ -367,12 +382,14 @@ db_recorded_uids(struct db *db, const char *mailbox, GHashTable *set,
     char **cause)
 {
 	const char *params[1] = { mailbox };
-	PGresult *res;
-	int r;
+	PGresult   *res;
+	int         r;
 
-	res = db_exec(db, "SELECT coalesce(uidvalidity || '/' || uid, uidl) "
+	res = db_exec(db,
+	    "SELECT coalesce(uidvalidity || '/' || uid, uidl) "
 	    "FROM messages WHERE mailbox = $1 AND (uid IS NOT NULL OR uidl IS "
-	    "NOT NULL)", 1, params, PGRES_TUPLES_OK, cause);
+	    "NOT NULL)",
+	    1, params, PGRES_TUPLES_OK, cause);
 	if (res == NULL)
 		return -1;
 	for (r = 0; r < PQntuples(res); r++)
@@ -399,9 +416,9 @@ int
 db_set_hooks(struct db *db, const struct db_hooks *h, char **cause)
 {
 	/* every parameter is text, so a hook may use any of them or none */
-	static const Oid types[5] = { 25, 25, 25, 25, 25 };	/* TEXTOID */
+	static const Oid types[5] = { 25, 25, 25, 25, 25 }; /* TEXTOID */
 	const struct {
-		const char *name, *sql;
+		const char  *name, *sql;
 		const char **slot;
 	} hooks[] = {
 		{ "on_suppress", h->on_suppress, &db->hooks.on_suppress },
@@ -416,7 +433,8 @@ db_set_hooks(struct db *db, const struct db_hooks *h, char **cause)
 		*hooks[i].slot = NULL;
 		if (hooks[i].sql == NULL)
 			continue;
-		res = PQprepare(db->conn, hooks[i].name, hooks[i].sql, 5, types);
+		res =
+		    PQprepare(db->conn, hooks[i].name, hooks[i].sql, 5, types);
 		if (PQresultStatus(res) != PGRES_COMMAND_OK)
 			return hook_fail(db, res, hooks[i].name, cause);
 		PQclear(res);
@@ -426,15 +444,15 @@ db_set_hooks(struct db *db, const struct db_hooks *h, char **cause)
 }
 
 int
-db_hook(struct db *db, const char *name, const char *address,
-    const char *list, const char *cls, const char *reason, const char *status,
-    char **cause)
+db_hook(struct db *db, const char *name, const char *address, const char *list,
+    const char *cls, const char *reason, const char *status, char **cause)
 {
-	const char *params[5] = { address, list, cls, reason, status };
-	const char *prepared = strcmp(name, "on_suppress") == 0 ?
-	    db->hooks.on_suppress : strcmp(name, "on_soft") == 0 ?
-	    db->hooks.on_soft : db->hooks.on_unsuppress;
-	PGresult *res;
+	const char    *params[5] = { address, list, cls, reason, status };
+	const char    *prepared = strcmp(name, "on_suppress") == 0
+	       ? db->hooks.on_suppress
+	       : strcmp(name, "on_soft") == 0 ? db->hooks.on_soft
+					      : db->hooks.on_unsuppress;
+	PGresult      *res;
 	ExecStatusType st;
 
 	if (prepared == NULL)
@@ -458,7 +476,7 @@ void
 db_array_add(struct db_array *a, const char *v)
 {
 	const char *p, *end;
-	char *valid = NULL;
+	char       *valid = NULL;
 
 	if (a->n++ > 0)
 		g_string_append_c(a->s, ',');
@@ -484,7 +502,7 @@ void
 db_array_addf(struct db_array *a, const char *fmt, ...)
 {
 	va_list ap;
-	char *v;
+	char   *v;
 
 	va_start(ap, fmt);
 	v = g_strdup_vprintf(fmt, ap);
@@ -512,14 +530,14 @@ db_array_free(struct db_array *a)
 int
 db_date_days(const char *s)
 {
-	int y, m, d, n;
+	int    y, m, d, n;
 	GDate *g;
 
 	if (s == NULL || sscanf(s, "%d-%d-%d", &y, &m, &d) != 3 ||
 	    !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
 		return -1;
 	g = g_date_new_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
-	n = (int)g_date_get_julian(g) - 719163;	/* 1970-01-01 */
+	n = (int)g_date_get_julian(g) - 719163; /* 1970-01-01 */
 	g_date_free(g);
 	return n;
 }
@@ -528,7 +546,7 @@ char *
 db_days_date(int n)
 {
 	GDate *g;
-	char *s;
+	char  *s;
 
 	if (n < 0)
 		return NULL;

@@ -25,10 +25,10 @@ struct db;
 struct db *db_open(const char *conninfo, char **cause, int *status);
 
 /* db_close - NULL is a no-op */
-void	db_close(struct db *);
+void db_close(struct db *);
 
 /* db_status - sysexits.h status of the last failure */
-int	db_status(const struct db *);
+int db_status(const struct db *);
 
 /*
  * db_migrate - apply the numbered migrations NNN_name.sql of sqldir that
@@ -38,16 +38,16 @@ int	db_status(const struct db *);
  * *applied gets the number of migrations applied, *version the schema
  * version after.
  */
-int	db_migrate(struct db *, const char *sqldir, int *applied, int *version,
-	    char **cause);
+int db_migrate(struct db *, const char *sqldir, int *applied, int *version,
+    char **cause);
 
 /* db_schema_version - the applied schema version (0: none) */
-int	db_schema_version(struct db *, int *version, char **cause);
+int db_schema_version(struct db *, int *version, char **cause);
 
 /* db_begin, db_commit, db_rollback - one transaction */
-int	db_begin(struct db *, char **cause);
-int	db_commit(struct db *, char **cause);
-void	db_rollback(struct db *);
+int  db_begin(struct db *, char **cause);
+int  db_commit(struct db *, char **cause);
+void db_rollback(struct db *);
 
 /*
  * db_lock_mailbox - take the advisory lock that lets one `rebound run` at
@@ -55,15 +55,15 @@ void	db_rollback(struct db *);
  * session); wait for it when wait is set, else *got 0 when another holds
  * it.  db_unlock_mailbox releases it.
  */
-int	db_lock_mailbox(struct db *, const char *mailbox, int wait, int *got,
-	    char **cause);
-void	db_unlock_mailbox(struct db *, const char *mailbox);
+int  db_lock_mailbox(struct db *, const char *mailbox, int wait, int *got,
+     char **cause);
+void db_unlock_mailbox(struct db *, const char *mailbox);
 
 /* db_recorded_uids - add to set (a GHashTable of strings it owns, made
  * with g_free as key destructor) the place of every message recorded from
  * mailbox: "UIDVALIDITY/UID", a UIDL or a file name */
-int	db_recorded_uids(struct db *, const char *mailbox, GHashTable *set,
-	    char **cause);
+int db_recorded_uids(struct db *, const char *mailbox, GHashTable *set,
+    char **cause);
 
 /*
  * SQL hooks: the operator's statements, run in the batch's transaction
@@ -71,30 +71,30 @@ int	db_recorded_uids(struct db *, const char *mailbox, GHashTable *set,
  * (all text; NULL when unknown).  Any of them may be NULL.
  */
 struct db_hooks {
-	const char	*on_suppress;	/* a suppression began */
-	const char	*on_soft;	/* a soft bounce was counted */
-	const char	*on_unsuppress;	/* `rebound unsuppress` ended one */
+	const char *on_suppress;   /* a suppression began */
+	const char *on_soft;       /* a soft bounce was counted */
+	const char *on_unsuppress; /* `rebound unsuppress` ended one */
 };
 
 /* db_set_hooks - prepare the hooks (a syntax or schema error is found
  * here, status EX_CONFIG); 0 or -1 */
-int	db_set_hooks(struct db *, const struct db_hooks *, char **cause);
+int db_set_hooks(struct db *, const struct db_hooks *, char **cause);
 
 /* A processed message, as recorded. */
 struct db_message {
-	const unsigned char *fp;	/* SHA-256 of its bytes, 32 bytes */
-	const char	*message_id;	/* may be NULL */
-	const char	*uid;		/* "UIDVALIDITY/UID", UIDL or name */
-	int		 quarantined;	/* could not be parsed */
+	const unsigned char *fp;          /* SHA-256 of its bytes, 32 bytes */
+	const char          *message_id;  /* may be NULL */
+	const char          *uid;         /* "UIDVALIDITY/UID", UIDL or name */
+	int                  quarantined; /* could not be parsed */
 };
 
 /* One classified recipient of a message. */
 struct db_event {
-	const char	*address;	/* may be NULL: recorded, no subscriber */
-	const char	*list;		/* may be NULL */
-	int		 cls;		/* enum classify_class */
-	const char	*reason, *status, *reply_code, *rule, *diagnostic;
-	const char	*remote_mta, *reporting_mta, *feedback_type;
+	const char *address; /* may be NULL: recorded, no subscriber */
+	const char *list;    /* may be NULL */
+	int         cls;     /* enum classify_class */
+	const char *reason, *status, *reply_code, *rule, *diagnostic;
+	const char *remote_mta, *reporting_mta, *feedback_type;
 };
 
 /*
@@ -105,16 +105,16 @@ struct db_event {
 struct db_batch;
 
 struct db_batch *db_batch_new(const char *mailbox);
-void	db_batch_free(struct db_batch *);
+void             db_batch_free(struct db_batch *);
 
 /* db_batch_clear - empty it for the next batch */
-void	db_batch_clear(struct db_batch *);
+void db_batch_clear(struct db_batch *);
 
 /* db_batch_message - add a message; its events follow */
-void	db_batch_message(struct db_batch *, const struct db_message *);
+void db_batch_message(struct db_batch *, const struct db_message *);
 
 /* db_batch_event - add an event of the message added last */
-void	db_batch_event(struct db_batch *, const struct db_event *);
+void db_batch_event(struct db_batch *, const struct db_event *);
 
 /* The policy of a list (NULL: no list); never NULL. */
 struct policy;
@@ -122,9 +122,9 @@ typedef const struct policy *(*db_policy_fn)(const char *list, void *arg);
 
 /* What db_batch_write() did, added to the caller's counts. */
 struct db_tally {
-	unsigned	 duplicates, quarantined, suppressed;
-	unsigned	 cls[CLASSIFY_NCLASSES]; /* events by enum classify_class */
-	GHashTable	*blocks;	/* recipient domain -> blocks (guint) */
+	unsigned    duplicates, quarantined, suppressed;
+	unsigned    cls[CLASSIFY_NCLASSES]; /* events by enum classify_class */
+	GHashTable *blocks; /* recipient domain -> blocks (guint) */
 };
 
 /*
@@ -136,8 +136,8 @@ struct db_tally {
  * serialise on an advisory lock for the rest of the transaction, so two
  * workers never count one message twice.  today is days since the epoch.
  */
-int	db_batch_write(struct db *, struct db_batch *, db_policy_fn, void *arg,
-	    int today, struct db_tally *, char **cause);
+int db_batch_write(struct db *, struct db_batch *, db_policy_fn, void *arg,
+    int today, struct db_tally *, char **cause);
 
 /*
  * Reports, for the status, export and subscriber commands.  Each writes
@@ -148,27 +148,27 @@ enum db_format { DB_TEXT, DB_JSON, DB_CSV };
 
 /* db_status_report - counts: messages, events, suppressed addresses, by
  * class, state and cause, the top recipient domains, the mailboxes */
-int	db_status_report(struct db *, FILE *f, enum db_format, char **cause);
+int db_status_report(struct db *, FILE *f, enum db_format, char **cause);
 
 /* Which suppressions db_export() writes. */
 struct db_export {
-	enum db_format	 format;	/* DB_TEXT: one address per line */
-	const char	*list;		/* NULL: every list */
-	const char	*since;		/* "YYYY-MM-DD" or NULL */
-	int		 scope;		/* DB_SCOPE_* */
+	enum db_format format; /* DB_TEXT: one address per line */
+	const char    *list;   /* NULL: every list */
+	const char    *since;  /* "YYYY-MM-DD" or NULL */
+	int            scope;  /* DB_SCOPE_* */
 };
-#define DB_SCOPE_ALL	0	/* global and per-list */
-#define DB_SCOPE_GLOBAL	1	/* list_id NULL: complaints, list unknown */
-#define DB_SCOPE_LIST	2	/* per list only */
+#define DB_SCOPE_ALL    0 /* global and per-list */
+#define DB_SCOPE_GLOBAL 1 /* list_id NULL: complaints, list unknown */
+#define DB_SCOPE_LIST   2 /* per list only */
 
 /* db_export - the active suppressions; *rows gets how many */
-int	db_export(struct db *, const struct db_export *, FILE *f,
-	    unsigned long *rows, char **cause);
+int db_export(struct db *, const struct db_export *, FILE *f,
+    unsigned long *rows, char **cause);
 
 /* db_subscriber - an address's state on each list, its suppressions and
  * its events; *found gets 0 when rebound never saw it */
-int	db_subscriber(struct db *, const char *address, FILE *f,
-	    enum db_format, int *found, char **cause);
+int db_subscriber(struct db *, const char *address, FILE *f, enum db_format,
+    int *found, char **cause);
 
 /*
  * db_unsuppress - end the active suppressions of address (on list, or
@@ -177,7 +177,7 @@ int	db_subscriber(struct db *, const char *address, FILE *f,
  * *ended gets how many suppressions ended, *left how many are still
  * active (a global one, when list was given).
  */
-int	db_unsuppress(struct db *, const char *address, const char *list,
-	    unsigned *ended, unsigned *left, char **cause);
+int db_unsuppress(struct db *, const char *address, const char *list,
+    unsigned *ended, unsigned *left, char **cause);
 
 #endif /* REBOUND_DB_H */

@@ -11,29 +11,29 @@
 #include "db.h"
 
 struct db {
-	PGconn		*conn;
-	int		 status;	/* sysexits.h code of the last failure */
-	struct db_hooks	 hooks;		/* which are prepared (non-NULL) */
+	PGconn         *conn;
+	int             status; /* sysexits.h code of the last failure */
+	struct db_hooks hooks;  /* which are prepared (non-NULL) */
 };
 
 /* db_fail - set *cause ("what: message") and db->status from the result
  * or the connection; PQclear()s res; returns -1 */
-int	db_fail(struct db *, PGresult *res, const char *what, char **cause);
+int db_fail(struct db *, PGresult *res, const char *what, char **cause);
 
 /* db_exec - one parameterised statement expecting `want`; the result
  * (caller PQclear()s) or NULL after db_fail() */
 PGresult *db_exec(struct db *, const char *sql, int n,
-	    const char *const *params, ExecStatusType want, char **cause);
+    const char *const *params, ExecStatusType want, char **cause);
 
 /* db_simple - a statement without results; 0 or -1 */
-int	db_simple(struct db *, const char *sql, int n,
-	    const char *const *params, char **cause);
+int db_simple(struct db *, const char *sql, int n, const char *const *params,
+    char **cause);
 
 /* db_hook - run hook `name` ("on_soft", ...) if configured, with the five
  * hook parameters; 0 or -1 (status EX_CONFIG: the operator's SQL) */
-int	db_hook(struct db *, const char *name, const char *address,
-	    const char *list, const char *cls, const char *reason,
-	    const char *status, char **cause);
+int db_hook(struct db *, const char *name, const char *address,
+    const char *list, const char *cls, const char *reason, const char *status,
+    char **cause);
 
 /*
  * A PostgreSQL array literal built one element at a time, for sending many
@@ -42,21 +42,20 @@ int	db_hook(struct db *, const char *name, const char *address,
  * parameter, never into SQL.
  */
 struct db_array {
-	GString		*s;
-	unsigned	 n;
+	GString *s;
+	unsigned n;
 };
 
-void	db_array_init(struct db_array *);
-void	db_array_add(struct db_array *, const char *v);	/* NULL: NULL */
-void	db_array_addf(struct db_array *, const char *fmt, ...)
-	    G_GNUC_PRINTF(2, 3);
+void db_array_init(struct db_array *);
+void db_array_add(struct db_array *, const char *v); /* NULL: NULL */
+void db_array_addf(struct db_array *, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* db_array_end - the literal (owned by the array until db_array_free) */
 const char *db_array_end(struct db_array *);
-void	db_array_free(struct db_array *);
+void        db_array_free(struct db_array *);
 
 /* db_days_date - days since the epoch as "YYYY-MM-DD" (g_free), NULL
  * for -1; db_date_days - the reverse, -1 for NULL or "" */
-char	*db_days_date(int days);
-int	 db_date_days(const char *s);
+char *db_days_date(int days);
+int   db_date_days(const char *s);
 
 #endif /* REBOUND_DB_INTERNAL_H */

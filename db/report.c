@@ -24,8 +24,8 @@ static void
 json_line(FILE *f, JsonBuilder *b, int pretty)
 {
 	JsonGenerator *g = json_generator_new();
-	JsonNode *root = json_builder_get_root(b);
-	char *s;
+	JsonNode      *root = json_builder_get_root(b);
+	char          *s;
 
 	json_generator_set_root(g, root);
 	json_generator_set_pretty(g, pretty);
@@ -42,12 +42,12 @@ static void
 add_column(JsonBuilder *b, const PGresult *res, int r, int c)
 {
 	const char *v = value(res, r, c);
-	Oid t = PQftype(res, c);
+	Oid         t = PQftype(res, c);
 
 	json_builder_set_member_name(b, PQfname(res, c));
 	if (v == NULL)
 		json_builder_add_null_value(b);
-	else if (t == 20 || t == 21 || t == 23)		/* int8, int2, int4 */
+	else if (t == 20 || t == 21 || t == 23) /* int8, int2, int4 */
 		json_builder_add_int_value(b, g_ascii_strtoll(v, NULL, 10));
 	else
 		json_builder_add_string_value(b, v);
@@ -80,8 +80,8 @@ add_counts(JsonBuilder *b, const char *name, const PGresult *res)
 	json_builder_begin_object(b);
 	for (r = 0; r < PQntuples(res); r++) {
 		json_builder_set_member_name(b, PQgetvalue(res, r, 0));
-		json_builder_add_int_value(b, g_ascii_strtoll(PQgetvalue(res, r,
-		    1), NULL, 10));
+		json_builder_add_int_value(b,
+		    g_ascii_strtoll(PQgetvalue(res, r, 1), NULL, 10));
 	}
 	json_builder_end_object(b);
 }
@@ -90,7 +90,7 @@ add_counts(JsonBuilder *b, const char *name, const PGresult *res)
 static void
 print_table(FILE *f, const char *title, const PGresult *res)
 {
-	int r, c, nc = PQnfields(res);
+	int  r, c, nc = PQnfields(res);
 	int *w = g_new0(int, nc);
 
 	fprintf(f, "%s:\n", title);
@@ -113,10 +113,12 @@ print_table(FILE *f, const char *title, const PGresult *res)
 	for (r = -1; r < PQntuples(res); r++) {
 		fprintf(f, " ");
 		for (c = 0; c < nc; c++) {
-			const char *v = r < 0 ? PQfname(res, c) :
-			    value(res, r, c) != NULL ? value(res, r, c) : "-";
-			int pad = w[c] - (int)g_utf8_strlen(v, -1);
-			fprintf(f, " %s%*s", v, c + 1 < nc && pad > 0 ? pad : 0, "");
+			const char *v = r < 0          ? PQfname(res, c)
+			    : value(res, r, c) != NULL ? value(res, r, c)
+						       : "-";
+			int         pad = w[c] - (int)g_utf8_strlen(v, -1);
+			fprintf(f, " %s%*s", v, c + 1 < nc && pad > 0 ? pad : 0,
+			    "");
 		}
 		fprintf(f, "\n");
 	}
@@ -126,8 +128,8 @@ print_table(FILE *f, const char *title, const PGresult *res)
 /* A part of a report: title, JSON key, SQL, and how JSON shows it. */
 enum shape { COUNTS, ROWS };
 struct part {
-	const char	*title, *key, *sql;
-	enum shape	 shape;
+	const char *title, *key, *sql;
+	enum shape  shape;
 };
 
 /* report_parts - run each part's query with the n params, add it to the
@@ -140,11 +142,12 @@ report_parts(struct db *db, const struct part *parts, size_t nparts, int n,
     int *rows, char **cause)
 {
 	PGresult *res;
-	size_t i;
+	size_t    i;
 
 	*rows = 0;
 	for (i = 0; i < nparts; i++) {
-		res = db_exec(db, parts[i].sql, n, params, PGRES_TUPLES_OK, cause);
+		res = db_exec(db, parts[i].sql, n, params, PGRES_TUPLES_OK,
+		    cause);
 		if (res == NULL)
 			return -1;
 		*rows += PQntuples(res);
@@ -165,56 +168,68 @@ report_parts(struct db *db, const struct part *parts, size_t nparts, int n,
 }
 
 static const struct part status_parts[] = {
-	{ "events by class", "events_by_class", "SELECT class, count(*) FROM "
-	  "events GROUP BY class ORDER BY class", COUNTS },
-	{ "subscribers by state", "subscribers_by_state", "SELECT state, "
-	  "count(*) FROM subscribers GROUP BY state ORDER BY state", COUNTS },
-	{ "active suppressions by cause", "suppressions_by_cause", "SELECT "
-	  "cause, count(*) FROM suppressions WHERE ended_at IS NULL GROUP BY "
-	  "cause ORDER BY cause", COUNTS },
-	{ "top recipient domains", "top_domains", "SELECT domain, "
-	  "sum(count)::int8 AS total, coalesce(sum(count) FILTER (WHERE class = "
-	  "'hard'), 0)::int8 AS hard, coalesce(sum(count) FILTER (WHERE class = "
-	  "'soft'), 0)::int8 AS soft, coalesce(sum(count) FILTER (WHERE class = "
-	  "'block'), 0)::int8 AS block, coalesce(sum(count) FILTER (WHERE class "
-	  "= 'complaint'), 0)::int8 AS complaint FROM domain_daily GROUP BY "
-	  "domain ORDER BY total DESC, domain LIMIT 10", ROWS },
-	{ "mailboxes", "mailboxes", "SELECT m.name AS mailbox, m.uidvalidity, "
-	  "to_char(m.updated_at AT TIME ZONE 'UTC', "
-	  "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS last_stored, (SELECT count(*) "
-	  "FROM messages x WHERE x.mailbox = m.name) AS messages FROM mailboxes "
-	  "m ORDER BY m.name", ROWS },
+	{ "events by class", "events_by_class",
+	    "SELECT class, count(*) FROM "
+	    "events GROUP BY class ORDER BY class",
+	    COUNTS },
+	{ "subscribers by state", "subscribers_by_state",
+	    "SELECT state, "
+	    "count(*) FROM subscribers GROUP BY state ORDER BY state",
+	    COUNTS },
+	{ "active suppressions by cause", "suppressions_by_cause",
+	    "SELECT "
+	    "cause, count(*) FROM suppressions WHERE ended_at IS NULL GROUP BY "
+	    "cause ORDER BY cause",
+	    COUNTS },
+	{ "top recipient domains", "top_domains",
+	    "SELECT domain, "
+	    "sum(count)::int8 AS total, coalesce(sum(count) FILTER (WHERE class = "
+	    "'hard'), 0)::int8 AS hard, coalesce(sum(count) FILTER (WHERE class = "
+	    "'soft'), 0)::int8 AS soft, coalesce(sum(count) FILTER (WHERE class = "
+	    "'block'), 0)::int8 AS block, coalesce(sum(count) FILTER (WHERE class "
+	    "= 'complaint'), 0)::int8 AS complaint FROM domain_daily GROUP BY "
+	    "domain ORDER BY total DESC, domain LIMIT 10",
+	    ROWS },
+	{ "mailboxes", "mailboxes",
+	    "SELECT m.name AS mailbox, m.uidvalidity, "
+	    "to_char(m.updated_at AT TIME ZONE 'UTC', "
+	    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS last_stored, (SELECT count(*) "
+	    "FROM messages x WHERE x.mailbox = m.name) AS messages FROM mailboxes "
+	    "m ORDER BY m.name",
+	    ROWS },
 };
 
 int
 db_status_report(struct db *db, FILE *f, enum db_format fmt, char **cause)
 {
 	static const char *totals[] = { "messages", "quarantined", "events",
-	    "subscribers", "suppressed", "lists" };
-	JsonBuilder *b = json_builder_new();
-	PGresult *res;
-	size_t i;
-	int rc = -1, rows;
+		"subscribers", "suppressed", "lists" };
+	JsonBuilder       *b = json_builder_new();
+	PGresult          *res;
+	size_t             i;
+	int                rc = -1, rows;
 
-	res = db_exec(db, "SELECT (SELECT count(*) FROM messages), (SELECT "
+	res = db_exec(db,
+	    "SELECT (SELECT count(*) FROM messages), (SELECT "
 	    "count(*) FROM messages WHERE outcome = 'quarantined'), (SELECT "
 	    "count(*) FROM events), (SELECT count(*) FROM subscribers), (SELECT "
 	    "count(DISTINCT address) FROM suppressions WHERE ended_at IS NULL), "
-	    "(SELECT count(*) FROM lists)", 0, NULL, PGRES_TUPLES_OK, cause);
+	    "(SELECT count(*) FROM lists)",
+	    0, NULL, PGRES_TUPLES_OK, cause);
 	if (res == NULL)
 		goto out;
 	json_builder_begin_object(b);
 	for (i = 0; i < G_N_ELEMENTS(totals); i++) {
 		json_builder_set_member_name(b, totals[i]);
-		json_builder_add_int_value(b, g_ascii_strtoll(PQgetvalue(res, 0,
-		    (int)i), NULL, 10));
+		json_builder_add_int_value(b,
+		    g_ascii_strtoll(PQgetvalue(res, 0, (int)i), NULL, 10));
 		if (fmt != DB_JSON)
-			fprintf(f, "%-12s %s\n", totals[i], PQgetvalue(res, 0,
-			    (int)i));
+			fprintf(f, "%-12s %s\n", totals[i],
+			    PQgetvalue(res, 0, (int)i));
 	}
 	PQclear(res);
 	if (report_parts(db, status_parts, G_N_ELEMENTS(status_parts), 0, NULL,
-	    b, f, fmt, &rows, cause) < 0)
+		b, f, fmt, &rows, cause) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -281,23 +296,24 @@ db_export(struct db *db, const struct db_export *x, FILE *f,
     unsigned long *rows, char **cause)
 {
 	static const char *scopes[] = { "all", "global", "list" };
-	const char *params[3] = { x->list, x->since, scopes[x->scope] };
-	char *last = NULL;
-	PGresult *res;
-	int rc = 0, sent;
+	const char        *params[3] = { x->list, x->since, scopes[x->scope] };
+	char              *last = NULL;
+	PGresult          *res;
+	int                rc = 0, sent;
 
 	*rows = 0;
 	/* a list's export includes the global suppressions: they apply to
 	 * it too */
-	sent = PQsendQueryParams(db->conn, "SELECT s.address, l.name AS list, "
+	sent = PQsendQueryParams(db->conn,
+	    "SELECT s.address, l.name AS list, "
 	    "s.cause, s.reason, s.status, to_char(s.since AT TIME ZONE 'UTC', "
 	    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS since FROM suppressions s "
 	    "LEFT JOIN lists l ON l.id = s.list_id WHERE s.ended_at IS NULL AND "
 	    "($1::text IS NULL OR s.list_id IS NULL OR l.name = $1) AND "
 	    "($2::date IS NULL OR s.since >= $2::date) AND ($3 = 'all' OR ($3 = "
 	    "'global' AND s.list_id IS NULL) OR ($3 = 'list' AND s.list_id IS "
-	    "NOT NULL)) ORDER BY s.address, l.name NULLS FIRST", 3, NULL, params,
-	    NULL, NULL, 0);
+	    "NOT NULL)) ORDER BY s.address, l.name NULLS FIRST",
+	    3, NULL, params, NULL, NULL, 0);
 	if (!sent || !PQsetSingleRowMode(db->conn))
 		return db_fail(db, NULL, "export", cause);
 	if (x->format == DB_CSV)
@@ -327,33 +343,39 @@ db_export(struct db *db, const struct db_export *x, FILE *f,
 
 /* The subscriber report's queries, on $1 the address. */
 static const struct part subscriber_parts[] = {
-	{ "lists", "lists", "SELECT l.name AS list, s.state, s.score, "
-	  "s.hard_count AS hard, s.soft_count AS soft, s.block_count AS block, "
-	  "s.complaint_count AS complaint, to_char(s.first_bounce_at AT TIME "
-	  "ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS first_bounce, "
-	  "to_char(s.last_bounce_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS "
-	  "last_bounce, s.change_reason FROM subscribers s LEFT JOIN lists l ON "
-	  "l.id = s.list_id WHERE lower(s.address) = lower($1) ORDER BY l.name "
-	  "NULLS FIRST", ROWS },
-	{ "suppressions", "suppressions", "SELECT coalesce(l.name, '(global)') "
-	  "AS list, x.cause, x.reason, x.status, to_char(x.since AT TIME ZONE "
-	  "'UTC', 'YYYY-MM-DD HH24:MI') AS since, to_char(x.ended_at AT TIME "
-	  "ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS ended FROM suppressions x LEFT "
-	  "JOIN lists l ON l.id = x.list_id WHERE lower(x.address) = lower($1) "
-	  "ORDER BY x.since, x.id", ROWS },
-	{ "events", "events", "SELECT to_char(e.created_at AT TIME ZONE 'UTC', "
-	  "'YYYY-MM-DD HH24:MI') AS time, e.list, e.class, e.reason, e.status, "
-	  "e.reply_code, e.mailbox, e.diagnostic FROM events e WHERE "
-	  "lower(e.address) = lower($1) ORDER BY e.id", ROWS },
+	{ "lists", "lists",
+	    "SELECT l.name AS list, s.state, s.score, "
+	    "s.hard_count AS hard, s.soft_count AS soft, s.block_count AS block, "
+	    "s.complaint_count AS complaint, to_char(s.first_bounce_at AT TIME "
+	    "ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS first_bounce, "
+	    "to_char(s.last_bounce_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS "
+	    "last_bounce, s.change_reason FROM subscribers s LEFT JOIN lists l ON "
+	    "l.id = s.list_id WHERE lower(s.address) = lower($1) ORDER BY l.name "
+	    "NULLS FIRST",
+	    ROWS },
+	{ "suppressions", "suppressions",
+	    "SELECT coalesce(l.name, '(global)') "
+	    "AS list, x.cause, x.reason, x.status, to_char(x.since AT TIME ZONE "
+	    "'UTC', 'YYYY-MM-DD HH24:MI') AS since, to_char(x.ended_at AT TIME "
+	    "ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS ended FROM suppressions x LEFT "
+	    "JOIN lists l ON l.id = x.list_id WHERE lower(x.address) = lower($1) "
+	    "ORDER BY x.since, x.id",
+	    ROWS },
+	{ "events", "events",
+	    "SELECT to_char(e.created_at AT TIME ZONE 'UTC', "
+	    "'YYYY-MM-DD HH24:MI') AS time, e.list, e.class, e.reason, e.status, "
+	    "e.reply_code, e.mailbox, e.diagnostic FROM events e WHERE "
+	    "lower(e.address) = lower($1) ORDER BY e.id",
+	    ROWS },
 };
 
 int
-db_subscriber(struct db *db, const char *address, FILE *f,
-    enum db_format fmt, int *found, char **cause)
+db_subscriber(struct db *db, const char *address, FILE *f, enum db_format fmt,
+    int *found, char **cause)
 {
 	JsonBuilder *b = json_builder_new();
-	const char *params[1] = { address };
-	int rc = -1;
+	const char  *params[1] = { address };
+	int          rc = -1;
 
 	*found = 0;
 	json_builder_begin_object(b);
@@ -361,8 +383,8 @@ db_subscriber(struct db *db, const char *address, FILE *f,
 	json_builder_add_string_value(b, address);
 	if (fmt != DB_JSON)
 		fprintf(f, "%s\n", address);
-	if (report_parts(db, subscriber_parts, G_N_ELEMENTS(subscriber_parts), 1,
-	    params, b, f, fmt, found, cause) < 0)
+	if (report_parts(db, subscriber_parts, G_N_ELEMENTS(subscriber_parts),
+		1, params, b, f, fmt, found, cause) < 0)
 		goto out;
 	*found = *found > 0;
 	rc = 0;
@@ -376,14 +398,15 @@ db_unsuppress(struct db *db, const char *address, const char *list,
     unsigned *ended, unsigned *left, char **cause)
 {
 	const char *params[2] = { address, list };
-	PGresult *res = NULL;
-	int r;
+	PGresult   *res = NULL;
+	int         r;
 
 	*ended = *left = 0;
 	if (db_begin(db, cause) < 0)
 		return -1;
 	/* end the suppressions, one manual event for each */
-	res = db_exec(db, "WITH ended AS (UPDATE suppressions x SET ended_at = "
+	res = db_exec(db,
+	    "WITH ended AS (UPDATE suppressions x SET ended_at = "
 	    "now() WHERE lower(x.address) = lower($1) AND x.ended_at IS NULL AND "
 	    "($2::text IS NULL OR x.list_id = (SELECT id FROM lists WHERE name = "
 	    "$2)) RETURNING x.address, x.list_id, x.status) INSERT INTO events "
@@ -391,27 +414,32 @@ db_unsuppress(struct db *db, const char *address, const char *list,
 	    "s.id FROM subscribers s WHERE s.address = e.address AND s.list_id "
 	    "IS NOT DISTINCT FROM e.list_id), e.address, l.name, 'manual', "
 	    "'unsuppressed', e.status FROM ended e LEFT JOIN lists l ON l.id = "
-	    "e.list_id RETURNING address, list, status", 2, params,
-	    PGRES_TUPLES_OK, cause);
+	    "e.list_id RETURNING address, list, status",
+	    2, params, PGRES_TUPLES_OK, cause);
 	if (res == NULL)
 		goto fail;
 	/* active again, the soft count forgotten (not an unsubscription) */
-	if (PQntuples(res) > 0 && db_simple(db, "UPDATE subscribers s SET state "
-	    "= 'active', score = 0, last_soft_day = NULL, soft_since = NULL, "
-	    "changed_at = now(), change_reason = 'unsuppressed by hand' WHERE "
-	    "lower(s.address) = lower($1) AND s.state IN ('suppressed', "
-	    "'bouncing') AND ($2::text IS NULL OR s.list_id = (SELECT id FROM "
-	    "lists WHERE name = $2))", 2, params, cause) < 0)
+	if (PQntuples(res) > 0 &&
+	    db_simple(db,
+		"UPDATE subscribers s SET state "
+		"= 'active', score = 0, last_soft_day = NULL, soft_since = NULL, "
+		"changed_at = now(), change_reason = 'unsuppressed by hand' WHERE "
+		"lower(s.address) = lower($1) AND s.state IN ('suppressed', "
+		"'bouncing') AND ($2::text IS NULL OR s.list_id = (SELECT id FROM "
+		"lists WHERE name = $2))",
+		2, params, cause) < 0)
 		goto fail;
 	for (r = 0; r < PQntuples(res); r++)
-		if (db_hook(db, "on_unsuppress", value(res, r, 0), value(res, r,
-		    1), "manual", "unsuppressed", value(res, r, 2), cause) < 0)
+		if (db_hook(db, "on_unsuppress", value(res, r, 0),
+			value(res, r, 1), "manual", "unsuppressed",
+			value(res, r, 2), cause) < 0)
 			goto fail;
 	*ended = (unsigned)PQntuples(res);
 	PQclear(res);
-	res = db_exec(db, "SELECT count(*) FROM suppressions WHERE "
-	    "lower(address) = lower($1) AND ended_at IS NULL", 1, params,
-	    PGRES_TUPLES_OK, cause);
+	res = db_exec(db,
+	    "SELECT count(*) FROM suppressions WHERE "
+	    "lower(address) = lower($1) AND ended_at IS NULL",
+	    1, params, PGRES_TUPLES_OK, cause);
 	if (res == NULL)
 		goto fail;
 	*left = (unsigned)atoi(PQgetvalue(res, 0, 0));

@@ -19,53 +19,53 @@
 #include "policy.h"
 
 /* Key of the advisory lock writers hold until COMMIT ("rebp"). */
-#define DB_STORE_LOCK		"1919246960"
+#define DB_STORE_LOCK "1919246960"
 
 /* A message of the batch. */
 struct bmsg {
-	char		 fp[65];	/* SHA-256, hex */
-	const char	*message_id;	/* in the batch's chunk, or NULL */
-	const char	*uid;
-	int		 quarantined;
-	int		 duplicate;	/* set by db_batch_write */
-	char		*id;		/* messages.id once inserted */
+	char        fp[65];     /* SHA-256, hex */
+	const char *message_id; /* in the batch's chunk, or NULL */
+	const char *uid;
+	int         quarantined;
+	int         duplicate; /* set by db_batch_write */
+	char       *id;        /* messages.id once inserted */
 };
 
 /* An event of the batch; strings live in the batch's chunk. */
 struct bev {
-	unsigned	 msg;		/* index in msgs */
-	int		 cls;
-	const char	*address, *list, *reason, *status, *reply_code, *rule;
-	const char	*diagnostic, *remote_mta, *reporting_mta;
-	const char	*feedback_type;
-	struct sub	*sub;		/* NULL without an address */
-	char		*id;		/* events.id once reserved */
+	unsigned    msg; /* index in msgs */
+	int         cls;
+	const char *address, *list, *reason, *status, *reply_code, *rule;
+	const char *diagnostic, *remote_mta, *reporting_mta;
+	const char *feedback_type;
+	struct sub *sub; /* NULL without an address */
+	char       *id;  /* events.id once reserved */
 };
 
 struct db_batch {
-	char		*mailbox;
-	GArray		*msgs;		/* struct bmsg */
-	GArray		*evs;		/* struct bev */
-	GStringChunk	*strings;
+	char         *mailbox;
+	GArray       *msgs; /* struct bmsg */
+	GArray       *evs;  /* struct bev */
+	GStringChunk *strings;
 };
 
 /* A subscriber touched by the batch, its state as the policy changes it. */
 struct sub {
-	char			*id;
-	const char		*list_id;	/* NULL: the list is not known */
-	const char		*list;
-	const char		*address;
-	const struct policy	*pol;
-	struct policy_state	 st;
-	unsigned		 inc[CLASSIFY_NCLASSES]; /* events by class */
-	int			 bounced;
-	const char		*why;		/* last change's explanation */
+	char                *id;
+	const char          *list_id; /* NULL: the list is not known */
+	const char          *list;
+	const char          *address;
+	const struct policy *pol;
+	struct policy_state  st;
+	unsigned             inc[CLASSIFY_NCLASSES]; /* events by class */
+	int                  bounced;
+	const char          *why; /* last change's explanation */
 };
 
 /* A suppression the policy asks for. */
 struct supp {
-	const char	*address, *list_id, *cause;
-	struct bev	*ev;
+	const char *address, *list_id, *cause;
+	struct bev *ev;
 };
 
 struct db_batch *
@@ -121,7 +121,7 @@ static const char *
 keep_address(struct db_batch *b, const char *a)
 {
 	const char *at = a != NULL ? strrchr(a, '@') : NULL;
-	char *dom, *full;
+	char       *dom, *full;
 	const char *k;
 
 	if (at == NULL)
@@ -138,7 +138,7 @@ void
 db_batch_message(struct db_batch *b, const struct db_message *m)
 {
 	struct bmsg bm;
-	int i;
+	int         i;
 
 	memset(&bm, 0, sizeof(bm));
 	for (i = 0; i < 32; i++)
@@ -171,8 +171,8 @@ db_batch_event(struct db_batch *b, const struct db_event *e)
 	g_array_append_val(b->evs, ev);
 }
 
-#define MSG(b, i)	(&g_array_index((b)->msgs, struct bmsg, (i)))
-#define EV(b, i)	(&g_array_index((b)->evs, struct bev, (i)))
+#define MSG(b, i) (&g_array_index((b)->msgs, struct bmsg, (i)))
+#define EV(b, i)  (&g_array_index((b)->evs, struct bev, (i)))
 
 /* counted - does event e belong to a message recorded now? */
 static int
@@ -186,12 +186,12 @@ counted(struct db_batch *b, const struct bev *e)
 static int
 find_duplicates(struct db *db, struct db_batch *b, char **cause)
 {
-	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTable     *seen = g_hash_table_new(g_str_hash, g_str_equal);
 	struct db_array fps, ids;
-	const char *params[2];
-	PGresult *res;
-	guint i;
-	int r, rc = -1;
+	const char     *params[2];
+	PGresult       *res;
+	guint           i;
+	int             r, rc = -1;
 
 	db_array_init(&fps);
 	db_array_init(&ids);
@@ -202,10 +202,11 @@ find_duplicates(struct db *db, struct db_batch *b, char **cause)
 	}
 	params[0] = db_array_end(&fps);
 	params[1] = db_array_end(&ids);
-	res = db_exec(db, "SELECT encode(fingerprint, 'hex'), message_id FROM "
+	res = db_exec(db,
+	    "SELECT encode(fingerprint, 'hex'), message_id FROM "
 	    "messages WHERE fingerprint IN (SELECT decode(f, 'hex') FROM "
-	    "unnest($1::text[]) AS f) OR message_id = ANY ($2::text[])", 2,
-	    params, PGRES_TUPLES_OK, cause);
+	    "unnest($1::text[]) AS f) OR message_id = ANY ($2::text[])",
+	    2, params, PGRES_TUPLES_OK, cause);
 	if (res == NULL)
 		goto out;
 	/* keys borrowed from res, which lives until the end */
@@ -218,8 +219,8 @@ find_duplicates(struct db *db, struct db_batch *b, char **cause)
 		struct bmsg *m = MSG(b, i);
 
 		m->duplicate = g_hash_table_contains(seen, m->fp) ||
-		    (m->message_id != NULL && g_hash_table_contains(seen,
-		    m->message_id));
+		    (m->message_id != NULL &&
+			g_hash_table_contains(seen, m->message_id));
 		g_hash_table_add(seen, m->fp);
 		if (m->message_id != NULL)
 			g_hash_table_add(seen, (gpointer)m->message_id);
@@ -256,11 +257,11 @@ static int
 insert_messages(struct db *db, struct db_batch *b, char **cause)
 {
 	struct db_array fp, mid, uv, uid, uidl, out;
-	GHashTable *byfp = g_hash_table_new(g_str_hash, g_str_equal);
-	const char *params[7];
-	PGresult *res;
-	guint i;
-	int r, rc = -1;
+	GHashTable     *byfp = g_hash_table_new(g_str_hash, g_str_equal);
+	const char     *params[7];
+	PGresult       *res;
+	guint           i;
+	int             r, rc = -1;
 
 	db_array_init(&fp);
 	db_array_init(&mid);
@@ -276,7 +277,8 @@ insert_messages(struct db *db, struct db_batch *b, char **cause)
 		db_array_add(&fp, m->fp);
 		db_array_add(&mid, m->message_id);
 		split_uid(m->uid, &uv, &uid, &uidl);
-		db_array_add(&out, m->quarantined ? "quarantined" : "processed");
+		db_array_add(&out,
+		    m->quarantined ? "quarantined" : "processed");
 		g_hash_table_insert(byfp, m->fp, m);
 	}
 	if (fp.n == 0) {
@@ -290,16 +292,18 @@ insert_messages(struct db *db, struct db_batch *b, char **cause)
 	params[4] = db_array_end(&uid);
 	params[5] = db_array_end(&uidl);
 	params[6] = db_array_end(&out);
-	res = db_exec(db, "INSERT INTO messages (fingerprint, message_id, "
+	res = db_exec(db,
+	    "INSERT INTO messages (fingerprint, message_id, "
 	    "mailbox, uidvalidity, uid, uidl, outcome) SELECT decode(f, 'hex'), "
 	    "m, $3, uv, u, l, o FROM unnest($1::text[], $2::text[], "
 	    "$4::bigint[], $5::bigint[], $6::text[], $7::text[]) AS t(f, m, uv, "
-	    "u, l, o) RETURNING id, encode(fingerprint, 'hex')", 7, params,
-	    PGRES_TUPLES_OK, cause);
+	    "u, l, o) RETURNING id, encode(fingerprint, 'hex')",
+	    7, params, PGRES_TUPLES_OK, cause);
 	if (res == NULL)
 		goto out;
 	for (r = 0; r < PQntuples(res); r++) {
-		struct bmsg *m = g_hash_table_lookup(byfp, PQgetvalue(res, r, 1));
+		struct bmsg *m =
+		    g_hash_table_lookup(byfp, PQgetvalue(res, r, 1));
 		if (m != NULL)
 			m->id = g_strdup(PQgetvalue(res, r, 0));
 	}
@@ -322,10 +326,10 @@ static int
 list_ids(struct db *db, struct db_batch *b, GHashTable *ids, char **cause)
 {
 	struct db_array names;
-	const char *params[1];
-	PGresult *res;
-	guint i;
-	int r;
+	const char     *params[1];
+	PGresult       *res;
+	guint           i;
+	int             r;
 
 	db_array_init(&names);
 	for (i = 0; i < b->evs->len; i++)
@@ -337,11 +341,13 @@ list_ids(struct db *db, struct db_batch *b, GHashTable *ids, char **cause)
 	}
 	params[0] = db_array_end(&names);
 	/* the outer SELECT cannot see the CTE's rows: each name comes once */
-	res = db_exec(db, "WITH n AS (SELECT DISTINCT unnest($1::text[]) AS "
+	res = db_exec(db,
+	    "WITH n AS (SELECT DISTINCT unnest($1::text[]) AS "
 	    "name), ins AS (INSERT INTO lists (name) SELECT name FROM n ORDER BY "
 	    "name ON CONFLICT (name) DO NOTHING RETURNING id, name) SELECT id, "
 	    "name FROM ins UNION ALL SELECT l.id, l.name FROM lists l JOIN n "
-	    "USING (name)", 1, params, PGRES_TUPLES_OK, cause);
+	    "USING (name)",
+	    1, params, PGRES_TUPLES_OK, cause);
 	db_array_free(&names);
 	if (res == NULL)
 		return -1;
@@ -374,8 +380,8 @@ static enum policy_state_name
 state_of(const char *s)
 {
 	static const enum policy_state_name all[] = { POLICY_ACTIVE,
-	    POLICY_BOUNCING, POLICY_SUPPRESSED, POLICY_UNSUBSCRIBED };
-	size_t i;
+		POLICY_BOUNCING, POLICY_SUPPRESSED, POLICY_UNSUBSCRIBED };
+	size_t                              i;
 
 	for (i = 0; i < G_N_ELEMENTS(all); i++)
 		if (strcmp(s, policy_state_name(all[i])) == 0)
@@ -390,24 +396,25 @@ load_subscribers(struct db *db, struct db_batch *b, GHashTable *lists,
     GHashTable *subs, db_policy_fn policy_for, void *arg, char **cause)
 {
 	struct db_array lid, addr;
-	const char *params[2];
-	PGresult *res = NULL;
-	guint i;
-	int r, rc = -1;
+	const char     *params[2];
+	PGresult       *res = NULL;
+	guint           i;
+	int             r, rc = -1;
 
 	db_array_init(&lid);
 	db_array_init(&addr);
 	for (i = 0; i < b->evs->len; i++) {
 		struct bev *e = EV(b, i);
 		struct sub *s;
-		char *k;
+		char       *k;
 
 		if (!counted(b, e) || e->address == NULL)
 			continue;
 		s = g_new0(struct sub, 1);
 		s->list = e->list;
-		s->list_id = e->list != NULL ? g_hash_table_lookup(lists,
-		    e->list) : NULL;
+		s->list_id = e->list != NULL
+		    ? g_hash_table_lookup(lists, e->list)
+		    : NULL;
 		s->address = e->address;
 		s->pol = policy_for(e->list, arg);
 		k = sub_key(s->list_id, s->address);
@@ -427,11 +434,14 @@ load_subscribers(struct db *db, struct db_batch *b, GHashTable *lists,
 	}
 	params[0] = db_array_end(&lid);
 	params[1] = db_array_end(&addr);
-	if (db_simple(db, "INSERT INTO subscribers (list_id, address) SELECT l, "
-	    "a FROM unnest($1::bigint[], $2::text[]) AS t(l, a) ON CONFLICT "
-	    "(list_id, address) DO NOTHING", 2, params, cause) < 0)
+	if (db_simple(db,
+		"INSERT INTO subscribers (list_id, address) SELECT l, "
+		"a FROM unnest($1::bigint[], $2::text[]) AS t(l, a) ON CONFLICT "
+		"(list_id, address) DO NOTHING",
+		2, params, cause) < 0)
 		goto out;
-	res = db_exec(db, "SELECT s.id, s.list_id, s.address, s.state, s.score, "
+	res = db_exec(db,
+	    "SELECT s.id, s.list_id, s.address, s.state, s.score, "
 	    "s.last_soft_day, s.soft_since FROM subscribers s JOIN "
 	    "unnest($1::bigint[], $2::text[]) AS t(l, a) ON s.address = t.a AND "
 	    "s.list_id IS NOT DISTINCT FROM t.l ORDER BY s.id FOR UPDATE OF s",
@@ -439,8 +449,10 @@ load_subscribers(struct db *db, struct db_batch *b, GHashTable *lists,
 	if (res == NULL)
 		goto out;
 	for (r = 0; r < PQntuples(res); r++) {
-		char *k = sub_key(PQgetisnull(res, r, 1) ? NULL :
-		    PQgetvalue(res, r, 1), PQgetvalue(res, r, 2));
+		char *k =
+		    sub_key(PQgetisnull(res, r, 1) ? NULL
+						   : PQgetvalue(res, r, 1),
+			PQgetvalue(res, r, 2));
 		struct sub *s = g_hash_table_lookup(subs, k);
 
 		g_free(k);
@@ -463,18 +475,18 @@ out:
 /* reserve_event_ids - take an id from the events sequence for each event
  * to insert, so that suppressions can name their source event */
 static int
-reserve_event_ids(struct db *db, struct db_batch *b, unsigned n,
-    char **cause)
+reserve_event_ids(struct db *db, struct db_batch *b, unsigned n, char **cause)
 {
-	char *count = g_strdup_printf("%u", n);
+	char       *count = g_strdup_printf("%u", n);
 	const char *params[1] = { count };
-	PGresult *res;
-	guint i;
-	int r = 0;
+	PGresult   *res;
+	guint       i;
+	int         r = 0;
 
-	res = db_exec(db, "SELECT nextval(pg_get_serial_sequence('events', "
-	    "'id')) FROM generate_series(1, $1::integer)", 1, params,
-	    PGRES_TUPLES_OK, cause);
+	res = db_exec(db,
+	    "SELECT nextval(pg_get_serial_sequence('events', "
+	    "'id')) FROM generate_series(1, $1::integer)",
+	    1, params, PGRES_TUPLES_OK, cause);
 	g_free(count);
 	if (res == NULL)
 		return -1;
@@ -490,9 +502,9 @@ static int
 insert_events(struct db *db, struct db_batch *b, char **cause)
 {
 	struct db_array col[14];
-	const char *params[15];
-	guint i, k, n = 0;
-	int rc = -1;
+	const char     *params[15];
+	guint           i, k, n = 0;
+	int             rc = -1;
 
 	for (i = 0; i < b->evs->len; i++)
 		n += counted(b, EV(b, i));
@@ -525,7 +537,8 @@ insert_events(struct db *db, struct db_batch *b, char **cause)
 	for (k = 0; k < G_N_ELEMENTS(col); k++)
 		params[k] = db_array_end(&col[k]);
 	params[14] = b->mailbox;
-	rc = db_simple(db, "INSERT INTO events (id, message, subscriber, "
+	rc = db_simple(db,
+	    "INSERT INTO events (id, message, subscriber, "
 	    "address, list, class, reason, status, reply_code, rule, diagnostic, "
 	    "remote_mta, reporting_mta, feedback_type, mailbox) SELECT *, $15 "
 	    "FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], "
@@ -541,21 +554,33 @@ insert_events(struct db *db, struct db_batch *b, char **cause)
 static int
 update_subscribers(struct db *db, GHashTable *subs, char **cause)
 {
-	enum { ID, STATE, SCORE, LAST, SINCE, WHY, HARD, SOFT, BLOCK, COMPL,
-	    BOUNCED, NCOL };
+	enum {
+		ID,
+		STATE,
+		SCORE,
+		LAST,
+		SINCE,
+		WHY,
+		HARD,
+		SOFT,
+		BLOCK,
+		COMPL,
+		BOUNCED,
+		NCOL
+	};
 	struct db_array col[NCOL];
-	const char *params[NCOL];
-	GHashTableIter it;
-	gpointer v;
-	int k, rc;
+	const char     *params[NCOL];
+	GHashTableIter  it;
+	gpointer        v;
+	int             k, rc;
 
 	for (k = 0; k < NCOL; k++)
 		db_array_init(&col[k]);
 	g_hash_table_iter_init(&it, subs);
 	while (g_hash_table_iter_next(&it, NULL, &v)) {
 		struct sub *s = v;
-		char *last = db_days_date(s->st.last_soft_day);
-		char *since = db_days_date(s->st.window_start);
+		char       *last = db_days_date(s->st.last_soft_day);
+		char       *since = db_days_date(s->st.window_start);
 
 		if (s->id == NULL)
 			continue;
@@ -575,21 +600,24 @@ update_subscribers(struct db *db, GHashTable *subs, char **cause)
 	}
 	for (k = 0; k < NCOL; k++)
 		params[k] = db_array_end(&col[k]);
-	rc = col[ID].n == 0 ? 0 : db_simple(db, "UPDATE subscribers s SET "
-	    "changed_at = CASE WHEN s.state <> t.state THEN now() ELSE "
-	    "s.changed_at END, state = t.state, score = t.score, last_soft_day "
-	    "= t.last, soft_since = t.since, change_reason = coalesce(t.why, "
-	    "s.change_reason), hard_count = s.hard_count + t.hard, soft_count = "
-	    "s.soft_count + t.soft, block_count = s.block_count + t.block, "
-	    "complaint_count = s.complaint_count + t.compl, first_bounce_at = "
-	    "CASE WHEN t.bounced THEN coalesce(s.first_bounce_at, now()) ELSE "
-	    "s.first_bounce_at END, last_bounce_at = CASE WHEN t.bounced THEN "
-	    "now() ELSE s.last_bounce_at END FROM unnest($1::bigint[], "
-	    "$2::text[], $3::integer[], $4::date[], $5::date[], $6::text[], "
-	    "$7::integer[], $8::integer[], $9::integer[], $10::integer[], "
-	    "$11::boolean[]) AS t(id, state, score, last, since, why, hard, soft, "
-	    "block, compl, bounced) WHERE s.id = t.id", NCOL, params,
-	    cause);
+	rc = col[ID].n == 0
+	    ? 0
+	    : db_simple(db,
+		  "UPDATE subscribers s SET "
+		  "changed_at = CASE WHEN s.state <> t.state THEN now() ELSE "
+		  "s.changed_at END, state = t.state, score = t.score, last_soft_day "
+		  "= t.last, soft_since = t.since, change_reason = coalesce(t.why, "
+		  "s.change_reason), hard_count = s.hard_count + t.hard, soft_count = "
+		  "s.soft_count + t.soft, block_count = s.block_count + t.block, "
+		  "complaint_count = s.complaint_count + t.compl, first_bounce_at = "
+		  "CASE WHEN t.bounced THEN coalesce(s.first_bounce_at, now()) ELSE "
+		  "s.first_bounce_at END, last_bounce_at = CASE WHEN t.bounced THEN "
+		  "now() ELSE s.last_bounce_at END FROM unnest($1::bigint[], "
+		  "$2::text[], $3::integer[], $4::date[], $5::date[], $6::text[], "
+		  "$7::integer[], $8::integer[], $9::integer[], $10::integer[], "
+		  "$11::boolean[]) AS t(id, state, score, last, since, why, hard, soft, "
+		  "block, compl, bounced) WHERE s.id = t.id",
+		  NCOL, params, cause);
 	for (k = 0; k < NCOL; k++)
 		db_array_free(&col[k]);
 	return rc;
@@ -603,10 +631,10 @@ insert_suppressions(struct db *db, GArray *supps, GHashTable *list_names,
 {
 	enum { ADDR, LIST, CAUSE, REASON, STATUS, EVENT, NCOL };
 	struct db_array col[NCOL];
-	const char *params[NCOL];
-	PGresult *res = NULL;
-	guint i;
-	int k, r, rc = -1;
+	const char     *params[NCOL];
+	PGresult       *res = NULL;
+	guint           i;
+	int             k, r, rc = -1;
 
 	if (supps->len == 0)
 		return 0;
@@ -625,27 +653,29 @@ insert_suppressions(struct db *db, GArray *supps, GHashTable *list_names,
 	for (k = 0; k < NCOL; k++)
 		params[k] = db_array_end(&col[k]);
 	/* the first event of the batch for each address and list wins */
-	res = db_exec(db, "INSERT INTO suppressions (address, list_id, cause, "
+	res = db_exec(db,
+	    "INSERT INTO suppressions (address, list_id, cause, "
 	    "reason, status, source_event) SELECT DISTINCT ON (a, coalesce(l, "
 	    "0)) a, l, c, r, s, e FROM unnest($1::text[], $2::bigint[], "
 	    "$3::text[], $4::text[], $5::text[], $6::bigint[]) WITH ORDINALITY "
 	    "AS t(a, l, c, r, s, e, o) WHERE NOT EXISTS (SELECT 1 FROM "
 	    "suppressions x WHERE x.address = t.a AND coalesce(x.list_id, 0) = "
 	    "coalesce(t.l, 0) AND x.ended_at IS NULL) ORDER BY a, coalesce(l, "
-	    "0), o RETURNING address, list_id, cause, reason, status", NCOL,
-	    params, PGRES_TUPLES_OK, cause);
+	    "0), o RETURNING address, list_id, cause, reason, status",
+	    NCOL, params, PGRES_TUPLES_OK, cause);
 	if (res == NULL)
 		goto out;
 	for (r = 0; r < PQntuples(res); r++) {
-		const char *list = PQgetisnull(res, r, 1) ? NULL :
-		    g_hash_table_lookup(list_names, PQgetvalue(res, r, 1));
+		const char *list = PQgetisnull(res, r, 1)
+		    ? NULL
+		    : g_hash_table_lookup(list_names, PQgetvalue(res, r, 1));
 		const char *v[5];
 
 		for (k = 0; k < 5; k++)
-			v[k] = PQgetisnull(res, r, k) ? NULL :
-			    PQgetvalue(res, r, k);
+			v[k] = PQgetisnull(res, r, k) ? NULL
+						      : PQgetvalue(res, r, k);
 		if (db_hook(db, "on_suppress", v[0], list, v[2], v[3], v[4],
-		    cause) < 0)
+			cause) < 0)
 			goto out;
 		t->suppressed++;
 	}
@@ -673,34 +703,37 @@ domain_of(const char *address)
 /* count_domains - add the batch's events to the daily counts per
  * recipient domain and class (ignored events are not bounces) */
 static int
-count_domains(struct db *db, struct db_batch *b, int today,
-    struct db_tally *t, char **cause)
+count_domains(struct db *db, struct db_batch *b, int today, struct db_tally *t,
+    char **cause)
 {
-	GHashTable *n = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-	    NULL);
+	GHashTable *n =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	struct db_array dom, cls, cnt;
-	GHashTableIter it;
-	gpointer k, v;
-	char *day = db_days_date(today);
-	const char *params[4];
-	guint i;
-	int rc;
+	GHashTableIter  it;
+	gpointer        k, v;
+	char           *day = db_days_date(today);
+	const char     *params[4];
+	guint           i;
+	int             rc;
 
 	for (i = 0; i < b->evs->len; i++) {
 		struct bev *e = EV(b, i);
-		char *d;
+		char       *d;
 
 		if (!counted(b, e) || e->cls == CLASS_IGNORE ||
 		    (d = domain_of(e->address)) == NULL)
 			continue;
 		if (e->cls == CLASS_BLOCK && t->blocks != NULL)
 			g_hash_table_insert(t->blocks, g_strdup(d),
-			    GUINT_TO_POINTER(GPOINTER_TO_UINT(
-			    g_hash_table_lookup(t->blocks, d)) + 1));
+			    GUINT_TO_POINTER(
+				GPOINTER_TO_UINT(
+				    g_hash_table_lookup(t->blocks, d)) +
+				1));
 		k = g_strdup_printf("%s\n%s", classify_class_name(e->cls), d);
 		g_free(d);
-		g_hash_table_insert(n, k, GUINT_TO_POINTER(GPOINTER_TO_UINT(
-		    g_hash_table_lookup(n, k)) + 1));
+		g_hash_table_insert(n, k,
+		    GUINT_TO_POINTER(
+			GPOINTER_TO_UINT(g_hash_table_lookup(n, k)) + 1));
 	}
 	db_array_init(&dom);
 	db_array_init(&cls);
@@ -718,11 +751,15 @@ count_domains(struct db *db, struct db_batch *b, int today,
 	params[1] = db_array_end(&dom);
 	params[2] = db_array_end(&cls);
 	params[3] = db_array_end(&cnt);
-	rc = dom.n == 0 ? 0 : db_simple(db, "INSERT INTO domain_daily (day, "
-	    "domain, class, count) SELECT $1::date, d, c, n FROM "
-	    "unnest($2::text[], $3::text[], $4::integer[]) AS t(d, c, n) "
-	    "ORDER BY d, c ON CONFLICT (day, domain, class) DO UPDATE SET count "
-	    "= domain_daily.count + EXCLUDED.count", 4, params, cause);
+	rc = dom.n == 0
+	    ? 0
+	    : db_simple(db,
+		  "INSERT INTO domain_daily (day, "
+		  "domain, class, count) SELECT $1::date, d, c, n FROM "
+		  "unnest($2::text[], $3::text[], $4::integer[]) AS t(d, c, n) "
+		  "ORDER BY d, c ON CONFLICT (day, domain, class) DO UPDATE SET count "
+		  "= domain_daily.count + EXCLUDED.count",
+		  4, params, cause);
 	db_array_free(&dom);
 	db_array_free(&cls);
 	db_array_free(&cnt);
@@ -735,10 +772,10 @@ count_domains(struct db *db, struct db_batch *b, int today,
 static int
 note_mailbox(struct db *db, struct db_batch *b, char **cause)
 {
-	char *uv = NULL;
+	char       *uv = NULL;
 	const char *params[2];
-	guint i;
-	int rc;
+	guint       i;
+	int         rc;
 
 	for (i = 0; i < b->msgs->len && uv == NULL; i++) {
 		const char *u = MSG(b, i)->uid;
@@ -748,10 +785,12 @@ note_mailbox(struct db *db, struct db_batch *b, char **cause)
 	}
 	params[0] = b->mailbox;
 	params[1] = uv;
-	rc = db_simple(db, "INSERT INTO mailboxes (name, uidvalidity) VALUES "
+	rc = db_simple(db,
+	    "INSERT INTO mailboxes (name, uidvalidity) VALUES "
 	    "($1, $2::bigint) ON CONFLICT (name) DO UPDATE SET uidvalidity = "
 	    "coalesce(EXCLUDED.uidvalidity, mailboxes.uidvalidity), updated_at = "
-	    "now()", 2, params, cause);
+	    "now()",
+	    2, params, cause);
 	g_free(uv);
 	return rc;
 }
@@ -759,15 +798,14 @@ note_mailbox(struct db *db, struct db_batch *b, char **cause)
 /* apply_policy - walk the events in order through the policy; collect the
  * suppressions it asks for */
 static void
-apply_policy(struct db_batch *b, int today, GArray *supps,
-    struct db_tally *t)
+apply_policy(struct db_batch *b, int today, GArray *supps, struct db_tally *t)
 {
 	guint i;
 
 	for (i = 0; i < b->evs->len; i++) {
-		struct bev *e = EV(b, i);
+		struct bev        *e = EV(b, i);
 		enum policy_effect eff;
-		const char *why = NULL;
+		const char        *why = NULL;
 
 		if (!counted(b, e))
 			continue;
@@ -780,7 +818,8 @@ apply_policy(struct db_batch *b, int today, GArray *supps,
 		if (e->cls == CLASS_HARD || e->cls == CLASS_SOFT ||
 		    e->cls == CLASS_BLOCK || e->cls == CLASS_COMPLAINT)
 			e->sub->bounced = 1;
-		eff = policy_apply(e->sub->pol, &e->sub->st, e->cls, today, &why);
+		eff =
+		    policy_apply(e->sub->pol, &e->sub->st, e->cls, today, &why);
 		if (why != NULL)
 			e->sub->why = why;
 		if (eff != POLICY_NOTHING) {
@@ -789,10 +828,12 @@ apply_policy(struct db_batch *b, int today, GArray *supps,
 			s.address = e->address;
 			/* a complaint is about the sender: every list; a hard
 			 * bounce whose list is unknown is dead everywhere */
-			s.list_id = eff == POLICY_SUPPRESS_GLOBAL ? NULL :
-			    e->sub->list_id;
-			s.cause = e->cls == CLASS_HARD ? "hard" : e->cls ==
-			    CLASS_COMPLAINT ? "complaint" : "soft";
+			s.list_id = eff == POLICY_SUPPRESS_GLOBAL
+			    ? NULL
+			    : e->sub->list_id;
+			s.cause = e->cls == CLASS_HARD  ? "hard"
+			    : e->cls == CLASS_COMPLAINT ? "complaint"
+							: "soft";
 			s.ev = e;
 			g_array_append_val(supps, s);
 		}
@@ -803,18 +844,18 @@ int
 db_batch_write(struct db *db, struct db_batch *b, db_policy_fn policy_for,
     void *arg, int today, struct db_tally *t, char **cause)
 {
-	GHashTable *lists = g_hash_table_new_full(g_str_hash, g_str_equal,
-	    g_free, g_free);
+	GHashTable *lists =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	GHashTable *names = g_hash_table_new(g_str_hash, g_str_equal);
-	GHashTable *subs = g_hash_table_new_full(g_str_hash, g_str_equal,
-	    g_free, sub_free);
-	GArray *supps = g_array_new(FALSE, TRUE, sizeof(struct supp));
-	const char *key[1] = { DB_STORE_LOCK };
+	GHashTable *subs =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, sub_free);
+	GArray        *supps = g_array_new(FALSE, TRUE, sizeof(struct supp));
+	const char    *key[1] = { DB_STORE_LOCK };
 	GHashTableIter it;
-	gpointer k, v;
-	PGresult *res;
-	guint i;
-	int rc = -1;
+	gpointer       k, v;
+	PGresult      *res;
+	guint          i;
+	int            rc = -1;
 
 	if (b->msgs->len == 0) {
 		rc = 0;
@@ -822,7 +863,7 @@ db_batch_write(struct db *db, struct db_batch *b, db_policy_fn policy_for,
 	}
 	/* one writer at a time until COMMIT: the duplicate check is exact */
 	if ((res = db_exec(db, "SELECT pg_advisory_xact_lock($1)", 1, key,
-	    PGRES_TUPLES_OK, cause)) == NULL)
+		 PGRES_TUPLES_OK, cause)) == NULL)
 		goto out;
 	PQclear(res);
 	if (find_duplicates(db, b, cause) < 0 ||
@@ -846,7 +887,7 @@ db_batch_write(struct db *db, struct db_batch *b, db_policy_fn policy_for,
 
 		if (counted(b, e) && e->cls == CLASS_SOFT && e->sub != NULL &&
 		    db_hook(db, "on_soft", e->address, e->list, "soft",
-		    e->reason, e->status, cause) < 0)
+			e->reason, e->status, cause) < 0)
 			goto out;
 	}
 	for (i = 0; i < b->msgs->len; i++) {

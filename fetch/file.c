@@ -28,29 +28,28 @@
 enum source_type { SRC_LIST, SRC_MBOX, SRC_STDIN };
 
 struct file_source {
-	struct source	 head;
-	enum source_type type;
-	const struct config_mailbox *mb;	/* Maildir with acks, or NULL */
-	GPtrArray	*pending;	/* "path\tfolder-or-empty" to do */
-	size_t		 max_size;
-	char		*path;
-	GPtrArray	*files;		/* SRC_LIST: paths, in order */
-	guint		 next;
-	int		 split;	/* SRC_LIST: open mbox files as mboxes */
-	struct mbox	 mbox;		/* the mbox being read (map NULL:
+	struct source                head;
+	enum source_type             type;
+	const struct config_mailbox *mb; /* Maildir with acks, or NULL */
+	GPtrArray  *pending;             /* "path\tfolder-or-empty" to do */
+	size_t      max_size;
+	char       *path;
+	GPtrArray  *files; /* SRC_LIST: paths, in order */
+	guint       next;
+	int         split; /* SRC_LIST: open mbox files as mboxes */
+	struct mbox mbox;  /* the mbox being read (map NULL:
 					   none) */
-	int		 done;
+	int         done;
 };
 
-static int file_next(struct source *, struct source_msg *, char **);
-static int file_ack(struct source *, const struct source_msg *,
-	    enum source_outcome, char **);
-static int file_commit(struct source *, char **);
+static int  file_next(struct source *, struct source_msg *, char **);
+static int  file_ack(struct source *, const struct source_msg *,
+     enum source_outcome, char **);
+static int  file_commit(struct source *, char **);
 static void file_close(struct source *);
 
-static const struct source_ops file_ops = {
-	"file", file_next, file_ack, file_commit, file_close
-};
+static const struct source_ops file_ops = { "file", file_next, file_ack,
+	file_commit, file_close };
 
 static void
 file_close(struct source *head)
@@ -77,10 +76,10 @@ cmp_path(gconstpointer a, gconstpointer b)
 static void
 list_dir(GPtrArray *out, const char *dir)
 {
-	GDir *d = g_dir_open(dir, 0, NULL);
-	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	GDir       *d = g_dir_open(dir, 0, NULL);
+	GPtrArray  *names = g_ptr_array_new_with_free_func(g_free);
 	const char *n;
-	guint i;
+	guint       i;
 
 	if (d == NULL)
 		goto done;
@@ -106,7 +105,7 @@ struct source *
 source_open_path(const char *path, size_t max_size, char **cause)
 {
 	struct file_source *s = g_new0(struct file_source, 1);
-	char *cur, *new;
+	char               *cur, *new;
 
 	s->head.ops = &file_ops;
 	s->max_size = max_size;
@@ -157,14 +156,15 @@ source_open_path(const char *path, size_t max_size, char **cause)
 static void
 read_file(const char *path, size_t max, struct source_msg *m)
 {
-	GError *err = NULL;
+	GError     *err = NULL;
 	struct stat st;
-	gsize len;
+	gsize       len;
 
 	m->name = g_strdup(path);
 	if (stat(path, &st) == 0 && (size_t)st.st_size > max) {
 		m->error = g_strdup_printf("message too large (%lld bytes, "
-		    "limit %zu)", (long long)st.st_size, max);
+					   "limit %zu)",
+		    (long long)st.st_size, max);
 		return;
 	}
 	if (!g_file_get_contents(path, &m->data, &len, &err)) {
@@ -180,21 +180,24 @@ static int
 read_stdin(size_t max, struct source_msg *m, char **cause)
 {
 	GString *buf = g_string_new(NULL);
-	char chunk[65536];
-	size_t n;
+	char     chunk[65536];
+	size_t   n;
 
 	m->name = g_strdup("-");
 	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
 		if (buf->len + n > max) {
-			m->error = g_strdup_printf("message too large (over %zu "
-			    "bytes)", max);
+			m->error =
+			    g_strdup_printf("message too large (over %zu "
+					    "bytes)",
+				max);
 			g_string_free(buf, TRUE);
 			return 1;
 		}
 		g_string_append_len(buf, chunk, (gssize)n);
 	}
 	if (ferror(stdin)) {
-		*cause = g_strdup_printf("standard input: %s", g_strerror(errno));
+		*cause =
+		    g_strdup_printf("standard input: %s", g_strerror(errno));
 		g_string_free(buf, TRUE);
 		return -1;
 	}
@@ -208,7 +211,7 @@ static int
 skipped_file(struct file_source *s, const char *path)
 {
 	char *base;
-	int yes;
+	int   yes;
 
 	if (s->head.skip == NULL)
 		return 0;
@@ -231,7 +234,7 @@ static int
 file_next(struct source *head, struct source_msg *m, char **cause)
 {
 	struct file_source *s = (struct file_source *)head;
-	const char *path;
+	const char         *path;
 
 	switch (s->type) {
 	case SRC_STDIN:
@@ -249,14 +252,14 @@ file_next(struct source *head, struct source_msg *m, char **cause)
 			mbox_close(&s->mbox);
 		}
 		/* with after = flag, messages already flagged are done */
-		while (s->next < s->files->len && ((s->mb != NULL &&
-		    s->mb->after == CONFIG_AFTER_FLAG &&
-		    seen(g_ptr_array_index(s->files, s->next))) ||
-		    skipped_file(s, g_ptr_array_index(s->files, s->next))))
+		while (s->next < s->files->len &&
+		    ((s->mb != NULL && s->mb->after == CONFIG_AFTER_FLAG &&
+			 seen(g_ptr_array_index(s->files, s->next))) ||
+			skipped_file(s, g_ptr_array_index(s->files, s->next))))
 			s->next++;
 		if (s->next >= s->files->len ||
 		    (s->mb != NULL && s->mb->max_messages > 0 &&
-		    s->next >= s->mb->max_messages))
+			s->next >= s->mb->max_messages))
 			return 0;
 		path = g_ptr_array_index(s->files, s->next++);
 		if (s->split && mbox_is(path)) {
@@ -280,13 +283,13 @@ file_ack(struct source *head, const struct source_msg *m,
     enum source_outcome outcome, char **cause)
 {
 	struct file_source *s = (struct file_source *)head;
-	const char *folder = "";
+	const char         *folder = "";
 
 	if (s->mb == NULL)
-		return 0;		/* plain files, mbox, stdin: read only */
+		return 0; /* plain files, mbox, stdin: read only */
 	if (outcome == SOURCE_QUARANTINE)
-		folder = s->mb->quarantine != NULL ? s->mb->quarantine :
-		    "Quarantine";
+		folder = s->mb->quarantine != NULL ? s->mb->quarantine
+						   : "Quarantine";
 	else if (s->mb->after == CONFIG_AFTER_KEEP)
 		return 0;
 	else if (s->mb->after == CONFIG_AFTER_MOVE)
@@ -304,13 +307,14 @@ static char *
 maildir_folder(const char *dir, const char *name, char **cause)
 {
 	static const char *subs[] = { "cur", "new", "tmp" };
-	char *base = g_strdup_printf("%s/.%s", dir, name), *d;
-	size_t i;
+	char              *base = g_strdup_printf("%s/.%s", dir, name), *d;
+	size_t             i;
 
 	for (i = 0; i < G_N_ELEMENTS(subs); i++) {
 		d = g_build_filename(base, subs[i], NULL);
 		if (g_mkdir_with_parents(d, 0700) != 0) {
-			*cause = g_strdup_printf("%s: %s", d, g_strerror(errno));
+			*cause =
+			    g_strdup_printf("%s: %s", d, g_strerror(errno));
 			g_free(d);
 			g_free(base);
 			return NULL;
@@ -326,13 +330,14 @@ static int
 file_commit(struct source *head, char **cause)
 {
 	struct file_source *s = (struct file_source *)head;
-	guint i;
-	int rc = 0;
+	guint               i;
+	int                 rc = 0;
 
 	for (i = 0; s->pending != NULL && i < s->pending->len && rc == 0; i++) {
-		char **f = g_strsplit(g_ptr_array_index(s->pending, i), "\t", 3);
+		char **f =
+		    g_strsplit(g_ptr_array_index(s->pending, i), "\t", 3);
 		const char *path = f[0];
-		char *base = g_path_get_basename(path), *to = NULL, *dir;
+		char       *base = g_path_get_basename(path), *to = NULL, *dir;
 
 		if (f[1] != NULL && f[1][0] == '\0' && f[2] != NULL &&
 		    strcmp(f[2], "delete") == 0) {
@@ -341,11 +346,13 @@ file_commit(struct source *head, char **cause)
 		} else if (f[1] != NULL && f[1][0] == '\0') {
 			/* flag: seen, in cur/ */
 			char *info = strstr(base, ":2,");
-			char *name = info != NULL ? g_strndup(base, (gsize)(info -
-			    base)) : g_strdup(base);
+			char *name = info != NULL
+			    ? g_strndup(base, (gsize)(info - base))
+			    : g_strdup(base);
 			to = g_strdup_printf("%s/cur/%s:2,S", s->path, name);
 			g_free(name);
-		} else if ((dir = maildir_folder(s->path, f[1], cause)) != NULL) {
+		} else if ((dir = maildir_folder(s->path, f[1], cause)) !=
+		    NULL) {
 			to = g_build_filename(dir, base, NULL);
 			g_free(dir);
 		} else
@@ -353,7 +360,8 @@ file_commit(struct source *head, char **cause)
 		if (to != NULL && rename(path, to) != 0 && errno != ENOENT)
 			rc = -1;
 		if (rc != 0 && *cause == NULL)
-			*cause = g_strdup_printf("%s: %s", path, g_strerror(errno));
+			*cause =
+			    g_strdup_printf("%s: %s", path, g_strerror(errno));
 		g_free(to);
 		g_free(base);
 		g_strfreev(f);
@@ -368,10 +376,10 @@ file_commit(struct source *head, char **cause)
 struct source *
 source_local_open(const struct config_mailbox *mb, char **cause, int *status)
 {
-	struct source *head = source_open_path(mb->folder, mb->max_message_size,
-	    cause);
+	struct source *head =
+	    source_open_path(mb->folder, mb->max_message_size, cause);
 	struct file_source *s = (struct file_source *)head;
-	char *cur;
+	char               *cur;
 
 	if (head == NULL) {
 		*status = EX_NOINPUT;

@@ -25,12 +25,12 @@
 #include "internal.h"
 
 struct guard {
-	mailstream_low	*inner;		/* the socket or TLS layer */
-	size_t		 limit;		/* bytes one answer may have */
-	size_t		 used;		/* bytes of the current answer */
-	gint64		 started;	/* when the current answer began, us */
-	time_t		 timeout;	/* seconds, the configured timeout */
-	char		**tripped;	/* the source's: why the guard cut the
+	mailstream_low *inner;   /* the socket or TLS layer */
+	size_t          limit;   /* bytes one answer may have */
+	size_t          used;    /* bytes of the current answer */
+	gint64          started; /* when the current answer began, us */
+	time_t          timeout; /* seconds, the configured timeout */
+	char          **tripped; /* the source's: why the guard cut the
 					   stream (it outlives the stream) */
 };
 
@@ -49,19 +49,21 @@ static ssize_t
 guard_read(mailstream_low *s, void *buf, size_t n)
 {
 	struct guard *g = s->data;
-	ssize_t r;
+	ssize_t       r;
 
 	if (*g->tripped != NULL)
 		return -1;
 	if (g->used >= g->limit) {
 		*g->tripped = g_strdup_printf("the server sent more than %zu "
-		    "bytes in answer to one command", g->limit);
+					      "bytes in answer to one command",
+		    g->limit);
 		return -1;
 	}
 	if (g_get_monotonic_time() - g->started > deadline(g)) {
-		*g->tripped = g_strdup_printf("the server took more than %lld s "
-		    "to answer one command", (long long)(deadline(g) /
-		    G_USEC_PER_SEC));
+		*g->tripped =
+		    g_strdup_printf("the server took more than %lld s "
+				    "to answer one command",
+			(long long)(deadline(g) / G_USEC_PER_SEC));
 		return -1;
 	}
 	if (n > g->limit - g->used)
@@ -79,7 +81,7 @@ guard_write(mailstream_low *s, const void *buf, size_t n)
 
 	if (*g->tripped != NULL)
 		return -1;
-	g->used = 0;		/* a command: its answer starts now */
+	g->used = 0; /* a command: its answer starts now */
 	g->started = g_get_monotonic_time();
 	return g->inner->driver->mailstream_write(g->inner, buf, n);
 }
@@ -153,7 +155,7 @@ static mailstream_low_driver guard_driver = {
 static mailstream_low *
 wrap(mailstream_low *inner, time_t timeout, char **tripped)
 {
-	struct guard *g = g_new0(struct guard, 1);
+	struct guard   *g = g_new0(struct guard, 1);
 	mailstream_low *low;
 
 	g->inner = inner;
@@ -171,8 +173,8 @@ wrap(mailstream_low *inner, time_t timeout, char **tripped)
 static struct guard *
 guard_of(mailstream *stream)
 {
-	mailstream_low *low = stream != NULL ? mailstream_get_low(stream) :
-	    NULL;
+	mailstream_low *low =
+	    stream != NULL ? mailstream_get_low(stream) : NULL;
 
 	return low != NULL && low->driver == &guard_driver ? low->data : NULL;
 }
@@ -181,20 +183,20 @@ mailstream *
 guard_connect(const char *host, unsigned port, int tls, time_t timeout,
     char **tripped, char **cause)
 {
-	GSocketClient *client = g_socket_client_new();
+	GSocketClient     *client = g_socket_client_new();
 	GSocketConnection *conn;
-	GError *err = NULL;
-	mailstream_low *low;
-	mailstream *stream;
-	int fd;
+	GError            *err = NULL;
+	mailstream_low    *low;
+	mailstream        *stream;
+	int                fd;
 
 	g_socket_client_set_timeout(client, (guint)timeout);
 	conn = g_socket_client_connect_to_host(client, host, (guint16)port,
 	    NULL, &err);
 	g_object_unref(client);
 	if (conn == NULL) {
-		*cause = g_strdup_printf("%s:%u: cannot connect: %s", host, port,
-		    err->message);
+		*cause = g_strdup_printf("%s:%u: cannot connect: %s", host,
+		    port, err->message);
 		g_error_free(err);
 		return NULL;
 	}
@@ -202,8 +204,8 @@ guard_connect(const char *host, unsigned port, int tls, time_t timeout,
 	fd = dup(g_socket_get_fd(g_socket_connection_get_socket(conn)));
 	g_object_unref(conn);
 	if (fd < 0) {
-		*cause = g_strdup_printf("%s:%u: %s", host, port,
-		    g_strerror(errno));
+		*cause =
+		    g_strdup_printf("%s:%u: %s", host, port, g_strerror(errno));
 		return NULL;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
@@ -213,8 +215,8 @@ guard_connect(const char *host, unsigned port, int tls, time_t timeout,
 	else
 		low = mailstream_low_socket_open(fd);
 	if (low == NULL) {
-		*cause = g_strdup_printf("%s:%u: %s", host, port, tls ?
-		    "TLS handshake failed" : "out of memory");
+		*cause = g_strdup_printf("%s:%u: %s", host, port,
+		    tls ? "TLS handshake failed" : "out of memory");
 		close(fd);
 		return NULL;
 	}

@@ -22,25 +22,25 @@
 #include "log.h"
 
 /* Bytes of bodies fetched in one round trip at most (bounds memory). */
-#define IMAP_FETCH_BYTES	(16u * 1024 * 1024)
+#define IMAP_FETCH_BYTES (16u * 1024 * 1024)
 /* Messages one UID SEARCH should return, about; see list_uids. */
-#define IMAP_SEARCH_UIDS	5000
+#define IMAP_SEARCH_UIDS 5000
 /* Acknowledgements carried out together (one MOVE, STORE or EXPUNGE), at
  * least; see imap_ack. */
-#define IMAP_ACK_CHUNK		1000
+#define IMAP_ACK_CHUNK 1000
 
 struct imap_source {
-	struct source	 head;
+	struct source                head;
 	const struct config_mailbox *mb;
-	mailimap	*imap;
-	uint32_t	 uidvalidity;
-	GArray		*uids;		/* uint32_t, ascending */
-	guint		 next;		/* index of the next UID to fetch */
-	GQueue		*ready;		/* struct source_msg *, fetched */
-	GArray		*done;		/* UIDs acknowledged as done */
-	GArray		*quarantined;
-	int		 reconnected;
-	char		*tripped;	/* why the guard cut the connection */
+	mailimap                    *imap;
+	uint32_t                     uidvalidity;
+	GArray                      *uids;  /* uint32_t, ascending */
+	guint                        next;  /* index of the next UID to fetch */
+	GQueue                      *ready; /* struct source_msg *, fetched */
+	GArray                      *done;  /* UIDs acknowledged as done */
+	GArray                      *quarantined;
+	int                          reconnected;
+	char *tripped; /* why the guard cut the connection */
 };
 
 /* imap_strerror - what a MAILIMAP_ERROR_* code means */
@@ -48,7 +48,7 @@ static const char *
 imap_strerror(int r)
 {
 	static const struct {
-		int code;
+		int         code;
 		const char *text;
 	} errs[] = {
 		{ MAILIMAP_ERROR_BAD_STATE, "command not valid in this state" },
@@ -58,8 +58,9 @@ imap_strerror(int r)
 		{ MAILIMAP_ERROR_MEMORY, "out of memory" },
 		{ MAILIMAP_ERROR_FATAL, "server closed the connection" },
 		{ MAILIMAP_ERROR_PROTOCOL, "protocol error" },
-		{ MAILIMAP_ERROR_DONT_ACCEPT_CONNECTION, "server refuses "
-		  "connections" },
+		{ MAILIMAP_ERROR_DONT_ACCEPT_CONNECTION,
+		    "server refuses "
+		    "connections" },
 		{ MAILIMAP_ERROR_LOGIN, "login refused" },
 		{ MAILIMAP_ERROR_SELECT, "cannot select the folder" },
 		{ MAILIMAP_ERROR_FETCH, "fetch failed" },
@@ -96,9 +97,9 @@ gone(const struct imap_source *s, int r)
 	return s->tripped != NULL || r == MAILIMAP_ERROR_STREAM ||
 	    r == MAILIMAP_ERROR_PARSE || r == MAILIMAP_ERROR_FATAL ||
 	    /* a command after the drop (CREATE before MOVE saw it) */
-	    (r == MAILIMAP_ERROR_BAD_STATE && (s->imap == NULL ||
-	    s->imap->imap_stream == NULL ||
-	    s->imap->imap_state == MAILIMAP_STATE_DISCONNECTED));
+	    (r == MAILIMAP_ERROR_BAD_STATE &&
+		(s->imap == NULL || s->imap->imap_stream == NULL ||
+		    s->imap->imap_state == MAILIMAP_STATE_DISCONNECTED));
 }
 
 /* gone_status - the exit status once the connection is gone: try again
@@ -113,8 +114,8 @@ gone_status(const struct imap_source *s)
 static const char *
 server_says(mailimap *imap)
 {
-	return imap != NULL && imap->imap_response != NULL ?
-	    imap->imap_response : "";
+	return imap != NULL && imap->imap_response != NULL ? imap->imap_response
+							   : "";
 }
 
 /* control_bytes - the most an answer without message bodies may be: a
@@ -124,7 +125,8 @@ control_bytes(const struct imap_source *s)
 {
 	if (s->imap == NULL || s->imap->imap_selection_info == NULL)
 		return GUARD_MIB;
-	return GUARD_MIB + 64 * (size_t)s->imap->imap_selection_info->sel_exists;
+	return GUARD_MIB +
+	    64 * (size_t)s->imap->imap_selection_info->sel_exists;
 }
 
 /* imap_connect - connect, TLS, verify, log in, select; 0 or -1 */
@@ -132,8 +134,8 @@ static int
 imap_connect(struct imap_source *s, char **cause)
 {
 	const struct config_mailbox *mb = s->mb;
-	mailstream *stream;
-	int r, tls = mb->proto == CONFIG_IMAPS;
+	mailstream                  *stream;
+	int                          r, tls = mb->proto == CONFIG_IMAPS;
 
 	s->imap = mailimap_new(0, NULL);
 	if (s->imap == NULL) {
@@ -151,8 +153,8 @@ imap_connect(struct imap_source *s, char **cause)
 	r = mailimap_connect(s->imap, stream);
 	if (r != MAILIMAP_NO_ERROR && r != MAILIMAP_NO_ERROR_AUTHENTICATED &&
 	    r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
-		*cause = g_strdup_printf("%s:%u: no IMAP greeting: %s", mb->host,
-		    mb->port, why(s, r));
+		*cause = g_strdup_printf("%s:%u: no IMAP greeting: %s",
+		    mb->host, mb->port, why(s, r));
 		s->head.status = gone_status(s);
 		return -1;
 	}
@@ -175,9 +177,10 @@ imap_connect(struct imap_source *s, char **cause)
 	}
 	r = mailimap_login(s->imap, mb->user, mb->password);
 	if (r != MAILIMAP_NO_ERROR) {
-		*cause = g_strdup_printf("%s: login as %s refused: %s", mb->host,
-		    mb->user, r == MAILIMAP_ERROR_LOGIN ? server_says(s->imap) :
-		    why(s, r));
+		*cause = g_strdup_printf("%s: login as %s refused: %s",
+		    mb->host, mb->user,
+		    r == MAILIMAP_ERROR_LOGIN ? server_says(s->imap)
+					      : why(s, r));
 		s->head.status = gone(s, r) ? gone_status(s) : EX_NOPERM;
 		return -1;
 	}
@@ -191,7 +194,8 @@ imap_connect(struct imap_source *s, char **cause)
 	if (s->uidvalidity != 0 &&
 	    s->imap->imap_selection_info->sel_uidvalidity != s->uidvalidity) {
 		*cause = g_strdup_printf("%s: UIDVALIDITY of %s changed while "
-		    "reading; run again", mb->host, mb->folder);
+					 "reading; run again",
+		    mb->host, mb->folder);
 		s->head.status = EX_TEMPFAIL;
 		return -1;
 	}
@@ -249,15 +253,15 @@ search_key(const struct imap_source *s, uint32_t lo, uint32_t hi)
 	struct mailimap_search_key *key, *all;
 
 	if (s->mb->after == CONFIG_AFTER_FLAG)
-		key = mailimap_search_key_new_not(mailimap_search_key_new_keyword(
-		    strdup(s->mb->keyword)));
+		key = mailimap_search_key_new_not(
+		    mailimap_search_key_new_keyword(strdup(s->mb->keyword)));
 	else
 		key = mailimap_search_key_new_all();
 	if (hi == 0)
 		return key;
 	all = mailimap_search_key_new_multiple_empty();
-	mailimap_search_key_multiple_add(all, mailimap_search_key_new_uid(
-	    mailimap_set_new_interval(lo, hi)));
+	mailimap_search_key_multiple_add(all,
+	    mailimap_search_key_new_uid(mailimap_set_new_interval(lo, hi)));
 	mailimap_search_key_multiple_add(all, key);
 	return all;
 }
@@ -272,17 +276,18 @@ list_uids(struct imap_source *s, char **cause)
 	const struct mailimap_selection_info *sel =
 	    s->imap->imap_selection_info;
 	uint64_t next = sel->sel_uidnext, width = 0, lo = 1;
-	int r;
+	int      r;
 
 	/* width 0: one search of the whole folder */
 	if (next > 1 && sel->sel_exists > IMAP_SEARCH_UIDS)
 		width = MAX((uint64_t)IMAP_SEARCH_UIDS * (next - 1) /
-		    sel->sel_exists, 1);
+			sel->sel_exists,
+		    1);
 	do {
 		uint64_t hi = width > 0 ? MIN(lo + width - 1, next - 1) : 0;
-		struct mailimap_search_key *key = search_key(s, (uint32_t)lo,
-		    (uint32_t)hi);
-		clist *result = NULL;
+		struct mailimap_search_key *key =
+		    search_key(s, (uint32_t)lo, (uint32_t)hi);
+		clist     *result = NULL;
 		clistiter *it;
 
 		r = mailimap_uid_search(s->imap, NULL, key, &result);
@@ -290,11 +295,12 @@ list_uids(struct imap_source *s, char **cause)
 		if (r != MAILIMAP_NO_ERROR) {
 			*cause = g_strdup_printf("%s: UID SEARCH failed: %s",
 			    s->mb->host, why(s, r));
-			s->head.status = gone(s, r) ? gone_status(s) :
-			    EX_PROTOCOL;
+			s->head.status =
+			    gone(s, r) ? gone_status(s) : EX_PROTOCOL;
 			return -1;
 		}
-		for (it = clist_begin(result); it != NULL; it = clist_next(it)) {
+		for (it = clist_begin(result); it != NULL;
+		     it = clist_next(it)) {
 			uint32_t uid = *(uint32_t *)clist_content(it);
 			g_array_append_val(s->uids, uid);
 		}
@@ -315,7 +321,7 @@ att_of(struct mailimap_msg_att *att, uint32_t *uid, uint32_t *size,
 	clistiter *it;
 
 	for (it = clist_begin(att->att_list); it != NULL; it = clist_next(it)) {
-		struct mailimap_msg_att_item *item = clist_content(it);
+		struct mailimap_msg_att_item   *item = clist_content(it);
 		struct mailimap_msg_att_static *st;
 
 		if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
@@ -330,8 +336,10 @@ att_of(struct mailimap_msg_att *att, uint32_t *uid, uint32_t *size,
 			break;
 		case MAILIMAP_MSG_ATT_BODY_SECTION:
 			if (st->att_data.att_body_section != NULL) {
-				*body = st->att_data.att_body_section->sec_body_part;
-				*len = st->att_data.att_body_section->sec_length;
+				*body = st->att_data.att_body_section
+					    ->sec_body_part;
+				*len =
+				    st->att_data.att_body_section->sec_length;
 			}
 			break;
 		default:
@@ -347,7 +355,7 @@ fetch(struct imap_source *s, struct mailimap_set *set, int bodies,
     uint64_t bytes, clist **result, char **cause)
 {
 	struct mailimap_fetch_type *type;
-	int r;
+	int                         r;
 
 	for (;;) {
 		type = mailimap_fetch_type_new_fetch_att_list_empty();
@@ -356,24 +364,25 @@ fetch(struct imap_source *s, struct mailimap_set *set, int bodies,
 		if (bodies)
 			mailimap_fetch_type_new_fetch_att_list_add(type,
 			    mailimap_fetch_att_new_body_peek_section(
-			    mailimap_section_new(NULL)));
+				mailimap_section_new(NULL)));
 		else
 			mailimap_fetch_type_new_fetch_att_list_add(type,
 			    mailimap_fetch_att_new_rfc822_size());
 		/* the answer may carry the bodies, and a little per message */
-		guard_allow(s->imap->imap_stream, control_bytes(s) +
-		    (bodies ? bytes + 256 * (uint64_t)s->mb->batch : 0));
+		guard_allow(s->imap->imap_stream,
+		    control_bytes(s) +
+			(bodies ? bytes + 256 * (uint64_t)s->mb->batch : 0));
 		r = mailimap_uid_fetch(s->imap, set, type, result);
 		guard_allow(s->imap->imap_stream, control_bytes(s));
 		mailimap_fetch_type_free(type);
 		if (r == MAILIMAP_NO_ERROR)
 			return 0;
-		*cause = g_strdup_printf("%s: UID FETCH failed: %s", s->mb->host,
-		    why(s, r));
+		*cause = g_strdup_printf("%s: UID FETCH failed: %s",
+		    s->mb->host, why(s, r));
 		if (!gone(s, r) || reconnect(s, cause) < 0) {
 			if (s->head.status == 0)
-				s->head.status = gone(s, r) ? gone_status(s) :
-				    EX_PROTOCOL;
+				s->head.status =
+				    gone(s, r) ? gone_status(s) : EX_PROTOCOL;
 			return -1;
 		}
 	}
@@ -405,12 +414,12 @@ static struct mailimap_set *
 set_of(GArray *uids, guint from, guint to)
 {
 	struct mailimap_set *set = mailimap_set_new_empty();
-	guint i = from;
+	guint                i = from;
 
 	while (i < to) {
 		uint32_t first = g_array_index(uids, uint32_t, i), last = first;
-		while (i + 1 < to && g_array_index(uids, uint32_t, i + 1) ==
-		    last + 1) {
+		while (i + 1 < to &&
+		    g_array_index(uids, uint32_t, i + 1) == last + 1) {
 			last++;
 			i++;
 		}
@@ -426,35 +435,34 @@ set_of(GArray *uids, guint from, guint to)
 /* fill_bodies - fetch the bodies of uids onto the ready queue, in UID
  * order; 0 or -1 */
 static int
-fill_bodies(struct imap_source *s, GArray *uids, uint64_t bytes,
-    char **cause)
+fill_bodies(struct imap_source *s, GArray *uids, uint64_t bytes, char **cause)
 {
 	struct mailimap_set *set = set_of(uids, 0, uids->len);
 	GHashTable *got = g_hash_table_new(g_direct_hash, g_direct_equal);
-	clist *res = NULL;
-	clistiter *it;
-	guint i;
-	int rc = -1;
+	clist      *res = NULL;
+	clistiter  *it;
+	guint       i;
+	int         rc = -1;
 
 	if (fetch(s, set, 1, bytes, &res, cause) < 0)
 		goto out;
 	for (it = clist_begin(res); it != NULL; it = clist_next(it)) {
-		uint32_t uid = 0, size = 0;
+		uint32_t    uid = 0, size = 0;
 		const char *b = NULL;
-		size_t l = 0;
+		size_t      l = 0;
 
 		att_of(clist_content(it), &uid, &size, &b, &l);
 		if (uid != 0 && b != NULL)
 			g_hash_table_insert(got, GUINT_TO_POINTER(uid), it);
 	}
 	for (i = 0; i < uids->len; i++) {
-		uint32_t uid = g_array_index(uids, uint32_t, i), size = 0;
-		clistiter *m = g_hash_table_lookup(got, GUINT_TO_POINTER(uid));
+		uint32_t    uid = g_array_index(uids, uint32_t, i), size = 0;
+		clistiter  *m = g_hash_table_lookup(got, GUINT_TO_POINTER(uid));
 		const char *b = NULL;
-		size_t l = 0;
+		size_t      l = 0;
 
 		if (m == NULL)
-			continue;	/* expunged meanwhile: gone, not lost */
+			continue; /* expunged meanwhile: gone, not lost */
 		att_of(clist_content(m), &uid, &size, &b, &l);
 		queue_msg(s, uid, b, l, NULL);
 	}
@@ -472,12 +480,12 @@ static int
 fill(struct imap_source *s, char **cause)
 {
 	struct mailimap_set *set = NULL;
-	clist *sizes = NULL;
-	clistiter *it;
-	GArray *small = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-	guint end = MIN(s->next + s->mb->batch, s->uids->len);
+	clist               *sizes = NULL;
+	clistiter           *it;
+	GArray  *small = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	guint    end = MIN(s->next + s->mb->batch, s->uids->len);
 	uint64_t bytes = 0;
-	int rc = -1;
+	int      rc = -1;
 
 	/* messages the caller has done already are not fetched again */
 	if (s->head.skip != NULL) {
@@ -501,16 +509,18 @@ fill(struct imap_source *s, char **cause)
 	if (fetch(s, set, 0, 0, &sizes, cause) < 0)
 		goto out;
 	for (it = clist_begin(sizes); it != NULL; it = clist_next(it)) {
-		uint32_t uid = 0, size = 0;
+		uint32_t    uid = 0, size = 0;
 		const char *b = NULL;
-		size_t l = 0;
+		size_t      l = 0;
 
 		att_of(clist_content(it), &uid, &size, &b, &l);
 		if (uid == 0)
 			continue;
 		if (size > s->mb->max_message_size) {
-			char *why = g_strdup_printf("message too large (%u bytes, "
-			    "limit %zu)", size, s->mb->max_message_size);
+			char *why =
+			    g_strdup_printf("message too large (%u bytes, "
+					    "limit %zu)",
+				size, s->mb->max_message_size);
 			queue_msg(s, uid, NULL, 0, why);
 			g_free(why);
 			continue;
@@ -542,7 +552,7 @@ static int
 imap_next(struct source *head, struct source_msg *m, char **cause)
 {
 	struct imap_source *s = (struct imap_source *)head;
-	struct source_msg *q;
+	struct source_msg  *q;
 
 	while (g_queue_is_empty(s->ready)) {
 		if (s->next >= s->uids->len)
@@ -569,15 +579,15 @@ uid_of(const struct source_msg *m)
 static int
 store_flags(struct imap_source *s, struct mailimap_set *set, int deleted)
 {
-	struct mailimap_flag_list *fl = mailimap_flag_list_new_empty();
+	struct mailimap_flag_list       *fl = mailimap_flag_list_new_empty();
 	struct mailimap_store_att_flags *att;
-	int r;
+	int                              r;
 
 	if (deleted)
 		mailimap_flag_list_add(fl, mailimap_flag_new_deleted());
 	else {
-		mailimap_flag_list_add(fl, mailimap_flag_new_flag_keyword(
-		    strdup(s->mb->keyword)));
+		mailimap_flag_list_add(fl,
+		    mailimap_flag_new_flag_keyword(strdup(s->mb->keyword)));
 		mailimap_flag_list_add(fl, mailimap_flag_new_seen());
 	}
 	att = mailimap_store_att_flags_new_add_flags_silent(fl);
@@ -614,7 +624,7 @@ static int
 flush(struct imap_source *s)
 {
 	struct mailimap_set *set;
-	int r = MAILIMAP_NO_ERROR;
+	int                  r = MAILIMAP_NO_ERROR;
 
 	if (s->quarantined->len > 0) {
 		set = set_of(s->quarantined, 0, s->quarantined->len);
@@ -665,23 +675,24 @@ imap_ack(struct source *head, const struct source_msg *m,
     enum source_outcome outcome, char **cause)
 {
 	struct imap_source *s = (struct imap_source *)head;
-	uint32_t uid = uid_of(m);
-	int r;
+	uint32_t            uid = uid_of(m);
+	int                 r;
 
 	if (uid == 0) {
 		*cause = g_strdup_printf("%s: not a message of this mailbox",
 		    m->name);
 		return -1;
 	}
-	g_array_append_val(outcome == SOURCE_QUARANTINE ? s->quarantined :
-	    s->done, uid);
+	g_array_append_val(outcome == SOURCE_QUARANTINE ? s->quarantined
+							: s->done,
+	    uid);
 	/* carried out as they come, so that a run that stops half-way has
 	 * acknowledged what it stored: every 1,000, or every tenth of a
 	 * larger mailbox (each MOVE or EXPUNGE costs the server time in
 	 * proportion to the folder: 100 of them in a folder of 100,000 took
 	 * Dovecot 12 s) */
-	if (s->done->len + s->quarantined->len >= MAX(IMAP_ACK_CHUNK,
-	    s->uids->len / 10) &&
+	if (s->done->len + s->quarantined->len >=
+		MAX(IMAP_ACK_CHUNK, s->uids->len / 10) &&
 	    (r = flush(s)) != MAILIMAP_NO_ERROR)
 		return ack_failed(s, r, cause);
 	return 0;
@@ -691,7 +702,7 @@ static int
 imap_commit(struct source *head, char **cause)
 {
 	struct imap_source *s = (struct imap_source *)head;
-	int r = flush(s);
+	int                 r = flush(s);
 
 	return r == MAILIMAP_NO_ERROR ? 0 : ack_failed(s, r, cause);
 }
@@ -700,7 +711,7 @@ static void
 imap_close(struct source *head)
 {
 	struct imap_source *s = (struct imap_source *)head;
-	struct source_msg *m;
+	struct source_msg  *m;
 
 	imap_disconnect(s, 1);
 	while ((m = g_queue_pop_head(s->ready)) != NULL) {
@@ -715,9 +726,8 @@ imap_close(struct source *head)
 	g_free(s);
 }
 
-static const struct source_ops imap_ops = {
-	"imap", imap_next, imap_ack, imap_commit, imap_close
-};
+static const struct source_ops imap_ops = { "imap", imap_next, imap_ack,
+	imap_commit, imap_close };
 
 struct source *
 source_imap_open(const struct config_mailbox *mb, char **cause, int *status)

@@ -22,52 +22,52 @@
 #include "config.h"
 #include "source.h"
 
-struct _mailstream;	/* libetpan's mailstream */
+struct _mailstream; /* libetpan's mailstream */
 struct mailstream_ssl_context;
 
 struct source_ops {
 	const char *name;
-	int	(*next)(struct source *, struct source_msg *, char **cause);
-	int	(*ack)(struct source *, const struct source_msg *,
-		    enum source_outcome, char **cause);
-	int	(*commit)(struct source *, char **cause);
-	void	(*close)(struct source *);
+	int (*next)(struct source *, struct source_msg *, char **cause);
+	int (*ack)(struct source *, const struct source_msg *,
+	    enum source_outcome, char **cause);
+	int (*commit)(struct source *, char **cause);
+	void (*close)(struct source *);
 };
 
 /* The head every source starts with; the rest is the kind's own. */
 struct source {
-	const struct source_ops	*ops;
-	int			 status;	/* sysexits.h of the last error */
-	unsigned		 total;		/* messages to read; 0: not
+	const struct source_ops *ops;
+	int                      status; /* sysexits.h of the last error */
+	unsigned                 total;  /* messages to read; 0: not
 						   known */
-	source_skip_fn		 skip;		/* or NULL */
-	void			*skip_arg;
+	source_skip_fn           skip;   /* or NULL */
+	void                    *skip_arg;
 };
 
 /* source_skipped - has the caller's skip function done this uid already? */
-int	source_skipped(struct source *, const char *uid);
+int source_skipped(struct source *, const char *uid);
 
 /* source_local_open - a configured Maildir or mbox mailbox (file.c);
  * source_imap_open, source_pop3_open - connect, verify, log in; all NULL
  * with *cause and *status on failure */
 struct source *source_local_open(const struct config_mailbox *, char **cause,
-	    int *status);
+    int *status);
 struct source *source_imap_open(const struct config_mailbox *, char **cause,
-	    int *status);
+    int *status);
 struct source *source_pop3_open(const struct config_mailbox *, char **cause,
-	    int *status);
+    int *status);
 
 /* tls_sni - libetpan connect callback: send the host name (data) in the
  * TLS handshake */
-void	tls_sni(struct mailstream_ssl_context *, void *host);
+void tls_sni(struct mailstream_ssl_context *, void *host);
 
 /*
  * tls_check - verify the certificate chain a TLS stream presented: chain
  * against ca_file (or the system trust store when NULL), and host name (or
  * IP address).  Returns 0, or -1 with *cause set.
  */
-int	tls_check(struct _mailstream *, const char *host, const char *ca_file,
-	    char **cause);
+int tls_check(struct _mailstream *, const char *host, const char *ca_file,
+    char **cause);
 
 /*
  * The guard (guard.c) bounds what a server may send: each answer, from one
@@ -81,34 +81,34 @@ int	tls_check(struct _mailstream *, const char *host, const char *ca_file,
  * guard_rewrap - put the guard back after STARTTLS replaced the layers
  * guard_allow - answers may be up to bytes long from now on
  */
-#define GUARD_MIB	((size_t)1024 * 1024)
+#define GUARD_MIB ((size_t)1024 * 1024)
 struct _mailstream *guard_connect(const char *host, unsigned port, int tls,
-	    time_t timeout, char **tripped, char **cause);
-void	guard_rewrap(struct _mailstream *, time_t timeout, char **tripped);
-void	guard_allow(struct _mailstream *, size_t bytes);
+    time_t timeout, char **tripped, char **cause);
+void guard_rewrap(struct _mailstream *, time_t timeout, char **tripped);
+void guard_allow(struct _mailstream *, size_t bytes);
 
 /* An mbox file being cut into messages (mbox.c). */
 struct mbox {
-	GMappedFile	*map;		/* NULL: none open */
-	char		*path;
-	const char	*pos, *end;
-	char		 eol;		/* its line end: '\n', or '\r' when
+	GMappedFile *map; /* NULL: none open */
+	char        *path;
+	const char  *pos, *end;
+	char         eol;   /* its line end: '\n', or '\r' when
 					   it has CR-only line endings */
-	unsigned	 count;		/* messages handed out */
+	unsigned     count; /* messages handed out */
 };
 
 /* mbox_is - does the file at path start with an mbox "From " line? */
-int	mbox_is(const char *path);
+int mbox_is(const char *path);
 
 /* mbox_open - map the mbox at path into s (zeroed or closed first);
  * 0, or -1 with *cause */
-int	mbox_open(struct mbox *s, const char *path, char **cause);
+int mbox_open(struct mbox *s, const char *path, char **cause);
 
 /* mbox_next - the next message of s into m (name "PATH:N"; error set when
  * larger than max_size); 1, or 0 at the end */
-int	mbox_next(struct mbox *s, size_t max_size, struct source_msg *m);
+int mbox_next(struct mbox *s, size_t max_size, struct source_msg *m);
 
 /* mbox_close - unmap and clear s; a zeroed s is a no-op */
-void	mbox_close(struct mbox *s);
+void mbox_close(struct mbox *s);
 
 #endif /* REBOUND_FETCH_INTERNAL_H */

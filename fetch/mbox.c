@@ -17,9 +17,9 @@
 int
 mbox_is(const char *path)
 {
-	char buf[5];
+	char  buf[5];
 	FILE *f = fopen(path, "rb");
-	int yes;
+	int   yes;
 
 	if (f == NULL)
 		return 0;
@@ -51,7 +51,9 @@ mbox_open(struct mbox *s, const char *path, char **cause)
 	{
 		size_t n = MIN((size_t)(s->end - s->pos), 65536);
 		s->eol = memchr(s->pos, '\n', n) == NULL &&
-		    memchr(s->pos, '\r', n) != NULL ? '\r' : '\n';
+			memchr(s->pos, '\r', n) != NULL
+		    ? '\r'
+		    : '\n';
 	}
 	return 0;
 }
@@ -73,9 +75,9 @@ mbox_close(struct mbox *s)
 static int
 from_line(const char *p, const char *end)
 {
-	static const char *days[] = { "Mon", "Tue", "Wed", "Thu", "Fri",
-	    "Sat", "Sun" };
-	size_t i;
+	static const char *days[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat",
+		"Sun" };
+	size_t             i;
 
 	if (end - p < 5 || memcmp(p, "From ", 5) != 0)
 		return 0;
@@ -98,7 +100,7 @@ int
 mbox_next(struct mbox *s, size_t max_size, struct source_msg *m)
 {
 	const char *start, *p, *stop;
-	GString *body;
+	GString    *body;
 
 	if (s->pos >= s->end)
 		return 0;
@@ -123,8 +125,10 @@ mbox_next(struct mbox *s, size_t max_size, struct source_msg *m)
 	m->name = g_strdup_printf("%s:%u", s->path, s->count);
 	m->seq = s->count;
 	if ((size_t)(stop - start) > max_size) {
-		m->error = g_strdup_printf("message too large (%zu bytes, limit "
-		    "%zu)", (size_t)(stop - start), max_size);
+		m->error =
+		    g_strdup_printf("message too large (%zu bytes, limit "
+				    "%zu)",
+			(size_t)(stop - start), max_size);
 		return 1;
 	}
 	body = g_string_sized_new((gsize)(stop - start) + 1);
@@ -135,7 +139,7 @@ mbox_next(struct mbox *s, size_t max_size, struct source_msg *m)
 		while (q < eol && *q == '>')
 			q++;
 		if (q > p && eol - q >= 5 && memcmp(q, "From ", 5) == 0)
-			p++;	/* unquote one level */
+			p++; /* unquote one level */
 		g_string_append_len(body, p, eol - p);
 		p = eol;
 	}

@@ -9,8 +9,7 @@
 #include "internal.h"
 
 struct source *
-source_open_mailbox(const struct config_mailbox *mb, char **cause,
-    int *status)
+source_open_mailbox(const struct config_mailbox *mb, char **cause, int *status)
 {
 	*cause = NULL;
 	*status = 0;

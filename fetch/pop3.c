@@ -18,17 +18,17 @@
 #include "log.h"
 
 struct pop3_source {
-	struct source	 head;
+	struct source                head;
 	const struct config_mailbox *mb;
-	mailpop3	*pop3;
-	carray		*msgs;		/* struct mailpop3_msg_info *, libetpan's */
-	unsigned	 next;
-	unsigned	 given;
-	int		 quit;		/* QUIT sent: the session is over */
-	int		 reconnected;
-	size_t		 control;	/* bytes an answer may have, see
+	mailpop3                    *pop3;
+	carray  *msgs; /* struct mailpop3_msg_info *, libetpan's */
+	unsigned next;
+	unsigned given;
+	int      quit; /* QUIT sent: the session is over */
+	int      reconnected;
+	size_t   control; /* bytes an answer may have, see
 					   pop3_connect */
-	char		*tripped;	/* why the guard cut the connection */
+	char    *tripped; /* why the guard cut the connection */
 };
 
 /* pop3_strerror - what a MAILPOP3_ERROR_* code means */
@@ -36,7 +36,7 @@ static const char *
 pop3_strerror(int r)
 {
 	static const struct {
-		int code;
+		int         code;
 		const char *text;
 	} errs[] = {
 		{ MAILPOP3_ERROR_BAD_STATE, "command not valid in this state" },
@@ -82,10 +82,10 @@ dropped(const struct pop3_source *s, int r)
 static int
 pop3_connect(struct pop3_source *s, char **cause)
 {
-	const struct config_mailbox *mb = s->mb;
+	const struct config_mailbox   *mb = s->mb;
 	struct mailpop3_stat_response *st = NULL;
-	mailstream *stream;
-	int r, tls = mb->proto == CONFIG_POP3S;
+	mailstream                    *stream;
+	int                            r, tls = mb->proto == CONFIG_POP3S;
 
 	s->pop3 = mailpop3_new(0, NULL);
 	if (s->pop3 == NULL) {
@@ -102,8 +102,8 @@ pop3_connect(struct pop3_source *s, char **cause)
 	}
 	r = mailpop3_connect(s->pop3, stream);
 	if (r != MAILPOP3_NO_ERROR) {
-		*cause = g_strdup_printf("%s:%u: no POP3 greeting: %s", mb->host,
-		    mb->port, why(s, r));
+		*cause = g_strdup_printf("%s:%u: no POP3 greeting: %s",
+		    mb->host, mb->port, why(s, r));
 		s->head.status = s->tripped != NULL ? EX_PROTOCOL : EX_TEMPFAIL;
 		return -1;
 	}
@@ -111,8 +111,8 @@ pop3_connect(struct pop3_source *s, char **cause)
 		r = mailpop3_socket_starttls_with_callback(s->pop3, tls_sni,
 		    mb->host);
 		if (r != MAILPOP3_NO_ERROR) {
-			*cause = g_strdup_printf("%s:%u: STLS failed: %s", mb->host,
-			    mb->port, why(s, r));
+			*cause = g_strdup_printf("%s:%u: STLS failed: %s",
+			    mb->host, mb->port, why(s, r));
 			s->head.status = EX_PROTOCOL;
 			return -1;
 		}
@@ -128,11 +128,13 @@ pop3_connect(struct pop3_source *s, char **cause)
 	if (r == MAILPOP3_NO_ERROR)
 		r = mailpop3_pass(s->pop3, mb->password);
 	if (r != MAILPOP3_NO_ERROR) {
-		*cause = g_strdup_printf("%s: login as %s refused: %s", mb->host,
-		    mb->user, s->pop3->pop3_response != NULL ?
-		    s->pop3->pop3_response : why(s, r));
-		s->head.status = s->tripped != NULL ? EX_PROTOCOL :
-		    dropped(s, r) ? EX_TEMPFAIL : EX_NOPERM;
+		*cause = g_strdup_printf("%s: login as %s refused: %s",
+		    mb->host, mb->user,
+		    s->pop3->pop3_response != NULL ? s->pop3->pop3_response
+						   : why(s, r));
+		s->head.status = s->tripped != NULL ? EX_PROTOCOL
+		    : dropped(s, r)                 ? EX_TEMPFAIL
+						    : EX_NOPERM;
 		return -1;
 	}
 	/* LIST and UIDL have a line per message: STAT says how many */
@@ -144,10 +146,9 @@ pop3_connect(struct pop3_source *s, char **cause)
 		r = mailpop3_list(s->pop3, &s->msgs);
 	}
 	if (r != MAILPOP3_NO_ERROR) {
-		*cause = g_strdup_printf("%s: LIST failed: %s", mb->host,
-		    why(s, r));
-		s->head.status = dropped(s, r) ? EX_TEMPFAIL :
-		    EX_PROTOCOL;
+		*cause =
+		    g_strdup_printf("%s: LIST failed: %s", mb->host, why(s, r));
+		s->head.status = dropped(s, r) ? EX_TEMPFAIL : EX_PROTOCOL;
 		return -1;
 	}
 	s->head.total = carray_count(s->msgs);
@@ -204,17 +205,18 @@ retr(struct pop3_source *s, struct mailpop3_msg_info *info, char **text,
 static int
 pop3_next(struct source *head, struct source_msg *m, char **cause)
 {
-	struct pop3_source *s = (struct pop3_source *)head;
+	struct pop3_source       *s = (struct pop3_source *)head;
 	struct mailpop3_msg_info *info;
-	char *text = NULL;
-	size_t len = 0;
-	int r;
+	char                     *text = NULL;
+	size_t                    len = 0;
+	int                       r;
 
 	if (s->quit || s->msgs == NULL)
 		return 0;
 	for (;;) {
 		if (s->next >= carray_count(s->msgs) ||
-		    (s->mb->max_messages > 0 && s->given >= s->mb->max_messages))
+		    (s->mb->max_messages > 0 &&
+			s->given >= s->mb->max_messages))
 			return 0;
 		info = carray_get(s->msgs, s->next++);
 		if (info != NULL && !info->msg_deleted &&
@@ -226,31 +228,32 @@ pop3_next(struct source *head, struct source_msg *m, char **cause)
 	m->uid = g_strdup(info->msg_uidl != NULL ? info->msg_uidl : "");
 	if (info->msg_size > s->mb->max_message_size) {
 		m->error = g_strdup_printf("message too large (%u bytes, limit "
-		    "%zu)", info->msg_size, s->mb->max_message_size);
+					   "%zu)",
+		    info->msg_size, s->mb->max_message_size);
 		return 1;
 	}
 	r = retr(s, info, &text, &len);
 	if (dropped(s, r) && info->msg_uidl != NULL) {
 		/* on in a new session, at the same UIDL */
 		char *uidl = g_strdup(info->msg_uidl);
-		int i = reconnect_at(s, uidl, cause);
+		int   i = reconnect_at(s, uidl, cause);
 
 		g_free(uidl);
 		if (i == -2)
 			return -1;
 		if (i < 0)
-			return pop3_next(head, m, cause);	/* it is gone */
+			return pop3_next(head, m, cause); /* it is gone */
 		info = carray_get(s->msgs, (unsigned)i);
 		s->next = (unsigned)i + 1;
 		g_free(m->name);
-		m->name = g_strdup_printf("%s:%u", s->mb->name, info->msg_index);
+		m->name =
+		    g_strdup_printf("%s:%u", s->mb->name, info->msg_index);
 		r = retr(s, info, &text, &len);
 	}
 	if (r != MAILPOP3_NO_ERROR) {
 		*cause = g_strdup_printf("%s: RETR %u failed: %s", s->mb->host,
 		    info->msg_index, why(s, r));
-		head->status = dropped(s, r) ? EX_TEMPFAIL :
-		    EX_PROTOCOL;
+		head->status = dropped(s, r) ? EX_TEMPFAIL : EX_PROTOCOL;
 		return -1;
 	}
 	m->data = g_malloc(len + 1);
@@ -275,7 +278,7 @@ pop3_ack(struct source *head, const struct source_msg *m,
     enum source_outcome outcome, char **cause)
 {
 	struct pop3_source *s = (struct pop3_source *)head;
-	int r;
+	int                 r;
 
 	/* no folders: a quarantined message stays on the server */
 	if (outcome == SOURCE_QUARANTINE || s->mb->after != CONFIG_AFTER_DELETE)
@@ -287,10 +290,10 @@ pop3_ack(struct source *head, const struct source_msg *m,
 		 * a new session, then DELE the message where it is now */
 		int i = reconnect_at(s, m->uid, cause);
 		if (i == -1)
-			return 0;		/* gone already */
+			return 0; /* gone already */
 		if (i >= 0) {
-			struct mailpop3_msg_info *x = carray_get(s->msgs,
-			    (unsigned)i);
+			struct mailpop3_msg_info *x =
+			    carray_get(s->msgs, (unsigned)i);
 			r = mailpop3_dele(s->pop3, x->msg_index);
 			/* the session is new: go on after this message */
 			if (s->next < (unsigned)i + 1)
@@ -300,8 +303,7 @@ pop3_ack(struct source *head, const struct source_msg *m,
 	if (r != MAILPOP3_NO_ERROR) {
 		*cause = g_strdup_printf("%s: DELE failed: %s", s->mb->host,
 		    why(s, r));
-		head->status = dropped(s, r) ? EX_TEMPFAIL :
-		    EX_PROTOCOL;
+		head->status = dropped(s, r) ? EX_TEMPFAIL : EX_PROTOCOL;
 		return -1;
 	}
 	return 0;
@@ -311,7 +313,7 @@ static int
 pop3_commit(struct source *head, char **cause)
 {
 	struct pop3_source *s = (struct pop3_source *)head;
-	int r;
+	int                 r;
 
 	if (s->quit || s->pop3 == NULL)
 		return 0;
@@ -319,8 +321,9 @@ pop3_commit(struct source *head, char **cause)
 	s->quit = 1;
 	r = mailpop3_quit(s->pop3);
 	if (r != MAILPOP3_NO_ERROR) {
-		*cause = g_strdup_printf("%s: QUIT failed: %s; deletions undone",
-		    s->mb->host, why(s, r));
+		*cause =
+		    g_strdup_printf("%s: QUIT failed: %s; deletions undone",
+			s->mb->host, why(s, r));
 		head->status = EX_TEMPFAIL;
 		return -1;
 	}
@@ -339,9 +342,8 @@ pop3_close(struct source *head)
 	g_free(s);
 }
 
-static const struct source_ops pop3_ops = {
-	"pop3", pop3_next, pop3_ack, pop3_commit, pop3_close
-};
+static const struct source_ops pop3_ops = { "pop3", pop3_next, pop3_ack,
+	pop3_commit, pop3_close };
 
 struct source *
 source_pop3_open(const struct config_mailbox *mb, char **cause, int *status)

@@ -44,24 +44,29 @@ tls_check(struct _mailstream *stream, const char *host, const char *ca_file,
 {
 	carray *chain = mailstream_get_certificate_chain(stream);
 	gnutls_x509_trust_list_t trust = NULL;
-	gnutls_x509_crt_t *crts = NULL;
-	unsigned i, n = 0, verify = 0;
-	int rc = -1, r;
+	gnutls_x509_crt_t       *crts = NULL;
+	unsigned                 i, n = 0, verify = 0;
+	int                      rc = -1, r;
 
 	if (chain == NULL || carray_count(chain) == 0) {
-		*cause = g_strdup_printf("%s: the server presented no certificate",
-		    host);
+		*cause =
+		    g_strdup_printf("%s: the server presented no certificate",
+			host);
 		goto out;
 	}
 	n = carray_count(chain);
 	crts = g_new0(gnutls_x509_crt_t, n);
 	for (i = 0; i < n; i++) {
-		MMAPString *der = carray_get(chain, i);
-		gnutls_datum_t d = { (unsigned char *)der->str, (unsigned)der->len };
+		MMAPString    *der = carray_get(chain, i);
+		gnutls_datum_t d = { (unsigned char *)der->str,
+			(unsigned)der->len };
 		if (gnutls_x509_crt_init(&crts[i]) < 0 ||
-		    gnutls_x509_crt_import(crts[i], &d, GNUTLS_X509_FMT_DER) < 0) {
-			*cause = g_strdup_printf("%s: cannot read certificate %u "
-			    "of the chain", host, i);
+		    gnutls_x509_crt_import(crts[i], &d, GNUTLS_X509_FMT_DER) <
+			0) {
+			*cause =
+			    g_strdup_printf("%s: cannot read certificate %u "
+					    "of the chain",
+				host, i);
 			goto out;
 		}
 	}
@@ -73,8 +78,10 @@ tls_check(struct _mailstream *stream, const char *host, const char *ca_file,
 	else
 		r = gnutls_x509_trust_list_add_system_trust(trust, 0, 0);
 	if (r <= 0) {
-		*cause = g_strdup_printf("%s: no trusted certificates loaded from "
-		    "%s", host, ca_file != NULL ? ca_file : "the system store");
+		*cause =
+		    g_strdup_printf("%s: no trusted certificates loaded from "
+				    "%s",
+			host, ca_file != NULL ? ca_file : "the system store");
 		goto out;
 	}
 	r = gnutls_x509_trust_list_verify_crt(trust, crts, n, 0, &verify, NULL);
@@ -82,15 +89,18 @@ tls_check(struct _mailstream *stream, const char *host, const char *ca_file,
 		gnutls_datum_t why = { NULL, 0 };
 		gnutls_certificate_verification_status_print(verify,
 		    GNUTLS_CRT_X509, &why, 0);
-		*cause = g_strdup_printf("%s: certificate not trusted (%s)%s", host,
+		*cause = g_strdup_printf("%s: certificate not trusted (%s)%s",
+		    host,
 		    why.data != NULL ? (char *)why.data : gnutls_strerror(r),
 		    ca_file != NULL ? "" : "; set ca_file for a private CA");
 		gnutls_free(why.data);
 		goto out;
 	}
 	if (!host_matches(crts[0], host)) {
-		*cause = g_strdup_printf("%s: the certificate is not for this host "
-		    "name", host);
+		*cause =
+		    g_strdup_printf("%s: the certificate is not for this host "
+				    "name",
+			host);
 		goto out;
 	}
 	rc = 0;

@@ -21,7 +21,7 @@ quiet(GLogLevelFlags level, const GLogField *fields, gsize n, gpointer data)
 	return G_LOG_WRITER_HANDLED;
 }
 
-static char *path;	/* the configuration file each input is written to */
+static char *path; /* the configuration file each input is written to */
 
 /* remove_path - at exit: leave no file behind in the temporary directory */
 static void
@@ -35,11 +35,12 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct config *c;
-	char *cause = NULL;
-	int status = 0;
+	char          *cause = NULL;
+	int            status = 0;
 
 	if (path == NULL) {
-		int fd = g_file_open_tmp("rebound-fuzz-XXXXXX.conf", &path, NULL);
+		int fd =
+		    g_file_open_tmp("rebound-fuzz-XXXXXX.conf", &path, NULL);
 		if (fd < 0)
 			abort();
 		close(fd);
@@ -55,7 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		config_policy(c, "news");
 		config_hooks(c);
 	} else if (cause == NULL || status == 0)
-		abort();	/* a refusal always says why, with a status */
+		abort(); /* a refusal always says why, with a status */
 	g_free(cause);
 	config_free(c);
 	return 0;

@@ -17,11 +17,12 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct mime_options opts = { .verp_prefix = "bounces",
-	    .verp_delim = '+', .list_header = "X-List" };
-	struct mime_report *r;
-	struct verdict_row *rows;
-	char *cause = NULL;
-	size_t n;
+		.verp_delim = '+',
+		.list_header = "X-List" };
+	struct mime_report              *r;
+	struct verdict_row              *rows;
+	char                            *cause = NULL;
+	size_t                           n;
 
 	mime_init();
 	r = mime_parse((const char *)data, size, &opts, &cause);

@@ -16,7 +16,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf, *addr, *out, *list = NULL;
-	char delim;
+	char  delim;
 
 	if (size < 2)
 		return 0;

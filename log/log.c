@@ -12,7 +12,7 @@
 
 #include "log.h"
 
-static int verbosity;
+static int  verbosity;
 static char prog[64] = "rebound";
 
 /* writer - GLogWriterFunc: filter by verbosity, then journal or stderr */
@@ -20,7 +20,7 @@ static GLogWriterOutput
 writer(GLogLevelFlags level, const GLogField *fields, gsize n, gpointer data)
 {
 	const char *msg = NULL, *prefix = "";
-	gsize i;
+	gsize       i;
 
 	if ((level & G_LOG_LEVEL_DEBUG) && verbosity < 1)
 		return G_LOG_WRITER_HANDLED;
@@ -28,7 +28,7 @@ writer(GLogLevelFlags level, const GLogField *fields, gsize n, gpointer data)
 		return G_LOG_WRITER_HANDLED;
 	if (g_log_writer_is_journald(fileno(stderr)) &&
 	    g_log_writer_journald(level, fields, n, data) ==
-	    G_LOG_WRITER_HANDLED)
+		G_LOG_WRITER_HANDLED)
 		return G_LOG_WRITER_HANDLED;
 	for (i = 0; i < n; i++)
 		if (strcmp(fields[i].key, "MESSAGE") == 0)
@@ -63,18 +63,21 @@ log_msg(GLogLevelFlags level, const char *mailbox, const char *uid,
     const char *recipient, const char *cls, const char *fmt, ...)
 {
 	GLogField f[7];
-	gsize n = 0;
-	va_list ap;
-	char *msg;
+	gsize     n = 0;
+	va_list   ap;
+	char     *msg;
 
 	va_start(ap, fmt);
 	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
 	f[n++] = (GLogField){ "MESSAGE", msg, -1 };
 	f[n++] = (GLogField){ "GLIB_DOMAIN", "rebound", -1 };
-	f[n++] = (GLogField){ "PRIORITY", (level & (G_LOG_LEVEL_ERROR |
-	    G_LOG_LEVEL_CRITICAL)) ? "3" : (level & G_LOG_LEVEL_WARNING) ? "4" :
-	    (level & G_LOG_LEVEL_DEBUG) ? "7" : "6", -1 };
+	f[n++] = (GLogField){ "PRIORITY",
+		(level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL)) ? "3"
+		    : (level & G_LOG_LEVEL_WARNING)                  ? "4"
+		    : (level & G_LOG_LEVEL_DEBUG)                    ? "7"
+								     : "6",
+		-1 };
 	if (mailbox != NULL)
 		f[n++] = (GLogField){ "MAILBOX", mailbox, -1 };
 	if (uid != NULL)

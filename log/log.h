@@ -20,29 +20,29 @@
 
 /* log_init - install the writer; prog names the program in every line
  * ("rebound parse"; copied); may be called again to rename it */
-void	log_init(const char *prog);
+void log_init(const char *prog);
 
 /* log_verbosity - -1 (-q: warnings and errors only), 0 (also info, the
  * default), 1 (-v: also debug) */
-void	log_verbosity(int verbosity);
+void log_verbosity(int verbosity);
 
 /*
  * log_msg - one message at level (G_LOG_LEVEL_INFO, _WARNING, _DEBUG,
  * _CRITICAL for errors) with journal fields: MAILBOX, UID, RECIPIENT,
  * CLASS (any may be NULL)
  */
-void	log_msg(GLogLevelFlags level, const char *mailbox, const char *uid,
-	    const char *recipient, const char *cls, const char *fmt, ...)
-	    G_GNUC_PRINTF(6, 7);
+void log_msg(GLogLevelFlags level, const char *mailbox, const char *uid,
+    const char *recipient, const char *cls, const char *fmt, ...)
+    G_GNUC_PRINTF(6, 7);
 
 /* log_error, log_warn, log_info, log_debug - log_msg() without fields */
-#define log_error(...)	log_msg(G_LOG_LEVEL_CRITICAL, NULL, NULL, NULL, \
-			    NULL, __VA_ARGS__)
-#define log_warn(...)	log_msg(G_LOG_LEVEL_WARNING, NULL, NULL, NULL, \
-			    NULL, __VA_ARGS__)
-#define log_info(...)	log_msg(G_LOG_LEVEL_INFO, NULL, NULL, NULL, NULL, \
-			    __VA_ARGS__)
-#define log_debug(...)	log_msg(G_LOG_LEVEL_DEBUG, NULL, NULL, NULL, \
-			    NULL, __VA_ARGS__)
+#define log_error(...) \
+	log_msg(G_LOG_LEVEL_CRITICAL, NULL, NULL, NULL, NULL, __VA_ARGS__)
+#define log_warn(...) \
+	log_msg(G_LOG_LEVEL_WARNING, NULL, NULL, NULL, NULL, __VA_ARGS__)
+#define log_info(...) \
+	log_msg(G_LOG_LEVEL_INFO, NULL, NULL, NULL, NULL, __VA_ARGS__)
+#define log_debug(...) \
+	log_msg(G_LOG_LEVEL_DEBUG, NULL, NULL, NULL, NULL, __VA_ARGS__)
 
 #endif /* REBOUND_LOG_H */

@@ -12,8 +12,8 @@
 /* arf_state - fields of a feedback-report part */
 struct arf_state {
 	struct mime_report *r;
-	char		  *feedback_type;
-	GPtrArray	  *rcpt_to;
+	char               *feedback_type;
+	GPtrArray          *rcpt_to;
 };
 
 /* arf_field - one field of a feedback-report part (mime_field_cb) */
@@ -32,7 +32,8 @@ arf_field(int group, const char *name, const char *value, void *arg)
 	} else if (strcmp(name, "reporting-mta") == 0 &&
 	    st->r->reporting_mta == NULL) {
 		const char *semi = strchr(value, ';');
-		report_field_set(&st->r->reporting_mta, semi ? semi + 1 : value, -1);
+		report_field_set(&st->r->reporting_mta, semi ? semi + 1 : value,
+		    -1);
 	} else if (strcmp(name, "arrival-date") == 0 &&
 	    st->r->arrival_date == NULL)
 		report_field_set(&st->r->arrival_date, value, -1);
@@ -44,7 +45,7 @@ int
 arf_recognise(struct mime_report *r, struct mime_found *f)
 {
 	struct arf_state st;
-	guint i;
+	guint            i;
 
 	if (f->arf->len == 0)
 		return 0;
@@ -65,12 +66,11 @@ arf_recognise(struct mime_report *r, struct mime_found *f)
 		struct mime_rcpt *rc = report_rcpt_add(r);
 		if (rc == NULL)
 			break;
-		report_field_set(&rc->recipient, g_ptr_array_index(st.rcpt_to,
-		    i), -1);
-		report_field_set(&rc->feedback_type, st.feedback_type != NULL ?
-		    st.feedback_type : "abuse", -1);
-		for (char *c = rc->feedback_type; c != NULL && *c != '\0';
-		    c++)
+		report_field_set(&rc->recipient,
+		    g_ptr_array_index(st.rcpt_to, i), -1);
+		report_field_set(&rc->feedback_type,
+		    st.feedback_type != NULL ? st.feedback_type : "abuse", -1);
+		for (char *c = rc->feedback_type; c != NULL && *c != '\0'; c++)
 			*c = g_ascii_tolower(*c);
 	}
 	g_free(st.feedback_type);
@@ -85,17 +85,17 @@ arf_recognise(struct mime_report *r, struct mime_found *f)
 int
 arf_jmrp_recognise(struct mime_report *r, struct mime_found *f)
 {
-	GMimeObject *o;
+	GMimeObject      *o;
 	struct mime_rcpt *rc;
-	char *a;
+	char             *a;
 
 	if (f->attached->len == 0 || r->subject == NULL ||
 	    g_ascii_strncasecmp(r->subject, "complaint about message from",
-	    28) != 0)
+		28) != 0)
 		return 0;
 	o = g_ptr_array_index(f->attached, 0);
-	a = report_first_address(g_mime_object_get_header(o,
-	    "X-HmXmrOriginalRecipient"));
+	a = report_first_address(
+	    g_mime_object_get_header(o, "X-HmXmrOriginalRecipient"));
 	if (a == NULL)
 		a = report_first_address(g_mime_object_get_header(o, "To"));
 	if (a != NULL && (rc = report_rcpt_add(r)) != NULL) {
@@ -114,12 +114,13 @@ arf_jmrp_recognise(struct mime_report *r, struct mime_found *f)
 int
 arf_apple_recognise(struct mime_report *r, struct mime_found *f)
 {
-	const char *v = g_mime_object_get_header(GMIME_OBJECT(f->msg),
-	    "X-Apple-Unsubscribe");
+	const char       *v = g_mime_object_get_header(GMIME_OBJECT(f->msg),
+		  "X-Apple-Unsubscribe");
 	struct mime_rcpt *rc;
 
-	if (v == NULL || g_ascii_strncasecmp(v + strspn(v, " \t"), "true",
-	    4) != 0 || r->from == NULL || text_found_bounce(r, f))
+	if (v == NULL ||
+	    g_ascii_strncasecmp(v + strspn(v, " \t"), "true", 4) != 0 ||
+	    r->from == NULL || text_found_bounce(r, f))
 		return 0;
 	rc = report_rcpt_add(r);
 	if (rc != NULL) {

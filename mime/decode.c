@@ -18,12 +18,12 @@ unicode_decode(char *s)
 	char *w = s;
 
 	while (*s != '\0') {
-		char *end;
+		char    *end;
 		gunichar c;
 
-		if (s[0] == '\\' && (s[1] == 'x' || s[1] == 'X') && s[2] == '{' &&
-		    (end = strchr(s, '}')) != NULL && end - s <= 9 &&
-		    end - s >= 4) {
+		if (s[0] == '\\' && (s[1] == 'x' || s[1] == 'X') &&
+		    s[2] == '{' && (end = strchr(s, '}')) != NULL &&
+		    end - s <= 9 && end - s >= 4) {
 			c = (gunichar)strtoul(s + 3, NULL, 16);
 			if (g_unichar_validate(c) && c != 0) {
 				w += g_unichar_to_utf8(c, w);
@@ -41,8 +41,8 @@ char *
 decode_address(const char *v)
 {
 	const char *semi = strchr(v, ';');
-	char *a, *p;
-	int utf8;
+	char       *a, *p;
+	int         utf8;
 
 	/* Only RFC 6533 "utf-8" addresses are decoded: RFC 3461 xtext
 	 * (+HH) is not undone, as real reports carry plain addresses whose
@@ -96,9 +96,9 @@ int
 decode_part_bytes(GMimePart *part, GString *out, size_t max)
 {
 	GMimeDataWrapper *w = g_mime_part_get_content(part);
-	GMimeStream *mem;
-	GByteArray *ba;
-	int cut;
+	GMimeStream      *mem;
+	GByteArray       *ba;
+	int               cut;
 
 	if (w == NULL)
 		return 0;
@@ -107,8 +107,8 @@ decode_part_bytes(GMimePart *part, GString *out, size_t max)
 	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 	cut = ba->len > max;
 	if (ba->len > 0 && memchr(ba->data, '\033', ba->len) != NULL) {
-		char *t = jis_decode(g_strndup((const char *)ba->data,
-		    MIN(ba->len, max)));
+		char *t = jis_decode(
+		    g_strndup((const char *)ba->data, MIN(ba->len, max)));
 		g_string_append(out, t);
 		g_free(t);
 	} else
@@ -128,21 +128,21 @@ decode_part_bytes(GMimePart *part, GString *out, size_t max)
 char *
 decode_part_text(GMimeObject *obj)
 {
-	const char *cs = g_mime_object_get_content_type_parameter(obj,
-	    "charset");
+	const char *cs =
+	    g_mime_object_get_content_type_parameter(obj, "charset");
 	GString *raw;
-	char *t;
+	char    *t;
 
 	if (cs != NULL && g_ascii_strcasecmp(cs, "us-ascii") != 0 &&
 	    g_ascii_strcasecmp(cs, "ascii") != 0)
-		return jis_decode(g_mime_text_part_get_text(
-		    GMIME_TEXT_PART(obj)));
+		return jis_decode(
+		    g_mime_text_part_get_text(GMIME_TEXT_PART(obj)));
 	raw = g_string_new(NULL);
 	(void)decode_part_bytes(GMIME_PART(obj), raw, MIME_MAX_TEXT + 1);
 	if (g_utf8_validate(raw->str, (gssize)raw->len, NULL))
 		return g_string_free(raw, FALSE);
-	t = g_convert(raw->str, (gssize)raw->len, "UTF-8", "WINDOWS-1252",
-	    NULL, NULL, NULL);
+	t = g_convert(raw->str, (gssize)raw->len, "UTF-8", "WINDOWS-1252", NULL,
+	    NULL, NULL);
 	if (t == NULL)
 		t = g_utf8_make_valid(raw->str, (gssize)raw->len);
 	g_string_free(raw, TRUE);
@@ -153,13 +153,20 @@ decode_part_text(GMimeObject *obj)
 void
 decode_html(const char *html, GString *out)
 {
-	static const struct { const char *ent; char c; } ents[] = {
-		{ "&lt;", '<' }, { "&gt;", '>' }, { "&amp;", '&' },
-		{ "&nbsp;", ' ' }, { "&quot;", '"' }, { "&#39;", '\'' },
+	static const struct {
+		const char *ent;
+		char        c;
+	} ents[] = {
+		{ "&lt;", '<' },
+		{ "&gt;", '>' },
+		{ "&amp;", '&' },
+		{ "&nbsp;", ' ' },
+		{ "&quot;", '"' },
+		{ "&#39;", '\'' },
 	};
 	const char *p = html;
-	size_t i;
-	int intag = 0;
+	size_t      i;
+	int         intag = 0;
 
 	while (*p != '\0' && out->len < MIME_MAX_TEXT) {
 		if (intag) {
@@ -182,7 +189,8 @@ decode_html(const char *html, GString *out)
 		}
 		if (*p == '&') {
 			for (i = 0; i < G_N_ELEMENTS(ents); i++)
-				if (strncmp(p, ents[i].ent, strlen(ents[i].ent)) == 0)
+				if (strncmp(p, ents[i].ent,
+					strlen(ents[i].ent)) == 0)
 					break;
 			if (i < G_N_ELEMENTS(ents)) {
 				g_string_append_c(out, ents[i].c);

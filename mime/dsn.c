@@ -4,7 +4,7 @@
  * fields of the delivery-status part, or of DSN fields written into the
  * notice's text, and what the human-readable part adds to them.
  */
-#define _GNU_SOURCE	/* strcasestr */
+#define _GNU_SOURCE /* strcasestr */
 #include <string.h>
 
 #include <gmime/gmime.h>
@@ -14,8 +14,8 @@
 /* dsn_state - fields of a delivery-status part, gathered by dsn_field */
 struct dsn_state {
 	struct mime_report *r;
-	struct mime_rcpt *cur;
-	int		  group;
+	struct mime_rcpt   *cur;
+	int                 group;
 };
 
 /* dsn_new_rcpt - start a recipient unless the current one is still empty */
@@ -30,15 +30,16 @@ dsn_new_rcpt(struct dsn_state *st)
 static void
 dsn_field(int group, const char *name, const char *value, void *arg)
 {
-	struct dsn_state *st = arg;
+	struct dsn_state   *st = arg;
 	struct mime_report *r = st->r;
-	struct mime_rcpt *rc;
-	char *a;
+	struct mime_rcpt   *rc;
+	char               *a;
 
 	if (strcmp(name, "reporting-mta") == 0) {
 		const char *semi = strchr(value, ';');
 		if (r->reporting_mta == NULL)
-			report_field_set(&r->reporting_mta, semi ? semi + 1 : value, -1);
+			report_field_set(&r->reporting_mta,
+			    semi ? semi + 1 : value, -1);
 		return;
 	}
 	if (strcmp(name, "arrival-date") == 0) {
@@ -58,7 +59,8 @@ dsn_field(int group, const char *name, const char *value, void *arg)
 		 * line between them, a common fault), starts a recipient. */
 		if (rc == NULL || group != st->group ||
 		    (final && rc->recipient != NULL) ||
-		    (!final && name[0] == 'o' && rc->original_recipient != NULL))
+		    (!final && name[0] == 'o' &&
+			rc->original_recipient != NULL))
 			rc = dsn_new_rcpt(st);
 		st->group = group;
 		if (rc == NULL) {
@@ -107,7 +109,8 @@ dsn_field(int group, const char *name, const char *value, void *arg)
 	} else if (strcmp(name, "diagnostic-code") == 0) {
 		const char *semi = strchr(value, ';');
 		if (semi != NULL && semi - value < 20) {
-			report_field_set(&rc->diagnostic_type, value, semi - value);
+			report_field_set(&rc->diagnostic_type, value,
+			    semi - value);
 			report_field_set(&rc->diagnostic, semi + 1, -1);
 		} else
 			report_field_set(&rc->diagnostic, value, -1);
@@ -134,7 +137,8 @@ dsn_settle(struct mime_report *r)
 		struct mime_rcpt *rc = &r->rcpts[i];
 		if (rc->recipient == NULL && rc->original_recipient != NULL)
 			rc->recipient = g_strdup(rc->original_recipient);
-		if (rc->recipient == NULL || strchr(rc->recipient, '@') == NULL) {
+		if (rc->recipient == NULL ||
+		    strchr(rc->recipient, '@') == NULL) {
 			report_rcpt_clear(rc);
 			continue;
 		}
@@ -166,25 +170,27 @@ wrapper(const char *code)
 static void
 actual_status(struct mime_report *r, const char *notice)
 {
-	static GRegex *line_re, *any_re, *code_re;
-	static gsize once;
+	static GRegex    *line_re, *any_re, *code_re;
+	static gsize      once;
 	struct mime_rcpt *rc = &r->rcpts[0];
-	GMatchInfo *mi = NULL;
-	char *reply = NULL, *status = NULL;
-	int expired;
+	GMatchInfo       *mi = NULL;
+	char             *reply = NULL, *status = NULL;
+	int               expired;
 
 	if (r->nrcpts != 1 || rc->status == NULL || !wrapper(rc->status))
 		return;
 	expired = strcmp(rc->status + 1, ".4.7") == 0;
-	if (!expired && strcasestr(notice, "transcript of session follows") ==
-	    NULL)
+	if (!expired &&
+	    strcasestr(notice, "transcript of session follows") == NULL)
 		return;
 	if (g_once_init_enter(&once)) {
 		line_re = g_regex_new("^([245][0-9][0-9]) ([245]\\.[0-9]{1,3}"
-		    "\\.[0-9]{1,3}) ", G_REGEX_MULTILINE | G_REGEX_OPTIMIZE, 0,
-		    NULL);
-		any_re = g_regex_new("\\b([245][0-9][0-9])[ -]([245]\\.[0-9]{1,3}"
-		    "\\.[0-9]{1,3})\\b", G_REGEX_OPTIMIZE, 0, NULL);
+				      "\\.[0-9]{1,3}) ",
+		    G_REGEX_MULTILINE | G_REGEX_OPTIMIZE, 0, NULL);
+		any_re =
+		    g_regex_new("\\b([245][0-9][0-9])[ -]([245]\\.[0-9]{1,3}"
+				"\\.[0-9]{1,3})\\b",
+			G_REGEX_OPTIMIZE, 0, NULL);
 		code_re = g_regex_new("\\b[245]\\.[0-9]{1,3}\\.[0-9]{1,3}\\b",
 		    G_REGEX_OPTIMIZE, 0, NULL);
 		g_once_init_leave(&once, 1);
@@ -195,7 +201,7 @@ actual_status(struct mime_report *r, const char *notice)
 		g_regex_match(code_re, rc->diagnostic, 0, &mi);
 		for (; g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
 			char *c = g_match_info_fetch(mi, 0);
-			int own = !expired || !wrapper(c);
+			int   own = !expired || !wrapper(c);
 			g_free(c);
 			if (own) {
 				g_match_info_free(mi);
@@ -214,7 +220,7 @@ actual_status(struct mime_report *r, const char *notice)
 			status = st;
 			reply = g_match_info_fetch(mi, 1);
 			if (expired)
-				break;	/* the first: the last attempt */
+				break; /* the first: the last attempt */
 		} else
 			g_free(st);
 	}
@@ -234,12 +240,12 @@ static void
 dsn_explain(struct mime_report *r, const char *notice)
 {
 	struct mime_report *scan = NULL;
-	size_t i, k;
-	int has_command = -1;	/* does the notice name an SMTP command? */
+	size_t              i, k;
+	int has_command = -1; /* does the notice name an SMTP command? */
 
 	for (i = 0; i < r->nrcpts; i++) {
 		struct mime_rcpt *rc = &r->rcpts[i];
-		const char *c = text_command(rc->diagnostic);
+		const char       *c = text_command(rc->diagnostic);
 		if (c != NULL && rc->command == NULL)
 			rc->command = g_strdup(c);
 		if (rc->diagnostic != NULL && rc->command != NULL)
@@ -257,11 +263,13 @@ dsn_explain(struct mime_report *r, const char *notice)
 		}
 		for (k = 0; k < scan->nrcpts; k++) {
 			struct mime_rcpt *t = &scan->rcpts[k];
-			if (g_ascii_strcasecmp(t->recipient, rc->recipient) != 0 &&
+			if (g_ascii_strcasecmp(t->recipient, rc->recipient) !=
+				0 &&
 			    scan->nrcpts != 1)
 				continue;
 			if (rc->diagnostic == NULL) {
-				report_field_set(&rc->diagnostic, t->diagnostic, -1);
+				report_field_set(&rc->diagnostic, t->diagnostic,
+				    -1);
 				rc->diagnostic_shared = t->diagnostic_shared;
 			}
 			if (rc->command == NULL)
@@ -296,7 +304,7 @@ int
 dsn_text_recognise(struct mime_report *r, struct mime_found *f)
 {
 	struct dsn_state st = { r, NULL, -1 };
-	const char *v, *from;
+	const char      *v, *from;
 
 	if (f->dsn->len != 0 ||
 	    (v = strcasestr(f->notice, "Final-Recipient:")) == NULL)

@@ -63,11 +63,11 @@ blank(const char *p, size_t l)
 void
 mime_fields_parse(const char *text, size_t len, mime_field_cb cb, void *arg)
 {
-	GString *name = g_string_new(NULL);
-	GString *value = g_string_new(NULL);
+	GString    *name = g_string_new(NULL);
+	GString    *value = g_string_new(NULL);
 	const char *p = text, *end = text + len, *eol, *next;
-	int group = 0, group_has_fields = 0;
-	size_t n, l;
+	int         group = 0, group_has_fields = 0;
+	size_t      n, l;
 
 	while (p < end) {
 		/* One line, whatever its ending: LF, CRLF or bare CR. */
@@ -94,8 +94,9 @@ mime_fields_parse(const char *text, size_t len, mime_field_cb cb, void *arg)
 			}
 			if (value->len < MIME_MAX_FIELD) {
 				g_string_append_c(value, ' ');
-				g_string_append_len(value, p, (gssize)MIN(l,
-				    MIME_MAX_FIELD - value->len));
+				g_string_append_len(value, p,
+				    (gssize)MIN(l,
+					MIME_MAX_FIELD - value->len));
 			}
 		} else {
 			while (l > 0 && (*p == ' ' || *p == '\t')) {

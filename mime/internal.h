@@ -28,49 +28,49 @@ struct mime_rcpt *report_rcpt_add(struct mime_report *);
 struct mime_rcpt *report_rcpt_find(struct mime_report *, const char *addr);
 
 /* report_rcpt_clear - free what a recipient holds (not the recipient) */
-void	report_rcpt_clear(struct mime_rcpt *);
+void report_rcpt_clear(struct mime_rcpt *);
 
 /* report_field_set - replace *dst by a bounded, valid UTF-8 copy of
  * src[0..len) (len < 0: up to the NUL); NULL or empty src leaves *dst
  * alone */
-void	report_field_set(char **dst, const char *src, long len);
+void report_field_set(char **dst, const char *src, long len);
 
 /* report_first_address - the first address of a header value,
  * lower-cased (caller g_free()s), or NULL */
-char	*report_first_address(const char *value);
+char *report_first_address(const char *value);
 
 /* decode.c */
 
 /* decode_address - the address of an "rfc822; <a@b>" or "utf-8; ..."
  * field value, lower-cased (caller g_free()s), or NULL */
-char	*decode_address(const char *value);
+char *decode_address(const char *value);
 
 /* decode_part_bytes - append the decoded content of a leaf part, at most
  * max bytes of it; 1 when the part was longer (and so was cut) */
-int	decode_part_bytes(GMimePart *part, GString *out, size_t max);
+int decode_part_bytes(GMimePart *part, GString *out, size_t max);
 
 /* decode_part_text - the text of a text part in UTF-8, whatever charset it
  * declares or forgot to (caller g_free()s), or NULL */
-char	*decode_part_text(GMimeObject *obj);
+char *decode_part_text(GMimeObject *obj);
 
 /* decode_html - append the text of an HTML notification, tags stripped */
-void	decode_html(const char *html, GString *out);
+void decode_html(const char *html, GString *out);
 
 /* What the walk of one message found, for the recognisers (parse.c). */
 struct mime_found {
-	GMimeMessage		*msg;		/* the message (borrowed) */
-	const struct mime_options *opts;	/* may be NULL */
-	const char		*list_header;	/* opts's, or NULL */
-	int			 depth;		/* of msg inside forwards */
-	const char		*notice;	/* the notification's text, valid
+	GMimeMessage              *msg;         /* the message (borrowed) */
+	const struct mime_options *opts;        /* may be NULL */
+	const char                *list_header; /* opts's, or NULL */
+	int                        depth;       /* of msg inside forwards */
+	const char                *notice;   /* the notification's text, valid
 						   UTF-8; "" when none */
-	const GString		*dsn;		/* delivery-status fields */
-	const GString		*arf;		/* feedback-report fields */
-	GPtrArray		*attached;	/* attached messages (borrowed) */
-	int			 machine;	/* who the headers say wrote it
+	const GString             *dsn;      /* delivery-status fields */
+	const GString             *arf;      /* feedback-report fields */
+	GPtrArray                 *attached; /* attached messages (borrowed) */
+	int                        machine;  /* who the headers say wrote it
 						   (text_is_bounce()) */
-	const char		*failed;	/* X-Failed-Recipients, or NULL */
-	int			 bounce;	/* text_found_bounce(); -1: not
+	const char                *failed;   /* X-Failed-Recipients, or NULL */
+	int                        bounce;   /* text_found_bounce(); -1: not
 						   asked yet */
 };
 
@@ -80,13 +80,13 @@ struct mime_found {
 typedef int (*mime_recognise_fn)(struct mime_report *r, struct mime_found *f);
 
 /* The recognisers, in the files named; parse.c asks them in order. */
-int	arf_recognise(struct mime_report *, struct mime_found *);
-int	arf_jmrp_recognise(struct mime_report *, struct mime_found *);
-int	arf_apple_recognise(struct mime_report *, struct mime_found *);
-int	dsn_recognise(struct mime_report *, struct mime_found *);
-int	dsn_text_recognise(struct mime_report *, struct mime_found *);
-int	json_recognise(struct mime_report *, struct mime_found *);
-int	text_recognise(struct mime_report *, struct mime_found *);
+int arf_recognise(struct mime_report *, struct mime_found *);
+int arf_jmrp_recognise(struct mime_report *, struct mime_found *);
+int arf_apple_recognise(struct mime_report *, struct mime_found *);
+int dsn_recognise(struct mime_report *, struct mime_found *);
+int dsn_text_recognise(struct mime_report *, struct mime_found *);
+int json_recognise(struct mime_report *, struct mime_found *);
+int text_recognise(struct mime_report *, struct mime_found *);
 
 /* text.c */
 
@@ -95,11 +95,10 @@ int	text_recognise(struct mime_report *, struct mime_found *);
  * when the headers say a mailer wrote it (Auto-Submitted,
  * X-Failed-Recipients, an empty Return-Path), -1 when they say it is bulk
  * mail (List-Unsubscribe): then only an MTA's own wording will do. */
-int	text_is_bounce(const struct mime_report *, const char *text,
-	    int machine);
+int text_is_bounce(const struct mime_report *, const char *text, int machine);
 
 /* text_found_bounce - text_is_bounce() for the message of f, asked once */
-int	text_found_bounce(const struct mime_report *, struct mime_found *f);
+int text_found_bounce(const struct mime_report *, struct mime_found *f);
 
 /*
  * text_scan - find recipients and their diagnostics in the free text of a
@@ -109,8 +108,8 @@ int	text_found_bounce(const struct mime_report *, struct mime_found *f);
  * X-Failed-Recipients header or NULL.  Returns the number of recipients
  * added and sets r->format to the family that matched.
  */
-size_t	text_scan(struct mime_report *r, const char *text, const char *failed,
-	    const char *list_header);
+size_t text_scan(struct mime_report *r, const char *text, const char *failed,
+    const char *list_header);
 
 /* text_command - the SMTP command an error in text answered ("after RCPT
  * TO", "in reply to end of DATA command", ">>> DATA"): "RCPT", "MAIL",
@@ -118,6 +117,6 @@ size_t	text_scan(struct mime_report *r, const char *text, const char *failed,
 const char *text_command(const char *text);
 
 /* text_autoreply_subject - does the subject read as an auto-reply? */
-int	text_autoreply_subject(const char *subject);
+int text_autoreply_subject(const char *subject);
 
 #endif /* REBOUND_MIME_INTERNAL_H */

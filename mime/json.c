@@ -28,8 +28,9 @@ member_str(JsonObject *o, const char *name)
 	JsonNode *n = member(o, name);
 
 	return n != NULL && JSON_NODE_TYPE(n) == JSON_NODE_VALUE &&
-	    json_node_get_value_type(n) == G_TYPE_STRING ?
-	    json_node_get_string(n) : NULL;
+		json_node_get_value_type(n) == G_TYPE_STRING
+	    ? json_node_get_string(n)
+	    : NULL;
 }
 
 /* member_obj - an object member of o, or NULL */
@@ -38,8 +39,8 @@ member_obj(JsonObject *o, const char *name)
 {
 	JsonNode *n = member(o, name);
 
-	return n != NULL && JSON_NODE_HOLDS_OBJECT(n) ?
-	    json_node_get_object(n) : NULL;
+	return n != NULL && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n)
+						      : NULL;
 }
 
 /* member_arr - an array member of o, or NULL */
@@ -48,8 +49,8 @@ member_arr(JsonObject *o, const char *name)
 {
 	JsonNode *n = member(o, name);
 
-	return n != NULL && JSON_NODE_HOLDS_ARRAY(n) ?
-	    json_node_get_array(n) : NULL;
+	return n != NULL && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n)
+						     : NULL;
 }
 
 /* lower_addr - the address, lower-cased and without <>; g_free() */
@@ -74,18 +75,18 @@ add(struct mime_report *r, const char *addr, const char *action,
     const char *status, const char *diag, int temporary)
 {
 	struct mime_rcpt *rc;
-	char *a = lower_addr(addr);
+	char             *a = lower_addr(addr);
 
-	if (a == NULL || strchr(a, '@') == NULL || (rc = report_rcpt_add(r))
-	    == NULL) {
+	if (a == NULL || strchr(a, '@') == NULL ||
+	    (rc = report_rcpt_add(r)) == NULL) {
 		g_free(a);
 		return;
 	}
 	report_field_set(&rc->recipient, a, -1);
 	report_field_set(&rc->action, action, -1);
 	if (status != NULL)
-		report_field_set(&rc->status, status, (long)strspn(status,
-		    "0123456789."));
+		report_field_set(&rc->status, status,
+		    (long)strspn(status, "0123456789."));
 	report_field_set(&rc->diagnostic, diag, -1);
 	if (diag != NULL && g_ascii_strncasecmp(diag, "smtp;", 5) == 0)
 		report_field_set(&rc->diagnostic, diag + 5, -1);
@@ -99,8 +100,8 @@ ses(struct mime_report *r, JsonObject *n)
 {
 	const char *type = member_str(n, "notificationType");
 	JsonObject *mail = member_obj(n, "mail"), *o;
-	JsonArray *a;
-	guint i;
+	JsonArray  *a;
+	guint       i;
 
 	if (type == NULL)
 		type = member_str(n, "eventType");
@@ -108,22 +109,25 @@ ses(struct mime_report *r, JsonObject *n)
 		return;
 	o = member_obj(mail, "commonHeaders");
 	if (o != NULL && r->orig_message_id == NULL)
-		report_field_set(&r->orig_message_id, member_str(o, "messageId"), -1);
+		report_field_set(&r->orig_message_id,
+		    member_str(o, "messageId"), -1);
 
 	if (g_ascii_strcasecmp(type, "Bounce") == 0) {
 		JsonObject *b = member_obj(n, "bounce");
 		const char *bt = member_str(b, "bounceType");
-		int temporary = bt != NULL &&
-		    g_ascii_strcasecmp(bt, "Transient") == 0;
-		report_field_set(&r->reporting_mta, member_str(b, "reportingMTA"), -1);
+		int         temporary =
+		    bt != NULL && g_ascii_strcasecmp(bt, "Transient") == 0;
+		report_field_set(&r->reporting_mta,
+		    member_str(b, "reportingMTA"), -1);
 		a = member_arr(b, "bouncedRecipients");
 		for (i = 0; a != NULL && i < json_array_get_length(a); i++) {
-			JsonNode *e = json_array_get_element(a, i);
-			JsonObject *x = JSON_NODE_HOLDS_OBJECT(e) ?
-			    json_node_get_object(e) : NULL;
-			add(r, member_str(x, "emailAddress"), member_str(x,
-			    "action"), member_str(x, "status"), member_str(x,
-			    "diagnosticCode"), temporary);
+			JsonNode   *e = json_array_get_element(a, i);
+			JsonObject *x = JSON_NODE_HOLDS_OBJECT(e)
+			    ? json_node_get_object(e)
+			    : NULL;
+			add(r, member_str(x, "emailAddress"),
+			    member_str(x, "action"), member_str(x, "status"),
+			    member_str(x, "diagnosticCode"), temporary);
 		}
 		r->kind = MIME_KIND_DSN;
 		r->format = "json:ses";
@@ -132,13 +136,16 @@ ses(struct mime_report *r, JsonObject *n)
 		const char *ft = member_str(c, "complaintFeedbackType");
 		a = member_arr(c, "complainedRecipients");
 		for (i = 0; a != NULL && i < json_array_get_length(a); i++) {
-			JsonNode *e = json_array_get_element(a, i);
-			JsonObject *x = JSON_NODE_HOLDS_OBJECT(e) ?
-			    json_node_get_object(e) : NULL;
-			size_t before = r->nrcpts;
-			add(r, member_str(x, "emailAddress"), NULL, NULL, NULL, -1);
+			JsonNode   *e = json_array_get_element(a, i);
+			JsonObject *x = JSON_NODE_HOLDS_OBJECT(e)
+			    ? json_node_get_object(e)
+			    : NULL;
+			size_t      before = r->nrcpts;
+			add(r, member_str(x, "emailAddress"), NULL, NULL, NULL,
+			    -1);
 			if (r->nrcpts > before)
-				report_field_set(&r->rcpts[before].feedback_type,
+				report_field_set(&r->rcpts[before]
+						      .feedback_type,
 				    ft != NULL ? ft : "abuse", -1);
 		}
 		r->kind = MIME_KIND_ARF;
@@ -151,8 +158,8 @@ ses(struct mime_report *r, JsonObject *n)
 			JsonNode *e = json_array_get_element(a, i);
 			if (JSON_NODE_TYPE(e) == JSON_NODE_VALUE &&
 			    json_node_get_value_type(e) == G_TYPE_STRING)
-				add(r, json_node_get_string(e), "delivered", NULL,
-				    resp, 0);
+				add(r, json_node_get_string(e), "delivered",
+				    NULL, resp, 0);
 		}
 		r->kind = MIME_KIND_DSN;
 		r->format = "json:ses";
@@ -166,9 +173,9 @@ static char *
 unwrap(const char *text)
 {
 	const char *sig = strstr(text, "\n--\n");
-	size_t len = sig != NULL ? (size_t)(sig - text) : strlen(text);
-	GString *out = g_string_sized_new(len);
-	size_t i;
+	size_t      len = sig != NULL ? (size_t)(sig - text) : strlen(text);
+	GString    *out = g_string_sized_new(len);
+	size_t      i;
 
 	while (len > 0 && text[len - 1] != '}')
 		len--;
@@ -191,8 +198,8 @@ json_scan(struct mime_report *r, const char *text)
 	JsonParser *p;
 	JsonObject *root;
 	const char *inner;
-	char *doc;
-	size_t before = r->nrcpts;
+	char       *doc;
+	size_t      before = r->nrcpts;
 
 	while (*text == ' ' || *text == '\n' || *text == '\t')
 		text++;

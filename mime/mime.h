@@ -18,101 +18,102 @@
 #include <stddef.h>
 
 /* Bounds on hostile input; exceeding one truncates (and says so) or fails. */
-#define MIME_MAX_MESSAGE	(64u * 1024 * 1024)	/* bytes accepted at all */
-#define MIME_MAX_DEPTH		32	/* MIME nesting walked */
-#define MIME_MAX_RCPTS		5000	/* recipients kept per report (an MTA
+#define MIME_MAX_MESSAGE (64u * 1024 * 1024) /* bytes accepted at all */
+#define MIME_MAX_DEPTH   32                  /* MIME nesting walked */
+#define MIME_MAX_RCPTS \
+	5000                              /* recipients kept per report (an MTA
 					   takes 1,000 per transaction at most
 					   by default: Postfix, Exim) */
-#define MIME_MAX_FIELD		4096	/* bytes kept per field value */
-#define MIME_MAX_TEXT		(256u * 1024)	/* notification text scanned */
-#define MIME_MAX_DSN		(4u * 1024 * 1024) /* delivery-status read */
+#define MIME_MAX_FIELD 4096               /* bytes kept per field value */
+#define MIME_MAX_TEXT  (256u * 1024)      /* notification text scanned */
+#define MIME_MAX_DSN   (4u * 1024 * 1024) /* delivery-status read */
 
 /* What to tell the operator when a report is truncated (the counts come
  * from the bounds above, so the two cannot disagree). */
-#define MIME_STR_(x)	#x
-#define MIME_STR(x)	MIME_STR_(x)
-#define MIME_TRUNCATED	"report truncated at a bound (" \
-			MIME_STR(MIME_MAX_RCPTS) " recipients, MIME nesting " \
-			MIME_STR(MIME_MAX_DEPTH) " deep, or the bytes read of " \
-			"its delivery status or text): the rest was ignored"
+#define MIME_STR_(x) #x
+#define MIME_STR(x)  MIME_STR_(x)
+#define MIME_TRUNCATED \
+	"report truncated at a bound (" MIME_STR(MIME_MAX_RCPTS) " recipients, MIME nesting " MIME_STR( \
+	    MIME_MAX_DEPTH) " deep, or the bytes read of " \
+			    "its delivery status or text): the rest was ignored"
 
 enum mime_kind {
-	MIME_KIND_NONE = 0,	/* not a report: nothing found */
-	MIME_KIND_DSN,		/* RFC 3464 / RFC 6533 delivery-status */
-	MIME_KIND_ARF,		/* RFC 5965 feedback report */
-	MIME_KIND_AUTOREPLY,	/* RFC 3834 auto-reply, out of office */
-	MIME_KIND_TEXT,		/* a bounce written as free text */
+	MIME_KIND_NONE = 0,  /* not a report: nothing found */
+	MIME_KIND_DSN,       /* RFC 3464 / RFC 6533 delivery-status */
+	MIME_KIND_ARF,       /* RFC 5965 feedback report */
+	MIME_KIND_AUTOREPLY, /* RFC 3834 auto-reply, out of office */
+	MIME_KIND_TEXT,      /* a bounce written as free text */
 };
 
 /* One recipient as the report names it.  NULL means "not given". */
 struct mime_rcpt {
-	char	*recipient;	/* Final-Recipient address, lower-cased */
-	char	*original_recipient;
-	char	*action;	/* failed, delayed, delivered, relayed, ... */
-	char	*status;	/* enhanced status code as found: 5.1.1 */
-	char	*reply_code;	/* SMTP reply code as found: 550 */
-	char	*diagnostic;	/* Diagnostic-Code text or the text's block */
-	char	*diagnostic_type; /* smtp, x-unix, ... */
-	char	*remote_mta;
-	char	*last_attempt;
-	char	*feedback_type;	/* ARF only */
-	char	*command;	/* SMTP command the error answered: RCPT, DATA */
-	char	*subscriber;	/* whom the failure concerns on the list: see
+	char *recipient; /* Final-Recipient address, lower-cased */
+	char *original_recipient;
+	char *action;          /* failed, delayed, delivered, relayed, ... */
+	char *status;          /* enhanced status code as found: 5.1.1 */
+	char *reply_code;      /* SMTP reply code as found: 550 */
+	char *diagnostic;      /* Diagnostic-Code text or the text's block */
+	char *diagnostic_type; /* smtp, x-unix, ... */
+	char *remote_mta;
+	char *last_attempt;
+	char *feedback_type; /* ARF only */
+	char *command;       /* SMTP command the error answered: RCPT, DATA */
+	char *subscriber;    /* whom the failure concerns on the list: see
 				   mime_parse() */
-	char	*category;	/* the reporting MTA's own verdict, as sent
+	char *category;      /* the reporting MTA's own verdict, as sent
 				   (X-PowerMTA-BounceCategory: bad-mailbox) */
-	int	 diagnostic_shared; /* 1: diagnostic is the notice's general
+	int   diagnostic_shared; /* 1: diagnostic is the notice's general
 				   text, nothing said of this recipient */
-	int	 temporary;	/* 1: the report says it will retry / temporary,
+	int   temporary; /* 1: the report says it will retry / temporary,
 				   0: says permanent, -1: does not say */
 };
 
 struct mime_report {
-	enum mime_kind	 kind;
-	const char	*format;	/* rule that recognised it: "rfc3464",
+	enum mime_kind kind;
+	const char    *format;     /* rule that recognised it: "rfc3464",
 					   "text:exim", "autoreply:header"... */
-	char		*message_id;	/* of the bounce itself */
-	char		*subject;	/* of the bounce, decoded */
-	char		*from;		/* of the bounce */
-	char		*reporting_mta;
-	char		*generator;	/* the gateway or server software that
+	char          *message_id; /* of the bounce itself */
+	char          *subject;    /* of the bounce, decoded */
+	char          *from;       /* of the bounce */
+	char          *reporting_mta;
+	char          *generator; /* the gateway or server software that
 					   wrote the report, as its own headers
 					   name it ("mcafee"), or NULL */
-	char		*arrival_date;
+	char          *arrival_date;
 	/* From the returned original (message/rfc822, text/rfc822-headers or
 	 * the copy in the text), when present. */
-	char		*orig_message_id;
-	char		*orig_to;
-	char		*orig_from;
-	char		*orig_subject;
-	char		*orig_list_id;
-	char		*orig_list_header;	/* value of the configured header */
+	char *orig_message_id;
+	char *orig_to;
+	char *orig_from;
+	char *orig_subject;
+	char *orig_list_id;
+	char *orig_list_header; /* value of the configured header */
 	/* The subscriber encoded in a VERP return address, when configured and
 	 * found in Delivered-To, X-Original-To or To. */
-	char		*verp_recipient;
-	char		*verp_list;	/* the list it names ("{list}" prefix) */
+	char *verp_recipient;
+	char *verp_list; /* the list it names ("{list}" prefix) */
 	/* Text of the notification, for the classifier's message-wide rules
 	 * (bounded by MIME_MAX_TEXT). */
-	char		*text;
-	size_t		 nrcpts;
+	char             *text;
+	size_t            nrcpts;
 	struct mime_rcpt *rcpts;
-	int		 truncated;	/* a bound was hit: some input ignored
+	int               truncated; /* a bound was hit: some input ignored
 					   (callers say so: MIME_TRUNCATED) */
 };
 
 struct mime_options {
-	const char	*verp_prefix;	/* local part before the delimiter,
+	const char *verp_prefix; /* local part before the delimiter,
 					   "bounces"; NULL disables VERP */
-	char		 verp_delim;	/* '+' or '-' */
-	const char	*list_header;	/* header of the original naming the
+	char        verp_delim;  /* '+' or '-' */
+	const char *list_header; /* header of the original naming the
 					   list (List-Id when NULL) */
-	int		 final_only;	/* 1: subscribers are named by
+	int         final_only;  /* 1: subscribers are named by
 					   Final-Recipient alone, never by
 					   Original-Recipient */
 };
 
 /* mime_init - set up GMime once per process; safe to call again */
-void	mime_init(void);
+void mime_init(void);
 
 /*
  * mime_parse - parse one message of len bytes at buf.
@@ -121,10 +122,10 @@ void	mime_init(void);
  * message at all.  opts may be NULL.
  */
 struct mime_report *mime_parse(const char *buf, size_t len,
-	    const struct mime_options *opts, char **cause);
+    const struct mime_options *opts, char **cause);
 
 /* mime_report_free - free a report; NULL is a no-op */
-void	mime_report_free(struct mime_report *);
+void mime_report_free(struct mime_report *);
 
 /* mime_kind_name - "dsn", "arf", ... for a kind; static string */
 const char *mime_kind_name(enum mime_kind);
@@ -136,8 +137,8 @@ const char *mime_kind_name(enum mime_kind);
  * ("{list}-bounces") matches any list name there and, when list is not
  * NULL, sets *list to it (lower-cased; caller g_free()s; NULL otherwise).
  */
-char	*mime_verp_decode(const char *addr, const char *prefix, char delim,
-	    char **list);
+char *mime_verp_decode(const char *addr, const char *prefix, char delim,
+    char **list);
 
 /*
  * mime_fields_parse - split RFC 3464 / RFC 5965 field text into groups.
@@ -145,9 +146,9 @@ char	*mime_verp_decode(const char *addr, const char *prefix, char delim,
  * with the index of its blank-line separated group; stops at limit bytes.
  * Exposed for the tests and the fuzz target.
  */
-typedef void (*mime_field_cb)(int group, const char *name, const char *value,
-	    void *arg);
-void	mime_fields_parse(const char *text, size_t len, mime_field_cb cb,
-	    void *arg);
+typedef void (
+    *mime_field_cb)(int group, const char *name, const char *value, void *arg);
+void mime_fields_parse(const char *text, size_t len, mime_field_cb cb,
+    void *arg);
 
 #endif /* REBOUND_MIME_H */

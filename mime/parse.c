@@ -12,7 +12,7 @@
  * another message is found by analysing the attached message when the
  * outer one reports nothing.
  */
-#define _GNU_SOURCE	/* strcasestr */
+#define _GNU_SOURCE /* strcasestr */
 #include <ctype.h>
 #include <string.h>
 
@@ -21,21 +21,21 @@
 #include "internal.h"
 
 struct walk {
-	struct mime_report	*r;
+	struct mime_report        *r;
 	const struct mime_options *opts;
-	GString			*dsn;		/* delivery-status fields */
-	GString			*arf;		/* feedback-report fields */
-	GString			*text;		/* first text/plain */
-	GString			*html;		/* first text/html, as text */
-	GMimeObject		*original;	/* returned original (borrowed) */
-	GString			*orig_headers;	/* text/rfc822-headers */
-	GPtrArray		*attached;	/* attached messages (borrowed) */
-	int			 report;	/* inside multipart/report */
-	int			 depth_hit;
+	GString                   *dsn;      /* delivery-status fields */
+	GString                   *arf;      /* feedback-report fields */
+	GString                   *text;     /* first text/plain */
+	GString                   *html;     /* first text/html, as text */
+	GMimeObject               *original; /* returned original (borrowed) */
+	GString                   *orig_headers; /* text/rfc822-headers */
+	GPtrArray                 *attached; /* attached messages (borrowed) */
+	int                        report;   /* inside multipart/report */
+	int                        depth_hit;
 };
 
 static void analyse(struct mime_report *, GMimeMessage *,
-	    const struct mime_options *, int depth);
+    const struct mime_options *, int depth);
 
 void
 mime_init(void)
@@ -66,7 +66,7 @@ static void
 walk_part(struct walk *w, GMimeObject *obj, int depth)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(obj);
-	int i, n;
+	int               i, n;
 
 	if (depth > MIME_MAX_DEPTH) {
 		w->depth_hit = 1;
@@ -74,28 +74,29 @@ walk_part(struct walk *w, GMimeObject *obj, int depth)
 	}
 	if (GMIME_IS_MULTIPART(obj)) {
 		int was = w->report;
-		if (ct != NULL && g_mime_content_type_is_type(ct, "multipart",
-		    "report"))
+		if (ct != NULL &&
+		    g_mime_content_type_is_type(ct, "multipart", "report"))
 			w->report = 1;
 		n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
 		if (n == 0 && w->text->len == 0) {
 			/* broken MIME: no boundary found, so the body
 			 * stayed in the prologue */
-			const char *pro = g_mime_multipart_get_prologue(
-			    GMIME_MULTIPART(obj));
+			const char *pro =
+			    g_mime_multipart_get_prologue(GMIME_MULTIPART(obj));
 			if (pro != NULL)
-				g_string_append_len(w->text, pro, (gssize)MIN(
-				    strlen(pro), MIME_MAX_TEXT));
+				g_string_append_len(w->text, pro,
+				    (gssize)MIN(strlen(pro), MIME_MAX_TEXT));
 		}
 		for (i = 0; i < n; i++)
-			walk_part(w, g_mime_multipart_get_part(GMIME_MULTIPART(obj),
-			    i), depth + 1);
+			walk_part(w,
+			    g_mime_multipart_get_part(GMIME_MULTIPART(obj), i),
+			    depth + 1);
 		w->report = was;
 		return;
 	}
 	if (GMIME_IS_MESSAGE_PART(obj)) {
-		GMimeMessage *m = g_mime_message_part_get_message(
-		    GMIME_MESSAGE_PART(obj));
+		GMimeMessage *m =
+		    g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
 		if (m == NULL)
 			return;
 		if (w->original == NULL)
@@ -107,13 +108,13 @@ walk_part(struct walk *w, GMimeObject *obj, int depth)
 		return;
 	if (g_mime_content_type_is_type(ct, "message", "delivery-status") ||
 	    g_mime_content_type_is_type(ct, "message",
-	    "global-delivery-status") ||
-	    (w->report && g_mime_content_type_is_type(ct, "text",
-	    "delivery-status"))) {
+		"global-delivery-status") ||
+	    (w->report &&
+		g_mime_content_type_is_type(ct, "text", "delivery-status"))) {
 		/* a report for many recipients is long: its own bound */
 		if (w->dsn->len >= MIME_MAX_DSN ||
-		    decode_part_bytes(GMIME_PART(obj), w->dsn, MIME_MAX_DSN -
-		    w->dsn->len))
+		    decode_part_bytes(GMIME_PART(obj), w->dsn,
+			MIME_MAX_DSN - w->dsn->len))
 			w->r->truncated = 1;
 		g_string_append_c(w->dsn, '\n');
 		return;
@@ -130,17 +131,19 @@ walk_part(struct walk *w, GMimeObject *obj, int depth)
 		/* only a few of the original's fields are read: a cut
 		 * here loses nothing that counts */
 		if (w->orig_headers->len == 0)
-			(void)decode_part_bytes(GMIME_PART(obj), w->orig_headers,
-			    MIME_MAX_TEXT);
+			(void)decode_part_bytes(GMIME_PART(obj),
+			    w->orig_headers, MIME_MAX_TEXT);
 		return;
 	}
 	/* An attachment is not the notification, whatever its type. */
 	if (g_mime_object_get_disposition(obj) != NULL &&
 	    g_ascii_strcasecmp(g_mime_object_get_disposition(obj),
-	    "attachment") == 0 && w->text->len > 0)
+		"attachment") == 0 &&
+	    w->text->len > 0)
 		return;
-	if (GMIME_IS_TEXT_PART(obj) && g_mime_content_type_is_type(ct, "text",
-	    "plain") && w->text->len == 0) {
+	if (GMIME_IS_TEXT_PART(obj) &&
+	    g_mime_content_type_is_type(ct, "text", "plain") &&
+	    w->text->len == 0) {
 		char *t = decode_part_text(obj);
 		if (t != NULL) {
 			size_t tlen = strlen(t);
@@ -152,8 +155,9 @@ walk_part(struct walk *w, GMimeObject *obj, int depth)
 		g_free(t);
 		return;
 	}
-	if (GMIME_IS_TEXT_PART(obj) && g_mime_content_type_is_type(ct, "text",
-	    "html") && w->html->len == 0) {
+	if (GMIME_IS_TEXT_PART(obj) &&
+	    g_mime_content_type_is_type(ct, "text", "html") &&
+	    w->html->len == 0) {
 		char *t = g_mime_text_part_get_text(GMIME_TEXT_PART(obj));
 		if (t != NULL)
 			decode_html(t, w->html);
@@ -217,7 +221,7 @@ static int
 is_autoreply(GMimeMessage *m, const char *subject)
 {
 	GMimeObject *o = GMIME_OBJECT(m);
-	const char *v;
+	const char  *v;
 
 	if ((v = g_mime_object_get_header(o, "Auto-Submitted")) != NULL &&
 	    g_ascii_strncasecmp(v, "no", 2) != 0)
@@ -229,10 +233,11 @@ is_autoreply(GMimeMessage *m, const char *subject)
 		return 1;
 	if ((v = g_mime_object_get_header(o, "Precedence")) != NULL &&
 	    g_ascii_strncasecmp(v + strspn(v, " \t\n\v\f\r"), "auto_reply",
-	    10) == 0)
+		10) == 0)
 		return 1;
-	if ((v = g_mime_object_get_header(o, "X-Auto-Response-Suppress")) != NULL
-	    && text_autoreply_subject(subject))
+	if ((v = g_mime_object_get_header(o, "X-Auto-Response-Suppress")) !=
+		NULL &&
+	    text_autoreply_subject(subject))
 		return 1;
 	return text_autoreply_subject(subject);
 }
@@ -243,19 +248,20 @@ find_verp(struct mime_report *r, GMimeMessage *m,
     const struct mime_options *opts)
 {
 	static const char *names[] = { "Delivered-To", "X-Original-To",
-	    "Envelope-To", "X-Envelope-To", "To", "Return-Path" };
-	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(m));
-	int i, n = g_mime_header_list_get_count(hl);
-	size_t k;
+		"Envelope-To", "X-Envelope-To", "To", "Return-Path" };
+	GMimeHeaderList   *hl = g_mime_object_get_header_list(GMIME_OBJECT(m));
+	int                i, n = g_mime_header_list_get_count(hl);
+	size_t             k;
 
 	if (opts == NULL || opts->verp_prefix == NULL)
 		return;
 	for (k = 0; k < G_N_ELEMENTS(names) && r->verp_recipient == NULL; k++) {
 		for (i = 0; i < n && r->verp_recipient == NULL; i++) {
-			GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+			GMimeHeader *h =
+			    g_mime_header_list_get_header_at(hl, i);
 			char *a;
 			if (g_ascii_strcasecmp(g_mime_header_get_name(h),
-			    names[k]) != 0)
+				names[k]) != 0)
 				continue;
 			a = report_first_address(g_mime_header_get_value(h));
 			if (a == NULL)
@@ -276,17 +282,18 @@ static int
 written_by(GMimeMessage *m)
 {
 	GMimeObject *o = GMIME_OBJECT(m);
-	const char *as = g_mime_object_get_header(o, "Auto-Submitted");
-	const char *rp = g_mime_object_get_header(o, "Return-Path");
+	const char  *as = g_mime_object_get_header(o, "Auto-Submitted");
+	const char  *rp = g_mime_object_get_header(o, "Return-Path");
 
 	if (g_mime_object_get_header(o, "List-Unsubscribe") != NULL)
 		return -1;
-	return (as != NULL && g_ascii_strncasecmp(as + strspn(as, " \t"), "no",
-	    2) != 0) ||
+	return (as != NULL &&
+		   g_ascii_strncasecmp(as + strspn(as, " \t"), "no", 2) != 0) ||
 	    g_mime_object_get_header(o, "X-Failed-Recipients") != NULL ||
-	    (rp != NULL && (strncmp(rp + strspn(rp, " \t"), "<>", 2) == 0 ||
-	    strcasestr(rp, "mailer-daemon") != NULL ||
-	    strcasestr(rp, "postmaster") != NULL));
+	    (rp != NULL &&
+		(strncmp(rp + strspn(rp, " \t"), "<>", 2) == 0 ||
+		    strcasestr(rp, "mailer-daemon") != NULL ||
+		    strcasestr(rp, "postmaster") != NULL));
 }
 
 /*
@@ -295,6 +302,7 @@ written_by(GMimeMessage *m)
  * uses in a known way (patterns.c, "[reported by ...]" rows): adding one is
  * a row here and a row there.
  */
+/* clang-format off */
 static const struct {
 	const char *header;
 	const char *contains;	/* lower-case substring of its value */
@@ -304,6 +312,7 @@ static const struct {
 	{ "X-Msg-Ref", "messagelabs.com", "messagelabs" }, /* Symantec.cloud */
 	{ "X-Mailer", "<smtp32 v", "imail" },		/* Ipswitch IMail */
 };
+/* clang-format on */
 
 /* find_generator - the writer of m, by the table above, or NULL */
 static const char *
@@ -314,8 +323,8 @@ find_generator(GMimeMessage *m)
 	for (i = 0; i < G_N_ELEMENTS(generators); i++) {
 		const char *v = g_mime_object_get_header(GMIME_OBJECT(m),
 		    generators[i].header);
-		char *lower;
-		int hit;
+		char       *lower;
+		int         hit;
 		if (v == NULL)
 			continue;
 		lower = g_ascii_strdown(v, -1);
@@ -337,21 +346,21 @@ forwarded(struct mime_report *r, struct mime_found *f)
 	if (f->depth >= 3)
 		return 0;
 	for (i = 0; i < f->attached->len && r->nrcpts == 0; i++) {
-		GMimeMessage *inner = g_ptr_array_index(f->attached, i);
+		GMimeMessage       *inner = g_ptr_array_index(f->attached, i);
 		struct mime_report *sub = g_new0(struct mime_report, 1);
-		const char *s = g_mime_message_get_subject(inner);
-		const char *from = g_mime_object_get_header(GMIME_OBJECT(inner),
-		    "From");
+		const char         *s = g_mime_message_get_subject(inner);
+		const char         *from =
+		    g_mime_object_get_header(GMIME_OBJECT(inner), "From");
 		sub->subject = g_strdup(s);
 		sub->from = from != NULL ? report_first_address(from) : NULL;
 		analyse(sub, inner, f->opts, f->depth + 1);
-		if (sub->nrcpts > 0 && (sub->kind == MIME_KIND_DSN ||
-		    sub->kind == MIME_KIND_ARF ||
-		    sub->kind == MIME_KIND_TEXT)) {
+		if (sub->nrcpts > 0 &&
+		    (sub->kind == MIME_KIND_DSN || sub->kind == MIME_KIND_ARF ||
+			sub->kind == MIME_KIND_TEXT)) {
 			/* take the inner report's findings */
 			r->kind = sub->kind;
 			r->format = sub->format;
-			g_free(r->rcpts);	/* empty: all were dropped */
+			g_free(r->rcpts); /* empty: all were dropped */
 			r->rcpts = sub->rcpts;
 			r->nrcpts = sub->nrcpts;
 			sub->rcpts = NULL;
@@ -398,6 +407,7 @@ autoreply(struct mime_report *r, struct mime_found *f)
  * part, a structured part beats what an attached message reports, and
  * only then is the text read, first as JSON or DSN fields, then as words.
  */
+/* clang-format off */
 static const struct {
 	const char		*name;
 	mime_recognise_fn	 fn;
@@ -412,18 +422,19 @@ static const struct {
 	{ "apple", arf_apple_recognise },	/* Apple Mail's unsubscribe */
 	{ "autoreply", autoreply },		/* RFC 3834 */
 };
+/* clang-format on */
 
 /* analyse - fill r from message m; depth counts nested messages */
 static void
-analyse(struct mime_report *r, GMimeMessage *m,
-    const struct mime_options *opts, int depth)
+analyse(struct mime_report *r, GMimeMessage *m, const struct mime_options *opts,
+    int depth)
 {
-	struct walk w;
+	struct walk       w;
 	struct mime_found f;
-	const char *v;
-	const char *list_header = opts != NULL ? opts->list_header : NULL;
-	char *notice;
-	size_t i;
+	const char       *v;
+	const char       *list_header = opts != NULL ? opts->list_header : NULL;
+	char             *notice;
+	size_t            i;
 
 	memset(&w, 0, sizeof(w));
 	w.r = r;
@@ -436,11 +447,13 @@ analyse(struct mime_report *r, GMimeMessage *m,
 	w.attached = g_ptr_array_new();
 
 	if (r->message_id == NULL)
-		report_field_set(&r->message_id, g_mime_message_get_message_id(m), -1);
+		report_field_set(&r->message_id,
+		    g_mime_message_get_message_id(m), -1);
 	if (r->subject == NULL)
-		report_field_set(&r->subject, g_mime_message_get_subject(m), -1);
-	if (r->from == NULL && (v = g_mime_object_get_header(GMIME_OBJECT(m),
-	    "From")) != NULL) {
+		report_field_set(&r->subject, g_mime_message_get_subject(m),
+		    -1);
+	if (r->from == NULL &&
+	    (v = g_mime_object_get_header(GMIME_OBJECT(m), "From")) != NULL) {
 		char *a = report_first_address(v);
 		report_field_set(&r->from, a != NULL ? a : v, -1);
 		g_free(a);
@@ -461,8 +474,8 @@ analyse(struct mime_report *r, GMimeMessage *m,
 
 	/* Every regex below (GRegex skips PCRE's UTF-8 check) needs valid
 	 * UTF-8; a text part without a charset can be anything. */
-	notice = g_utf8_make_valid(w.text->len > 0 ? w.text->str :
-	    w.html->str, -1);
+	notice =
+	    g_utf8_make_valid(w.text->len > 0 ? w.text->str : w.html->str, -1);
 	if (r->text == NULL && notice[0] != '\0')
 		r->text = g_strndup(notice, MIN(strlen(notice), MIME_MAX_TEXT));
 
@@ -476,8 +489,8 @@ analyse(struct mime_report *r, GMimeMessage *m,
 	f.arf = w.arf;
 	f.attached = w.attached;
 	f.machine = written_by(m);
-	f.failed = g_mime_object_get_header(GMIME_OBJECT(m),
-	    "X-Failed-Recipients");
+	f.failed =
+	    g_mime_object_get_header(GMIME_OBJECT(m), "X-Failed-Recipients");
 	f.bounce = -1;
 	for (i = 0; i < G_N_ELEMENTS(recognisers); i++)
 		if (recognisers[i].fn(r, &f))
@@ -579,7 +592,7 @@ name_subscribers(struct mime_report *r, const struct mime_options *opts)
 
 	for (i = 0; i < r->nrcpts; i++) {
 		struct mime_rcpt *rc = &r->rcpts[i];
-		const char *who = rc->recipient;
+		const char       *who = rc->recipient;
 
 		if (r->verp_recipient != NULL && r->nrcpts == 1)
 			who = r->verp_recipient;
@@ -595,10 +608,10 @@ struct mime_report *
 mime_parse(const char *buf, size_t len, const struct mime_options *opts,
     char **cause)
 {
-	GByteArray *ba;
-	GMimeStream *stream;
-	GMimeParser *parser;
-	GMimeMessage *m;
+	GByteArray         *ba;
+	GMimeStream        *stream;
+	GMimeParser        *parser;
+	GMimeMessage       *m;
 	struct mime_report *r;
 
 	*cause = NULL;
@@ -607,8 +620,9 @@ mime_parse(const char *buf, size_t len, const struct mime_options *opts,
 		return NULL;
 	}
 	if (len > MIME_MAX_MESSAGE) {
-		*cause = g_strdup_printf("message too large (%zu bytes, limit %u)",
-		    len, MIME_MAX_MESSAGE);
+		*cause =
+		    g_strdup_printf("message too large (%zu bytes, limit %u)",
+			len, MIME_MAX_MESSAGE);
 		return NULL;
 	}
 	/* what editors and transfers put before the header: a UTF-8 byte
@@ -628,7 +642,7 @@ mime_parse(const char *buf, size_t len, const struct mime_options *opts,
 	}
 	mime_init();
 	ba = normalise(buf, len);
-	stream = g_mime_stream_mem_new_with_byte_array(ba);	/* owns ba */
+	stream = g_mime_stream_mem_new_with_byte_array(ba); /* owns ba */
 	parser = g_mime_parser_new_with_stream(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
 	m = g_mime_parser_construct_message(parser, NULL);
@@ -642,7 +656,8 @@ mime_parse(const char *buf, size_t len, const struct mime_options *opts,
 	analyse(r, m, opts, 0);
 	if (r->kind != MIME_KIND_NONE && r->subject != NULL &&
 	    (g_ascii_strncasecmp(r->subject, "Postmaster Copy:", 16) == 0 ||
-	    g_ascii_strncasecmp(r->subject, "Postmaster Warning:", 19) == 0)) {
+		g_ascii_strncasecmp(r->subject, "Postmaster Warning:", 19) ==
+		    0)) {
 		/* Postfix's copy to the postmaster of a bounce it also sent
 		 * to the sender (notify_classes = bounce, delay): counting it
 		 * would count that failure twice */

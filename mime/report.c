@@ -12,7 +12,8 @@
 const char *
 mime_kind_name(enum mime_kind k)
 {
-	static const char *names[] = { "none", "dsn", "arf", "autoreply", "text" };
+	static const char *names[] = { "none", "dsn", "arf", "autoreply",
+		"text" };
 
 	if ((unsigned)k >= G_N_ELEMENTS(names))
 		return "none";
@@ -23,7 +24,7 @@ void
 report_field_set(char **dst, const char *src, long len)
 {
 	size_t n;
-	char *v, *p;
+	char  *v, *p;
 
 	if (src == NULL)
 		return;
@@ -120,13 +121,12 @@ mime_report_free(struct mime_report *r)
 	g_free(r);
 }
 
-
 char *
 report_first_address(const char *value)
 {
 	InternetAddressList *l;
-	InternetAddress *ia;
-	char *out = NULL;
+	InternetAddress     *ia;
+	char                *out = NULL;
 
 	if (value == NULL)
 		return NULL;
@@ -137,7 +137,8 @@ report_first_address(const char *value)
 		ia = internet_address_list_get_address(l, 0);
 		if (INTERNET_ADDRESS_IS_MAILBOX(ia))
 			out = g_ascii_strdown(internet_address_mailbox_get_addr(
-			    INTERNET_ADDRESS_MAILBOX(ia)), -1);
+						  INTERNET_ADDRESS_MAILBOX(ia)),
+			    -1);
 	}
 	g_object_unref(l);
 	return out;

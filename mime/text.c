@@ -13,7 +13,7 @@
  *   - intros: how a line introduces a recipient.
  * Supporting a new MTA usually means a row in one of them.
  */
-#define _GNU_SOURCE	/* memmem */
+#define _GNU_SOURCE /* memmem */
 #include <string.h>
 
 #include <glib.h>
@@ -23,6 +23,7 @@
 /* Wording that identifies the MTA family (lower-case substrings), and the
  * software it names when the wording is that software's own (it becomes
  * the report's generator, which classify/ may read: see "exim" there). */
+/* clang-format off */
 static const struct {
 	const char *name;
 	const char *marker;
@@ -66,11 +67,11 @@ static const struct {
 	{ "text:generic", "user unknown", NULL },
 	{ "text:generic", "не может быть доставлено", NULL },
 };
+/* clang-format on */
 
 /* Lines where the copy of the original message begins (regexes matched
  * at the start of a line, after blanks, caselessly; compiled into one). */
-static const char *cuts[] =
-{
+static const char *cuts[] = {
 	"-+ ?this is a copy of the message",
 	"-+ ?(this is a copy of|below this line is a copy of|the original message|original message|unsent message|returned message|message header|original mail|copy of the original)",
 	"-*\\s*(original message follows|original message headers|below is a copy of the original message|the header of the original message)",
@@ -84,21 +85,24 @@ static const char *cuts[] =
 
 /* Lines that introduce a recipient; group 1 is the address.  The address
  * pattern is deliberately plain: what matters is its position. */
-#define ADDR "([A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)+)"
-static const char *intros[] =
-{
+#define ADDR \
+	"([A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)+)"
+static const char *intros[] = {
 	/* the address opens the line: "<a@b>:", "a@b", "* a@b", ">>> a@b" */
-	("^(?:[*>\\-]+\\s*)?(?:\"[^\"\\n]{1,64}\"\\s*)?[\"'<(]*" ADDR "[\"'>)]*(?:\\s*[:.,;<]|\\s|$)"),
+	("^(?:[*>\\-]+\\s*)?(?:\"[^\"\\n]{1,64}\"\\s*)?[\"'<(]*" ADDR
+	 "[\"'>)]*(?:\\s*[:.,;<]|\\s|$)"),
 	/* Sendmail's transcript: "554 <a@b>... Remote protocol error"
 	 * (INTRO_USRERR) */
-	("^(?:<<< )?[245][0-9][0-9](?:[ -][245]\\.[0-9]{1,3}\\.[0-9]{1,3})? <" ADDR ">\\.\\.\\."),
+	("^(?:<<< )?[245][0-9][0-9](?:[ -][245]\\.[0-9]{1,3}\\.[0-9]{1,3})? <" ADDR
+	 ">\\.\\.\\."),
 	/* a phrase then the address: "Unable to deliver message to: <a@b>" */
 	("(?:deliver(?:ed|ing|y)?(?: of)?(?: (?:the|your|this))?(?: (?:message|mail|e-?mail))? to|delivered to the following|failed recipient|recipient(?:s)?(?: address)?|(?:invalid )?receiver(?: address)?|destinataire|empfänger|destinatari[oa]|destinatário|ontvanger|mottagare|modtager|odbiorca|vastaanottaja|收件人|收信人|宛先|受信者|수신자|받는 사람|получатель|адресат|unknown user|rcpt to|could not be delivered to|address(?:es)? failed|permanent errors|temporary errors|was not delivered to|delivery to|addressed to|to the following address|invalid recipient|destination|undeliverable to|undeliverable address(?:es)?|exceeds allowed size|^\\s*unknown|mailbox is full|member of (?:this|the) (?:mailing )?list|duplicated message-id in)(?:\\(s\\))?\\s*[:,：]?\\s*[\"'<(]*" ADDR),
 	/* the address, then the verdict: "Your message to a@b couldn't be
 	 * delivered" (Microsoft 365), "Your message to <a@b> was
 	 * automatically rejected:" (Dovecot's LDA and LMTP, Sieve reject),
 	 * "The following message to <a@b> was undeliverable." (Mimecast) */
-	("(?:your )?message to\\s*[\"'<(]*" ADDR "[\"'>)]*\\s+(?:(?:couldn't|could not|can ?not|wasn't|was not) be delivered|(?:is|was|has been) (?:automatically )?(?:bounced|rejected|returned|undeliverable))"),
+	("(?:your )?message to\\s*[\"'<(]*" ADDR
+	 "[\"'>)]*\\s+(?:(?:couldn't|could not|can ?not|wasn't|was not) be delivered|(?:is|was|has been) (?:automatically )?(?:bounced|rejected|returned|undeliverable))"),
 };
 
 /* How a text says which SMTP command an error answered. */
@@ -112,7 +116,7 @@ static GRegex *cut_re;
 static GRegex *command_re;
 static GRegex *rcpt_re;
 static GRegex *intro_re[G_N_ELEMENTS(intros)];
-#define INTRO_USRERR	1	/* intros[] row of Sendmail's verdict line */
+#define INTRO_USRERR 1 /* intros[] row of Sendmail's verdict line */
 static GRegex *autoreply_re;
 static GRegex *expanded_re;
 static GRegex *contact_re;
@@ -130,50 +134,55 @@ static const char *autoreply_subject =
 static gpointer
 compile(gpointer unused)
 {
-	GError *err = NULL;
+	GError  *err = NULL;
 	GString *alt;
-	size_t i;
+	size_t   i;
 
 	alt = g_string_new("^[ \t]*(?:");
 	for (i = 0; i < G_N_ELEMENTS(cuts); i++)
-		g_string_append_printf(alt, "%s(?:%s)", i > 0 ? "|" : "", cuts[i]);
+		g_string_append_printf(alt, "%s(?:%s)", i > 0 ? "|" : "",
+		    cuts[i]);
 	g_string_append_c(alt, ')');
-	if ((cut_re = g_regex_new(alt->str, G_REGEX_CASELESS | G_REGEX_MULTILINE |
-	    G_REGEX_OPTIMIZE, 0, &err)) == NULL)
+	if ((cut_re = g_regex_new(alt->str,
+		 G_REGEX_CASELESS | G_REGEX_MULTILINE | G_REGEX_OPTIMIZE, 0,
+		 &err)) == NULL)
 		g_error("cuts: %s", err->message);
 	g_string_free(alt, TRUE);
 	for (i = 0; i < G_N_ELEMENTS(intros); i++)
-		if ((intro_re[i] = g_regex_new(intros[i], G_REGEX_CASELESS |
-		    G_REGEX_OPTIMIZE, 0, &err)) == NULL)
+		if ((intro_re[i] = g_regex_new(intros[i],
+			 G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, &err)) == NULL)
 			g_error("intro %zu: %s", i, err->message);
-	if ((command_re = g_regex_new(command_words, G_REGEX_CASELESS |
-	    G_REGEX_MULTILINE | G_REGEX_OPTIMIZE, 0, &err)) == NULL)
+	if ((command_re = g_regex_new(command_words,
+		 G_REGEX_CASELESS | G_REGEX_MULTILINE | G_REGEX_OPTIMIZE, 0,
+		 &err)) == NULL)
 		g_error("command: %s", err->message);
 	/* Postfix names the table it looked the recipient up in */
-	if ((rcpt_re = g_regex_new("does not like recipient|rcpt to "
-	    "response|recipient address rejected|\\[rcpt_to\\]|smtp:rcpt|"
-	    "in (?:local recipient|virtual mailbox|virtual alias|relay "
-	    "recipient) table|rcpt to:<[^>]*>:? ?"
-	    "(?:[245][0-9][0-9]|<<<)", G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0,
-	    &err)) == NULL)
+	if ((rcpt_re = g_regex_new(
+		 "does not like recipient|rcpt to "
+		 "response|recipient address rejected|\\[rcpt_to\\]|smtp:rcpt|"
+		 "in (?:local recipient|virtual mailbox|virtual alias|relay "
+		 "recipient) table|rcpt to:<[^>]*>:? ?"
+		 "(?:[245][0-9][0-9]|<<<)",
+		 G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, &err)) == NULL)
 		g_error("rcpt: %s", err->message);
 	/* the address a forward or alias was expanded from: Postfix's
 	 * "(expanded from <a@b>)", Exim's "(ultimately generated from a@b)",
 	 * Sendmail's "(expanded from: <a@b>)" */
 	if ((expanded_re = g_regex_new("\\((?:expanded|ultimately generated) "
-	    "from:?\\s*<?" ADDR ">?\\)", G_REGEX_CASELESS | G_REGEX_OPTIMIZE,
-	    0, &err)) == NULL)
+				       "from:?\\s*<?" ADDR ">?\\)",
+		 G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, &err)) == NULL)
 		g_error("expanded: %s", err->message);
 	/* a line that hands over to a contact address on the next line:
 	 * "If you believe this is in error, write to" */
-	if ((contact_re = g_regex_new("(?:\\b(?:write|reply)\\s+to|"
-	    "\\bcontact(?:\\s+(?:us|the|your|our)\\b.*)?|"
-	    "\\b(?:questions?|assistance|help|in error)\\b.*"
-	    "\\b(?:to|at|contact))\\s*:?\\s*$",
-	    G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, &err)) == NULL)
+	if ((contact_re = g_regex_new(
+		 "(?:\\b(?:write|reply)\\s+to|"
+		 "\\bcontact(?:\\s+(?:us|the|your|our)\\b.*)?|"
+		 "\\b(?:questions?|assistance|help|in error)\\b.*"
+		 "\\b(?:to|at|contact))\\s*:?\\s*$",
+		 G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, &err)) == NULL)
 		g_error("contact: %s", err->message);
-	if ((autoreply_re = g_regex_new(autoreply_subject, G_REGEX_CASELESS |
-	    G_REGEX_OPTIMIZE, 0, &err)) == NULL)
+	if ((autoreply_re = g_regex_new(autoreply_subject,
+		 G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, &err)) == NULL)
 		g_error("autoreply: %s", err->message);
 	return NULL;
 }
@@ -211,15 +220,15 @@ const char *
 text_command(const char *text)
 {
 	/* a word each match of rcpt_re, and of command_re, must contain */
-	static const char *const rcpt_words[] = { "recipient", "rcpt",
-	    "table", NULL };
+	static const char *const rcpt_words[] = { "recipient", "rcpt", "table",
+		NULL };
 	static const char *const command_words_in[] = { "reply", "after",
-	    "like", "sending", "response", ">>>", NULL };
-	GMatchInfo *mi = NULL;
-	const char *cmd = NULL;
-	char *w, *lower;
-	size_t len;
-	int rcpt, command;
+		"like", "sending", "response", ">>>", NULL };
+	GMatchInfo              *mi = NULL;
+	const char              *cmd = NULL;
+	char                    *w, *lower;
+	size_t                   len;
+	int                      rcpt, command;
 
 	if (text == NULL)
 		return NULL;
@@ -241,10 +250,18 @@ text_command(const char *text)
 	if (command && g_regex_match(command_re, text, 0, &mi)) {
 		w = g_match_info_fetch(mi, 1);
 		switch (g_ascii_tolower(w[0])) {
-		case 'r': cmd = "RCPT"; break;
-		case 'm': cmd = "MAIL"; break;
-		case 'd': cmd = "DATA"; break;
-		default: cmd = "CONN"; break;
+		case 'r':
+			cmd = "RCPT";
+			break;
+		case 'm':
+			cmd = "MAIL";
+			break;
+		case 'd':
+			cmd = "DATA";
+			break;
+		default:
+			cmd = "CONN";
+			break;
 		}
 		g_free(w);
 	}
@@ -274,21 +291,23 @@ int
 text_is_bounce(const struct mime_report *r, const char *text, int machine)
 {
 	static const char *senders[] = { "mailer-daemon", "postmaster",
-	    "post-master", "mail-daemon", "mailerdaemon", "bounce", "noreply", "no-reply",
-	    "mail delivery", "mail-delivery", "mdaemon", "administrator",
-	    "microsoftexchange", "mail system", "mail server", "mailer" };
+		"post-master", "mail-daemon", "mailerdaemon", "bounce",
+		"noreply", "no-reply", "mail delivery", "mail-delivery",
+		"mdaemon", "administrator", "microsoftexchange", "mail system",
+		"mail server", "mailer" };
 	static const char *subjects[] = { "undeliver", "undelivered",
-	    "delivery status notification", "returned mail", "mail delivery",
-	    "delivery failure", "failure notice", "delivery failed",
-	    "not delivered", "could not be delivered", "delivery problem",
-	    "nondeliverable", "non-delivery", "bounce", "rejected",
-	    "mail system error", "delivery notification", "warning: message",
-	    "delayed mail", "returned to sender", "error sending",
-	    "failed delivery", "delivery report", "message delivery" };
-	const char *family = NULL;
-	char *lower;
-	size_t i;
-	int sender = 0, yes = 0;
+		"delivery status notification", "returned mail",
+		"mail delivery", "delivery failure", "failure notice",
+		"delivery failed", "not delivered", "could not be delivered",
+		"delivery problem", "nondeliverable", "non-delivery", "bounce",
+		"rejected", "mail system error", "delivery notification",
+		"warning: message", "delayed mail", "returned to sender",
+		"error sending", "failed delivery", "delivery report",
+		"message delivery" };
+	const char        *family = NULL;
+	char              *lower;
+	size_t             i;
+	int                sender = 0, yes = 0;
 
 	if (r->from != NULL && machine >= 0) {
 		/* "Mailer-Daemon", "mailer_daemon", "post.master" alike */
@@ -323,8 +342,8 @@ text_is_bounce(const struct mime_report *r, const char *text, int machine)
 	 * bounce: only an MTA's own wording is (a bounce a person forwards
 	 * keeps it: "The following addresses had permanent fatal errors"),
 	 * not the generic words. */
-	return family != NULL && (machine > 0 ||
-	    strcmp(family, "text:generic") != 0);
+	return family != NULL &&
+	    (machine > 0 || strcmp(family, "text:generic") != 0);
 }
 
 /* copy_header - is the line at p (n bytes) a header field typical of a
@@ -333,13 +352,14 @@ static int
 copy_header(const char *p, size_t n)
 {
 	static const char *names[] = { "received", "return-path",
-	    "dkim-signature", "message-id", "mime-version",
-	    "authentication-results", "content-type", "delivered-to",
-	    "x-original-to" };
-	size_t i, len;
+		"dkim-signature", "message-id", "mime-version",
+		"authentication-results", "content-type", "delivered-to",
+		"x-original-to" };
+	size_t             i, len;
 
-	for (len = 0; len < n && len < 64 && (g_ascii_isalnum(p[len]) ||
-	    p[len] == '-'); len++)
+	for (len = 0;
+	     len < n && len < 64 && (g_ascii_isalnum(p[len]) || p[len] == '-');
+	     len++)
 		;
 	if (len == 0 || len >= n || p[len] != ':')
 		return 0;
@@ -358,8 +378,8 @@ cut_at(const char *text, size_t len)
 {
 	GMatchInfo *mi = NULL;
 	const char *p = text, *eol, *run_start = NULL;
-	size_t cut = len;
-	int header_run = 0, start;
+	size_t      cut = len;
+	int         header_run = 0, start;
 
 	if (g_regex_match_full(cut_re, text, (gssize)len, 0, 0, &mi, NULL) &&
 	    g_match_info_fetch_pos(mi, 0, &start, NULL))
@@ -385,21 +405,22 @@ cut_at(const char *text, size_t len)
 
 /* struct block - one recipient's lines while scanning */
 struct block {
-	size_t		 idx;	/* index into r->rcpts (which may move) */
-	GString		*text;
+	size_t   idx; /* index into r->rcpts (which may move) */
+	GString *text;
 };
 
 /* has_code - does s contain a reply code or an enhanced status? */
 static int
 has_code(const char *s)
 {
-	GMatchInfo *mi = NULL;
+	GMatchInfo    *mi = NULL;
 	static GRegex *re;
-	static gsize once;
-	int yes;
+	static gsize   once;
+	int            yes;
 
 	if (g_once_init_enter(&once)) {
-		re = g_regex_new("(^|[^0-9.])([245][0-9][0-9][ -]|[245]\\.[0-9]{1,3}\\.[0-9]{1,3})",
+		re = g_regex_new(
+		    "(^|[^0-9.])([245][0-9][0-9][ -]|[245]\\.[0-9]{1,3}\\.[0-9]{1,3})",
 		    G_REGEX_OPTIMIZE, 0, NULL);
 		g_once_init_leave(&once, 1);
 	}
@@ -413,8 +434,8 @@ static char *
 intro_address(const char *line)
 {
 	GMatchInfo *mi = NULL;
-	char *addr = NULL;
-	size_t i;
+	char       *addr = NULL;
+	size_t      i;
 
 	for (i = 0; i < G_N_ELEMENTS(intro_re) && addr == NULL; i++) {
 		if (g_regex_match(intro_re[i], line, 0, &mi))
@@ -437,9 +458,9 @@ intro_address(const char *line)
 static int
 intro_has_words(const char *line, const char *addr)
 {
-	char *l = g_ascii_strdown(line, -1);
+	char       *l = g_ascii_strdown(line, -1);
 	const char *at = strstr(l, addr), *p;
-	int words = 0;
+	int         words = 0;
 
 	for (p = l; at != NULL && p < at; p++)
 		if (g_ascii_isalpha(*p))
@@ -455,14 +476,15 @@ status_field(const char *text)
 {
 	static char code[16];
 	const char *p = text;
-	size_t n;
+	size_t      n;
 
 	while ((p = strstr(p, "Status: ")) != NULL) {
 		if (p == text || p[-1] == '\n' || p[-1] == ' ') {
 			p += 8;
 			n = strspn(p, "0123456789.");
-			if (n >= 5 && n < sizeof(code) && (p[0] == '2' ||
-			    p[0] == '4' || p[0] == '5') && p[1] == '.') {
+			if (n >= 5 && n < sizeof(code) &&
+			    (p[0] == '2' || p[0] == '4' || p[0] == '5') &&
+			    p[1] == '.') {
 				memcpy(code, p, n);
 				code[n] = '\0';
 				return code;
@@ -479,28 +501,29 @@ static int
 delay_of(const char *lower, const char *lsubject)
 {
 	static const char *words[] = { "has been delayed",
-	    "warning message only", "not yet been delivered",
-	    "delivery is delayed", "will continue to try",
-	    "still trying", "this is a warning", "delivery has been delayed",
-	    "will be retried for", "will continue trying",
-	    /* OpenSMTPD */
-	    "only a temporary failure report", "is delayed for more than",
-	    /* German, French, Spanish, Italian, Portuguese, Dutch */
-	    /* (not "nouvelle tentative" nor "weiter versucht": "aucune
+		"warning message only", "not yet been delivered",
+		"delivery is delayed", "will continue to try", "still trying",
+		"this is a warning", "delivery has been delayed",
+		"will be retried for", "will continue trying",
+		/* OpenSMTPD */
+		"only a temporary failure report", "is delayed for more than",
+		/* German, French, Spanish, Italian, Portuguese, Dutch */
+		/* (not "nouvelle tentative" nor "weiter versucht": "aucune
 	     * nouvelle tentative", "nicht weiter versucht" say the opposite) */
-	    "wurde verzögert", "wird weiter versucht", "zustellung verzögert",
-	    "remise différée", "a été retardé", "entrega retrasada",
-	    "se ha retrasado", "consegna ritardata", "entrega atrasada",
-	    "is vertraagd" };
-	size_t i;
+		"wurde verzögert", "wird weiter versucht",
+		"zustellung verzögert", "remise différée", "a été retardé",
+		"entrega retrasada", "se ha retrasado", "consegna ritardata",
+		"entrega atrasada", "is vertraagd" };
+	size_t             i;
 
-	if (lsubject != NULL && (strstr(lsubject, "(delay)") != NULL ||
-	    strstr(lsubject, "delayed mail") != NULL ||
-	    g_str_has_prefix(lsubject, "warning: message") ||
-	    strstr(lsubject, "delivery delayed") != NULL ||
-	    strstr(lsubject, "verzögert") != NULL ||
-	    strstr(lsubject, "différé") != NULL ||
-	    strstr(lsubject, "retrasad") != NULL))
+	if (lsubject != NULL &&
+	    (strstr(lsubject, "(delay)") != NULL ||
+		strstr(lsubject, "delayed mail") != NULL ||
+		g_str_has_prefix(lsubject, "warning: message") ||
+		strstr(lsubject, "delivery delayed") != NULL ||
+		strstr(lsubject, "verzögert") != NULL ||
+		strstr(lsubject, "différé") != NULL ||
+		strstr(lsubject, "retrasad") != NULL))
 		return 1;
 	for (i = 0; i < G_N_ELEMENTS(words); i++)
 		if (strstr(lower, words[i]) != NULL)
@@ -515,19 +538,21 @@ static int
 success_of(const char *lower, const char *lsubject)
 {
 	static const char *words[] = { "has been delivered to the following",
-	    "successfully delivered", "delivery succeeded",
-	    "successful delivery notification",
-	    "expect no further notifications", "relayed to non-dsn-aware mailer",
-	    "delivery to the following recipients succeeded",
-	    "delivery to these recipients or groups is complete" };
+		"successfully delivered", "delivery succeeded",
+		"successful delivery notification",
+		"expect no further notifications",
+		"relayed to non-dsn-aware mailer",
+		"delivery to the following recipients succeeded",
+		"delivery to these recipients or groups is complete" };
 	static const char *failure[] = { "permanent", "fatal", "fail",
-	    "undeliverable", "not delivered", "not been delivered",
-	    "could not be delivered", "couldn't be delivered", "unable to",
-	    "rejected", "error", "delay", "deferred", "unknown", "bounce" };
-	size_t i;
-	int yes = lsubject != NULL && (strstr(lsubject, "succeeded") != NULL ||
-	    strstr(lsubject, "(relay)") != NULL ||
-	    strstr(lsubject, "return receipt") != NULL);
+		"undeliverable", "not delivered", "not been delivered",
+		"could not be delivered", "couldn't be delivered", "unable to",
+		"rejected", "error", "delay", "deferred", "unknown", "bounce" };
+	size_t             i;
+	int                yes = lsubject != NULL &&
+	    (strstr(lsubject, "succeeded") != NULL ||
+		strstr(lsubject, "(relay)") != NULL ||
+		strstr(lsubject, "return receipt") != NULL);
 
 	for (i = 0; i < G_N_ELEMENTS(words) && !yes; i++)
 		yes = strstr(lower, words[i]) != NULL;
@@ -543,7 +568,7 @@ prefix_has_code(const char *line, const char *addr)
 {
 	char *l = g_ascii_strdown(line, -1);
 	char *at = strstr(l, addr);
-	int yes = 0;
+	int   yes = 0;
 
 	if (at != NULL) {
 		*at = '\0';
@@ -583,13 +608,13 @@ static int
 id_field(const char *p, size_t n)
 {
 	static const char *names[] = { "references:", "in-reply-to:",
-	    "message-id:", "received:", "dkim-signature:", "arc-",
-	    "authentication-results:", "x-" };
-	size_t i;
+		"message-id:", "received:", "dkim-signature:", "arc-",
+		"authentication-results:", "x-" };
+	size_t             i;
 
 	if (n >= 2 && g_ascii_strncasecmp(p, "x-", 2) == 0 &&
 	    g_strstr_len(p, (gssize)MIN(n, 64), "ecipient") != NULL)
-		return 0;	/* X-Failed-Recipients: a@b,\n c@d */
+		return 0; /* X-Failed-Recipients: a@b,\n c@d */
 	for (i = 0; i < G_N_ELEMENTS(names); i++)
 		if (n >= strlen(names[i]) &&
 		    g_ascii_strncasecmp(p, names[i], strlen(names[i])) == 0)
@@ -624,8 +649,8 @@ add_rcpt(struct mime_report *r, const char *addr)
  * envelope sender (Exim: "A message sent by <a@b> could not be
  * delivered") or author (the list's own address)?  None is a recipient. */
 static int
-is_sender(const struct mime_report *r, const char *envelope,
-    const char *author, const char *addr)
+is_sender(const struct mime_report *r, const char *envelope, const char *author,
+    const char *addr)
 {
 	return (r->from != NULL && g_ascii_strcasecmp(r->from, addr) == 0) ||
 	    (envelope != NULL && g_ascii_strcasecmp(envelope, addr) == 0) ||
@@ -640,7 +665,7 @@ originals(struct mime_report *r, const char *text, size_t len, size_t at,
     const char *list_header, char **envelope)
 {
 	const char *p, *eol, *end = text + len;
-	int seen_header = 0;
+	int         seen_header = 0;
 
 	for (p = text + at; p < end && p < text + at + 65536; p = eol + 1) {
 		const char *v;
@@ -648,32 +673,36 @@ originals(struct mime_report *r, const char *text, size_t len, size_t at,
 		if (eol == NULL)
 			eol = end;
 		if (eol == p && seen_header)
-			break;		/* end of the original's header */
+			break; /* end of the original's header */
 		v = memchr(p, ':', (size_t)(eol - p));
 		if (v == NULL || v == p)
 			continue;
 		seen_header = 1;
 #define TAKE(name, field) \
-		if ((size_t)(v - p) == strlen(name) && \
-		    g_ascii_strncasecmp(p, name, strlen(name)) == 0 && \
-		    r->field == NULL) \
-			report_field_set(&r->field, v + 1, eol - v - 1)
+	if ((size_t)(v - p) == strlen(name) && \
+	    g_ascii_strncasecmp(p, name, strlen(name)) == 0 && \
+	    r->field == NULL) \
+	report_field_set(&r->field, v + 1, eol - v - 1)
 		TAKE("Message-ID", orig_message_id);
 		TAKE("To", orig_to);
 		TAKE("From", orig_from);
 		TAKE("Subject", orig_subject);
 		TAKE("List-Id", orig_list_id);
 #undef TAKE
-		if ((size_t)(v - p) == 11 && g_ascii_strncasecmp(p,
-		    "Return-path", 11) == 0 && *envelope == NULL) {
+		if ((size_t)(v - p) == 11 &&
+		    g_ascii_strncasecmp(p, "Return-path", 11) == 0 &&
+		    *envelope == NULL) {
 			char *val = g_strndup(v + 1, (gsize)(eol - v - 1));
 			*envelope = report_first_address(val);
 			g_free(val);
 		}
-		if (list_header != NULL && (size_t)(v - p) == strlen(list_header)
-		    && g_ascii_strncasecmp(p, list_header, strlen(list_header))
-		    == 0 && r->orig_list_header == NULL)
-			report_field_set(&r->orig_list_header, v + 1, eol - v - 1);
+		if (list_header != NULL &&
+		    (size_t)(v - p) == strlen(list_header) &&
+		    g_ascii_strncasecmp(p, list_header, strlen(list_header)) ==
+			0 &&
+		    r->orig_list_header == NULL)
+			report_field_set(&r->orig_list_header, v + 1,
+			    eol - v - 1);
 	}
 }
 
@@ -681,15 +710,15 @@ size_t
 text_scan(struct mime_report *r, const char *text, const char *failed,
     const char *list_header)
 {
-	size_t len = strlen(text), end, before = r->nrcpts, i;
-	const char *p, *eol;
-	GString *preamble = g_string_new(NULL);
-	GPtrArray *blocks = g_ptr_array_new();
+	size_t        len = strlen(text), end, before = r->nrcpts, i;
+	const char   *p, *eol;
+	GString      *preamble = g_string_new(NULL);
+	GPtrArray    *blocks = g_ptr_array_new();
 	struct block *cur = NULL;
 	char *lower, *section, *envelope = NULL, *lsubject = NULL, *author;
-	char *prev = g_strdup("");	/* the last line that was not blank */
-	int in_ids = 0;		/* inside a References:-like header field */
-	int temporary, delayed, succeeded;
+	char *prev = g_strdup(""); /* the last line that was not blank */
+	int   in_ids = 0;          /* inside a References:-like header field */
+	int   temporary, delayed, succeeded;
 	const char *software;
 	/* Reasons before addresses.  In Sendmail's session transcript the
 	 * dialogue about an address comes before the line with its verdict
@@ -698,13 +727,14 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 	 * Reasons" each reason above its address: the lines after an
 	 * address are about the next one.  transcript is 1 in Sendmail's
 	 * transcript, 2 under Notes' "Failure Reasons". */
-	int transcript = 0, pended;
+	int      transcript = 0, pended;
 	GString *pending = g_string_new(NULL);
 
 	init();
 	end = cut_at(text, len);
 	originals(r, text, len, end, list_header, &envelope);
-	author = r->orig_from != NULL ? report_first_address(r->orig_from) : NULL;
+	author =
+	    r->orig_from != NULL ? report_first_address(r->orig_from) : NULL;
 	section = g_strndup(text, end);
 	lower = g_utf8_strdown(section, -1);
 	r->format = family_of(lower, &software);
@@ -720,8 +750,9 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 		lsubject = g_utf8_strdown(r->subject, -1);
 		if (temporary_of(lsubject) == 0)
 			temporary = 0;
-		else if (temporary == -1 && (strstr(lsubject, "delay") != NULL ||
-		    strstr(lsubject, "warning") != NULL))
+		else if (temporary == -1 &&
+		    (strstr(lsubject, "delay") != NULL ||
+			strstr(lsubject, "warning") != NULL))
 			temporary = 1;
 	}
 	delayed = delay_of(lower, lsubject);
@@ -759,7 +790,8 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 			if (strcmp(r->format, "text:sendmail") == 0 &&
 			    strstr(ll, "transcript of session follows") != NULL)
 				transcript = 1;
-			else if (g_str_has_prefix(ll, "------- failure reasons"))
+			else if (g_str_has_prefix(ll,
+				     "------- failure reasons"))
 				transcript = 2;
 			g_free(ll);
 		}
@@ -779,12 +811,13 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 		}
 		if (addr != NULL && !is_sender(r, envelope, author, addr)) {
 			struct mime_rcpt *rc = add_rcpt(r, addr);
-			struct block *was = cur;
+			struct block     *was = cur;
 			cur = NULL;
 			size_t idx = rc != NULL ? (size_t)(rc - r->rcpts) : 0;
 			for (i = 0; rc != NULL && i < blocks->len; i++)
 				if (((struct block *)g_ptr_array_index(blocks,
-				    i))->idx == idx)
+					 i))
+					->idx == idx)
 					cur = g_ptr_array_index(blocks, i);
 			if (rc != NULL && cur == NULL) {
 				cur = g_new0(struct block, 1);
@@ -794,9 +827,12 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 			}
 			/* the address's verdict line, after its reasons (in
 			 * Sendmail's, not the reply it quotes: "<<< 550 ...") */
-			int closes = cur != NULL && (transcript == 2 ||
-			    (transcript == 1 && strncmp(line, "<<<", 3) != 0 &&
-			    g_regex_match(intro_re[INTRO_USRERR], line, 0, NULL)));
+			int closes = cur != NULL &&
+			    (transcript == 2 ||
+				(transcript == 1 &&
+				    strncmp(line, "<<<", 3) != 0 &&
+				    g_regex_match(intro_re[INTRO_USRERR], line,
+					0, NULL)));
 			if (closes && cur != was && cur->text->len == 0)
 				g_string_append(cur->text, pending->str);
 			/* A line naming the current recipient again explains
@@ -805,16 +841,18 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 			if (cur != NULL && cur == was && cur->text->len > 0) {
 				g_string_append(cur->text, line);
 				g_string_append_c(cur->text, ' ');
-			} else if (cur != NULL && (intro_has_words(line, addr) ||
-			    prefix_has_code(line, addr))) {
+			} else if (cur != NULL &&
+			    (intro_has_words(line, addr) ||
+				prefix_has_code(line, addr))) {
 				g_string_append(cur->text, line);
 				g_string_append_c(cur->text, ' ');
 			} else if (cur != NULL) {
-				char *l2 = g_ascii_strdown(line, -1);
+				char       *l2 = g_ascii_strdown(line, -1);
 				const char *rest = strstr(l2, addr);
-				if (rest != NULL && rest[strlen(addr)] != '\0') {
-					const char *t = line + (rest - l2) +
-					    strlen(addr);
+				if (rest != NULL &&
+				    rest[strlen(addr)] != '\0') {
+					const char *t =
+					    line + (rest - l2) + strlen(addr);
 					t += strspn(t, ">\"')]:;,. \t");
 					g_string_append(cur->text, t);
 					g_string_append_c(cur->text, ' ');
@@ -855,7 +893,7 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 	/* No line named anyone: X-Failed-Recipients, then the original. */
 	if (blocks->len == 0 && r->nrcpts == before) {
 		const char *who = NULL;
-		char **v = NULL;
+		char      **v = NULL;
 		if (failed != NULL) {
 			v = g_strsplit_set(failed, ", ", -1);
 			for (i = 0; v[i] != NULL; i++)
@@ -864,7 +902,8 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 			g_strfreev(v);
 		}
 		if (r->nrcpts == before) {
-			if (r->orig_to != NULL && strchr(r->orig_to, ',') == NULL)
+			if (r->orig_to != NULL &&
+			    strchr(r->orig_to, ',') == NULL)
 				who = r->orig_to;
 			else if (r->verp_recipient != NULL)
 				who = r->verp_recipient;
@@ -872,11 +911,12 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 				char *a = intro_address(who);
 				if (a == NULL) {
 					const char *lt = strchr(who, '<');
-					a = intro_address(lt != NULL ? lt + 1 : who);
+					a = intro_address(
+					    lt != NULL ? lt + 1 : who);
 				}
 				/* list mail is often To: the list itself */
-				if (a != NULL && !is_sender(r, envelope, author,
-				    a))
+				if (a != NULL &&
+				    !is_sender(r, envelope, author, a))
 					add_rcpt(r, a);
 				g_free(a);
 			}
@@ -886,12 +926,14 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 	/* Diagnostics: the block's text, else the shared text. */
 	for (i = before; i < r->nrcpts; i++) {
 		struct mime_rcpt *rc = &r->rcpts[i];
-		GString *d = NULL;
-		size_t k;
+		GString          *d = NULL;
+		size_t            k;
 		for (k = 0; k < blocks->len; k++)
-			if (((struct block *)g_ptr_array_index(blocks, k))->idx == i)
+			if (((struct block *)g_ptr_array_index(blocks, k))
+				->idx == i)
 				d = ((struct block *)g_ptr_array_index(blocks,
-				    k))->text;
+					 k))
+					->text;
 		if (d == NULL || !has_code(d->str)) {
 			GString *all = g_string_new(d != NULL ? d->str : "");
 			/* borrow the next block that explains itself */
@@ -906,7 +948,8 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 				rc->diagnostic_shared = all->len == 0;
 				g_string_append(all, preamble->str);
 			}
-			report_field_set(&rc->diagnostic, all->str, (long)all->len);
+			report_field_set(&rc->diagnostic, all->str,
+			    (long)all->len);
 			g_string_free(all, TRUE);
 		} else
 			report_field_set(&rc->diagnostic, d->str, (long)d->len);
@@ -918,15 +961,16 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 				rc->command = g_strdup(c);
 		}
 		if (rc->status == NULL && r->nrcpts - before == 1)
-			report_field_set(&rc->status, status_field(section), -1);
+			report_field_set(&rc->status, status_field(section),
+			    -1);
 		if (rc->original_recipient == NULL && d != NULL) {
 			GMatchInfo *mi = NULL;
 			if (g_regex_match(expanded_re, d->str, 0, &mi)) {
 				char *a = g_match_info_fetch(mi, 1);
 				char *l = g_ascii_strdown(a, -1);
 				if (strcmp(l, rc->recipient) != 0)
-					report_field_set(&rc->original_recipient, l,
-					    -1);
+					report_field_set(
+					    &rc->original_recipient, l, -1);
 				g_free(l);
 				g_free(a);
 			}

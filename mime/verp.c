@@ -25,12 +25,13 @@ list_prefix(const char *addr, const char *at, const char *tmpl, char delim,
 	const char *mark = strstr(tmpl, "{list}");
 	const char *after = mark + strlen("{list}");
 	const char *d = memchr(addr, delim, (size_t)(at - addr));
-	size_t before = (size_t)(mark - tmpl), alen = strlen(after), n;
+	size_t      before = (size_t)(mark - tmpl), alen = strlen(after), n;
 
 	if (d == NULL)
 		return NULL;
 	n = (size_t)(d - addr);
-	if (n <= before + alen || g_ascii_strncasecmp(addr, tmpl, before) != 0 ||
+	if (n <= before + alen ||
+	    g_ascii_strncasecmp(addr, tmpl, before) != 0 ||
 	    g_ascii_strncasecmp(d - alen, after, alen) != 0)
 		return NULL;
 	*list = g_ascii_strdown(addr + before, (gssize)(n - before - alen));
@@ -38,12 +39,11 @@ list_prefix(const char *addr, const char *at, const char *tmpl, char delim,
 }
 
 char *
-mime_verp_decode(const char *addr, const char *prefix, char delim,
-    char **list)
+mime_verp_decode(const char *addr, const char *prefix, char delim, char **list)
 {
 	const char *at, *start, *eq;
-	char *name = NULL;
-	size_t plen;
+	char       *name = NULL;
+	size_t      plen;
 
 	if (list != NULL)
 		*list = NULL;
@@ -56,7 +56,8 @@ mime_verp_decode(const char *addr, const char *prefix, char delim,
 		return NULL;
 	plen = strlen(prefix);
 	if (strstr(prefix, "{list}") != NULL) {
-		if ((start = list_prefix(addr, at, prefix, delim, &name)) == NULL)
+		if ((start = list_prefix(addr, at, prefix, delim, &name)) ==
+		    NULL)
 			return NULL;
 	} else if (plen > 0) {
 		if ((size_t)(at - addr) <= plen ||

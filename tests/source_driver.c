@@ -32,8 +32,8 @@ static int
 drop_now(unsigned n)
 {
 	const char *v = getenv("REBOUND_TEST_DROP_AFTER");
-	char **list;
-	int yes = 0, i;
+	char      **list;
+	int         yes = 0, i;
 
 	if (v == NULL)
 		return 0;
@@ -48,19 +48,19 @@ drop_now(unsigned n)
 int
 main(int argc, char **argv)
 {
-	struct config *cfg;
+	struct config         *cfg;
 	struct config_mailbox *mb;
-	struct source *src;
-	struct source_msg m = { 0 };
-	char *cause = NULL;
-	unsigned n = 0, every = 0;
-	int status, rc, ack, commit;
+	struct source         *src;
+	struct source_msg      m = { 0 };
+	char                  *cause = NULL;
+	unsigned               n = 0, every = 0;
+	int                    status, rc, ack, commit;
 
-	signal(SIGPIPE, SIG_IGN);	/* as rebound does */
-	log_init("source_driver");	/* and its messages on stderr */
+	signal(SIGPIPE, SIG_IGN);  /* as rebound does */
+	log_init("source_driver"); /* and its messages on stderr */
 	if (argc < 4) {
-		fprintf(stderr, "usage: %s CONFIG MAILBOX count|ack N|nocommit\n",
-		    argv[0]);
+		fprintf(stderr,
+		    "usage: %s CONFIG MAILBOX count|ack N|nocommit\n", argv[0]);
 		return EX_USAGE;
 	}
 	ack = strcmp(argv[3], "count") != 0;
@@ -86,18 +86,23 @@ main(int argc, char **argv)
 		n++;
 		/* REBOUND_TEST_DROP_AFTER=N: after N messages, kill the
 		 * server's IMAP processes so the connection drops mid-fetch */
-		if (drop_now(n) && system(strcmp(mb->url, "pop3") > 0 &&
-		    g_str_has_prefix(mb->url, "pop3") ? "pkill -x pop3" :
-		    "pkill -x imap") != 0)
+		if (drop_now(n) &&
+		    system(strcmp(mb->url, "pop3") > 0 &&
+				g_str_has_prefix(mb->url, "pop3")
+			    ? "pkill -x pop3"
+			    : "pkill -x imap") != 0)
 			fprintf(stderr, "could not drop the connection\n");
-		if (ack && source_ack(src, &m, every > 0 && n % every == 0 ?
-		    SOURCE_QUARANTINE : SOURCE_DONE, &cause) < 0)
+		if (ack &&
+		    source_ack(src, &m,
+			every > 0 && n % every == 0 ? SOURCE_QUARANTINE
+						    : SOURCE_DONE,
+			&cause) < 0)
 			break;
 	}
 	status = EX_OK;
 	if (rc < 0 || cause != NULL)
-		status = source_status(src) != 0 ? source_status(src) :
-		    EX_SOFTWARE;
+		status =
+		    source_status(src) != 0 ? source_status(src) : EX_SOFTWARE;
 	else if (commit && source_commit(src, &cause) < 0)
 		status = source_status(src);
 	if (status != EX_OK)
@@ -106,7 +111,7 @@ main(int argc, char **argv)
 		printf("%u\n", n);
 	fflush(stdout);
 	if (status == EX_OK && strcmp(argv[3], "nocommit") == 0)
-		_exit(0);	/* as if killed: no QUIT, no LOGOUT */
+		_exit(0); /* as if killed: no QUIT, no LOGOUT */
 	g_free(cause);
 	source_msg_clear(&m);
 	source_close(src);

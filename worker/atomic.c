@@ -16,7 +16,7 @@ FILE *
 atomic_open(const char *path, int mode, char **tmp)
 {
 	char *dir, *base;
-	int fd;
+	int   fd;
 	FILE *f;
 
 	*tmp = NULL;

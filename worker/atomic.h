@@ -15,13 +15,13 @@
  * a temporary file beside path (its name in *tmp, g_free()d by
  * atomic_close).  NULL with errno on failure.
  */
-FILE	*atomic_open(const char *path, int mode, char **tmp);
+FILE *atomic_open(const char *path, int mode, char **tmp);
 
 /*
  * atomic_close - flush, sync and close; rename the temporary file to path
  * when ok and everything was written, else remove it.  0, or -1 with
  * errno.
  */
-int	 atomic_close(FILE *f, const char *path, char *tmp, int ok);
+int atomic_close(FILE *f, const char *path, char *tmp, int ok);
 
 #endif /* REBOUND_ATOMIC_H */

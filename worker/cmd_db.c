@@ -30,12 +30,12 @@ struct db *
 cmd_open_db(struct config *cfg, int *status)
 {
 	struct db *db;
-	char *cause = NULL;
-	int version = 0;
+	char      *cause = NULL;
+	int        version = 0;
 
 	if (config_conninfo(cfg) == NULL) {
 		log_error("no [database] conninfo in the "
-		    "configuration");
+			  "configuration");
 		*status = EX_CONFIG;
 		return NULL;
 	}
@@ -45,8 +45,10 @@ cmd_open_db(struct config *cfg, int *status)
 		return NULL;
 	}
 	if (db_schema_version(db, &version, &cause) < 0 || version < 1) {
-		log_error("%s", cause != NULL ? cause :
-		    "the database has no rebound schema: run rebound db migrate");
+		log_error("%s",
+		    cause != NULL
+			? cause
+			: "the database has no rebound schema: run rebound db migrate");
 		*status = cause != NULL ? db_status(db) : EX_CONFIG;
 		g_free(cause);
 		db_close(db);
@@ -58,23 +60,23 @@ cmd_open_db(struct config *cfg, int *status)
 int
 cmd_db(int argc, char **argv)
 {
-	char *config_path = NULL, *sqldir = NULL, *cause = NULL;
+	char        *config_path = NULL, *sqldir = NULL, *cause = NULL;
 	GOptionEntry entries[] = {
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
-		  "configuration file (default /etc/rebound/rebound.conf)",
-		  "FILE" },
+		    "configuration file (default /etc/rebound/rebound.conf)",
+		    "FILE" },
 		{ "sql-dir", 0, 0, G_OPTION_ARG_FILENAME, &sqldir,
-		  "folder of the NNN_name.sql migrations", "DIR" },
+		    "folder of the NNN_name.sql migrations", "DIR" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 	GOptionContext *ctx;
-	GError *err = NULL;
-	struct config *cfg = NULL;
-	struct db *db = NULL;
-	int status = EX_OK, applied, version;
+	GError         *err = NULL;
+	struct config  *cfg = NULL;
+	struct db      *db = NULL;
+	int             status = EX_OK, applied, version;
 
 	ctx = g_option_context_new("migrate - bring the database schema up to "
-	    "date");
+				   "date");
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
 		log_error("%s", err->message);
@@ -87,8 +89,9 @@ cmd_db(int argc, char **argv)
 		status = EX_USAGE;
 		goto out;
 	}
-	cfg = config_load(config_path != NULL ? config_path :
-	    "/etc/rebound/rebound.conf", CONFIG_PARSE_ONLY, &cause, &status);
+	cfg = config_load(config_path != NULL ? config_path
+					      : "/etc/rebound/rebound.conf",
+	    CONFIG_PARSE_ONLY, &cause, &status);
 	if (cfg == NULL)
 		goto fail;
 	if (config_conninfo(cfg) == NULL) {

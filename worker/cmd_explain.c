@@ -24,27 +24,29 @@ is_status(const char *s)
 int
 cmd_explain(int argc, char **argv)
 {
-	GOptionContext *ctx;
-	GError *err = NULL;
-	struct classify_input in;
-	struct classify_result res;
+	GOptionContext               *ctx;
+	GError                       *err = NULL;
+	struct classify_input         in;
+	struct classify_result        res;
 	const struct classify_status *srow;
-	const struct classify_reply *rrow;
+	const struct classify_reply  *rrow;
 	const struct classify_reason *why;
-	char *text, *mta = NULL, **mtas = NULL;
-	int status = EX_OK;
-	GOptionEntry entries[] = {
-		{ "mta", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &mtas,
-		  "who wrote the text: a Remote-MTA or Reporting-MTA host "
-		  "name, or the report's generator (as in `rebound parse "
-		  "--jsonl`); repeatable", "NAME" },
-		{ NULL, 0, 0, 0, NULL, NULL, NULL }
+	char                         *text, *mta = NULL, **mtas = NULL;
+	int                           status = EX_OK;
+	GOptionEntry                  entries[] = {
+				 { "mta", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &mtas,
+				     "who wrote the text: a Remote-MTA or Reporting-MTA host "
+						      "name, or the report's generator (as in `rebound parse "
+						      "--jsonl`); repeatable",
+				     "NAME" },
+				 { NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 
 	ctx = g_option_context_new("CODE-OR-TEXT - explain a bounce code or "
-	    "diagnostic");
+				   "diagnostic");
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	g_option_context_set_summary(ctx, "Examples:\n  rebound explain 5.7.1\n"
+	g_option_context_set_summary(ctx,
+	    "Examples:\n  rebound explain 5.7.1\n"
 	    "  rebound explain 550\n"
 	    "  rebound explain \"550 5.1.1 <a@b> User unknown\"\n"
 	    "  rebound explain --mta mx.hotmail.com \"550 5.5.0 Requested "
@@ -57,7 +59,7 @@ cmd_explain(int argc, char **argv)
 	}
 	if (argc < 2) {
 		log_error("give a code or a diagnostic "
-		    "text");
+			  "text");
 		g_option_context_free(ctx);
 		return EX_USAGE;
 	}
@@ -77,14 +79,17 @@ cmd_explain(int argc, char **argv)
 	classify_rcpt(&in, &res);
 
 	srow = classify_status_lookup(res.status_derived ? NULL : res.status);
-	rrow = res.reply_code[0] != '\0' ?
-	    classify_reply_lookup(atoi(res.reply_code)) : NULL;
+	rrow = res.reply_code[0] != '\0'
+	    ? classify_reply_lookup(atoi(res.reply_code))
+	    : NULL;
 	why = classify_reason_lookup(res.reason);
 
-	if (srow == NULL && rrow == NULL && (strcmp(res.rule, "none") == 0 ||
-	    strcmp(res.rule, "unclassified") == 0)) {
+	if (srow == NULL && rrow == NULL &&
+	    (strcmp(res.rule, "none") == 0 ||
+		strcmp(res.rule, "unclassified") == 0)) {
 		printf("input:   %s\n", text);
-		printf("nothing recognised: no status code, reply code or known "
+		printf(
+		    "nothing recognised: no status code, reply code or known "
 		    "wording\n");
 		status = EX_DATAERR;
 		goto out;
@@ -92,18 +97,22 @@ cmd_explain(int argc, char **argv)
 	printf("input:   %s\n", text);
 	if (srow != NULL && !res.status_derived)
 		printf("status:  %s  %s%s\n", res.status, srow->meaning,
-		    strchr(srow->code, '.') != NULL && strcmp(srow->code + 1,
-		    res.status + 1) != 0 && srow->code[0] == 'X' ?
-		    " (unregistered detail; meaning of its subject)" : "");
+		    strchr(srow->code, '.') != NULL &&
+			    strcmp(srow->code + 1, res.status + 1) != 0 &&
+			    srow->code[0] == 'X'
+			? " (unregistered detail; meaning of its subject)"
+			: "");
 	if (rrow != NULL)
 		printf("reply:   %s  %s\n", res.reply_code, rrow->meaning);
 	printf("class:   %s (%s)\n", classify_class_name(res.cls),
-	    res.status[0] == '4' || res.reply_code[0] == '4' ? "temporary" :
-	    "permanent");
+	    res.status[0] == '4' || res.reply_code[0] == '4' ? "temporary"
+							     : "permanent");
 	printf("reason:  %s  (decided by: %s)\n", res.reason, res.rule);
 	if (srow != NULL && !srow->strong && strcmp(res.rule, "status") == 0)
-		printf("note:    %s is used for many reasons; the diagnostic text "
-		    "of a real bounce usually decides\n", res.status);
+		printf(
+		    "note:    %s is used for many reasons; the diagnostic text "
+		    "of a real bounce usually decides\n",
+		    res.status);
 	if (why != NULL) {
 		printf("meaning: %s\n", why->meaning);
 		printf("action:  %s\n", why->action);
@@ -117,7 +126,7 @@ cmd_explain(int argc, char **argv)
 		break;
 	case CLASS_BLOCK:
 		printf("effect:  recorded, never counted against the "
-		    "subscriber: the receiver refused the sender\n");
+		       "subscriber: the receiver refused the sender\n");
 		break;
 	case CLASS_COMPLAINT:
 		printf("effect:  suppressed at once, on every list\n");

@@ -22,10 +22,10 @@ apply_config(const char *path, char **verp_prefix, char **verp_delim,
     char **list_header, gboolean *no_verp, gboolean *final_only,
     gint64 *max_size)
 {
-	struct config *c;
+	struct config             *c;
 	const struct config_parse *p;
-	char *cause = NULL;
-	int status;
+	char                      *cause = NULL;
+	int                        status;
 
 	c = config_load(path, CONFIG_PARSE_ONLY, &cause, &status);
 	if (c == NULL) {
@@ -74,43 +74,50 @@ cmd_read(const struct source_msg *m, const struct mime_options *opts,
 int
 cmd_parse(int argc, char **argv)
 {
-	gboolean jsonl = FALSE, why = FALSE, no_verp = FALSE, final_only = FALSE;
-	char *verp_prefix = NULL, *verp_delim = NULL, *list_header = NULL;
-	char *config = NULL;
+	gboolean jsonl = FALSE, why = FALSE, no_verp = FALSE,
+		 final_only = FALSE;
+	char  *verp_prefix = NULL, *verp_delim = NULL, *list_header = NULL;
+	char  *config = NULL;
 	gint64 max_size = MIME_MAX_MESSAGE;
 	GOptionEntry entries[] = {
 		{ "jsonl", 'j', 0, G_OPTION_ARG_NONE, &jsonl,
-		  "JSON Lines output, one object per message and recipient", NULL },
+		    "JSON Lines output, one object per message and recipient",
+		    NULL },
 		{ "why", 'w', 0, G_OPTION_ARG_NONE, &why,
-		  "show the rule that decided each reason (always in JSON)", NULL },
+		    "show the rule that decided each reason (always in JSON)",
+		    NULL },
 		{ "verp-prefix", 0, 0, G_OPTION_ARG_STRING, &verp_prefix,
-		  "local part of VERP return addresses (default: bounces)",
-		  "PREFIX" },
+		    "local part of VERP return addresses (default: bounces)",
+		    "PREFIX" },
 		{ "verp-delimiter", 0, 0, G_OPTION_ARG_STRING, &verp_delim,
-		  "character after the VERP prefix (default: +)", "CHAR" },
+		    "character after the VERP prefix (default: +)", "CHAR" },
 		{ "no-verp", 0, 0, G_OPTION_ARG_NONE, &no_verp,
-		  "do not decode VERP return addresses", NULL },
+		    "do not decode VERP return addresses", NULL },
 		{ "final-recipient", 0, 0, G_OPTION_ARG_NONE, &final_only,
-		  "name subscribers by Final-Recipient, never by "
-		  "Original-Recipient", NULL },
+		    "name subscribers by Final-Recipient, never by "
+		    "Original-Recipient",
+		    NULL },
 		{ "list-header", 0, 0, G_OPTION_ARG_STRING, &list_header,
-		  "header of the returned original naming the list "
-		  "(default: List-Id)", "NAME" },
+		    "header of the returned original naming the list "
+		    "(default: List-Id)",
+		    "NAME" },
 		{ "max-size", 0, 0, G_OPTION_ARG_INT64, &max_size,
-		  "largest message read, in bytes (default: 64 MiB)", "BYTES" },
+		    "largest message read, in bytes (default: 64 MiB)",
+		    "BYTES" },
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
-		  "read defaults from the [parse] group of FILE", "FILE" },
+		    "read defaults from the [parse] group of FILE", "FILE" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
-	GOptionContext *ctx;
-	GError *err = NULL;
+	GOptionContext     *ctx;
+	GError             *err = NULL;
 	struct mime_options opts;
-	struct output *out = NULL;
-	struct source_msg msg = { 0 };
-	int i, status = EX_OK;
+	struct output      *out = NULL;
+	struct source_msg   msg = { 0 };
+	int                 i, status = EX_OK;
 
 	ctx = g_option_context_new("PATH... - parse bounce messages");
-	g_option_context_set_summary(ctx, "PATH is a message file, a directory "
+	g_option_context_set_summary(ctx,
+	    "PATH is a message file, a directory "
 	    "of message files, a Maildir, an mbox file, or - for standard "
 	    "input.");
 	g_option_context_add_main_entries(ctx, entries, NULL);
@@ -120,31 +127,31 @@ cmd_parse(int argc, char **argv)
 		status = EX_USAGE;
 		goto out;
 	}
-	if (config != NULL && (status = apply_config(config, &verp_prefix,
-	    &verp_delim, &list_header, &no_verp, &final_only, &max_size)) !=
-	    EX_OK)
+	if (config != NULL &&
+	    (status = apply_config(config, &verp_prefix, &verp_delim,
+		 &list_header, &no_verp, &final_only, &max_size)) != EX_OK)
 		goto out;
 	if (argc < 2) {
 		log_error("no PATH given (use - for "
-		    "standard input)");
+			  "standard input)");
 		status = EX_USAGE;
 		goto out;
 	}
 	if (verp_delim != NULL && strlen(verp_delim) != 1) {
 		log_error("--verp-delimiter takes one "
-		    "character");
+			  "character");
 		status = EX_USAGE;
 		goto out;
 	}
 	if (max_size <= 0 || max_size > (gint64)MIME_MAX_MESSAGE) {
-		log_error("--max-size must be 1 to %u",
-		    MIME_MAX_MESSAGE);
+		log_error("--max-size must be 1 to %u", MIME_MAX_MESSAGE);
 		status = EX_USAGE;
 		goto out;
 	}
 	memset(&opts, 0, sizeof(opts));
-	opts.verp_prefix = no_verp ? NULL : verp_prefix != NULL ? verp_prefix :
-	    "bounces";
+	opts.verp_prefix = no_verp ? NULL
+	    : verp_prefix != NULL  ? verp_prefix
+				   : "bounces";
 	opts.verp_delim = verp_delim != NULL ? verp_delim[0] : '+';
 	opts.list_header = list_header;
 	opts.final_only = final_only;
@@ -152,9 +159,9 @@ cmd_parse(int argc, char **argv)
 	mime_init();
 	out = output_new(stdout, jsonl ? OUTPUT_JSONL : OUTPUT_TABLE, why);
 	for (i = 1; i < argc; i++) {
-		char *cause = NULL;
-		struct source *src = source_open_path(argv[i], (size_t)max_size,
-		    &cause);
+		char          *cause = NULL;
+		struct source *src =
+		    source_open_path(argv[i], (size_t)max_size, &cause);
 		int rc;
 
 		if (src == NULL) {
@@ -164,9 +171,9 @@ cmd_parse(int argc, char **argv)
 			continue;
 		}
 		while ((rc = source_next(src, &msg, &cause)) == 1) {
-			char *why_not = NULL;
-			struct mime_report *r = cmd_read(&msg, &opts, NULL,
-			    &why_not);
+			char               *why_not = NULL;
+			struct mime_report *r =
+			    cmd_read(&msg, &opts, NULL, &why_not);
 			if (r == NULL) {
 				log_error("%s: %s", msg.name, why_not);
 				output_error(out, msg.name, msg.seq, why_not);

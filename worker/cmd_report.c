@@ -18,10 +18,10 @@
 
 /* What every one of these commands starts with. */
 struct cmd {
-	char		*config_path;
-	struct config	*cfg;
-	struct db	*db;
-	GOptionContext	*ctx;
+	char           *config_path;
+	struct config  *cfg;
+	struct db      *db;
+	GOptionContext *ctx;
 };
 
 /*
@@ -30,13 +30,13 @@ struct cmd {
  * connect() does the rest once the command has checked its arguments.
  */
 static int
-setup(struct cmd *c, const char *params,
-    const GOptionEntry *entries, int *argc, char ***argv)
+setup(struct cmd *c, const char *params, const GOptionEntry *entries, int *argc,
+    char ***argv)
 {
 	GOptionEntry common[] = {
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &c->config_path,
-		  "configuration file (default /etc/rebound/rebound.conf)",
-		  "FILE" },
+		    "configuration file (default /etc/rebound/rebound.conf)",
+		    "FILE" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 	GError *err = NULL;
@@ -59,10 +59,12 @@ static int
 connect_db(struct cmd *c)
 {
 	char *cause = NULL;
-	int status = EX_OK;
+	int   status = EX_OK;
 
-	c->cfg = config_load(c->config_path != NULL ? c->config_path :
-	    "/etc/rebound/rebound.conf", CONFIG_PARSE_ONLY, &cause, &status);
+	c->cfg =
+	    config_load(c->config_path != NULL ? c->config_path
+					       : "/etc/rebound/rebound.conf",
+		CONFIG_PARSE_ONLY, &cause, &status);
 	if (c->cfg == NULL) {
 		log_error("%s", cause);
 		g_free(cause);
@@ -97,27 +99,25 @@ failed(struct cmd *c, char *cause)
 int
 cmd_status(int argc, char **argv)
 {
-	gboolean json = FALSE;
-	GOptionEntry entries[] = {
-		{ "json", 0, 0, G_OPTION_ARG_NONE, &json,
-		  "one JSON object instead of text", NULL },
-		{ NULL, 0, 0, 0, NULL, NULL, NULL }
-	};
-	struct cmd c;
-	char *cause = NULL;
-	int status;
+	gboolean     json = FALSE;
+	GOptionEntry entries[] = { { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+				       "one JSON object instead of text",
+				       NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL } };
+	struct cmd   c;
+	char        *cause = NULL;
+	int          status;
 
-	status = setup(&c, "- what the database holds", entries,
-	    &argc, &argv);
+	status = setup(&c, "- what the database holds", entries, &argc, &argv);
 	if (status == EX_OK && argc > 1) {
-		log_error("unexpected argument '%s'",
-		    argv[1]);
+		log_error("unexpected argument '%s'", argv[1]);
 		status = EX_USAGE;
 	}
 	if (status == EX_OK)
 		status = connect_db(&c);
-	if (status == EX_OK && db_status_report(c.db, stdout, json ? DB_JSON :
-	    DB_TEXT, &cause) < 0)
+	if (status == EX_OK &&
+	    db_status_report(c.db, stdout, json ? DB_JSON : DB_TEXT, &cause) <
+		0)
 		status = failed(&c, cause);
 	return teardown(&c, status);
 }
@@ -136,31 +136,34 @@ valid_date(const char *s)
 int
 cmd_export(int argc, char **argv)
 {
-	char *format = NULL, *list = NULL, *since = NULL, *scope = NULL;
-	char *out = NULL, *tmp = NULL, *cause = NULL;
+	char        *format = NULL, *list = NULL, *since = NULL, *scope = NULL;
+	char        *out = NULL, *tmp = NULL, *cause = NULL;
 	GOptionEntry entries[] = {
 		{ "format", 'f', 0, G_OPTION_ARG_STRING, &format,
-		  "txt (one address per line, the default), csv or json "
-		  "(JSON Lines)", "FORMAT" },
+		    "txt (one address per line, the default), csv or json "
+		    "(JSON Lines)",
+		    "FORMAT" },
 		{ "list", 'l', 0, G_OPTION_ARG_STRING, &list,
-		  "this list's suppressions and the global ones", "NAME" },
+		    "this list's suppressions and the global ones", "NAME" },
 		{ "since", 0, 0, G_OPTION_ARG_STRING, &since,
-		  "suppressions that began on or after DATE", "YYYY-MM-DD" },
+		    "suppressions that began on or after DATE", "YYYY-MM-DD" },
 		{ "scope", 0, 0, G_OPTION_ARG_STRING, &scope,
-		  "global (complaints; list unknown), list (per list) or all "
-		  "(the default)", "SCOPE" },
+		    "global (complaints; list unknown), list (per list) or all "
+		    "(the default)",
+		    "SCOPE" },
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &out,
-		  "write FILE atomically (default: standard output)", "FILE" },
+		    "write FILE atomically (default: standard output)",
+		    "FILE" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 	struct db_export x = { DB_TEXT, NULL, NULL, DB_SCOPE_ALL };
-	struct cmd c;
-	unsigned long rows = 0;
-	FILE *f = NULL;
-	int status, rc;
+	struct cmd       c;
+	unsigned long    rows = 0;
+	FILE            *f = NULL;
+	int              status, rc;
 
-	status = setup(&c, "- write the suppressed addresses",
-	    entries, &argc, &argv);
+	status = setup(&c, "- write the suppressed addresses", entries, &argc,
+	    &argv);
 	if (status != EX_OK)
 		goto out;
 	if (format == NULL || strcmp(format, "txt") == 0)
@@ -182,19 +185,18 @@ cmd_export(int argc, char **argv)
 		x.scope = DB_SCOPE_LIST;
 	else {
 		log_error("--scope is global, list or "
-		    "all");
+			  "all");
 		status = EX_USAGE;
 		goto out;
 	}
 	if (since != NULL && !valid_date(since)) {
 		log_error("--since wants a date, "
-		    "YYYY-MM-DD");
+			  "YYYY-MM-DD");
 		status = EX_USAGE;
 		goto out;
 	}
 	if (argc > 1) {
-		log_error("unexpected argument '%s'",
-		    argv[1]);
+		log_error("unexpected argument '%s'", argv[1]);
 		status = EX_USAGE;
 		goto out;
 	}
@@ -203,15 +205,14 @@ cmd_export(int argc, char **argv)
 	if ((status = connect_db(&c)) != EX_OK)
 		goto out;
 	if ((f = atomic_open(out, 0644, &tmp)) == NULL) {
-		log_error("%s: %s", out,
-		    g_strerror(errno));
+		log_error("%s: %s", out, g_strerror(errno));
 		status = EX_CANTCREAT;
 		goto out;
 	}
 	rc = db_export(c.db, &x, f, &rows, &cause);
 	if (atomic_close(f, out, tmp, rc == 0) < 0 && rc == 0) {
-		log_error("%s: %s", out != NULL ? out :
-		    "standard output", g_strerror(errno));
+		log_error("%s: %s", out != NULL ? out : "standard output",
+		    g_strerror(errno));
 		status = EX_IOERR;
 		goto out;
 	}
@@ -221,7 +222,8 @@ cmd_export(int argc, char **argv)
 	}
 	if (out != NULL)
 		log_info("%lu suppression%s written to "
-		    "%s", rows, rows == 1 ? "" : "s", out);
+			 "%s",
+		    rows, rows == 1 ? "" : "s", out);
 out:
 	g_free(format);
 	g_free(list);
@@ -234,20 +236,22 @@ out:
 int
 cmd_subscriber(int argc, char **argv)
 {
-	gboolean json = FALSE;
-	GOptionEntry entries[] = {
-		{ "json", 0, 0, G_OPTION_ARG_NONE, &json,
-		  "one JSON object instead of text", NULL },
-		{ NULL, 0, 0, 0, NULL, NULL, NULL }
-	};
-	struct cmd c;
-	char *cause = NULL;
-	int status, found = 0;
+	gboolean     json = FALSE;
+	GOptionEntry entries[] = { { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+				       "one JSON object instead of text",
+				       NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL } };
+	struct cmd   c;
+	char        *cause = NULL;
+	int          status, found = 0;
 
-	status = setup(&c, "ADDRESS - an address's state and "
-	    "history", entries, &argc, &argv);
+	status = setup(&c,
+	    "ADDRESS - an address's state and "
+	    "history",
+	    entries, &argc, &argv);
 	if (status == EX_OK && argc != 2) {
-		fprintf(stderr, "usage: rebound subscriber [--json] --config FILE "
+		fprintf(stderr,
+		    "usage: rebound subscriber [--json] --config FILE "
 		    "ADDRESS\n");
 		status = EX_USAGE;
 	}
@@ -256,11 +260,10 @@ cmd_subscriber(int argc, char **argv)
 	if (status != EX_OK)
 		return teardown(&c, status);
 	if (db_subscriber(c.db, argv[1], stdout, json ? DB_JSON : DB_TEXT,
-	    &found, &cause) < 0)
+		&found, &cause) < 0)
 		status = failed(&c, cause);
 	else if (!found) {
-		log_error("%s: never seen in a bounce",
-		    argv[1]);
+		log_error("%s: never seen in a bounce", argv[1]);
 		status = EX_NOINPUT;
 	}
 	return teardown(&c, status);
@@ -269,23 +272,26 @@ cmd_subscriber(int argc, char **argv)
 int
 cmd_unsuppress(int argc, char **argv)
 {
-	char *list = NULL, *cause = NULL;
+	char        *list = NULL, *cause = NULL;
 	GOptionEntry entries[] = {
 		{ "list", 'l', 0, G_OPTION_ARG_STRING, &list,
-		  "only on this list (default: everywhere, global included)",
-		  "NAME" },
+		    "only on this list (default: everywhere, global included)",
+		    "NAME" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 	const struct config_hooks *h;
-	struct db_hooks hooks = { NULL, NULL, NULL };
-	struct cmd c;
-	unsigned ended = 0, left = 0;
-	int status;
+	struct db_hooks            hooks = { NULL, NULL, NULL };
+	struct cmd                 c;
+	unsigned                   ended = 0, left = 0;
+	int                        status;
 
-	status = setup(&c, "ADDRESS - reactivate a suppressed "
-	    "address", entries, &argc, &argv);
+	status = setup(&c,
+	    "ADDRESS - reactivate a suppressed "
+	    "address",
+	    entries, &argc, &argv);
 	if (status == EX_OK && argc != 2) {
-		fprintf(stderr, "usage: rebound unsuppress [--list NAME] --config "
+		fprintf(stderr,
+		    "usage: rebound unsuppress [--list NAME] --config "
 		    "FILE ADDRESS\n");
 		status = EX_USAGE;
 	}
@@ -301,18 +307,19 @@ cmd_unsuppress(int argc, char **argv)
 		goto out;
 	}
 	if (ended == 0) {
-		log_error("%s is not suppressed%s%s",
-		    argv[1], list != NULL ? " on list " : "", list != NULL ? list :
-		    "");
+		log_error("%s is not suppressed%s%s", argv[1],
+		    list != NULL ? " on list " : "", list != NULL ? list : "");
 		status = EX_DATAERR;
 		goto out;
 	}
-	printf("%s: %u suppression%s ended\n", argv[1], ended, ended == 1 ? "" :
-	    "s");
+	printf("%s: %u suppression%s ended\n", argv[1], ended,
+	    ended == 1 ? "" : "s");
 	if (left > 0)
-		log_error("%s is still suppressed %u "
+		log_error(
+		    "%s is still suppressed %u "
 		    "time%s elsewhere (a complaint is global: unsuppress without "
-		    "--list)", argv[1], left, left == 1 ? "" : "s");
+		    "--list)",
+		    argv[1], left, left == 1 ? "" : "s");
 out:
 	g_free(list);
 	return teardown(&c, status);

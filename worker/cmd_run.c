@@ -29,7 +29,7 @@
 #include "source.h"
 
 /* Messages per database transaction. */
-#define RUN_BATCH	500
+#define RUN_BATCH 500
 
 /* worse - the status to exit with when a and b both happened */
 static int
@@ -50,12 +50,12 @@ static int
 read_mailbox(const struct config_mailbox *mb, const struct mime_options *opts,
     struct output *out, int stats)
 {
-	struct source *src;
+	struct source    *src;
 	struct source_msg msg = { 0 };
-	char *cause = NULL;
-	int status = EX_OK, rc;
-	unsigned fetched = 0, failed = 0;
-	gint64 t0 = g_get_monotonic_time();
+	char             *cause = NULL;
+	int               status = EX_OK, rc;
+	unsigned          fetched = 0, failed = 0;
+	gint64            t0 = g_get_monotonic_time();
 
 	src = source_open_mailbox(mb, &cause, &status);
 	if (src == NULL) {
@@ -65,13 +65,14 @@ read_mailbox(const struct config_mailbox *mb, const struct mime_options *opts,
 		return status;
 	}
 	while ((rc = source_next(src, &msg, &cause)) == 1) {
-		char *why = NULL;
+		char               *why = NULL;
 		struct mime_report *r = cmd_read(&msg, opts, mb->name, &why);
 
 		fetched++;
 		if (r == NULL) {
-			log_msg(G_LOG_LEVEL_WARNING, mb->name, msg.uid, NULL, NULL,
-			    "mailbox %s: %s: %s", mb->name, msg.name, why);
+			log_msg(G_LOG_LEVEL_WARNING, mb->name, msg.uid, NULL,
+			    NULL, "mailbox %s: %s: %s", mb->name, msg.name,
+			    why);
 			output_error(out, msg.name, msg.seq, why);
 			failed++;
 			g_free(why);
@@ -84,17 +85,18 @@ read_mailbox(const struct config_mailbox *mb, const struct mime_options *opts,
 		log_msg(G_LOG_LEVEL_CRITICAL, mb->name, NULL, NULL, NULL,
 		    "mailbox %s: %s", mb->name, cause);
 		g_free(cause);
-		status = source_status(src) != 0 ? source_status(src) :
-		    EX_TEMPFAIL;
+		status =
+		    source_status(src) != 0 ? source_status(src) : EX_TEMPFAIL;
 	}
 	source_msg_clear(&msg);
 	source_close(src);
 	if (stats) {
 		double secs = (double)(g_get_monotonic_time() - t0) / 1e6;
-		log_info("mailbox %s: %u messages (%u "
+		log_info(
+		    "mailbox %s: %u messages (%u "
 		    "unreadable) in %.3f s, %.0f messages/s, peak RSS %ld KiB",
-		    mb->name, fetched, failed, secs, secs > 0 ? fetched / secs :
-		    0.0, metrics_peak_rss_kib());
+		    mb->name, fetched, failed, secs,
+		    secs > 0 ? fetched / secs : 0.0, metrics_peak_rss_kib());
 	}
 	return status;
 }
@@ -106,7 +108,7 @@ fingerprint(const struct config_mailbox *mb, const struct source_msg *m,
     unsigned char fp[32])
 {
 	GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
-	gsize n = 32;
+	gsize      n = 32;
 
 	if (m->data != NULL)
 		g_checksum_update(c, (const guchar *)m->data, (gssize)m->len);
@@ -128,10 +130,10 @@ add_message(struct db_batch *b, const struct config_mailbox *mb,
     enum source_outcome *outcome)
 {
 	struct mime_report *r = NULL;
-	struct db_message dm;
-	unsigned char fp[32];
-	char *why = NULL;
-	size_t i, n;
+	struct db_message   dm;
+	unsigned char       fp[32];
+	char               *why = NULL;
+	size_t              i, n;
 
 	fingerprint(mb, m, fp);
 	r = cmd_read(m, opts, mb->name, &why);
@@ -152,29 +154,36 @@ add_message(struct db_batch *b, const struct config_mailbox *mb,
 		struct verdict_row *rows = verdict_rows(r, &n);
 		for (i = 0; i < n; i++) {
 			const struct mime_rcpt *rc = rows[i].rcpt;
-			struct db_event ev;
+			struct db_event         ev;
 
 			memset(&ev, 0, sizeof(ev));
 			ev.address = rows[i].subscriber;
-			ev.list = rows[i].list != NULL ? rows[i].list : mb->list;
+			ev.list =
+			    rows[i].list != NULL ? rows[i].list : mb->list;
 			ev.cls = rows[i].result.cls;
 			ev.reason = rows[i].result.reason;
-			ev.status = rows[i].result.status[0] != '\0' ?
-			    rows[i].result.status : NULL;
-			ev.reply_code = rows[i].result.reply_code[0] != '\0' ?
-			    rows[i].result.reply_code : NULL;
+			ev.status = rows[i].result.status[0] != '\0'
+			    ? rows[i].result.status
+			    : NULL;
+			ev.reply_code = rows[i].result.reply_code[0] != '\0'
+			    ? rows[i].result.reply_code
+			    : NULL;
 			ev.rule = rows[i].result.rule;
 			ev.diagnostic = rc != NULL ? rc->diagnostic : NULL;
 			ev.remote_mta = rc != NULL ? rc->remote_mta : NULL;
 			ev.reporting_mta = r->reporting_mta;
-			ev.feedback_type = rc != NULL ? rc->feedback_type : NULL;
+			ev.feedback_type =
+			    rc != NULL ? rc->feedback_type : NULL;
 			db_batch_event(b, &ev);
 			log_msg(G_LOG_LEVEL_DEBUG, mb->name, m->uid, ev.address,
-			    classify_class_name(ev.cls), "mailbox %s: %s: %s: %s "
-			    "%s %s", mb->name, m->name, ev.address != NULL ?
-			    ev.address : "(no recipient)",
-			    classify_class_name(ev.cls), ev.reason != NULL ?
-			    ev.reason : "-", ev.status != NULL ? ev.status : "-");
+			    classify_class_name(ev.cls),
+			    "mailbox %s: %s: %s: %s "
+			    "%s %s",
+			    mb->name, m->name,
+			    ev.address != NULL ? ev.address : "(no recipient)",
+			    classify_class_name(ev.cls),
+			    ev.reason != NULL ? ev.reason : "-",
+			    ev.status != NULL ? ev.status : "-");
 		}
 		g_free(rows);
 	}
@@ -196,15 +205,17 @@ static void
 print_stats(const struct mailbox_result *m)
 {
 	GString *s = g_string_new(NULL);
-	int i;
+	int      i;
 
 	for (i = 0; i < PHASES; i++)
 		g_string_append_printf(s, "%s%s %.3f s", i > 0 ? ", " : "",
-		    metrics_phase_name((enum phase)i), (double)m->phase[i] / 1e6);
+		    metrics_phase_name((enum phase)i),
+		    (double)m->phase[i] / 1e6);
 	log_info("mailbox %s: %u messages in %.3f s, "
-	    "%.0f messages/s (%s), peak RSS %ld KiB", m->name, m->fetched,
-	    m->seconds, m->seconds > 0 ? m->fetched / m->seconds : 0.0,
-	    s->str, metrics_peak_rss_kib());
+		 "%.0f messages/s (%s), peak RSS %ld KiB",
+	    m->name, m->fetched, m->seconds,
+	    m->seconds > 0 ? m->fetched / m->seconds : 0.0, s->str,
+	    metrics_peak_rss_kib());
 	g_string_free(s, TRUE);
 }
 
@@ -214,23 +225,22 @@ static int
 store_mailbox(const struct config_mailbox *mb, struct run *run)
 {
 	/* two batches: one read while the other is written */
-	GArray *pending[2] = {
-		g_array_new(FALSE, TRUE, sizeof(struct pending)),
+	GArray *pending[2] = { g_array_new(FALSE, TRUE, sizeof(struct pending)),
 		g_array_new(FALSE, TRUE, sizeof(struct pending)) };
 	struct db_batch *batch[2] = { db_batch_new(mb->name),
 		db_batch_new(mb->name) };
-	struct writer w = { 0 };
-	GHashTable *kept = g_hash_table_new_full(g_str_hash, g_str_equal,
-	    g_free, NULL);
-	struct source *src;
-	struct source_msg msg = { 0 };
-	struct db_tally t;
+	struct writer    w = { 0 };
+	GHashTable      *kept =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	struct source        *src;
+	struct source_msg     msg = { 0 };
+	struct db_tally       t;
 	struct mailbox_result res;
-	struct progress prog;
-	char *cause = NULL, *why = NULL;
-	int status = EX_OK, rc = 1, got = 0, cur = 0, st = EX_OK;
+	struct progress       prog;
+	char                 *cause = NULL, *why = NULL;
+	int      status = EX_OK, rc = 1, got = 0, cur = 0, st = EX_OK;
 	unsigned fetched = 0;
-	gint64 t0 = g_get_monotonic_time();
+	gint64   t0 = g_get_monotonic_time();
 
 	memset(&t, 0, sizeof(t));
 	memset(&res, 0, sizeof(res));
@@ -242,7 +252,8 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 		goto fail;
 	}
 	if (!got) {
-		cause = g_strdup("another rebound run is reading this mailbox "
+		cause = g_strdup(
+		    "another rebound run is reading this mailbox "
 		    "(its lock is held); try again later, or use --wait");
 		status = EX_TEMPFAIL;
 		res.locked = 1;
@@ -266,9 +277,9 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 	while (rc == 1) {
 		/* read a batch, outside any transaction, while the writer
 		 * stores the one before */
-		GArray *p = pending[cur];
+		GArray          *p = pending[cur];
 		struct db_batch *b = batch[cur];
-		gint64 t1 = g_get_monotonic_time(), t2;
+		gint64           t1 = g_get_monotonic_time(), t2;
 
 		while (p->len < RUN_BATCH &&
 		    (rc = source_next(src, &msg, &cause)) == 1) {
@@ -288,8 +299,8 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 		if (rc < 0) {
 			/* store and acknowledge what was read; the rest is
 			 * read again next run */
-			status = source_status(src) != 0 ? source_status(src) :
-			    EX_TEMPFAIL;
+			status = source_status(src) != 0 ? source_status(src)
+							 : EX_TEMPFAIL;
 		}
 		/* the batch before: its COMMIT, then its acknowledgement */
 		if (writer_settle(&w, src, res.phase, &why, &st) < 0)
@@ -303,9 +314,11 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 		goto write_failed;
 	if (rc < 0) {
 		writer_keep_stored(src);
-		why = g_strdup_printf("%s; what was stored is acknowledged, the "
-		    "rest is read again next run", cause != NULL ? cause :
-		    "the mailbox failed while reading");
+		why =
+		    g_strdup_printf("%s; what was stored is acknowledged, the "
+				    "rest is read again next run",
+			cause != NULL ? cause
+				      : "the mailbox failed while reading");
 		g_free(cause);
 		cause = why;
 		goto fail;
@@ -337,9 +350,9 @@ write_failed:
 fail:
 	if (src != NULL)
 		progress_end(&prog);
-	log_msg(status == EX_TEMPFAIL ? G_LOG_LEVEL_WARNING :
-	    G_LOG_LEVEL_CRITICAL, mb->name, NULL, NULL, NULL, "mailbox %s: %s",
-	    mb->name, cause);
+	log_msg(status == EX_TEMPFAIL ? G_LOG_LEVEL_WARNING
+				      : G_LOG_LEVEL_CRITICAL,
+	    mb->name, NULL, NULL, NULL, "mailbox %s: %s", mb->name, cause);
 	g_free(cause);
 	if (status == EX_OK)
 		status = EX_SOFTWARE;
@@ -348,8 +361,9 @@ out:
 	for (cur = 0; cur < 2; cur++) {
 		guint i;
 		for (i = 0; i < pending[cur]->len; i++)
-			source_msg_clear(&g_array_index(pending[cur],
-			    struct pending, i).msg);
+			source_msg_clear(
+			    &g_array_index(pending[cur], struct pending, i)
+				 .msg);
 		g_array_free(pending[cur], TRUE);
 		db_batch_free(batch[cur]);
 	}
@@ -375,9 +389,9 @@ out:
 static void
 block_alerts(struct run *run)
 {
-	unsigned limit = config_policy(run->cfg, NULL)->block_alert;
+	unsigned       limit = config_policy(run->cfg, NULL)->block_alert;
 	GHashTableIter it;
-	gpointer k, v;
+	gpointer       k, v;
 
 	if (limit == 0)
 		return;
@@ -398,13 +412,13 @@ static int
 today(void)
 {
 	const char *t = g_getenv("REBOUND_TEST_TODAY");
-	int y, m, d;
+	int         y, m, d;
 
 	if (t != NULL && sscanf(t, "%d-%d-%d", &y, &m, &d) == 3 &&
 	    g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y)) {
-		GDate *g = g_date_new_dmy((GDateDay)d, (GDateMonth)m,
-		    (GDateYear)y);
-		int n = (int)g_date_get_julian(g) - 719163;	/* 1970-01-01 */
+		GDate *g =
+		    g_date_new_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
+		int n = (int)g_date_get_julian(g) - 719163; /* 1970-01-01 */
 		g_date_free(g);
 		return n;
 	}
@@ -415,16 +429,17 @@ today(void)
  * database; a sysexits.h status */
 static int
 store_all(struct config *cfg, struct config_mailbox *mbs, size_t n,
-    const char *only, const struct mime_options *opts, int wait,
-    int verbosity, int stats, const char *metrics)
+    const char *only, const struct mime_options *opts, int wait, int verbosity,
+    int stats, const char *metrics)
 {
 	const struct config_hooks *h = config_hooks(cfg);
-	struct db_hooks hooks = { h->on_suppress, h->on_soft, h->on_unsuppress };
-	struct run run;
-	char *cause = NULL;
-	int status = EX_OK;
-	gint64 t0 = g_get_monotonic_time();
-	size_t i;
+	struct db_hooks            hooks = { h->on_suppress, h->on_soft,
+			   h->on_unsuppress };
+	struct run                 run;
+	char                      *cause = NULL;
+	int                        status = EX_OK;
+	gint64                     t0 = g_get_monotonic_time();
+	size_t                     i;
 
 	memset(&run, 0, sizeof(run));
 	run.cfg = cfg;
@@ -433,8 +448,8 @@ store_all(struct config *cfg, struct config_mailbox *mbs, size_t n,
 	run.wait = wait;
 	run.verbosity = verbosity;
 	run.stats = stats;
-	run.blocks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-	    NULL);
+	run.blocks =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	run.done = g_array_new(FALSE, TRUE, sizeof(struct mailbox_result));
 	if ((run.db = cmd_open_db(cfg, &status)) == NULL)
 		goto out;
@@ -465,49 +480,52 @@ cmd_run(int argc, char **argv)
 {
 	gboolean dry_run = FALSE, stats = FALSE, from_stdin = FALSE;
 	char *config_path = NULL, *only = NULL, *list = NULL, *metrics = NULL;
-	gboolean wait = FALSE, verbose = FALSE, quiet = FALSE;
+	gboolean     wait = FALSE, verbose = FALSE, quiet = FALSE;
 	GOptionEntry entries[] = {
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
-		  "configuration file (default /etc/rebound/rebound.conf)",
-		  "FILE" },
+		    "configuration file (default /etc/rebound/rebound.conf)",
+		    "FILE" },
 		{ "mailbox", 'm', 0, G_OPTION_ARG_STRING, &only,
-		  "read only this [mailbox NAME]", "NAME" },
+		    "read only this [mailbox NAME]", "NAME" },
 		{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
-		  "fetch and parse, print JSON Lines, change nothing", NULL },
+		    "fetch and parse, print JSON Lines, change nothing", NULL },
 		{ "stdin", 0, 0, G_OPTION_ARG_NONE, &from_stdin,
-		  "read one message from standard input (an MTA pipe) "
-		  "instead of the mailboxes", NULL },
+		    "read one message from standard input (an MTA pipe) "
+		    "instead of the mailboxes",
+		    NULL },
 		{ "list", 'l', 0, G_OPTION_ARG_STRING, &list,
-		  "with --stdin: the list the bounce concerns, when neither "
-		  "VERP nor the original's header says", "NAME" },
+		    "with --stdin: the list the bounce concerns, when neither "
+		    "VERP nor the original's header says",
+		    "NAME" },
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
-		  "also log every recipient's class and reason", NULL },
+		    "also log every recipient's class and reason", NULL },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
-		  "log warnings and errors only (no summary lines)", NULL },
+		    "log warnings and errors only (no summary lines)", NULL },
 		{ "wait", 'w', 0, G_OPTION_ARG_NONE, &wait,
-		  "wait for a mailbox another run is reading, instead of "
-		  "exiting 75", NULL },
+		    "wait for a mailbox another run is reading, instead of "
+		    "exiting 75",
+		    NULL },
 		{ "metrics-file", 0, 0, G_OPTION_ARG_FILENAME, &metrics,
-		  "write Prometheus metrics of the run to FILE (atomically)",
-		  "FILE" },
+		    "write Prometheus metrics of the run to FILE (atomically)",
+		    "FILE" },
 		{ "stats", 0, 0, G_OPTION_ARG_NONE, &stats,
-		  "print messages/s, where the time went and peak memory per "
-		  "mailbox on stderr",
-		  NULL },
+		    "print messages/s, where the time went and peak memory per "
+		    "mailbox on stderr",
+		    NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
-	GOptionContext *ctx;
-	GError *err = NULL;
-	struct config *cfg = NULL;
-	struct config_mailbox *mbs, stdin_mb = { 0 };
+	GOptionContext                  *ctx;
+	GError                          *err = NULL;
+	struct config                   *cfg = NULL;
+	struct config_mailbox           *mbs, stdin_mb = { 0 };
 	static const struct config_parse no_config = { .verp = 1,
-	    .original_recipient = 1 };
-	const struct config_parse *p;
-	struct mime_options opts;
-	struct output *out = NULL;
-	char *cause = NULL;
-	size_t n, i;
-	int status = EX_OK, s;
+		.original_recipient = 1 };
+	const struct config_parse       *p;
+	struct mime_options              opts;
+	struct output                   *out = NULL;
+	char                            *cause = NULL;
+	size_t                           n, i;
+	int                              status = EX_OK, s;
 
 	ctx = g_option_context_new("- read the configured mailboxes");
 	g_option_context_add_main_entries(ctx, entries, NULL);
@@ -521,9 +539,10 @@ cmd_run(int argc, char **argv)
 	/* piped input needs no configuration to print; [parse] applies when
 	 * given, and storing needs its [database] */
 	if (!from_stdin || config_path != NULL || !dry_run) {
-		cfg = config_load(config_path != NULL ? config_path :
-		    "/etc/rebound/rebound.conf", from_stdin ? CONFIG_PARSE_ONLY :
-		    0, &cause, &status);
+		cfg = config_load(config_path != NULL
+			? config_path
+			: "/etc/rebound/rebound.conf",
+		    from_stdin ? CONFIG_PARSE_ONLY : 0, &cause, &status);
 		if (cfg == NULL) {
 			log_error("%s", cause);
 			g_free(cause);
@@ -545,28 +564,34 @@ cmd_run(int argc, char **argv)
 	mbs = config_mailboxes(cfg, &n);
 	if (only != NULL && config_mailbox_find(cfg, only) == NULL) {
 		log_error("no [mailbox %s] in the "
-		    "configuration", only);
+			  "configuration",
+		    only);
 		status = EX_CONFIG;
 		goto out;
 	}
 	if (n == 0) {
 		log_error("no [mailbox NAME] in the "
-		    "configuration");
+			  "configuration");
 		status = EX_CONFIG;
 		goto out;
 	}
 read:
 	p = cfg != NULL ? config_parse_options(cfg) : &no_config;
 	memset(&opts, 0, sizeof(opts));
-	opts.verp_prefix = !p->verp ? NULL : p->verp_prefix != NULL ?
-	    p->verp_prefix : "bounces";
-	opts.verp_delim = p->verp_delimiter != NULL ? p->verp_delimiter[0] : '+';
+	opts.verp_prefix = !p->verp  ? NULL
+	    : p->verp_prefix != NULL ? p->verp_prefix
+				     : "bounces";
+	opts.verp_delim =
+	    p->verp_delimiter != NULL ? p->verp_delimiter[0] : '+';
 	opts.list_header = p->list_header;
 	opts.final_only = !p->original_recipient;
 	mime_init();
 	if (!dry_run) {
-		status = store_all(cfg, mbs, n, only, &opts, wait, quiet ? -1 :
-		    verbose ? 1 : 0, stats, metrics);
+		status = store_all(cfg, mbs, n, only, &opts, wait,
+		    quiet         ? -1
+			: verbose ? 1
+				  : 0,
+		    stats, metrics);
 		goto out;
 	}
 	out = output_new(stdout, OUTPUT_JSONL, 0);

@@ -7,29 +7,29 @@
 #define REBOUND_COMMANDS_H
 
 /* cmd_parse - `rebound parse [--jsonl] [--why] PATH...` */
-int	cmd_parse(int argc, char **argv);
+int cmd_parse(int argc, char **argv);
 
 /* cmd_run - `rebound run [--dry-run] --config FILE [--mailbox NAME]` */
-int	cmd_run(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 /* cmd_db - `rebound db migrate --config FILE` */
-int	cmd_db(int argc, char **argv);
+int cmd_db(int argc, char **argv);
 
 /* cmd_explain - `rebound explain CODE-OR-TEXT` */
-int	cmd_explain(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 /* cmd_status - `rebound status [--json]` */
-int	cmd_status(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 /* cmd_export - `rebound export [--format F] [--list N] [--since D]
  * [--scope S] [-o FILE]` */
-int	cmd_export(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* cmd_subscriber - `rebound subscriber [--json] ADDRESS` */
-int	cmd_subscriber(int argc, char **argv);
+int cmd_subscriber(int argc, char **argv);
 
 /* cmd_unsuppress - `rebound unsuppress [--list NAME] ADDRESS` */
-int	cmd_unsuppress(int argc, char **argv);
+int cmd_unsuppress(int argc, char **argv);
 
 struct config;
 struct db;
@@ -44,7 +44,7 @@ struct source_msg;
  * a bound is logged as a warning, naming mailbox (may be NULL) and m.
  */
 struct mime_report *cmd_read(const struct source_msg *m,
-	    const struct mime_options *opts, const char *mailbox, char **why);
+    const struct mime_options *opts, const char *mailbox, char **why);
 
 /*
  * cmd_open_db - connect to the configured [database] and check that it

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "log.h"
 
+/* clang-format off */
 static const struct {
 	const char *name;
 	int (*fn)(int, char **);
@@ -29,16 +30,20 @@ static const struct {
 	{ "explain", cmd_explain, "explain a status code, reply code or "
 	  "diagnostic text" },
 };
+/* clang-format on */
 
 static void
 usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: rebound COMMAND [OPTION...] [ARG...]\n\ncommands:\n");
+	fprintf(f,
+	    "usage: rebound COMMAND [OPTION...] [ARG...]\n\ncommands:\n");
 	for (i = 0; i < G_N_ELEMENTS(commands); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n`rebound COMMAND --help` describes a command's options.\n");
+		fprintf(f, "  %-10s %s\n", commands[i].name,
+		    commands[i].summary);
+	fprintf(f,
+	    "\n`rebound COMMAND --help` describes a command's options.\n");
 }
 
 int
@@ -59,14 +64,15 @@ main(int argc, char **argv)
 		usage(stdout);
 		return EX_OK;
 	}
-	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+	if (strcmp(argv[1], "--version") == 0 ||
+	    strcmp(argv[1], "version") == 0) {
 		printf("rebound %s\n", REBOUND_VERSION);
 		return EX_OK;
 	}
 	for (i = 0; i < G_N_ELEMENTS(commands); i++)
 		if (strcmp(argv[1], commands[i].name) == 0) {
 			char *prog = g_strconcat("rebound ", argv[1], NULL);
-			log_init(prog);		/* "rebound parse: ..." */
+			log_init(prog); /* "rebound parse: ..." */
 			g_free(prog);
 			return commands[i].fn(argc - 1, argv + 1);
 		}

@@ -17,8 +17,8 @@
 const char *
 metrics_phase_name(enum phase p)
 {
-	static const char *const names[PHASES] = { "fetch", "parse",
-	    "database", "acknowledge" };
+	static const char *const names[PHASES] = { "fetch", "parse", "database",
+		"acknowledge" };
 
 	return (unsigned)p < PHASES ? names[p] : "?";
 }
@@ -59,20 +59,20 @@ void
 metrics_write(const char *path, struct run *run, int status, double seconds)
 {
 	static const char *classes[] = { "hard", "soft", "block", "complaint",
-	    "ignore", "unknown" };
-	static const int cls[] = { CLASS_HARD, CLASS_SOFT, CLASS_BLOCK,
-	    CLASS_COMPLAINT, CLASS_IGNORE, CLASS_UNKNOWN };
-	char *tmp = NULL;
-	FILE *f = atomic_open(path, 0644, &tmp);
-	GHashTableIter it;
-	gpointer k, v;
-	guint i;
-	size_t c;
+		"ignore", "unknown" };
+	static const int   cls[] = { CLASS_HARD, CLASS_SOFT, CLASS_BLOCK,
+		  CLASS_COMPLAINT, CLASS_IGNORE, CLASS_UNKNOWN };
+	char              *tmp = NULL;
+	FILE              *f = atomic_open(path, 0644, &tmp);
+	GHashTableIter     it;
+	gpointer           k, v;
+	guint              i;
+	size_t             c;
 
 	if (f == NULL || tmp == NULL) {
 		log_msg(G_LOG_LEVEL_WARNING, NULL, NULL, NULL, NULL,
-		    "metrics file %s: %s", path, f == NULL ? g_strerror(errno) :
-		    "not a file");
+		    "metrics file %s: %s", path,
+		    f == NULL ? g_strerror(errno) : "not a file");
 		return;
 	}
 	metric_head(f, "rebound_last_run_timestamp_seconds",
@@ -91,8 +91,8 @@ metrics_write(const char *path, struct run *run, int status, double seconds)
 	metric_head(f, "rebound_mailbox_success",
 	    "1 when the mailbox was read without failure in the last run.");
 	for (i = 0; run->done != NULL && i < run->done->len; i++) {
-		struct mailbox_result *m = &g_array_index(run->done,
-		    struct mailbox_result, i);
+		struct mailbox_result *m =
+		    &g_array_index(run->done, struct mailbox_result, i);
 		fprintf(f, "rebound_mailbox_success{");
 		metric_label(f, "mailbox", m->name);
 		fprintf(f, "} %d\n", m->status == EX_OK);
@@ -101,11 +101,11 @@ metrics_write(const char *path, struct run *run, int status, double seconds)
 	    "Messages of the last run per mailbox: fetched, new (stored), "
 	    "duplicate (stored before), quarantined.");
 	for (i = 0; run->done != NULL && i < run->done->len; i++) {
-		struct mailbox_result *m = &g_array_index(run->done,
-		    struct mailbox_result, i);
+		struct mailbox_result *m =
+		    &g_array_index(run->done, struct mailbox_result, i);
 		const struct {
 			const char *outcome;
-			unsigned n;
+			unsigned    n;
 		} rows[] = {
 			{ "fetched", m->fetched },
 			{ "new", m->fetched - m->t.duplicates },
@@ -123,8 +123,8 @@ metrics_write(const char *path, struct run *run, int status, double seconds)
 	metric_head(f, "rebound_events",
 	    "Events stored by the last run per mailbox and class.");
 	for (i = 0; run->done != NULL && i < run->done->len; i++) {
-		struct mailbox_result *m = &g_array_index(run->done,
-		    struct mailbox_result, i);
+		struct mailbox_result *m =
+		    &g_array_index(run->done, struct mailbox_result, i);
 		for (c = 0; c < G_N_ELEMENTS(classes); c++) {
 			fprintf(f, "rebound_events{");
 			metric_label(f, "mailbox", m->name);
@@ -136,8 +136,8 @@ metrics_write(const char *path, struct run *run, int status, double seconds)
 	metric_head(f, "rebound_suppressions",
 	    "Suppressions begun by the last run per mailbox.");
 	for (i = 0; run->done != NULL && i < run->done->len; i++) {
-		struct mailbox_result *m = &g_array_index(run->done,
-		    struct mailbox_result, i);
+		struct mailbox_result *m =
+		    &g_array_index(run->done, struct mailbox_result, i);
 		fprintf(f, "rebound_suppressions{");
 		metric_label(f, "mailbox", m->name);
 		fprintf(f, "} %u\n", m->t.suppressed);
@@ -146,20 +146,21 @@ metrics_write(const char *path, struct run *run, int status, double seconds)
 	    "Time of the last run per mailbox and phase: fetch (the server), "
 	    "parse (MIME and classification), database, acknowledge.");
 	for (i = 0; run->done != NULL && i < run->done->len; i++) {
-		struct mailbox_result *m = &g_array_index(run->done,
-		    struct mailbox_result, i);
+		struct mailbox_result *m =
+		    &g_array_index(run->done, struct mailbox_result, i);
 		for (c = 0; c < PHASES; c++) {
 			fprintf(f, "rebound_phase_seconds{");
 			metric_label(f, "mailbox", m->name);
 			fprintf(f, ",");
-			metric_label(f, "phase", metrics_phase_name((enum phase)c));
+			metric_label(f, "phase",
+			    metrics_phase_name((enum phase)c));
 			fprintf(f, "} %.3f\n", (double)m->phase[c] / 1e6);
 		}
 	}
 	metric_head(f, "rebound_peak_rss_bytes",
 	    "The most memory the last run held (resident set).");
-	fprintf(f, "rebound_peak_rss_bytes %lld\n", (long long)metrics_peak_rss_kib() *
-	    1024);
+	fprintf(f, "rebound_peak_rss_bytes %lld\n",
+	    (long long)metrics_peak_rss_kib() * 1024);
 	metric_head(f, "rebound_blocks",
 	    "Blocks in the last run per recipient domain (the sender refused).");
 	if (run->blocks != NULL) {

@@ -8,11 +8,11 @@
 #include "output.h"
 
 struct output {
-	FILE			*f;
-	enum output_format	 format;
-	int			 why;
-	int			 header_done;
-	JsonGenerator		*gen;
+	FILE              *f;
+	enum output_format format;
+	int                why;
+	int                header_done;
+	JsonGenerator     *gen;
 };
 
 struct output *
@@ -72,10 +72,10 @@ write_json(struct output *o, const char *file, unsigned seq,
     const struct verdict_row *row, const char *mailbox, const char *uid)
 {
 	const struct mime_report *r = row->report;
-	const struct mime_rcpt *rc = row->rcpt;
-	JsonBuilder *b = json_builder_new();
-	JsonNode *root;
-	char *s;
+	const struct mime_rcpt   *rc = row->rcpt;
+	JsonBuilder              *b = json_builder_new();
+	JsonNode                 *root;
+	char                     *s;
 
 	json_builder_begin_object(b);
 	add_file(b, file, seq);
@@ -128,8 +128,8 @@ static void
 write_table(struct output *o, const char *file, const struct verdict_row *row)
 {
 	const struct mime_rcpt *rc = row->rcpt;
-	const char *base = strrchr(file, '/');
-	char diag[61];
+	const char             *base = strrchr(file, '/');
+	char                    diag[61];
 
 	if (!o->header_done) {
 		fprintf(o->f, "%-24s %-32s %-9s %-15s %-9s %-5s %s\n", "FILE",
@@ -137,8 +137,9 @@ write_table(struct output *o, const char *file, const struct verdict_row *row)
 		    o->why ? "RULE / DIAGNOSTIC" : "DIAGNOSTIC");
 		o->header_done = 1;
 	}
-	g_strlcpy(diag, rc != NULL && rc->diagnostic != NULL ? rc->diagnostic :
-	    "", sizeof(diag));
+	g_strlcpy(diag,
+	    rc != NULL && rc->diagnostic != NULL ? rc->diagnostic : "",
+	    sizeof(diag));
 	fprintf(o->f, "%-24.24s %-32.32s %-9s %-15s %-9s %-5s %s%s%s\n",
 	    base != NULL ? base + 1 : file,
 	    row->recipient != NULL ? row->recipient : "-",
@@ -154,7 +155,7 @@ output_message(struct output *o, const char *file, unsigned seq,
     const struct mime_report *r, const char *mailbox, const char *uid)
 {
 	struct verdict_row *rows;
-	size_t i, n;
+	size_t              i, n;
 
 	rows = verdict_rows(r, &n);
 	for (i = 0; i < n; i++) {
@@ -172,8 +173,8 @@ output_error(struct output *o, const char *file, unsigned seq,
 {
 	if (o->format == OUTPUT_JSONL) {
 		JsonBuilder *b = json_builder_new();
-		JsonNode *root;
-		char *s;
+		JsonNode    *root;
+		char        *s;
 
 		json_builder_begin_object(b);
 		add_file(b, file, seq);

@@ -33,8 +33,8 @@ progress_show(struct progress *p, unsigned done)
 	secs = (double)(now - p->t0) / 1e6;
 	rate = secs > 0 ? done / secs : 0;
 	fprintf(stderr, "\r%s: %u/%u messages, %.0f/s, %.0f s left\033[K",
-	    p->name, done, p->total, rate, rate > 0 && p->total > done ?
-	    (p->total - done) / rate : 0.0);
+	    p->name, done, p->total, rate,
+	    rate > 0 && p->total > done ? (p->total - done) / rate : 0.0);
 }
 
 void

@@ -24,7 +24,7 @@ static int
 ack_all(struct source *src, GArray *batch, char **cause)
 {
 	guint i;
-	int rc = 0;
+	int   rc = 0;
 
 	for (i = 0; i < batch->len; i++) {
 		struct pending *p = &g_array_index(batch, struct pending, i);
@@ -41,14 +41,14 @@ static gpointer
 write_main(gpointer arg)
 {
 	struct writer *w = arg;
-	struct run *run = w->run;
-	gint64 t0 = g_get_monotonic_time();
+	struct run    *run = w->run;
+	gint64         t0 = g_get_monotonic_time();
 
 	w->rc = -1;
 	if (db_begin(run->db, &w->cause) < 0)
 		w->status = db_status(run->db);
-	else if (db_batch_write(run->db, w->b, policy_for, run->cfg,
-	    run->today, w->t, &w->cause) < 0) {
+	else if (db_batch_write(run->db, w->b, policy_for, run->cfg, run->today,
+		     w->t, &w->cause) < 0) {
 		w->status = db_status(run->db);
 		db_rollback(run->db);
 	} else if (db_commit(run->db, &w->cause) < 0)
@@ -56,7 +56,7 @@ write_main(gpointer arg)
 	else
 		w->rc = 0;
 	if (w->rc == 0 && g_getenv("REBOUND_TEST_CRASH_AFTER_COMMIT") != NULL)
-		_exit(70);	/* tests: die between commit and ack */
+		_exit(70); /* tests: die between commit and ack */
 	w->us = g_get_monotonic_time() - t0;
 	return NULL;
 }
@@ -83,8 +83,8 @@ writer_keep_stored(struct source *src)
 }
 
 int
-writer_settle(struct writer *w, struct source *src, gint64 *phase,
-    char **cause, int *status)
+writer_settle(struct writer *w, struct source *src, gint64 *phase, char **cause,
+    int *status)
 {
 	gint64 t1;
 
@@ -96,7 +96,7 @@ writer_settle(struct writer *w, struct source *src, gint64 *phase,
 	if (w->rc < 0) {
 		*cause = w->cause;
 		*status = w->status;
-		return -1;	/* its messages are never acknowledged */
+		return -1; /* its messages are never acknowledged */
 	}
 	db_batch_clear(w->b);
 	t1 = g_get_monotonic_time();

@@ -16,7 +16,7 @@ static void
 patterns_are_consistent(void **state)
 {
 	const struct classify_pattern *t;
-	size_t n, i;
+	size_t                         n, i;
 
 	t = classify_pattern_table(&n);
 	assert_true(n > 100);
@@ -31,6 +31,7 @@ patterns_are_consistent(void **state)
 static void
 patterns_match(void **state)
 {
+	/* clang-format off */
 	static const struct {
 		const char *text, *reason;
 	} cases[] = {
@@ -122,6 +123,7 @@ patterns_match(void **state)
 		{ "554 192.0.2.1 has been blocked by the recipient's domain "
 		  "policy", "blocked" },
 	};
+	/* clang-format on */
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -142,6 +144,7 @@ provider_context(void **state)
 {
 	/* text, context -> the rule or reason of the row that matches
 	 * (expect NULL: no row), and whether it is final */
+	/* clang-format off */
 	static const struct {
 		const char *text, *context, *expect;
 		int final;
@@ -220,24 +223,26 @@ provider_context(void **state)
 		{ "550 : User unknown", NULL, "filtered", 1 },
 		{ "550 <a@b.example>: User unknown", NULL, "userunknown", 0 },
 	};
+	/* clang-format on */
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const struct classify_pattern *p = classify_match(cases[i].text,
-		    cases[i].context);
+		const struct classify_pattern *p =
+		    classify_match(cases[i].text, cases[i].context);
 		if (cases[i].expect == NULL) {
 			if (p != NULL)
 				fail_msg("case %zu: rule %s, expected none", i,
 				    p->rule);
 			continue;
 		}
-		if (p == NULL || (strcmp(p->rule, cases[i].expect) != 0 &&
-		    strcmp(p->reason, cases[i].expect) != 0) ||
+		if (p == NULL ||
+		    (strcmp(p->rule, cases[i].expect) != 0 &&
+			strcmp(p->reason, cases[i].expect) != 0) ||
 		    (p->final > 0) != cases[i].final)
 			fail_msg("case %zu: got %s/%s final %d, expected %s "
-			    "final %d", i, p ? p->rule : "none", p ? p->reason :
-			    "-", p ? p->final : 0, cases[i].expect,
-			    cases[i].final);
+				 "final %d",
+			    i, p ? p->rule : "none", p ? p->reason : "-",
+			    p ? p->final : 0, cases[i].expect, cases[i].final);
 	}
 }
 
@@ -256,7 +261,7 @@ failed(struct classify_input *in, const char *status, const char *diagnostic)
 static void
 mta_category(void **state)
 {
-	struct classify_input in;
+	struct classify_input  in;
 	struct classify_result out;
 
 	failed(&in, "5.0.0", "550 Sorry, she is not here any more");
@@ -279,10 +284,11 @@ mta_category(void **state)
 static void
 shared_diagnostic(void **state)
 {
-	struct classify_input in;
+	struct classify_input  in;
 	struct classify_result out;
 
-	failed(&in, NULL, "Your message could not be delivered to one or "
+	failed(&in, NULL,
+	    "Your message could not be delivered to one or "
 	    "more recipients.");
 	in.diagnostic_shared = 1;
 	classify_rcpt(&in, &out);
@@ -300,7 +306,7 @@ shared_diagnostic(void **state)
 static void
 unix_mailer(void **state)
 {
-	struct classify_input in;
+	struct classify_input  in;
 	struct classify_result out;
 
 	failed(&in, "5.0.0", "255");
@@ -321,7 +327,7 @@ unix_mailer(void **state)
 static void
 exim_transient(void **state)
 {
-	struct classify_input in;
+	struct classify_input  in;
 	struct classify_result out;
 
 	failed(&in, NULL, "mailbox is full: retry timeout exceeded");
@@ -354,6 +360,7 @@ exim_transient(void **state)
 static void
 decisions(void **state)
 {
+	/* clang-format off */
 	static const struct {
 		const char *status, *reply, *diag, *action, *command;
 		int temporary;
@@ -472,10 +479,11 @@ decisions(void **state)
 		{ "5.7.1", "550", "550 5.7.1 Access denied", "failed", "MAIL", -1,
 		  CLASS_BLOCK, "rejected", "5.7.1" },
 	};
+	/* clang-format on */
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct classify_input in;
+		struct classify_input  in;
 		struct classify_result out;
 
 		memset(&in, 0, sizeof(in));
@@ -490,8 +498,9 @@ decisions(void **state)
 		    strcmp(out.reason, cases[i].reason) != 0 ||
 		    strcmp(out.status, cases[i].out_status) != 0)
 			fail_msg("case %zu: got %s/%s/%s (rule %s), expected "
-			    "%s/%s/%s", i, classify_class_name(out.cls),
-			    out.reason, out.status, out.rule,
+				 "%s/%s/%s",
+			    i, classify_class_name(out.cls), out.reason,
+			    out.status, out.rule,
 			    classify_class_name(cases[i].cls), cases[i].reason,
 			    cases[i].out_status);
 	}
@@ -501,7 +510,7 @@ decisions(void **state)
 static void
 complaint_and_autoreply(void **state)
 {
-	struct classify_input in;
+	struct classify_input  in;
 	struct classify_result out;
 
 	memset(&in, 0, sizeof(in));
@@ -516,7 +525,7 @@ complaint_and_autoreply(void **state)
 	in.feedback_type = "opt-out";
 	classify_rcpt(&in, &out);
 	assert_int_equal(out.cls, CLASS_COMPLAINT);
-	in.feedback_type = "auth-failure";	/* our DKIM/SPF/DMARC */
+	in.feedback_type = "auth-failure"; /* our DKIM/SPF/DMARC */
 	classify_rcpt(&in, &out);
 	assert_int_equal(out.cls, CLASS_BLOCK);
 	assert_string_equal(out.reason, "feedback");
@@ -534,6 +543,7 @@ complaint_and_autoreply(void **state)
 int
 main(void)
 {
+	/* clang-format off */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(patterns_are_consistent),
 		cmocka_unit_test(patterns_match),
@@ -545,6 +555,7 @@ main(void)
 		cmocka_unit_test(decisions),
 		cmocka_unit_test(complaint_and_autoreply),
 	};
+	/* clang-format on */
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,7 +19,7 @@ static void
 status_table_is_consistent(void **state)
 {
 	const struct classify_status *t;
-	size_t n, i, j;
+	size_t                        n, i, j;
 
 	t = classify_status_table(&n);
 	assert_true(n > 70);
@@ -39,6 +39,7 @@ status_table_is_consistent(void **state)
 static void
 status_lookup(void **state)
 {
+	/* clang-format off */
 	static const struct {
 		const char *code;
 		const char *reason;	/* NULL: the row has none */
@@ -56,6 +57,7 @@ status_lookup(void **state)
 		/* unregistered detail: the subject's X.s.0 row */
 		{ "5.1.99", NULL }, { "4.4.99", "networkerror" },
 	};
+	/* clang-format on */
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -77,11 +79,11 @@ static void
 reply_lookup(void **state)
 {
 	static const int seeds[] = { 101, 111, 211, 214, 220, 221, 250, 251,
-	    252, 354, 420, 421, 422, 431, 432, 441, 442, 446, 447, 449, 450,
-	    451, 452, 471, 500, 501, 502, 503, 504, 510, 512, 513, 521, 523,
-	    530, 535, 541, 550, 551, 552, 553, 554 };
+		252, 354, 420, 421, 422, 431, 432, 441, 442, 446, 447, 449, 450,
+		451, 452, 471, 500, 501, 502, 503, 504, 510, 512, 513, 521, 523,
+		530, 535, 541, 550, 551, 552, 553, 554 };
 	const struct classify_reply *t;
-	size_t n, i;
+	size_t                       n, i;
 
 	for (i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++)
 		assert_non_null(classify_reply_lookup(seeds[i]));
@@ -100,6 +102,7 @@ reply_lookup(void **state)
 static void
 find_codes(void **state)
 {
+	/* clang-format off */
 	static const struct {
 		const char *text, *reply, *status;
 	} cases[] = {
@@ -113,7 +116,8 @@ find_codes(void **state)
 		{ "id=550.4.1.1x and 1234 5.1.1.1", "", "" },
 		{ "", "", "" },
 	};
-	char reply[4], status[16];
+	/* clang-format on */
+	char   reply[4], status[16];
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -127,10 +131,10 @@ find_codes(void **state)
 static void
 reason_table(void **state)
 {
-	static const char *hard[] = { "userunknown", "hostunknown",
-	    "hasmoved", "notaccept" };
+	static const char *hard[] = { "userunknown", "hostunknown", "hasmoved",
+		"notaccept" };
 	const struct classify_reason *t;
-	size_t n, i, nhard = 0;
+	size_t                        n, i, nhard = 0;
 
 	t = classify_reason_table(&n);
 	for (i = 0; i < n; i++) {
@@ -141,13 +145,15 @@ reason_table(void **state)
 	}
 	assert_int_equal(nhard, 4);
 	for (i = 0; i < 4; i++)
-		assert_int_equal(classify_reason_lookup(hard[i])->cls, CLASS_HARD);
+		assert_int_equal(classify_reason_lookup(hard[i])->cls,
+		    CLASS_HARD);
 	assert_null(classify_reason_lookup("nosuchreason"));
 }
 
 int
 main(void)
 {
+	/* clang-format off */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(status_table_is_consistent),
 		cmocka_unit_test(status_lookup),
@@ -155,6 +161,7 @@ main(void)
 		cmocka_unit_test(find_codes),
 		cmocka_unit_test(reason_table),
 	};
+	/* clang-format on */
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

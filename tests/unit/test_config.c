@@ -35,7 +35,7 @@ put_file(const char *name, const char *text, int mode)
 static struct config *
 load(const char *text, char **cause, int *status)
 {
-	char *p = put_file("t.conf", text, 0644);
+	char          *p = put_file("t.conf", text, 0644);
 	struct config *c = config_load(p, 0, cause, status);
 
 	g_free(p);
@@ -70,6 +70,7 @@ teardown(void **state)
 static void
 mailboxes(void **state)
 {
+	/* clang-format off */
 	static const struct {
 		const char *url, *extra;
 		enum config_proto proto;
@@ -90,14 +91,15 @@ mailboxes(void **state)
 		{ "imaps://u@h.example/INBOX", "after = flag\n", CONFIG_IMAPS,
 		  "u", "h.example", "INBOX", 993, CONFIG_AFTER_FLAG },
 	};
+	/* clang-format on */
 	size_t i, n;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *text = g_strdup_printf("[mailbox m]\nurl = %s\n"
-		    "password_file = %s/pw\n%s", cases[i].url, dir,
-		    cases[i].extra);
-		char *cause = NULL;
-		int status;
+		char          *text = g_strdup_printf("[mailbox m]\nurl = %s\n"
+							       "password_file = %s/pw\n%s",
+			     cases[i].url, dir, cases[i].extra);
+		char          *cause = NULL;
+		int            status;
 		struct config *c = load(text, &cause, &status);
 		struct config_mailbox *mb;
 
@@ -122,6 +124,7 @@ mailboxes(void **state)
 static void
 refusals(void **state)
 {
+	/* clang-format off */
 	static const struct {
 		const char *text;	/* %s: the test directory */
 		int status;
@@ -160,13 +163,14 @@ refusals(void **state)
 		{ "[hooks]\non_soft = SELECT '\xc3'\n", EX_CONFIG,
 		  "t.conf:2: [hooks] on_soft: not valid UTF-8" },
 	};
+	/* clang-format on */
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char **parts = g_strsplit(cases[i].text, "%s", -1);
-		char *text = g_strjoinv(dir, parts);
-		char *cause = NULL;
-		int status = 0;
+		char         **parts = g_strsplit(cases[i].text, "%s", -1);
+		char          *text = g_strjoinv(dir, parts);
+		char          *cause = NULL;
+		int            status = 0;
 		struct config *c = load(text, &cause, &status);
 
 		if (c != NULL)
@@ -185,19 +189,22 @@ refusals(void **state)
 static void
 env_and_parse_only(void **state)
 {
-	char *p, *cause = NULL;
-	int status;
+	char          *p, *cause = NULL;
+	int            status;
 	struct config *c;
-	size_t n;
+	size_t         n;
 
 	setenv("REBOUND_TEST_PW", "from-env", 1);
 	c = load("[mailbox m]\nurl = pop3s://u@h.example\n"
-	    "password_env = REBOUND_TEST_PW\n", &cause, &status);
+		 "password_env = REBOUND_TEST_PW\n",
+	    &cause, &status);
 	assert_non_null(c);
 	assert_string_equal(config_mailboxes(c, &n)->password, "from-env");
 	config_free(c);
-	p = put_file("p.conf", "[parse]\nlist_header = X-List\n[mailbox m]\n"
-	    "url = imaps://u@h.example\n", 0644);
+	p = put_file("p.conf",
+	    "[parse]\nlist_header = X-List\n[mailbox m]\n"
+	    "url = imaps://u@h.example\n",
+	    0644);
 	c = config_load(p, CONFIG_PARSE_ONLY, &cause, &status);
 	assert_non_null(c);
 	assert_string_equal(config_parse_options(c)->list_header, "X-List");
@@ -211,10 +218,10 @@ env_and_parse_only(void **state)
 static void
 policy_and_hooks(void **state)
 {
-	char *cause = NULL;
-	int status;
+	char                *cause = NULL;
+	int                  status;
 	const struct policy *p;
-	struct config *c;
+	struct config       *c;
 
 	c = load("[parse]\n", &cause, &status);
 	assert_non_null(c);
@@ -225,7 +232,8 @@ policy_and_hooks(void **state)
 	assert_int_equal(p->block_alert, 10);
 	assert_null(config_hooks(c)->on_soft);
 	config_free(c);
-	c = load("[policy]\nsoft_threshold = 3\nblock_alert = 0\n"
+	c = load(
+	    "[policy]\nsoft_threshold = 3\nblock_alert = 0\n"
 	    "[list digest]\nsoft_window = 7\n"
 	    "[hooks]\non_suppress = UPDATE m SET on = false WHERE e = $1\n",
 	    &cause, &status);
@@ -235,7 +243,7 @@ policy_and_hooks(void **state)
 	assert_int_equal(p->soft_window, 30);
 	assert_int_equal(p->block_alert, 0);
 	p = config_policy(c, "digest");
-	assert_int_equal(p->soft_threshold, 3);	/* from [policy] */
+	assert_int_equal(p->soft_threshold, 3); /* from [policy] */
 	assert_int_equal(p->soft_window, 7);
 	assert_ptr_equal(config_policy(c, "other"), config_policy(c, NULL));
 	assert_string_equal(config_hooks(c)->on_suppress,
@@ -247,12 +255,14 @@ policy_and_hooks(void **state)
 int
 main(void)
 {
+	/* clang-format off */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(mailboxes),
 		cmocka_unit_test(refusals),
 		cmocka_unit_test(env_and_parse_only),
 		cmocka_unit_test(policy_and_hooks),
 	};
+	/* clang-format on */
 
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -39,6 +39,7 @@ fields(const char *text)
 static void
 field_groups(void **state)
 {
+	/* clang-format off */
 	static const struct {
 		const char *in, *out;
 	} cases[] = {
@@ -56,6 +57,7 @@ field_groups(void **state)
 		  "0|status|4.4.7\n" },
 		{ "", "" },
 	};
+	/* clang-format on */
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -70,7 +72,7 @@ static void
 field_bounded(void **state)
 {
 	GString *in = g_string_new("Diagnostic-Code: ");
-	char *got;
+	char    *got;
 
 	while (in->len < 200000)
 		g_string_append(in, "x ");
@@ -83,6 +85,7 @@ field_bounded(void **state)
 static void
 verp(void **state)
 {
+	/* clang-format off */
 	static const struct {
 		const char *addr, *prefix;
 		char delim;
@@ -112,6 +115,7 @@ verp(void **state)
 		{ "bounce-news+dave=example.org@l.example", "bounce-{list}", '+',
 		  "dave@example.org", "news" },
 	};
+	/* clang-format on */
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -137,7 +141,7 @@ verp(void **state)
 static struct mime_report *
 parse_ok(const char *buf, size_t len)
 {
-	char *cause = NULL;
+	char               *cause = NULL;
 	struct mime_report *r = mime_parse(buf, len, NULL, &cause);
 
 	if (r == NULL)
@@ -149,15 +153,19 @@ parse_ok(const char *buf, size_t len)
 static void
 deep_nesting(void **state)
 {
-	GString *m = g_string_new("From: MAILER-DAEMON@x.example\n"
-	    "Subject: Undelivered Mail\nMIME-Version: 1.0\n");
+	GString *m =
+	    g_string_new("From: MAILER-DAEMON@x.example\n"
+			 "Subject: Undelivered Mail\nMIME-Version: 1.0\n");
 	struct mime_report *r;
-	int i;
+	int                 i;
 
 	for (i = 0; i < 1000; i++)
-		g_string_append_printf(m, "Content-Type: multipart/mixed; "
-		    "boundary=\"b%d\"\n\n--b%d\n", i, i);
-	g_string_append(m, "Content-Type: text/plain\n\n<a@b.example>: 550 5.1.1"
+		g_string_append_printf(m,
+		    "Content-Type: multipart/mixed; "
+		    "boundary=\"b%d\"\n\n--b%d\n",
+		    i, i);
+	g_string_append(m,
+	    "Content-Type: text/plain\n\n<a@b.example>: 550 5.1.1"
 	    " user unknown\n");
 	for (i = 999; i >= 0; i--)
 		g_string_append_printf(m, "--b%d--\n", i);
@@ -194,18 +202,20 @@ static void
 garbage(void **state)
 {
 	GRand *rnd = g_rand_new_with_seed(42);
-	char buf[8192];
-	char *cause = NULL;
+	char   buf[8192];
+	char  *cause = NULL;
 	size_t i;
-	int round;
+	int    round;
 
 	for (round = 0; round < 50; round++) {
-		size_t len = 1 + (size_t)g_rand_int_range(rnd, 0, sizeof(buf) - 1);
+		size_t len =
+		    1 + (size_t)g_rand_int_range(rnd, 0, sizeof(buf) - 1);
 		struct mime_report *r;
 		for (i = 0; i < len; i++)
 			buf[i] = (char)g_rand_int_range(rnd, 0, 256);
 		if (round % 2 == 0) {
-			static const char head[] = "From: x\nContent-Type: "
+			static const char head[] =
+			    "From: x\nContent-Type: "
 			    "multipart/report; boundary=q\n\n--q\n";
 			memcpy(buf, head, MIN(len, sizeof(head) - 1));
 		}
@@ -218,8 +228,9 @@ garbage(void **state)
 		}
 		for (i = 0; i < r->nrcpts; i++)
 			if (r->rcpts[i].recipient != NULL)
-				assert_true(g_utf8_validate(r->rcpts[i].recipient,
-				    -1, NULL));
+				assert_true(
+				    g_utf8_validate(r->rcpts[i].recipient, -1,
+					NULL));
 		mime_report_free(r);
 	}
 	assert_null(mime_parse("", 0, NULL, &cause));
@@ -232,14 +243,15 @@ garbage(void **state)
 static void
 huge(void **state)
 {
-	size_t big = 50u * 1024 * 1024;
-	char *buf = g_malloc(MIME_MAX_MESSAGE + 2);
-	const char *head = "From: MAILER-DAEMON@x.example\nSubject: Undelivered"
+	size_t      big = 50u * 1024 * 1024;
+	char       *buf = g_malloc(MIME_MAX_MESSAGE + 2);
+	const char *head =
+	    "From: MAILER-DAEMON@x.example\nSubject: Undelivered"
 	    "\nContent-Type: text/plain\n\n<h@u.example>: 552 5.2.2 mailbox "
 	    "full\n\n";
-	char *cause = NULL;
+	char               *cause = NULL;
 	struct mime_report *r;
-	size_t i;
+	size_t              i;
 
 	memcpy(buf, head, strlen(head));
 	for (i = strlen(head); i < MIME_MAX_MESSAGE + 2; i++)
@@ -257,6 +269,7 @@ huge(void **state)
 int
 main(void)
 {
+	/* clang-format off */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(field_groups),
 		cmocka_unit_test(field_bounded),
@@ -266,6 +279,7 @@ main(void)
 		cmocka_unit_test(garbage),
 		cmocka_unit_test(huge),
 	};
+	/* clang-format on */
 
 	mime_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,10 +20,10 @@ static const char *fixtures_path;
 
 /* One line of the fixtures file. */
 struct fixture {
-	char	*rule;
-	char	*context;	/* NULL: none ("-") */
-	char	*text;
-	int	 line;
+	char *rule;
+	char *context; /* NULL: none ("-") */
+	char *text;
+	int   line;
 };
 
 /* load - the fixtures of fixtures_path; fails the test when unreadable */
@@ -31,15 +31,15 @@ static GPtrArray *
 load(void)
 {
 	GPtrArray *out = g_ptr_array_new();
-	char *all = NULL, **lines;
-	GError *err = NULL;
-	int i;
+	char      *all = NULL, **lines;
+	GError    *err = NULL;
+	int        i;
 
 	if (!g_file_get_contents(fixtures_path, &all, NULL, &err))
 		fail_msg("%s: %s", fixtures_path, err->message);
 	lines = g_strsplit(all, "\n", -1);
 	for (i = 0; lines[i] != NULL; i++) {
-		char **f;
+		char          **f;
 		struct fixture *fx;
 		if (lines[i][0] == '#' || lines[i][0] == '\0')
 			continue;
@@ -82,7 +82,7 @@ names_and_priorities_unique(void **state)
 {
 	const struct classify_pattern *t = NULL;
 	GHashTable *names = g_hash_table_new(g_str_hash, g_str_equal);
-	size_t n, i;
+	size_t      n, i;
 
 	t = classify_pattern_table(&n);
 	for (i = 0; i < n; i++) {
@@ -104,17 +104,17 @@ static void
 fixtures_fire_their_row(void **state)
 {
 	GPtrArray *fx = load();
-	guint i, bad = 0;
+	guint      i, bad = 0;
 
 	assert_true(fx->len > 0);
 	for (i = 0; i < fx->len; i++) {
-		const struct fixture *f = g_ptr_array_index(fx, i);
-		const struct classify_pattern *p = classify_match(f->text,
-		    f->context);
+		const struct fixture          *f = g_ptr_array_index(fx, i);
+		const struct classify_pattern *p =
+		    classify_match(f->text, f->context);
 		if (p == NULL || strcmp(p->rule, f->rule) != 0) {
 			print_error("%s:%d: \"%s\" is won by %s, not %s\n",
-			    fixtures_path, f->line, f->text, p != NULL ?
-			    p->rule : "no row", f->rule);
+			    fixtures_path, f->line, f->text,
+			    p != NULL ? p->rule : "no row", f->rule);
 			bad++;
 		}
 	}
@@ -128,11 +128,11 @@ fixtures_fire_their_row(void **state)
 static void
 every_row_has_a_fixture(void **state)
 {
-	GPtrArray *fx = load();
+	GPtrArray  *fx = load();
 	GHashTable *have = g_hash_table_new(g_str_hash, g_str_equal);
 	const struct classify_pattern *t;
-	size_t n, i;
-	guint bad = 0;
+	size_t                         n, i;
+	guint                          bad = 0;
 
 	for (i = 0; i < fx->len; i++) {
 		const struct fixture *f = g_ptr_array_index(fx, i);
@@ -146,7 +146,7 @@ every_row_has_a_fixture(void **state)
 		}
 	if (g_hash_table_size(have) > 0) {
 		GHashTableIter it;
-		gpointer k;
+		gpointer       k;
 		g_hash_table_iter_init(&it, have);
 		while (g_hash_table_iter_next(&it, &k, NULL)) {
 			print_error("fixture for %s: no such row\n",

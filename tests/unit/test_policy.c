@@ -14,26 +14,30 @@
 #include "policy.h"
 
 struct step {
-	int			day;
-	enum classify_class	cls;
-	enum policy_effect	effect;
-	enum policy_state_name	state;
-	unsigned		score;
+	int                    day;
+	enum classify_class    cls;
+	enum policy_effect     effect;
+	enum policy_state_name state;
+	unsigned               score;
 };
 
-#define END { -1, CLASS_UNKNOWN, POLICY_NOTHING, POLICY_ACTIVE, 0 }
-#define H CLASS_HARD
-#define S CLASS_SOFT
-#define B CLASS_BLOCK
-#define C CLASS_COMPLAINT
-#define I CLASS_IGNORE
-#define N POLICY_NOTHING
+#define END \
+	{ \
+		-1, CLASS_UNKNOWN, POLICY_NOTHING, POLICY_ACTIVE, 0 \
+	}
+#define H   CLASS_HARD
+#define S   CLASS_SOFT
+#define B   CLASS_BLOCK
+#define C   CLASS_COMPLAINT
+#define I   CLASS_IGNORE
+#define N   POLICY_NOTHING
 #define SUP POLICY_SUPPRESS
 #define GLO POLICY_SUPPRESS_GLOBAL
 #define ACT POLICY_ACTIVE
 #define BNC POLICY_BOUNCING
 #define SPR POLICY_SUPPRESSED
 
+/* clang-format off */
 static const struct {
 	const char	*name;
 	struct step	 steps[12];
@@ -66,12 +70,13 @@ static const struct {
 	{ "soft then hard", {
 		{ 100, S, N, BNC, 1 }, { 101, H, SUP, SPR, 1 }, END } },
 };
+/* clang-format on */
 
 static void
 transitions(void **state)
 {
 	struct policy p;
-	size_t i, k;
+	size_t        i, k;
 
 	policy_defaults(&p);
 	assert_int_equal(p.soft_threshold, 5);
@@ -83,17 +88,19 @@ transitions(void **state)
 		policy_state_init(&st);
 		for (k = 0; cases[i].steps[k].day >= 0; k++) {
 			const struct step *s = &cases[i].steps[k];
-			const char *why;
-			enum policy_effect e = policy_apply(&p, &st, s->cls,
-			    s->day, &why);
+			const char        *why;
+			enum policy_effect e =
+			    policy_apply(&p, &st, s->cls, s->day, &why);
 
 			if (e != s->effect || st.state != s->state ||
 			    st.score != s->score)
-				fail_msg("%s, step %zu (day %d): effect %d state %s "
-				    "score %u; expected %d %s %u", cases[i].name,
-				    k, s->day, e, policy_state_name(st.state),
-				    st.score, s->effect,
-				    policy_state_name(s->state), s->score);
+				fail_msg(
+				    "%s, step %zu (day %d): effect %d state %s "
+				    "score %u; expected %d %s %u",
+				    cases[i].name, k, s->day, e,
+				    policy_state_name(st.state), st.score,
+				    s->effect, policy_state_name(s->state),
+				    s->score);
 			if (e != POLICY_NOTHING && why == NULL)
 				fail_msg("%s: an effect without a reason",
 				    cases[i].name);
@@ -105,9 +112,9 @@ transitions(void **state)
 static void
 unsubscribed(void **state)
 {
-	struct policy p;
+	struct policy       p;
 	struct policy_state st;
-	const char *why;
+	const char         *why;
 
 	policy_defaults(&p);
 	policy_state_init(&st);
@@ -121,9 +128,9 @@ unsubscribed(void **state)
 static void
 custom_policy(void **state)
 {
-	struct policy p = { 1, 30, 14, 10 };
+	struct policy       p = { 1, 30, 14, 10 };
 	struct policy_state st;
-	const char *why;
+	const char         *why;
 
 	policy_state_init(&st);
 	assert_int_equal(policy_apply(&p, &st, CLASS_SOFT, 5, &why),
@@ -133,11 +140,13 @@ custom_policy(void **state)
 int
 main(void)
 {
+	/* clang-format off */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(transitions),
 		cmocka_unit_test(unsubscribed),
 		cmocka_unit_test(custom_policy),
 	};
+	/* clang-format on */
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
