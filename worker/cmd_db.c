@@ -60,15 +60,17 @@ cmd_open_db(struct config *cfg, int *status)
 int
 cmd_db(int argc, char **argv)
 {
-	char        *config_path = NULL, *sqldir = NULL, *cause = NULL;
+	char *config_path = NULL, *sqldir = NULL, *cause = NULL;
+	/* clang-format off */
 	GOptionEntry entries[] = {
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
-		    "configuration file (default /etc/rebound/rebound.conf)",
-		    "FILE" },
+		  "configuration file (default /etc/rebound/rebound.conf)",
+		  "FILE" },
 		{ "sql-dir", 0, 0, G_OPTION_ARG_FILENAME, &sqldir,
-		    "folder of the NNN_name.sql migrations", "DIR" },
+		  "folder of the NNN_name.sql migrations", "DIR" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
+	/* clang-format on */
 	GOptionContext *ctx;
 	GError         *err = NULL;
 	struct config  *cfg = NULL;

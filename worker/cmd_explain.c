@@ -33,14 +33,15 @@ cmd_explain(int argc, char **argv)
 	const struct classify_reason *why;
 	char                         *text, *mta = NULL, **mtas = NULL;
 	int                           status = EX_OK;
-	GOptionEntry                  entries[] = {
-				 { "mta", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &mtas,
-				     "who wrote the text: a Remote-MTA or Reporting-MTA host "
-						      "name, or the report's generator (as in `rebound parse "
-						      "--jsonl`); repeatable",
-				     "NAME" },
-				 { NULL, 0, 0, 0, NULL, NULL, NULL }
+	/* clang-format off */
+	GOptionEntry entries[] = {
+		{ "mta", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &mtas,
+		  "who wrote the text: a Remote-MTA or Reporting-MTA host "
+		  "name, or the report's generator (as in `rebound parse "
+		  "--jsonl`); repeatable", "NAME" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
+	/* clang-format on */
 
 	ctx = g_option_context_new("CODE-OR-TEXT - explain a bounce code or "
 				   "diagnostic");

@@ -79,35 +79,32 @@ cmd_parse(int argc, char **argv)
 	char  *verp_prefix = NULL, *verp_delim = NULL, *list_header = NULL;
 	char  *config = NULL;
 	gint64 max_size = MIME_MAX_MESSAGE;
+	/* clang-format off */
 	GOptionEntry entries[] = {
 		{ "jsonl", 'j', 0, G_OPTION_ARG_NONE, &jsonl,
-		    "JSON Lines output, one object per message and recipient",
-		    NULL },
+		  "JSON Lines output, one object per message and recipient", NULL },
 		{ "why", 'w', 0, G_OPTION_ARG_NONE, &why,
-		    "show the rule that decided each reason (always in JSON)",
-		    NULL },
+		  "show the rule that decided each reason (always in JSON)", NULL },
 		{ "verp-prefix", 0, 0, G_OPTION_ARG_STRING, &verp_prefix,
-		    "local part of VERP return addresses (default: bounces)",
-		    "PREFIX" },
+		  "local part of VERP return addresses (default: bounces)",
+		  "PREFIX" },
 		{ "verp-delimiter", 0, 0, G_OPTION_ARG_STRING, &verp_delim,
-		    "character after the VERP prefix (default: +)", "CHAR" },
+		  "character after the VERP prefix (default: +)", "CHAR" },
 		{ "no-verp", 0, 0, G_OPTION_ARG_NONE, &no_verp,
-		    "do not decode VERP return addresses", NULL },
+		  "do not decode VERP return addresses", NULL },
 		{ "final-recipient", 0, 0, G_OPTION_ARG_NONE, &final_only,
-		    "name subscribers by Final-Recipient, never by "
-		    "Original-Recipient",
-		    NULL },
+		  "name subscribers by Final-Recipient, never by "
+		  "Original-Recipient", NULL },
 		{ "list-header", 0, 0, G_OPTION_ARG_STRING, &list_header,
-		    "header of the returned original naming the list "
-		    "(default: List-Id)",
-		    "NAME" },
+		  "header of the returned original naming the list "
+		  "(default: List-Id)", "NAME" },
 		{ "max-size", 0, 0, G_OPTION_ARG_INT64, &max_size,
-		    "largest message read, in bytes (default: 64 MiB)",
-		    "BYTES" },
+		  "largest message read, in bytes (default: 64 MiB)", "BYTES" },
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
-		    "read defaults from the [parse] group of FILE", "FILE" },
+		  "read defaults from the [parse] group of FILE", "FILE" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
+	/* clang-format on */
 	GOptionContext     *ctx;
 	GError             *err = NULL;
 	struct mime_options opts;

@@ -33,12 +33,14 @@ static int
 setup(struct cmd *c, const char *params, const GOptionEntry *entries, int *argc,
     char ***argv)
 {
+	/* clang-format off */
 	GOptionEntry common[] = {
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &c->config_path,
-		    "configuration file (default /etc/rebound/rebound.conf)",
-		    "FILE" },
+		  "configuration file (default /etc/rebound/rebound.conf)",
+		  "FILE" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
+	/* clang-format on */
 	GError *err = NULL;
 
 	memset(c, 0, sizeof(*c));
@@ -99,14 +101,17 @@ failed(struct cmd *c, char *cause)
 int
 cmd_status(int argc, char **argv)
 {
-	gboolean     json = FALSE;
-	GOptionEntry entries[] = { { "json", 0, 0, G_OPTION_ARG_NONE, &json,
-				       "one JSON object instead of text",
-				       NULL },
-		{ NULL, 0, 0, 0, NULL, NULL, NULL } };
-	struct cmd   c;
-	char        *cause = NULL;
-	int          status;
+	gboolean json = FALSE;
+	/* clang-format off */
+	GOptionEntry entries[] = {
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &json,
+		  "one JSON object instead of text", NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
+	};
+	/* clang-format on */
+	struct cmd c;
+	char      *cause = NULL;
+	int        status;
 
 	status = setup(&c, "- what the database holds", entries, &argc, &argv);
 	if (status == EX_OK && argc > 1) {
@@ -136,26 +141,25 @@ valid_date(const char *s)
 int
 cmd_export(int argc, char **argv)
 {
-	char        *format = NULL, *list = NULL, *since = NULL, *scope = NULL;
-	char        *out = NULL, *tmp = NULL, *cause = NULL;
+	char *format = NULL, *list = NULL, *since = NULL, *scope = NULL;
+	char *out = NULL, *tmp = NULL, *cause = NULL;
+	/* clang-format off */
 	GOptionEntry entries[] = {
 		{ "format", 'f', 0, G_OPTION_ARG_STRING, &format,
-		    "txt (one address per line, the default), csv or json "
-		    "(JSON Lines)",
-		    "FORMAT" },
+		  "txt (one address per line, the default), csv or json "
+		  "(JSON Lines)", "FORMAT" },
 		{ "list", 'l', 0, G_OPTION_ARG_STRING, &list,
-		    "this list's suppressions and the global ones", "NAME" },
+		  "this list's suppressions and the global ones", "NAME" },
 		{ "since", 0, 0, G_OPTION_ARG_STRING, &since,
-		    "suppressions that began on or after DATE", "YYYY-MM-DD" },
+		  "suppressions that began on or after DATE", "YYYY-MM-DD" },
 		{ "scope", 0, 0, G_OPTION_ARG_STRING, &scope,
-		    "global (complaints; list unknown), list (per list) or all "
-		    "(the default)",
-		    "SCOPE" },
+		  "global (complaints; list unknown), list (per list) or all "
+		  "(the default)", "SCOPE" },
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &out,
-		    "write FILE atomically (default: standard output)",
-		    "FILE" },
+		  "write FILE atomically (default: standard output)", "FILE" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
+	/* clang-format on */
 	struct db_export x = { DB_TEXT, NULL, NULL, DB_SCOPE_ALL };
 	struct cmd       c;
 	unsigned long    rows = 0;
@@ -236,14 +240,17 @@ out:
 int
 cmd_subscriber(int argc, char **argv)
 {
-	gboolean     json = FALSE;
-	GOptionEntry entries[] = { { "json", 0, 0, G_OPTION_ARG_NONE, &json,
-				       "one JSON object instead of text",
-				       NULL },
-		{ NULL, 0, 0, 0, NULL, NULL, NULL } };
-	struct cmd   c;
-	char        *cause = NULL;
-	int          status, found = 0;
+	gboolean json = FALSE;
+	/* clang-format off */
+	GOptionEntry entries[] = {
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &json,
+		  "one JSON object instead of text", NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
+	};
+	/* clang-format on */
+	struct cmd c;
+	char      *cause = NULL;
+	int        status, found = 0;
 
 	status = setup(&c,
 	    "ADDRESS - an address's state and "
@@ -272,13 +279,15 @@ cmd_subscriber(int argc, char **argv)
 int
 cmd_unsuppress(int argc, char **argv)
 {
-	char        *list = NULL, *cause = NULL;
+	char *list = NULL, *cause = NULL;
+	/* clang-format off */
 	GOptionEntry entries[] = {
 		{ "list", 'l', 0, G_OPTION_ARG_STRING, &list,
-		    "only on this list (default: everywhere, global included)",
-		    "NAME" },
+		  "only on this list (default: everywhere, global included)",
+		  "NAME" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
+	/* clang-format on */
 	const struct config_hooks *h;
 	struct db_hooks            hooks = { NULL, NULL, NULL };
 	struct cmd                 c;

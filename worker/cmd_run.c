@@ -480,40 +480,39 @@ cmd_run(int argc, char **argv)
 {
 	gboolean dry_run = FALSE, stats = FALSE, from_stdin = FALSE;
 	char *config_path = NULL, *only = NULL, *list = NULL, *metrics = NULL;
-	gboolean     wait = FALSE, verbose = FALSE, quiet = FALSE;
+	gboolean wait = FALSE, verbose = FALSE, quiet = FALSE;
+	/* clang-format off */
 	GOptionEntry entries[] = {
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
-		    "configuration file (default /etc/rebound/rebound.conf)",
-		    "FILE" },
+		  "configuration file (default /etc/rebound/rebound.conf)",
+		  "FILE" },
 		{ "mailbox", 'm', 0, G_OPTION_ARG_STRING, &only,
-		    "read only this [mailbox NAME]", "NAME" },
+		  "read only this [mailbox NAME]", "NAME" },
 		{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
-		    "fetch and parse, print JSON Lines, change nothing", NULL },
+		  "fetch and parse, print JSON Lines, change nothing", NULL },
 		{ "stdin", 0, 0, G_OPTION_ARG_NONE, &from_stdin,
-		    "read one message from standard input (an MTA pipe) "
-		    "instead of the mailboxes",
-		    NULL },
+		  "read one message from standard input (an MTA pipe) "
+		  "instead of the mailboxes", NULL },
 		{ "list", 'l', 0, G_OPTION_ARG_STRING, &list,
-		    "with --stdin: the list the bounce concerns, when neither "
-		    "VERP nor the original's header says",
-		    "NAME" },
+		  "with --stdin: the list the bounce concerns, when neither "
+		  "VERP nor the original's header says", "NAME" },
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
-		    "also log every recipient's class and reason", NULL },
+		  "also log every recipient's class and reason", NULL },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
-		    "log warnings and errors only (no summary lines)", NULL },
+		  "log warnings and errors only (no summary lines)", NULL },
 		{ "wait", 'w', 0, G_OPTION_ARG_NONE, &wait,
-		    "wait for a mailbox another run is reading, instead of "
-		    "exiting 75",
-		    NULL },
+		  "wait for a mailbox another run is reading, instead of "
+		  "exiting 75", NULL },
 		{ "metrics-file", 0, 0, G_OPTION_ARG_FILENAME, &metrics,
-		    "write Prometheus metrics of the run to FILE (atomically)",
-		    "FILE" },
+		  "write Prometheus metrics of the run to FILE (atomically)",
+		  "FILE" },
 		{ "stats", 0, 0, G_OPTION_ARG_NONE, &stats,
-		    "print messages/s, where the time went and peak memory per "
-		    "mailbox on stderr",
-		    NULL },
+		  "print messages/s, where the time went and peak memory per "
+		  "mailbox on stderr",
+		  NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
+	/* clang-format on */
 	GOptionContext                  *ctx;
 	GError                          *err = NULL;
 	struct config                   *cfg = NULL;
