@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *buf, *addr, *out, *list = NULL;
+	char *buf, *addr, *out, *list = NULL, *token = NULL;
 	char  delim;
 
 	if (size < 2)
@@ -27,9 +27,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		*addr++ = '\0';
 	else
 		addr = buf;
-	out = mime_verp_decode(addr, buf, delim, &list);
+	out = mime_verp_decode(addr, buf, delim, &list, &token);
 	g_free(out);
 	g_free(list);
+	g_free(token);
 	g_free(buf);
 	return 0;
 }

@@ -89,9 +89,12 @@ struct mime_report {
 	char *orig_list_id;
 	char *orig_list_header; /* value of the configured header */
 	/* The subscriber encoded in a VERP return address, when configured and
-	 * found in Delivered-To, X-Original-To or To. */
+	 * found in the topmost Delivered-To, X-Original-To, Envelope-To or
+	 * X-Envelope-To (or the header mime_options names); never in To:. */
 	char *verp_recipient;
-	char *verp_list; /* the list it names ("{list}" prefix) */
+	char *verp_list;  /* the list it names ("{list}" prefix) */
+	char *verp_token; /* a signed return path's token (bounce/proof.h),
+			     lower-cased, or NULL */
 	/* Text of the notification, for the classifier's message-wide rules
 	 * (bounded by MIME_MAX_TEXT). */
 	char             *text;
@@ -110,6 +113,10 @@ struct mime_options {
 	int         final_only;  /* 1: subscribers are named by
 					   Final-Recipient alone, never by
 					   Original-Recipient */
+	const char *verp_header; /* the header the operator's MTA adds
+				    with the envelope recipient, when not
+				    one of Delivered-To, X-Original-To,
+				    Envelope-To, X-Envelope-To; or NULL */
 };
 
 /* mime_init - set up GMime once per process; safe to call again */
@@ -131,14 +138,17 @@ void mime_report_free(struct mime_report *);
 const char *mime_kind_name(enum mime_kind);
 
 /*
- * mime_verp_decode - decode a VERP address prefix<delim>local=domain@host.
+ * mime_verp_decode - decode a VERP address prefix<delim>local=domain@host,
+ * or a signed one prefix<delim>local=domain<delim>TOKEN@host.
  * Returns local@domain (lower-cased; caller g_free()s) or NULL when addr is
  * not one.  prefix "" accepts any prefix; a prefix holding "{list}"
  * ("{list}-bounces") matches any list name there and, when list is not
  * NULL, sets *list to it (lower-cased; caller g_free()s; NULL otherwise).
+ * When token is not NULL, *token gets the token, lower-cased (caller
+ * g_free()s), or NULL when the address has none.
  */
 char *mime_verp_decode(const char *addr, const char *prefix, char delim,
-    char **list);
+    char **list, char **token);
 
 /*
  * mime_fields_parse - split RFC 3464 / RFC 5965 field text into groups.

@@ -242,34 +242,48 @@ is_autoreply(GMimeMessage *m, const char *subject)
 	return text_autoreply_subject(subject);
 }
 
-/* find_verp - the VERP subscriber from the headers the bounce arrived by */
+/*
+ * find_verp - the VERP subscriber from the header the bounce arrived by:
+ * the topmost Delivered-To, X-Original-To, Envelope-To or X-Envelope-To
+ * (the one the operator's own MTA added last), or the topmost of the
+ * header opts names.  Never To: or a copy further down: anyone who sends
+ * to the bounce address writes those.
+ */
 static void
 find_verp(struct mime_report *r, GMimeMessage *m,
     const struct mime_options *opts)
 {
+	/* clang-format off */
 	static const char *names[] = { "Delivered-To", "X-Original-To",
-		"Envelope-To", "X-Envelope-To", "To", "Return-Path" };
-	GMimeHeaderList   *hl = g_mime_object_get_header_list(GMIME_OBJECT(m));
-	int                i, n = g_mime_header_list_get_count(hl);
-	size_t             k;
+	    "Envelope-To", "X-Envelope-To" };
+	/* clang-format on */
+	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(m));
+	int              i, n = g_mime_header_list_get_count(hl);
+	size_t           k;
 
 	if (opts == NULL || opts->verp_prefix == NULL)
 		return;
-	for (k = 0; k < G_N_ELEMENTS(names) && r->verp_recipient == NULL; k++) {
-		for (i = 0; i < n && r->verp_recipient == NULL; i++) {
-			GMimeHeader *h =
-			    g_mime_header_list_get_header_at(hl, i);
-			char *a;
-			if (g_ascii_strcasecmp(g_mime_header_get_name(h),
-				names[k]) != 0)
-				continue;
-			a = report_first_address(g_mime_header_get_value(h));
-			if (a == NULL)
-				a = g_strdup(g_mime_header_get_value(h));
-			r->verp_recipient = mime_verp_decode(g_strstrip(a),
-			    opts->verp_prefix, opts->verp_delim, &r->verp_list);
-			g_free(a);
-		}
+	for (i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+		const char  *name = g_mime_header_get_name(h);
+		char        *a;
+		int          hit = 0;
+
+		if (opts->verp_header != NULL)
+			hit = g_ascii_strcasecmp(name, opts->verp_header) == 0;
+		else
+			for (k = 0; k < G_N_ELEMENTS(names) && !hit; k++)
+				hit = g_ascii_strcasecmp(name, names[k]) == 0;
+		if (!hit)
+			continue;
+		a = report_first_address(g_mime_header_get_value(h));
+		if (a == NULL)
+			a = g_strdup(g_mime_header_get_value(h));
+		r->verp_recipient =
+		    mime_verp_decode(g_strstrip(a), opts->verp_prefix,
+			opts->verp_delim, &r->verp_list, &r->verp_token);
+		g_free(a);
+		return; /* the topmost only */
 	}
 }
 

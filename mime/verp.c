@@ -7,7 +7,9 @@
  * the report itself names no one.  A prefix with "{list}" in it
  * ("{list}-bounces", as Mailman sends) also names the list:
  * news-bounces+alice=example.org@lists.example.com is alice@example.org
- * on list news.
+ * on list news.  A signed return path carries a token after the domain,
+ * news-bounces+alice=example.org+b7gfeplgy5b@lists.example.com, which
+ * bounce/proof.h checks.
  */
 #include <string.h>
 
@@ -38,15 +40,31 @@ list_prefix(const char *addr, const char *at, const char *tmpl, char delim,
 	return d + 1;
 }
 
-char *
-mime_verp_decode(const char *addr, const char *prefix, char delim, char **list)
+/* token_at - is [p, end) a signed VERP token: PROOF_TOKEN_LEN (11)
+ * base32 characters, any case? (bounce/proof.h checks what it says) */
+static int
+token_at(const char *p, const char *end)
 {
-	const char *at, *start, *eq;
+	if (end - p != 11)
+		return 0;
+	for (; p < end; p++)
+		if (!g_ascii_isalpha(*p) && !(*p >= '2' && *p <= '7'))
+			return 0;
+	return 1;
+}
+
+char *
+mime_verp_decode(const char *addr, const char *prefix, char delim, char **list,
+    char **token)
+{
+	const char *at, *start, *eq, *d;
 	char       *name = NULL;
 	size_t      plen;
 
 	if (list != NULL)
 		*list = NULL;
+	if (token != NULL)
+		*token = NULL;
 	if (addr == NULL || prefix == NULL)
 		return NULL;
 	while (*addr == '<' || *addr == ' ')
@@ -81,9 +99,23 @@ mime_verp_decode(const char *addr, const char *prefix, char delim, char **list)
 		g_free(name);
 		return NULL;
 	}
+	/* a signed return path ends in <delim>TOKEN after the domain */
+	d = NULL;
+	for (const char *p = eq + 1; p < at; p++)
+		if (*p == delim)
+			d = p;
+	if (d != NULL && d > eq + 1 && token_at(d + 1, at)) {
+		if (token != NULL)
+			*token = g_ascii_strdown(d + 1, (gssize)(at - d - 1));
+		at = d;
+	}
 	for (const char *p = eq + 1; p < at; p++)
 		if (!(g_ascii_isalnum(*p) || *p == '.' || *p == '-')) {
 			g_free(name);
+			if (token != NULL) {
+				g_free(*token);
+				*token = NULL;
+			}
 			return NULL;
 		}
 	{

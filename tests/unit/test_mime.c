@@ -121,7 +121,7 @@ verp(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *list = NULL;
 		char *got = mime_verp_decode(cases[i].addr, cases[i].prefix,
-		    cases[i].delim, &list);
+		    cases[i].delim, &list, NULL);
 		if (cases[i].out == NULL)
 			assert_null(got);
 		else
@@ -133,8 +133,8 @@ verp(void **state)
 		g_free(got);
 		g_free(list);
 	}
-	assert_null(mime_verp_decode(NULL, "bounces", '+', NULL));
-	assert_null(mime_verp_decode("a+b=c@d", NULL, '+', NULL));
+	assert_null(mime_verp_decode(NULL, "bounces", '+', NULL, NULL));
+	assert_null(mime_verp_decode("a+b=c@d", NULL, '+', NULL, NULL));
 }
 
 /* parse - mime_parse on a string; fails the test on a NULL report */
