@@ -12,6 +12,36 @@ policy_defaults(struct policy *p)
 	p->soft_window = 30;
 	p->soft_stale_after = 14;
 	p->block_alert = 10;
+	p->unproven = POLICY_UNPROVEN_SOFT;
+	p->verp_validity = 60;
+	p->verp_keys = NULL;
+	p->nverp_keys = 0;
+	p->verp_domain = NULL;
+}
+
+const char *
+policy_unproven_name(enum policy_unproven u)
+{
+	static const char *const names[] = { "soft", "record", "act" };
+
+	return (unsigned)u < sizeof(names) / sizeof(names[0]) ? names[u]
+							      : "soft";
+}
+
+enum classify_class
+policy_counted_as(const struct policy *p, enum classify_class cls, int proven)
+{
+	if (proven || (cls != CLASS_HARD && cls != CLASS_COMPLAINT))
+		return cls;
+	switch (p->unproven) {
+	case POLICY_UNPROVEN_SOFT:
+		return CLASS_SOFT;
+	case POLICY_UNPROVEN_RECORD:
+		return CLASS_IGNORE;
+	case POLICY_UNPROVEN_ACT:
+		return cls;
+	}
+	return CLASS_SOFT;
 }
 
 void
@@ -52,13 +82,23 @@ expire(const struct policy *p, struct policy_state *st, int today)
 
 enum policy_effect
 policy_apply(const struct policy *p, struct policy_state *st,
-    enum classify_class cls, int today, const char **why)
+    enum classify_class cls, int proven, int today, const char **why)
 {
 	*why = NULL;
 	/* the list manager's unsubscription is final here */
 	if (st->state == POLICY_UNSUBSCRIBED)
 		return POLICY_NOTHING;
 	expire(p, st, today);
+	if (policy_counted_as(p, cls, proven) != cls) {
+		cls = policy_counted_as(p, cls, proven);
+		if (cls == CLASS_IGNORE) {
+			*why = "no proof that the report answers mail the list "
+			       "sent: recorded only";
+			return POLICY_NOTHING;
+		}
+		*why = "no proof that the report answers mail the list sent: "
+		       "counted as a soft bounce";
+	}
 	switch (cls) {
 	case CLASS_HARD:
 		*why = "hard bounce: the address is dead";

@@ -15,7 +15,10 @@
 #ifndef REBOUND_POLICY_H
 #define REBOUND_POLICY_H
 
+#include <stddef.h>
+
 #include "classify.h"
+#include "proof.h"
 
 enum policy_state_name {
 	POLICY_ACTIVE = 0,
@@ -24,12 +27,28 @@ enum policy_state_name {
 	POLICY_UNSUBSCRIBED, /* by the list manager; never changed here */
 };
 
+/* What a hard bounce or complaint without proof may do (unproven =). */
+enum policy_unproven {
+	POLICY_UNPROVEN_SOFT = 0, /* count it as a soft bounce (default):
+				     repeats still suppress, one forged
+				     message never does */
+	POLICY_UNPROVEN_RECORD,   /* record it, change nothing */
+	POLICY_UNPROVEN_ACT,      /* act on it as if proven: a stranger
+				     who mails the bounce address decides */
+};
+
 struct policy {
-	unsigned soft_threshold;   /* 5 */
-	unsigned soft_window;      /* days, 30 */
-	unsigned soft_stale_after; /* days, 14 */
-	unsigned block_alert;      /* blocks per domain and run
-						   before a warning, 10 */
+	unsigned             soft_threshold;   /* 5 */
+	unsigned             soft_window;      /* days, 30 */
+	unsigned             soft_stale_after; /* days, 14 */
+	unsigned             block_alert; /* blocks per domain and run before a
+				      warning, 10 */
+	enum policy_unproven unproven;    /* soft */
+	unsigned             verp_validity; /* days a signed VERP token
+						  is accepted, 60 */
+	const struct proof_key *verp_keys;  /* the first signs; NULL */
+	size_t                  nverp_keys;
+	const char             *verp_domain; /* of signed return paths */
 };
 
 /* A subscriber's state as the database keeps it. */
@@ -54,12 +73,23 @@ void policy_defaults(struct policy *);
 void policy_state_init(struct policy_state *);
 
 /*
- * policy_apply - change st for one event of class cls on day `today`.
- * Returns what to do, and *why a static explanation ("hard bounce",
- * "5 soft bounces in 30 days", ...).
+ * policy_counted_as - the class an event of class cls counts as: a hard
+ * bounce or complaint without proof (proven 0) counts as unproven says
+ * (soft, ignore for record, itself for act); anything else as itself
+ */
+enum classify_class policy_counted_as(const struct policy *,
+    enum classify_class cls, int proven);
+
+/*
+ * policy_apply - change st for one event of class cls on day `today`,
+ * counted as policy_counted_as() says.  Returns what to do, and *why a
+ * static explanation ("hard bounce", "5 soft bounces in 30 days", ...).
  */
 enum policy_effect policy_apply(const struct policy *, struct policy_state *st,
-    enum classify_class cls, int today, const char **why);
+    enum classify_class cls, int proven, int today, const char **why);
+
+/* policy_unproven_name - "soft", "record", "act" */
+const char *policy_unproven_name(enum policy_unproven);
 
 /* policy_state_name - "active", "bouncing", ... */
 const char *policy_state_name(enum policy_state_name);

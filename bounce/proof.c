@@ -64,6 +64,12 @@ mac(const struct proof_key *key, const char *list, const char *address,
 	g_free(a);
 }
 
+const char *
+proof_kind_name(enum proof_kind k)
+{
+	return k == PROOF_VERP ? "verp" : "none";
+}
+
 void
 proof_token(const struct proof_key *key, const char *list, const char *address,
     int day, char out[PROOF_TOKEN_LEN + 1])

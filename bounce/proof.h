@@ -34,6 +34,15 @@
 #define PROOF_DAY_MODULUS  1024 /* the day in a token wraps after this */
 #define PROOF_MAX_VALIDITY 365  /* days a token may be accepted, at most */
 
+/* What proves that a report answers mail the list sent. */
+enum proof_kind {
+	PROOF_NONE = 0, /* nothing: a stranger may have written it */
+	PROOF_VERP,     /* it came back to a signed return path */
+};
+
+/* proof_kind_name - "none", "verp" */
+const char *proof_kind_name(enum proof_kind);
+
 /* One key: the first of a list signs, the others are still accepted. */
 struct proof_key {
 	unsigned    id;     /* 0..PROOF_MAX_KEY_ID, in the token */

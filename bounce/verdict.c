@@ -91,3 +91,34 @@ verdict_rows(const struct mime_report *r, size_t *n)
 	*n = count;
 	return rows;
 }
+
+enum proof_kind
+verdict_proof(const struct verdict_row *row, const char *list,
+    const struct policy *pol, int today, const char **why)
+{
+	const struct mime_report *r = row->report;
+
+	if (r->verp_recipient == NULL) {
+		*why = "no VERP return path";
+		return PROOF_NONE;
+	}
+	if (r->verp_token == NULL) {
+		*why = "the return path is not signed";
+		return PROOF_NONE;
+	}
+	if (pol->nverp_keys == 0) {
+		*why = "no verp_secret_file for this list";
+		return PROOF_NONE;
+	}
+	if (row->subscriber == NULL ||
+	    g_ascii_strcasecmp(row->subscriber, r->verp_recipient) != 0) {
+		*why = "the report names another address than its return path";
+		return PROOF_NONE;
+	}
+	if (proof_token_check(pol->verp_keys, pol->nverp_keys, list,
+		r->verp_recipient, r->verp_token, today, pol->verp_validity,
+		why) < 0)
+		return PROOF_NONE;
+	*why = NULL;
+	return PROOF_VERP;
+}

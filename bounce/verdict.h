@@ -15,6 +15,8 @@
 
 #include "classify.h"
 #include "mime.h"
+#include "policy.h"
+#include "proof.h"
 
 /* One classified row: a report and one of its recipients (or none). */
 struct verdict_row {
@@ -31,5 +33,15 @@ struct verdict_row {
 /* verdict_rows - the rows of report r: one per recipient, or a single
  * row without recipient.  Caller g_free()s the array; *n gets the count. */
 struct verdict_row *verdict_rows(const struct mime_report *r, size_t *n);
+
+/*
+ * verdict_proof - what proves that row answers mail the list sent to its
+ * subscriber on list (the row's, or the mailbox's): PROOF_VERP when the
+ * report came back to a return path signed for that list and subscriber
+ * with one of pol's keys, within pol's validity on day today; else
+ * PROOF_NONE with *why (static)
+ */
+enum proof_kind verdict_proof(const struct verdict_row *row, const char *list,
+    const struct policy *pol, int today, const char **why);
 
 #endif /* REBOUND_VERDICT_H */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -22,6 +23,8 @@ struct config {
 	struct policy       policy; /* [policy] */
 	GHashTable         *lists;  /* [list NAME]: policy */
 	struct config_hooks hooks;
+	GPtrArray          *owned; /* what policies point to: keys, secrets,
+				      strings (g_free) */
 };
 
 /* bad_line - the number of the first line that is not blank, a comment, a
@@ -299,6 +302,9 @@ config_free(struct config *c)
 	g_free(c->hooks.on_suppress);
 	g_free(c->hooks.on_soft);
 	g_free(c->hooks.on_unsuppress);
+	if (c->owned != NULL)
+		g_ptr_array_free(c->owned, TRUE);
+	g_free(c->parse.verp_header);
 	g_free(c->path);
 	g_free(c);
 }
@@ -371,10 +377,11 @@ enum key_type {
 
 /* What a check sees: the file, the group as written, the record. */
 struct load {
-	GKeyFile   *kf;
-	const char *path;
-	const char *group;
-	void       *rec;
+	struct config *cfg; /* owns what a check allocates (owned) */
+	GKeyFile      *kf;
+	const char    *path;
+	const char    *group;
+	void          *rec;
 };
 typedef int (*key_check)(const struct load *, char **cause);
 
@@ -399,6 +406,9 @@ static int check_after(const struct load *, char **);
 static int check_quarantine(const struct load *, char **);
 static int check_delimiter(const struct load *, char **);
 static int check_conninfo(const struct load *, char **);
+static int check_unproven(const struct load *, char **);
+static int check_verp_keys(const struct load *, char **);
+static int check_verp_domain(const struct load *, char **);
 
 static const struct key {
 	unsigned      groups; /* the G_* it belongs to */
@@ -450,6 +460,8 @@ static const struct key {
 	    PARSE(original_recipient), NULL },
 	{ G_PARSE, "max_message_size", KEY_SIZE, NULL, 0, 1024, MAX_MESSAGE,
 	    PARSE(max_message_size), NULL }, /* 0: not set */
+	{ G_PARSE, "verp_header", KEY_STRING, NULL, 0, 0, 0, PARSE(verp_header),
+	    NULL },
 	/* [database] */
 	{ G_DATABASE, "conninfo", KEY_STRING, NULL, 0, 0, 0,
 	    offsetof(struct config, conninfo), check_conninfo },
@@ -462,6 +474,15 @@ static const struct key {
 	    POL(soft_stale_after), NULL },
 	{ G_POLICY, "block_alert", KEY_UINT, NULL, KEEP, 0, 1000000,
 	    POL(block_alert), NULL },
+	/* proof that a report answers mail the list sent (bounce/proof.h) */
+	{ G_POLICY | G_LIST, "unproven", KEY_STRING, NULL, 0, 0, 0, NOWHERE,
+	    check_unproven },
+	{ G_POLICY | G_LIST, "verp_secret_file", KEY_STRING, NULL, 0, 0, 0,
+	    NOWHERE, check_verp_keys },
+	{ G_POLICY | G_LIST, "verp_validity", KEY_UINT, NULL, KEEP, 1,
+	    PROOF_MAX_VALIDITY, POL(verp_validity), NULL },
+	{ G_POLICY | G_LIST, "verp_domain", KEY_STRING, NULL, 0, 0, 0, NOWHERE,
+	    check_verp_domain },
 	/* [hooks]: SQL run in the batch's transaction */
 	{ G_HOOKS, "on_suppress", KEY_TEXT, NULL, 0, 0, 0, HOOK(on_suppress),
 	    NULL },
@@ -553,11 +574,15 @@ read_key(const struct load *l, const struct key *k, char **cause)
 	switch (k->type) {
 	case KEY_STRING:
 	case KEY_TEXT:
+		if (!g_key_file_has_key(l->kf, l->group, k->name, NULL)) {
+			/* absent: the default, or what the record holds */
+			if (k->def != NULL)
+				*(char **)(void *)field = g_strdup(k->def);
+			return 0;
+		}
 		*(char **)(void *)field =
 		    g_key_file_get_string(l->kf, l->group, k->name, NULL);
-		if (*(char **)(void *)field == NULL)
-			*(char **)(void *)field = g_strdup(k->def);
-		else if (k->type == KEY_STRING)
+		if (k->type == KEY_STRING && *(char **)(void *)field != NULL)
 			g_strstrip(*(char **)(void *)field);
 		return 0;
 	case KEY_BOOL:
@@ -588,10 +613,10 @@ read_key(const struct load *l, const struct key *k, char **cause)
  * it leaves out), each followed by its check; keys no row knows are
  * warned of.  0, or -1 with *cause. */
 static int
-load_group(GKeyFile *kf, const char *path, const char *group, unsigned kind,
-    void *rec, char **cause)
+load_group(struct config *c, GKeyFile *kf, const char *path, const char *group,
+    unsigned kind, void *rec, char **cause)
 {
-	struct load l = { kf, path, group, rec };
+	struct load l = { c, kf, path, group, rec };
 	size_t      i;
 
 	warn_unknown(kf, path, group, kind);
@@ -799,10 +824,213 @@ check_conninfo(const struct load *l, char **cause)
 	return 0;
 }
 
+/* value - the key's value in l's group, stripped (g_free), or NULL */
+static char *
+value(const struct load *l, const char *key)
+{
+	char *v = g_key_file_get_string(l->kf, l->group, key, NULL);
+
+	return v != NULL ? g_strstrip(v) : NULL;
+}
+
+/* own - let the configuration free p with itself; returns p */
+static void *
+own(const struct load *l, void *p)
+{
+	g_ptr_array_add(l->cfg->owned, p);
+	return p;
+}
+
+/* check_unproven - what a report without proof may do */
+static int
+check_unproven(const struct load *l, char **cause)
+{
+	struct policy *p = l->rec;
+	char          *v = value(l, "unproven");
+	int            ok = 1;
+
+	if (v == NULL)
+		return 0;
+	if (strcmp(v, "soft") == 0)
+		p->unproven = POLICY_UNPROVEN_SOFT;
+	else if (strcmp(v, "record") == 0)
+		p->unproven = POLICY_UNPROVEN_RECORD;
+	else if (strcmp(v, "act") == 0)
+		p->unproven = POLICY_UNPROVEN_ACT;
+	else {
+		fail(cause, l->path, l->group, "unproven",
+		    "expected soft, record or act");
+		ok = 0;
+	}
+	g_free(v);
+	return ok ? 0 : -1;
+}
+
+/* check_verp_domain - the domain of the list's signed return paths */
+static int
+check_verp_domain(const struct load *l, char **cause)
+{
+	struct policy *p = l->rec;
+	char          *v = value(l, "verp_domain");
+
+	if (v != NULL)
+		p->verp_domain = own(l, v);
+	return 0;
+}
+
+/* day_number - days since 1970-01-01 of "YYYY-MM-DD", or -1 */
+static int
+day_number(const char *s)
+{
+	int    y, m, d, n;
+	char   end;
+	GDate *g;
+
+	if (sscanf(s, "%d-%d-%d%c", &y, &m, &d, &end) != 3 ||
+	    !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+		return -1;
+	g = g_date_new_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
+	n = (int)g_date_get_julian(g) - 719163; /* 1970-01-01 */
+	g_date_free(g);
+	return n;
+}
+
+/* secret_file - the text of a file that holds a secret: a regular file,
+ * owned by this user or root, not readable by group or others (mode
+ * 600); g_free, or NULL with *cause */
+static char *
+secret_file(const struct load *l, const char *key, const char *file,
+    char **cause)
+{
+	struct stat st;
+	char       *text = NULL, *why = NULL;
+	GError     *err = NULL;
+
+	if (stat(file, &st) != 0)
+		why = g_strdup_printf("%s: %s", file, g_strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		why = g_strdup_printf("%s is not a regular file", file);
+	else if (st.st_uid != getuid() && st.st_uid != 0)
+		why = g_strdup_printf("%s is owned by another user", file);
+	else if ((st.st_mode & 077) != 0)
+		why = g_strdup_printf("%s is readable by group or others (mode "
+				      "%03o); chmod 600 it",
+		    file, (unsigned)(st.st_mode & 0777));
+	else if (!g_file_get_contents(file, &text, NULL, &err)) {
+		why = g_strdup(err->message);
+		g_error_free(err);
+	}
+	if (why != NULL) {
+		fail(cause, l->path, l->group, key, why);
+		g_free(why);
+		return NULL;
+	}
+	return text;
+}
+
+/* parse_key - one "ID SECRET [LAST-DAY]" line into *k (its secret points
+ * into line); NULL, or why not (g_free) */
+static char *
+parse_key(char *line, struct proof_key *k)
+{
+	char  **f = g_strsplit_set(line, " \t", -1), **w = f, *end, *why = NULL;
+	char   *word[4] = { NULL, NULL, NULL, NULL };
+	guint64 id = 0;
+	int     n = 0;
+
+	for (; *w != NULL; w++)
+		if ((*w)[0] != '\0' && n < 4)
+			word[n++] = *w;
+	if (n >= 1)
+		id = g_ascii_strtoull(word[0], &end, 10);
+	if (n < 2 || n > 3 || *end != '\0' || id > PROOF_MAX_KEY_ID)
+		why = g_strdup_printf("expected ID (0-%d) SECRET [LAST-DAY]",
+		    PROOF_MAX_KEY_ID);
+	else if (strlen(word[1]) < PROOF_MIN_SECRET)
+		why = g_strdup_printf("a secret of at least %d characters",
+		    PROOF_MIN_SECRET);
+	else if (n == 3 && day_number(word[2]) < 0)
+		why = g_strdup("the last day is YYYY-MM-DD");
+	else {
+		k->id = (unsigned)id;
+		k->len = strlen(word[1]);
+		k->secret = line + (strstr(line, word[1]) - line);
+		k->until = n == 3 ? day_number(word[2]) : -1;
+	}
+	g_strfreev(f);
+	return why;
+}
+
+/*
+ * check_verp_keys - the keys of signed VERP return paths: verp_secret_file
+ * (mode 600) holds one key a line, "ID SECRET [LAST-DAY]": ID 0-31, SECRET
+ * at least 16 characters, LAST-DAY (YYYY-MM-DD) for a retired key still
+ * accepted until then.  The first key signs.  Blank lines and # comments
+ * are skipped.
+ */
+static int
+check_verp_keys(const struct load *l, char **cause)
+{
+	struct policy *p = l->rec;
+	char          *file = value(l, "verp_secret_file");
+	char          *text, **lines, *why = NULL;
+	GArray        *found;
+	guint          i, j;
+
+	if (file == NULL)
+		return 0;
+	if ((text = secret_file(l, "verp_secret_file", file, cause)) == NULL) {
+		g_free(file);
+		return -1;
+	}
+	found = g_array_new(FALSE, TRUE, sizeof(struct proof_key));
+	lines = g_strsplit(text, "\n", -1);
+	g_free(text);
+	for (i = 0; lines[i] != NULL && why == NULL; i++) {
+		struct proof_key k;
+		char            *bad;
+
+		g_strstrip(lines[i]);
+		if (lines[i][0] == '\0' || lines[i][0] == '#')
+			continue;
+		if ((bad = parse_key(lines[i], &k)) != NULL) {
+			why =
+			    g_strdup_printf("%s line %u: %s", file, i + 1, bad);
+			g_free(bad);
+			break;
+		}
+		for (j = 0; j < found->len; j++)
+			if (g_array_index(found, struct proof_key, j).id ==
+			    k.id)
+				why = g_strdup_printf("%s line %u: key %u "
+						      "twice",
+				    file, i + 1, k.id);
+		g_array_append_val(found, k);
+	}
+	if (why == NULL && found->len == 0)
+		why = g_strdup_printf("%s holds no key", file);
+	if (why != NULL) {
+		fail(cause, l->path, l->group, "verp_secret_file", why);
+		g_free(why);
+		g_strfreev(lines);
+		g_array_free(found, TRUE);
+		g_free(file);
+		return -1;
+	}
+	/* the secrets point into lines: the configuration keeps them */
+	for (i = 0; lines[i] != NULL; i++)
+		own(l, lines[i]);
+	g_free(lines);
+	p->nverp_keys = found->len;
+	p->verp_keys = own(l, g_array_free(found, FALSE));
+	g_free(file);
+	return 0;
+}
+
 /* load_mailbox - one [mailbox NAME] group into mb; 0 or -1 with *cause */
 static int
-load_mailbox(GKeyFile *kf, const char *path, const char *group,
-    struct config_mailbox *mb, char **cause)
+load_mailbox(struct config *c, GKeyFile *kf, const char *path,
+    const char *group, struct config_mailbox *mb, char **cause)
 {
 	/* the group is "mailbox NAME", or a bare "mailbox" with no name */
 	mb->name = g_strdup(strlen(group) > strlen("mailbox")
@@ -813,7 +1041,7 @@ load_mailbox(GKeyFile *kf, const char *path, const char *group,
 		fail(cause, path, group, NULL, "a mailbox needs a name");
 		return -1;
 	}
-	return load_group(kf, path, group, G_MAILBOX, mb, cause);
+	return load_group(c, kf, path, group, G_MAILBOX, mb, cause);
 }
 
 /* load_list - a [list NAME] group: overrides of [policy] for one list */
@@ -834,7 +1062,7 @@ load_list(GKeyFile *kf, const char *path, struct config *c, const char *group,
 	}
 	p = g_new(struct policy, 1);
 	*p = c->policy;
-	if (load_group(kf, path, group, G_LIST, p, cause) < 0) {
+	if (load_group(c, kf, path, group, G_LIST, p, cause) < 0) {
 		g_free(p);
 		return -1;
 	}
@@ -881,13 +1109,15 @@ config_load(const char *path, int flags, char **cause, int *status)
 	c = g_new0(struct config, 1);
 	c->path = g_strdup(path);
 	c->mailboxes = g_array_new(FALSE, TRUE, sizeof(struct config_mailbox));
+	c->owned = g_ptr_array_new_with_free_func(g_free);
 	c->lists =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	policy_defaults(&c->policy);
-	if (load_group(kf, path, "parse", G_PARSE, &c->parse, cause) < 0 ||
-	    load_group(kf, path, "database", G_DATABASE, c, cause) < 0 ||
-	    load_group(kf, path, "policy", G_POLICY, &c->policy, cause) < 0 ||
-	    load_group(kf, path, "hooks", G_HOOKS, &c->hooks, cause) < 0)
+	if (load_group(c, kf, path, "parse", G_PARSE, &c->parse, cause) < 0 ||
+	    load_group(c, kf, path, "database", G_DATABASE, c, cause) < 0 ||
+	    load_group(c, kf, path, "policy", G_POLICY, &c->policy, cause) <
+		0 ||
+	    load_group(c, kf, path, "hooks", G_HOOKS, &c->hooks, cause) < 0)
 		goto bad;
 	groups = g_key_file_get_groups(kf, NULL);
 	for (i = 0; groups[i] != NULL; i++) {
@@ -912,7 +1142,7 @@ config_load(const char *path, int flags, char **cause, int *status)
 		if ((flags & CONFIG_PARSE_ONLY) != 0)
 			continue;
 		memset(&mb, 0, sizeof(mb));
-		if (load_mailbox(kf, path, groups[i], &mb, cause) < 0) {
+		if (load_mailbox(c, kf, path, groups[i], &mb, cause) < 0) {
 			mailbox_clear(&mb);
 			goto bad;
 		}
@@ -982,4 +1212,19 @@ const struct config_parse *
 config_parse_options(struct config *c)
 {
 	return &c->parse;
+}
+
+const char *
+config_acting_unproven(struct config *c)
+{
+	GHashTableIter it;
+	gpointer       k, v;
+
+	if (c->policy.unproven == POLICY_UNPROVEN_ACT)
+		return "";
+	g_hash_table_iter_init(&it, c->lists);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		if (((const struct policy *)v)->unproven == POLICY_UNPROVEN_ACT)
+			return k;
+	return NULL;
 }

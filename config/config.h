@@ -72,6 +72,9 @@ struct config_parse {
 					   Final-Recipient only */
 	char  *list_header;
 	size_t max_message_size; /* 0: not set */
+	char  *verp_header;      /* the header naming the envelope recipient,
+				    when not Delivered-To, X-Original-To,
+				    Envelope-To or X-Envelope-To; NULL */
 };
 
 /* The [hooks] group: SQL run in the batch's transaction (NULL: none). */
@@ -110,6 +113,11 @@ const char *config_conninfo(struct config *);
 /* config_policy - the policy of list (its [list NAME] group over
  * [policy] over the defaults); list may be NULL (borrowed) */
 const struct policy *config_policy(struct config *, const char *list);
+
+/* config_acting_unproven - the list whose policy acts on reports without
+ * proof (unproven = act), "" for [policy] itself, or NULL when none does
+ * (borrowed) */
+const char *config_acting_unproven(struct config *);
 
 /* config_hooks - the [hooks] group (borrowed) */
 const struct config_hooks *config_hooks(struct config *);

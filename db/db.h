@@ -41,6 +41,9 @@ int db_status(const struct db *);
 int db_migrate(struct db *, const char *sqldir, int *applied, int *version,
     char **cause);
 
+/* The schema version this rebound writes: sql/'s newest migration. */
+#define DB_SCHEMA_VERSION 2
+
 /* db_schema_version - the applied schema version (0: none) */
 int db_schema_version(struct db *, int *version, char **cause);
 
@@ -95,6 +98,8 @@ struct db_event {
 	int         cls;     /* enum classify_class */
 	const char *reason, *status, *reply_code, *rule, *diagnostic;
 	const char *remote_mta, *reporting_mta, *feedback_type;
+	const char *proof;     /* "verp", ...; NULL or "none": no proof */
+	const char *proof_why; /* why none, or NULL */
 };
 
 /*

@@ -258,7 +258,8 @@ csv_field(FILE *f, const char *v, int last)
 }
 
 /* export_row - one suppression (address, list, cause, reason, status,
- * since) in the export's format; txt skips an address just written */
+ * since, proof) in the export's format; txt skips an address just
+ * written */
 static void
 export_row(FILE *f, enum db_format fmt, const PGresult *res, char **last,
     unsigned long *rows)
@@ -307,7 +308,8 @@ db_export(struct db *db, const struct db_export *x, FILE *f,
 	sent = PQsendQueryParams(db->conn,
 	    "SELECT s.address, l.name AS list, "
 	    "s.cause, s.reason, s.status, to_char(s.since AT TIME ZONE 'UTC', "
-	    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS since FROM suppressions s "
+	    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS since, s.proof FROM "
+	    "suppressions s "
 	    "LEFT JOIN lists l ON l.id = s.list_id WHERE s.ended_at IS NULL AND "
 	    "($1::text IS NULL OR s.list_id IS NULL OR l.name = $1) AND "
 	    "($2::date IS NULL OR s.since >= $2::date) AND ($3 = 'all' OR ($3 = "
@@ -317,7 +319,7 @@ db_export(struct db *db, const struct db_export *x, FILE *f,
 	if (!sent || !PQsetSingleRowMode(db->conn))
 		return db_fail(db, NULL, "export", cause);
 	if (x->format == DB_CSV)
-		fprintf(f, "address,list,cause,reason,status,since\n");
+		fprintf(f, "address,list,cause,reason,status,since,proof\n");
 	/* rows one at a time; then the final result; read to the end always */
 	while ((res = PQgetResult(db->conn)) != NULL) {
 		switch (PQresultStatus(res)) {
@@ -357,14 +359,16 @@ static const struct part subscriber_parts[] = {
 	    "SELECT coalesce(l.name, '(global)') "
 	    "AS list, x.cause, x.reason, x.status, to_char(x.since AT TIME ZONE "
 	    "'UTC', 'YYYY-MM-DD HH24:MI') AS since, to_char(x.ended_at AT TIME "
-	    "ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS ended FROM suppressions x LEFT "
+	    "ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS ended, x.proof FROM "
+	    "suppressions x LEFT "
 	    "JOIN lists l ON l.id = x.list_id WHERE lower(x.address) = lower($1) "
 	    "ORDER BY x.since, x.id",
 	    ROWS },
 	{ "events", "events",
 	    "SELECT to_char(e.created_at AT TIME ZONE 'UTC', "
 	    "'YYYY-MM-DD HH24:MI') AS time, e.list, e.class, e.reason, e.status, "
-	    "e.reply_code, e.mailbox, e.diagnostic FROM events e WHERE "
+	    "e.reply_code, e.mailbox, e.proof, e.proof_why, e.diagnostic FROM "
+	    "events e WHERE "
 	    "lower(e.address) = lower($1) ORDER BY e.id",
 	    ROWS },
 };

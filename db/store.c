@@ -38,6 +38,8 @@ struct bev {
 	const char *address, *list, *reason, *status, *reply_code, *rule;
 	const char *diagnostic, *remote_mta, *reporting_mta;
 	const char *feedback_type;
+	const char *proof, *proof_why; /* proof "none" when NULL */
+	int         proven;
 	struct sub *sub; /* NULL without an address */
 	char       *id;  /* events.id once reserved */
 };
@@ -168,6 +170,9 @@ db_batch_event(struct db_batch *b, const struct db_event *e)
 	ev.remote_mta = keep(b, e->remote_mta);
 	ev.reporting_mta = keep(b, e->reporting_mta);
 	ev.feedback_type = keep(b, e->feedback_type);
+	ev.proven = e->proof != NULL && strcmp(e->proof, "none") != 0;
+	ev.proof = keep(b, ev.proven ? e->proof : "none");
+	ev.proof_why = keep(b, e->proof_why);
 	g_array_append_val(b->evs, ev);
 }
 
@@ -501,8 +506,8 @@ reserve_event_ids(struct db *db, struct db_batch *b, unsigned n, char **cause)
 static int
 insert_events(struct db *db, struct db_batch *b, char **cause)
 {
-	struct db_array col[14];
-	const char     *params[15];
+	struct db_array col[16];
+	const char     *params[17];
 	guint           i, k, n = 0;
 	int             rc = -1;
 
@@ -533,18 +538,22 @@ insert_events(struct db *db, struct db_batch *b, char **cause)
 		db_array_add(&col[11], e->remote_mta);
 		db_array_add(&col[12], e->reporting_mta);
 		db_array_add(&col[13], e->feedback_type);
+		db_array_add(&col[14], e->proof);
+		db_array_add(&col[15], e->proof_why);
 	}
 	for (k = 0; k < G_N_ELEMENTS(col); k++)
 		params[k] = db_array_end(&col[k]);
-	params[14] = b->mailbox;
+	params[16] = b->mailbox;
 	rc = db_simple(db,
 	    "INSERT INTO events (id, message, subscriber, "
 	    "address, list, class, reason, status, reply_code, rule, diagnostic, "
-	    "remote_mta, reporting_mta, feedback_type, mailbox) SELECT *, $15 "
+	    "remote_mta, reporting_mta, feedback_type, proof, proof_why, "
+	    "mailbox) SELECT *, $17 "
 	    "FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], "
 	    "$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], "
-	    "$10::text[], $11::text[], $12::text[], $13::text[], $14::text[])",
-	    15, params, cause);
+	    "$10::text[], $11::text[], $12::text[], $13::text[], $14::text[], "
+	    "$15::text[], $16::text[])",
+	    17, params, cause);
 	for (k = 0; k < G_N_ELEMENTS(col); k++)
 		db_array_free(&col[k]);
 	return rc;
@@ -629,7 +638,7 @@ static int
 insert_suppressions(struct db *db, GArray *supps, GHashTable *list_names,
     struct db_tally *t, char **cause)
 {
-	enum { ADDR, LIST, CAUSE, REASON, STATUS, EVENT, NCOL };
+	enum { ADDR, LIST, CAUSE, REASON, STATUS, EVENT, PROOF, NCOL };
 	struct db_array col[NCOL];
 	const char     *params[NCOL];
 	PGresult       *res = NULL;
@@ -649,16 +658,18 @@ insert_suppressions(struct db *db, GArray *supps, GHashTable *list_names,
 		db_array_add(&col[REASON], s->ev->reason);
 		db_array_add(&col[STATUS], s->ev->status);
 		db_array_add(&col[EVENT], s->ev->id);
+		db_array_add(&col[PROOF], s->ev->proof);
 	}
 	for (k = 0; k < NCOL; k++)
 		params[k] = db_array_end(&col[k]);
 	/* the first event of the batch for each address and list wins */
 	res = db_exec(db,
 	    "INSERT INTO suppressions (address, list_id, cause, "
-	    "reason, status, source_event) SELECT DISTINCT ON (a, coalesce(l, "
-	    "0)) a, l, c, r, s, e FROM unnest($1::text[], $2::bigint[], "
-	    "$3::text[], $4::text[], $5::text[], $6::bigint[]) WITH ORDINALITY "
-	    "AS t(a, l, c, r, s, e, o) WHERE NOT EXISTS (SELECT 1 FROM "
+	    "reason, status, source_event, proof) SELECT DISTINCT ON (a, "
+	    "coalesce(l, 0)) a, l, c, r, s, e, p FROM unnest($1::text[], "
+	    "$2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[], "
+	    "$7::text[]) WITH ORDINALITY "
+	    "AS t(a, l, c, r, s, e, p, o) WHERE NOT EXISTS (SELECT 1 FROM "
 	    "suppressions x WHERE x.address = t.a AND coalesce(x.list_id, 0) = "
 	    "coalesce(t.l, 0) AND x.ended_at IS NULL) ORDER BY a, coalesce(l, "
 	    "0), o RETURNING address, list_id, cause, reason, status",
@@ -818,8 +829,8 @@ apply_policy(struct db_batch *b, int today, GArray *supps, struct db_tally *t)
 		if (e->cls == CLASS_HARD || e->cls == CLASS_SOFT ||
 		    e->cls == CLASS_BLOCK || e->cls == CLASS_COMPLAINT)
 			e->sub->bounced = 1;
-		eff =
-		    policy_apply(e->sub->pol, &e->sub->st, e->cls, today, &why);
+		eff = policy_apply(e->sub->pol, &e->sub->st, e->cls, e->proven,
+		    today, &why);
 		if (why != NULL)
 			e->sub->why = why;
 		if (eff != POLICY_NOTHING) {
@@ -831,9 +842,18 @@ apply_policy(struct db_batch *b, int today, GArray *supps, struct db_tally *t)
 			s.list_id = eff == POLICY_SUPPRESS_GLOBAL
 			    ? NULL
 			    : e->sub->list_id;
-			s.cause = e->cls == CLASS_HARD  ? "hard"
-			    : e->cls == CLASS_COMPLAINT ? "complaint"
-							: "soft";
+			switch (
+			    policy_counted_as(e->sub->pol, e->cls, e->proven)) {
+			case CLASS_HARD:
+				s.cause = "hard";
+				break;
+			case CLASS_COMPLAINT:
+				s.cause = "complaint";
+				break;
+			default:
+				s.cause = "soft";
+				break;
+			}
 			s.ev = e;
 			g_array_append_val(supps, s);
 		}

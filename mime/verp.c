@@ -8,7 +8,7 @@
  * ("{list}-bounces", as Mailman sends) also names the list:
  * news-bounces+alice=example.org@lists.example.com is alice@example.org
  * on list news.  A signed return path carries a token after the domain,
- * news-bounces+alice=example.org+b7gfeplgy5b@lists.example.com, which
+ * news-bounces+alice=example.org+b7gxybma2zh@lists.example.com, which
  * bounce/proof.h checks.
  */
 #include <string.h>

@@ -6,19 +6,20 @@
 #
 # Installs what is missing, builds rebound, starts a throwaway PostgreSQL
 # and Dovecot on loopback (under /tmp) with the sample bounces of
-# tests/golden in the mailbox, then: `rebound db migrate`, `rebound run
-# --dry-run` (what would happen), `rebound run` (store it, then move the
-# messages to Processed), a second `rebound run` (nothing counted twice),
-# and what the database now holds.  Everything it started is stopped at the
-# end.
+# tests/golden in the mailbox, and two bounces to return paths signed
+# with a key made here (`rebound verp`), then: `rebound db migrate`,
+# `rebound run --dry-run` (what would happen), `rebound run` (store it,
+# then move the messages to Processed), a second `rebound run` (nothing
+# counted twice), and what the database now holds: the signed bounces
+# suppress at once, the unproven samples count as soft bounces only.
+# Everything it started is stopped at the end.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 "$ROOT/scripts/deps.sh"
-if [ ! -x build/rebound ]; then
+[ -f build/CMakeCache.txt ] ||
 	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	cmake --build build -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
-fi
+cmake --build build -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
 R=$ROOT/build/rebound
 T=$(mktemp -d /tmp/rebound-demo.XXXXXX)
 chmod 755 "$T"
@@ -30,14 +31,63 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# the signed VERP key: one line "ID SECRET", readable by its owner only
+umask 077
+printf '1 %s\n' "$(head -c 24 /dev/urandom | base64 | tr -d '/+=')" >"$T/verp.keys"
+umask 022
+POLICY="[parse]
+verp_prefix = {list}-bounces
+
+[policy]
+verp_secret_file = $T/verp.keys
+verp_domain = lists.example.com"
+printf '%s\n' "$POLICY" >"$T/rebound.conf"
+# signed DSN ADDRESS FILE - a hard bounce that came back to the signed
+# return path of ADDRESS on list news (as the list's MTA would receive it)
+signed() {
+	rp=$("$R" verp --config "$T/rebound.conf" --list news "$1")
+	cat >"$2" <<MSG
+Delivered-To: $rp
+From: MAILER-DAEMON@mx.example.net
+To: $rp
+Subject: Undelivered Mail Returned to Sender
+Message-ID: <signed-$1@mx.example.net>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+Content-Type: text/plain
+
+Your message could not be delivered.
+
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+
+Final-Recipient: rfc822; $1
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; 550 5.1.1 <$1>: Recipient address rejected: User unknown
+
+--B--
+MSG
+}
+signed ruth@example.org "$T/signed-ruth.eml"
+signed sam@example.net "$T/signed-sam.eml"
+echo "   signed return path: $("$R" verp --config "$T/rebound.conf" --list news ruth@example.org)"
+
 echo "== starting PostgreSQL and Dovecot on loopback (in $T)"
 "$ROOT/tests/servers/postgres.sh" start "$T/pg"
-"$ROOT/tests/servers/dovecot.sh" start "$T/dv" "$ROOT"/tests/golden/*.eml
+"$ROOT/tests/servers/dovecot.sh" start "$T/dv" "$ROOT"/tests/golden/*.eml \
+    "$T"/signed-*.eml
 cp "$T/dv/bounces.pass" "$T/bounces.pass"
 chmod 600 "$T/bounces.pass"
 cat >"$T/rebound.conf" <<CONF
 [database]
 conninfo = host=$T/pg port=$PORT dbname=rebound user=postgres
+
+$POLICY
 
 [mailbox bounces]
 url = imaps://bounces@localhost:14993/INBOX
@@ -78,5 +128,9 @@ echo "== rebound export --format csv  (the suppression list for other senders)"
 "$R" export --format csv --config "$T/rebound.conf"
 
 echo
-echo "== rebound subscriber frank@example.net  (a complaint: suppressed everywhere)"
+echo "== rebound subscriber ruth@example.org  (a hard bounce to a signed return path: suppressed at once)"
+"$R" subscriber --config "$T/rebound.conf" ruth@example.org
+
+echo
+echo "== rebound subscriber frank@example.net  (a complaint with no proof: one soft point, not suppressed)"
 "$R" subscriber --config "$T/rebound.conf" frank@example.net

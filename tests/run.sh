@@ -31,6 +31,10 @@ start() {
 [database]
 conninfo = host=$S port=$PORT dbname=rebound user=postgres
 
+# these bounces carry no proof (tests/trust.sh tests proof): act on them
+[policy]
+unproven = act
+
 [mailbox bounces]
 url = imaps://bounces@localhost:14993/INBOX
 password_file = $TMP/bounces.pass

@@ -44,11 +44,14 @@ cmd_open_db(struct config *cfg, int *status)
 		g_free(cause);
 		return NULL;
 	}
-	if (db_schema_version(db, &version, &cause) < 0 || version < 1) {
-		log_error("%s",
-		    cause != NULL
-			? cause
-			: "the database has no rebound schema: run rebound db migrate");
+	if (db_schema_version(db, &version, &cause) < 0 ||
+	    version < DB_SCHEMA_VERSION) {
+		if (cause != NULL)
+			log_error("%s", cause);
+		else
+			log_error("the database schema is version %d, this "
+				  "rebound needs %d: run rebound db migrate",
+			    version, DB_SCHEMA_VERSION);
 		*status = cause != NULL ? db_status(db) : EX_CONFIG;
 		g_free(cause);
 		db_close(db);

@@ -19,8 +19,8 @@
  * the options the command line did not give; a sysexits.h status */
 static int
 apply_config(const char *path, char **verp_prefix, char **verp_delim,
-    char **list_header, gboolean *no_verp, gboolean *final_only,
-    gint64 *max_size)
+    char **list_header, char **verp_header, gboolean *no_verp,
+    gboolean *final_only, gint64 *max_size)
 {
 	struct config             *c;
 	const struct config_parse *p;
@@ -40,6 +40,8 @@ apply_config(const char *path, char **verp_prefix, char **verp_delim,
 		*verp_delim = g_strdup(p->verp_delimiter);
 	if (*list_header == NULL && p->list_header != NULL)
 		*list_header = g_strdup(p->list_header);
+	if (p->verp_header != NULL)
+		*verp_header = g_strdup(p->verp_header);
 	if (!p->verp)
 		*no_verp = TRUE;
 	if (!p->original_recipient)
@@ -77,6 +79,7 @@ cmd_parse(int argc, char **argv)
 	gboolean jsonl = FALSE, why = FALSE, no_verp = FALSE,
 		 final_only = FALSE;
 	char  *verp_prefix = NULL, *verp_delim = NULL, *list_header = NULL;
+	char  *verp_header = NULL;
 	char  *config = NULL;
 	gint64 max_size = MIME_MAX_MESSAGE;
 	/* clang-format off */
@@ -126,7 +129,8 @@ cmd_parse(int argc, char **argv)
 	}
 	if (config != NULL &&
 	    (status = apply_config(config, &verp_prefix, &verp_delim,
-		 &list_header, &no_verp, &final_only, &max_size)) != EX_OK)
+		 &list_header, &verp_header, &no_verp, &final_only,
+		 &max_size)) != EX_OK)
 		goto out;
 	if (argc < 2) {
 		log_error("no PATH given (use - for "
@@ -151,6 +155,7 @@ cmd_parse(int argc, char **argv)
 				   : "bounces";
 	opts.verp_delim = verp_delim != NULL ? verp_delim[0] : '+';
 	opts.list_header = list_header;
+	opts.verp_header = verp_header;
 	opts.final_only = final_only;
 
 	mime_init();
@@ -196,6 +201,7 @@ out:
 	g_free(verp_prefix);
 	g_free(verp_delim);
 	g_free(list_header);
+	g_free(verp_header);
 	g_free(config);
 	return status;
 }

@@ -125,15 +125,16 @@ fingerprint(const struct config_mailbox *mb, const struct source_msg *m,
 /* add_message - parse one message and add it, with one event per
  * recipient, to the batch; *outcome says how to acknowledge it */
 static void
-add_message(struct db_batch *b, const struct config_mailbox *mb,
-    const struct source_msg *m, const struct mime_options *opts,
+add_message(struct db_batch *b, const struct run *run,
+    const struct config_mailbox *mb, const struct source_msg *m,
     enum source_outcome *outcome)
 {
-	struct mime_report *r = NULL;
-	struct db_message   dm;
-	unsigned char       fp[32];
-	char               *why = NULL;
-	size_t              i, n;
+	const struct mime_options *opts = run->opts;
+	struct mime_report        *r = NULL;
+	struct db_message          dm;
+	unsigned char              fp[32];
+	char                      *why = NULL;
+	size_t                     i, n;
 
 	fingerprint(mb, m, fp);
 	r = cmd_read(m, opts, mb->name, &why);
@@ -174,16 +175,20 @@ add_message(struct db_batch *b, const struct config_mailbox *mb,
 			ev.reporting_mta = r->reporting_mta;
 			ev.feedback_type =
 			    rc != NULL ? rc->feedback_type : NULL;
+			ev.proof = proof_kind_name(verdict_proof(&rows[i],
+			    ev.list, config_policy(run->cfg, ev.list),
+			    run->today, &ev.proof_why));
 			db_batch_event(b, &ev);
 			log_msg(G_LOG_LEVEL_DEBUG, mb->name, m->uid, ev.address,
 			    classify_class_name(ev.cls),
-			    "mailbox %s: %s: %s: %s "
-			    "%s %s",
+			    "mailbox %s: %s: %s: %s %s %s, proof %s%s%s",
 			    mb->name, m->name,
 			    ev.address != NULL ? ev.address : "(no recipient)",
 			    classify_class_name(ev.cls),
 			    ev.reason != NULL ? ev.reason : "-",
-			    ev.status != NULL ? ev.status : "-");
+			    ev.status != NULL ? ev.status : "-", ev.proof,
+			    ev.proof_why != NULL ? ": " : "",
+			    ev.proof_why != NULL ? ev.proof_why : "");
 		}
 		g_free(rows);
 	}
@@ -289,7 +294,7 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 			res.phase[PHASE_FETCH] += t2 - t1;
 			fetched++;
 			progress_show(&prog, fetched);
-			add_message(b, mb, &msg, run->opts, &pm.outcome);
+			add_message(b, run, mb, &msg, &pm.outcome);
 			t1 = g_get_monotonic_time();
 			res.phase[PHASE_PARSE] += t1 - t2;
 			pm.msg.name = g_strdup(msg.name);
@@ -440,7 +445,14 @@ store_all(struct config *cfg, struct config_mailbox *mbs, size_t n,
 	int                        status = EX_OK;
 	gint64                     t0 = g_get_monotonic_time();
 	size_t                     i;
+	const char                *acting;
 
+	if ((acting = config_acting_unproven(cfg)) != NULL)
+		log_warn(
+		    "%s%s: unproven = act: a report without proof that it "
+		    "answers mail the list sent suppresses at once; anyone "
+		    "who can mail the bounce address can remove subscribers",
+		    acting[0] != '\0' ? "list " : "[policy]", acting);
 	memset(&run, 0, sizeof(run));
 	run.cfg = cfg;
 	run.opts = opts;
@@ -584,6 +596,7 @@ read:
 	    p->verp_delimiter != NULL ? p->verp_delimiter[0] : '+';
 	opts.list_header = p->list_header;
 	opts.final_only = !p->original_recipient;
+	opts.verp_header = p->verp_header;
 	mime_init();
 	if (!dry_run) {
 		status = store_all(cfg, mbs, n, only, &opts, wait,

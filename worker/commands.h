@@ -15,6 +15,9 @@ int cmd_run(int argc, char **argv);
 /* cmd_db - `rebound db migrate --config FILE` */
 int cmd_db(int argc, char **argv);
 
+/* cmd_verp - `rebound verp --list NAME ADDRESS...`: signed return paths */
+int cmd_verp(int argc, char **argv);
+
 /* cmd_explain - `rebound explain CODE-OR-TEXT` */
 int cmd_explain(int argc, char **argv);
 

@@ -27,6 +27,8 @@ static const struct {
 	{ "subscriber", cmd_subscriber, "an address's state and history" },
 	{ "unsuppress", cmd_unsuppress, "reactivate a suppressed address "
 	  "(recorded)" },
+	{ "verp", cmd_verp, "the signed VERP return path for an address on a "
+	  "list" },
 	{ "explain", cmd_explain, "explain a status code, reply code or "
 	  "diagnostic text" },
 };

@@ -90,7 +90,7 @@ transitions(void **state)
 			const struct step *s = &cases[i].steps[k];
 			const char        *why;
 			enum policy_effect e =
-			    policy_apply(&p, &st, s->cls, s->day, &why);
+			    policy_apply(&p, &st, s->cls, 1, s->day, &why);
 
 			if (e != s->effect || st.state != s->state ||
 			    st.score != s->score)
@@ -119,7 +119,7 @@ unsubscribed(void **state)
 	policy_defaults(&p);
 	policy_state_init(&st);
 	st.state = POLICY_UNSUBSCRIBED;
-	assert_int_equal(policy_apply(&p, &st, CLASS_HARD, 1, &why),
+	assert_int_equal(policy_apply(&p, &st, CLASS_HARD, 1, 1, &why),
 	    POLICY_NOTHING);
 	assert_int_equal(st.state, POLICY_UNSUBSCRIBED);
 }
@@ -128,13 +128,66 @@ unsubscribed(void **state)
 static void
 custom_policy(void **state)
 {
-	struct policy       p = { 1, 30, 14, 10 };
+	struct policy       p;
 	struct policy_state st;
 	const char         *why;
 
+	policy_defaults(&p);
+	p.soft_threshold = 1;
 	policy_state_init(&st);
-	assert_int_equal(policy_apply(&p, &st, CLASS_SOFT, 5, &why),
+	assert_int_equal(policy_apply(&p, &st, CLASS_SOFT, 1, 5, &why),
 	    POLICY_SUPPRESS);
+}
+
+/* a hard bounce or complaint without proof does what unproven says:
+ * counted as soft (one point a day), recorded only, or acted on */
+static void
+unproven(void **state)
+{
+	struct policy       p;
+	struct policy_state st;
+	const char         *why = NULL;
+	int                 day;
+
+	policy_defaults(&p);
+	assert_int_equal(p.unproven, POLICY_UNPROVEN_SOFT);
+	policy_state_init(&st);
+	/* one forged hard bounce: one soft point, nothing more */
+	assert_int_equal(policy_apply(&p, &st, CLASS_HARD, 0, 100, &why),
+	    POLICY_NOTHING);
+	assert_int_equal(st.state, POLICY_BOUNCING);
+	assert_int_equal(st.score, 1);
+	assert_non_null(why);
+	/* the same forgery many times a day still counts one point */
+	assert_int_equal(policy_apply(&p, &st, CLASS_COMPLAINT, 0, 100, &why),
+	    POLICY_NOTHING);
+	assert_int_equal(st.score, 1);
+	/* a real dead address bouncing every day ends suppressed */
+	for (day = 101; day < 104; day++)
+		assert_int_equal(policy_apply(&p, &st, CLASS_HARD, 0, day,
+				     &why),
+		    POLICY_NOTHING);
+	assert_int_equal(policy_apply(&p, &st, CLASS_HARD, 0, 104, &why),
+	    POLICY_SUPPRESS);
+	assert_int_equal(policy_counted_as(&p, CLASS_HARD, 0), CLASS_SOFT);
+	assert_int_equal(policy_counted_as(&p, CLASS_HARD, 1), CLASS_HARD);
+	assert_int_equal(policy_counted_as(&p, CLASS_BLOCK, 0), CLASS_BLOCK);
+
+	p.unproven = POLICY_UNPROVEN_RECORD;
+	policy_state_init(&st);
+	assert_int_equal(policy_apply(&p, &st, CLASS_COMPLAINT, 0, 100, &why),
+	    POLICY_NOTHING);
+	assert_int_equal(st.state, POLICY_ACTIVE);
+	assert_int_equal(st.score, 0);
+	/* with proof it acts at once */
+	assert_int_equal(policy_apply(&p, &st, CLASS_COMPLAINT, 1, 100, &why),
+	    POLICY_SUPPRESS_GLOBAL);
+
+	p.unproven = POLICY_UNPROVEN_ACT;
+	policy_state_init(&st);
+	assert_int_equal(policy_apply(&p, &st, CLASS_HARD, 0, 100, &why),
+	    POLICY_SUPPRESS);
+	assert_string_equal(policy_unproven_name(POLICY_UNPROVEN_ACT), "act");
 }
 
 int
@@ -145,6 +198,7 @@ main(void)
 		cmocka_unit_test(transitions),
 		cmocka_unit_test(unsubscribed),
 		cmocka_unit_test(custom_policy),
+		cmocka_unit_test(unproven),
 	};
 	/* clang-format on */
 

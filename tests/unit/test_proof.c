@@ -15,8 +15,8 @@
 #include "mime.h"
 #include "proof.h"
 
-#define KEY1 "correct horse battery staple"
-#define KEY0 "an older key, still accepted"
+#define KEY1 "correct-horse-battery-staple"
+#define KEY0 "an-older-key-still-accepted"
 #define DAY  20454 /* 2026-01-01 */
 
 static const struct proof_key keys[] = {
@@ -35,11 +35,11 @@ vectors(void **state)
 		int         day;
 		const char *token;
 	} cases[] = {
-		{ 0, "news", "alice@example.org", 20454, "b7gfeplgy5b" },
-		{ 0, "news", "Alice@Example.ORG", 20454, "b7gfeplgy5b" },
-		{ 0, "offers", "alice@example.org", 20454, "b7g6fl3vsgg" },
-		{ 1, "news", "bob+tag@example.net", 20400, "a5q7rosfede" },
-		{ 0, "", "carol@example.com", 21000, "bqiamdwi44d" },
+		{ 0, "news", "alice@example.org", 20454, "b7gxybma2zh" },
+		{ 0, "news", "Alice@Example.ORG", 20454, "b7gxybma2zh" },
+		{ 0, "offers", "alice@example.org", 20454, "b7gkhwpqtnm" },
+		{ 1, "news", "bob+tag@example.net", 20400, "a5qcqfjkyiv" },
+		{ 0, "", "carol@example.com", 21000, "bqiquek5hxo" },
 	};
 	/* clang-format on */
 	char   t[PROOF_TOKEN_LEN + 1];
@@ -69,22 +69,22 @@ check(const char *list, const char *address, const char *token, int today)
 static void
 accepts(void **state)
 {
-	assert_string_equal(check("news", "alice@example.org", "b7gfeplgy5b",
+	assert_string_equal(check("news", "alice@example.org", "b7gxybma2zh",
 				DAY),
 	    "ok");
 	/* an MTA that folds case */
-	assert_string_equal(check("NEWS", "ALICE@EXAMPLE.ORG", "B7GFEPLGY5B",
+	assert_string_equal(check("NEWS", "ALICE@EXAMPLE.ORG", "B7GXYBMA2ZH",
 				DAY),
 	    "ok");
-	assert_string_equal(check("news", "alice@example.org", "b7gfeplgy5b",
+	assert_string_equal(check("news", "alice@example.org", "b7gxybma2zh",
 				DAY + 60),
 	    "ok");
 	/* made "tomorrow" by a clock a little ahead */
-	assert_string_equal(check("news", "alice@example.org", "b7gfeplgy5b",
+	assert_string_equal(check("news", "alice@example.org", "b7gxybma2zh",
 				DAY - 1),
 	    "ok");
 	/* the previous key, until its last day */
-	assert_string_equal(check("news", "bob+tag@example.net", "a5q7rosfede",
+	assert_string_equal(check("news", "bob+tag@example.net", "a5qcqfjkyiv",
 				20400 + 30),
 	    "ok");
 }
@@ -93,10 +93,10 @@ accepts(void **state)
 static void
 refuses(void **state)
 {
-	assert_string_equal(check("news", "alice@example.org", "b7gfeplgy5b",
+	assert_string_equal(check("news", "alice@example.org", "b7gxybma2zh",
 				DAY + 61),
 	    "expired: older than its validity");
-	assert_string_equal(check("news", "alice@example.org", "b7gfeplgy5b",
+	assert_string_equal(check("news", "alice@example.org", "b7gxybma2zh",
 				DAY - 2),
 	    "expired: older than its validity");
 	{
@@ -111,26 +111,26 @@ refuses(void **state)
 		    "signed with a retired key");
 	}
 	/* another address, another list, one character changed */
-	assert_string_equal(check("news", "mallory@example.org", "b7gfeplgy5b",
+	assert_string_equal(check("news", "mallory@example.org", "b7gxybma2zh",
 				DAY),
 	    "does not match the list and address");
-	assert_string_equal(check("offers", "alice@example.org", "b7gfeplgy5b",
+	assert_string_equal(check("offers", "alice@example.org", "b7gxybma2zh",
 				DAY),
 	    "does not match the list and address");
-	assert_string_equal(check("news", "alice@example.org", "b7gfeplgy5c",
+	assert_string_equal(check("news", "alice@example.org", "b7gxybma2zi",
 				DAY),
 	    "does not match the list and address");
 	/* a later day put in by hand: the day is signed too */
-	assert_string_equal(check("news", "alice@example.org", "b7hfeplgy5b",
+	assert_string_equal(check("news", "alice@example.org", "b7hxybma2zh",
 				DAY),
 	    "does not match the list and address");
-	assert_string_equal(check("news", "alice@example.org", "c7gfeplgy5b",
+	assert_string_equal(check("news", "alice@example.org", "c7gxybma2zh",
 				DAY),
 	    "signed with a key not configured");
-	assert_string_equal(check("news", "alice@example.org", "b7gfeplgy5",
+	assert_string_equal(check("news", "alice@example.org", "b7gxybma2z",
 				DAY),
 	    "no token");
-	assert_string_equal(check("news", "alice@example.org", "b7gfeplgy51",
+	assert_string_equal(check("news", "alice@example.org", "b7gxybma2z1",
 				DAY),
 	    "not a token");
 	assert_string_equal(check("news", "alice@example.org", NULL, DAY),
@@ -159,20 +159,20 @@ return_path(void **state)
 	char *list = NULL, *token = NULL, *address;
 
 	assert_string_equal(rp,
-	    "news-bounces+alice=example.org+b7gfeplgy5b@lists.example.com");
+	    "news-bounces+alice=example.org+b7gxybma2zh@lists.example.com");
 	address = mime_verp_decode(rp, "{list}-bounces", '+', &list, &token);
 	assert_string_equal(address, "alice@example.org");
 	assert_string_equal(list, "news");
-	assert_string_equal(token, "b7gfeplgy5b");
+	assert_string_equal(token, "b7gxybma2zh");
 	g_free(address);
 	g_free(token);
 	/* upper case, as an MTA may fold it; '-' as the delimiter, where a
 	 * domain's own '-' is no token */
-	address = mime_verp_decode("BOUNCES-ALICE=MY-SITE.EXAMPLE-B7GFEPLGY5B"
+	address = mime_verp_decode("BOUNCES-ALICE=MY-SITE.EXAMPLE-B7GXYBMA2ZH"
 				   "@LISTS.EXAMPLE.COM",
 	    "bounces", '-', NULL, &token);
 	assert_string_equal(address, "alice@my-site.example");
-	assert_string_equal(token, "b7gfeplgy5b");
+	assert_string_equal(token, "b7gxybma2zh");
 	g_free(address);
 	g_free(token);
 	address = mime_verp_decode("bounces-alice=my-site.example@l.example",

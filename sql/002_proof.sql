@@ -1,0 +1,8 @@
+-- 002_proof.sql - what proved that a report answers mail the list sent.
+--
+-- proof: 'verp' (a signed VERP return path), 'none'; NULL on rows written
+-- before proof was recorded.  proof_why: why there was none.
+
+ALTER TABLE events ADD COLUMN proof text;
+ALTER TABLE events ADD COLUMN proof_why text;
+ALTER TABLE suppressions ADD COLUMN proof text;

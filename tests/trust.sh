@@ -1,0 +1,210 @@
+#!/bin/sh
+# trust.sh - only a report that proves it answers mail the list sent
+# suppresses at once (issue "Trust", first slice: signed VERP), on a real
+# PostgreSQL.  Each attack is a message anyone can send to the bounce
+# address; each genuine report carries a return path `rebound verp` signed.
+#
+# usage: tests/trust.sh REBOUND TESTS_DIR
+set -u
+BIN=$1
+TESTS=$2
+. "$TESTS/lib.sh"
+start_servers
+CONF=$TMP/rebound.conf
+KEYS=$TMP/verp.keys
+# key 1 signs; key 0 was the signing key until 2026-03-01 and is accepted
+# until 2026-03-31
+printf '# rebound signed VERP keys\n1 test-key-one-0123456789\n0 test-key-zero-abcdefgh 2026-03-31\n' >"$KEYS"
+chmod 600 "$KEYS"
+OLD=$TMP/old.keys
+printf '0 test-key-zero-abcdefgh\n' >"$OLD"
+chmod 600 "$OLD"
+conf() { # conf UNPROVEN [KEYFILE] - write the configuration
+	cat >"$CONF" <<CONF
+[database]
+conninfo = host=$S port=$PORT dbname=rebound user=postgres
+
+[parse]
+verp_prefix = {list}-bounces
+
+[policy]
+unproven = $1
+verp_secret_file = ${2:-$KEYS}
+verp_domain = lists.example.com
+verp_validity = 60
+CONF
+}
+conf soft
+
+sql() {
+	psql -h "$S" -p "$PORT" -U postgres -d rebound -Atqc "$1"
+}
+"$BIN" db migrate --config "$CONF" >/dev/null || fail "migrate"
+
+# verp ADDRESS DAY [KEYFILE] - the return path signed for ADDRESS on list
+# news on DAY (with KEYFILE: it rewrites $CONF for a moment, so never call
+# it in a pipeline with feed)
+verp() {
+	[ -n "${3:-}" ] && conf soft "$3"
+	"$BIN" verp --config "$CONF" --list news --date "$2" "$1" ||
+	    fail "rebound verp $1 $2"
+	[ -n "${3:-}" ] && conf soft
+}
+
+# dsn ADDRESS [DELIVERED-TO] [TO] - a DSN for ADDRESS; our MTA adds the
+# Delivered-To (topmost); TO is the sender's own To: header
+dsn() {
+	n=$(date +%s%N)
+	[ -n "${2:-}" ] && printf 'Delivered-To: %s\n' "$2"
+	printf 'From: MAILER-DAEMON@mx.example.net\nTo: %s\n' "${3:-news-bounces@lists.example.com}"
+	printf 'Subject: Undelivered Mail Returned to Sender\n'
+	printf 'Message-ID: <trust-%d-%s@mx.example.net>\n' "$n" "$$"
+	printf 'MIME-Version: 1.0\nContent-Type: multipart/report; '
+	printf 'report-type=delivery-status; boundary="B"\n\n--B\n'
+	printf 'Content-Type: text/plain\n\nDelivery failed.\n\n--B\n'
+	printf 'Content-Type: message/delivery-status\n\n'
+	printf 'Reporting-MTA: dns; mx.example.net\n\n'
+	printf 'Final-Recipient: rfc822; %s\nAction: failed\nStatus: 5.1.1\n' "$1"
+	printf 'Diagnostic-Code: smtp; 550 5.1.1 User unknown\n\n--B--\n'
+}
+
+# arf ADDRESS [DELIVERED-TO] - an abuse complaint about mail to ADDRESS
+arf() {
+	n=$(date +%s%N)
+	[ -n "${2:-}" ] && printf 'Delivered-To: %s\n' "$2"
+	printf 'From: feedback@fbl.example.net\nTo: news-bounces@lists.example.com\n'
+	printf 'Subject: Abuse report\nMessage-ID: <arf-%d-%s@fbl>\n' "$n" "$$"
+	printf 'MIME-Version: 1.0\nContent-Type: multipart/report; '
+	printf 'report-type=feedback-report; boundary="A"\n\n--A\n'
+	printf 'Content-Type: text/plain\n\nA complaint.\n\n--A\n'
+	printf 'Content-Type: message/feedback-report\n\n'
+	printf 'Feedback-Type: abuse\nUser-Agent: test/1\nVersion: 1\n'
+	printf 'Original-Rcpt-To: %s\n\n--A--\n' "$1"
+}
+
+# feed DAY - store the message on standard input on DAY (list news)
+feed() {
+	REBOUND_TEST_TODAY=$1 "$BIN" run --stdin --config "$CONF" \
+	    --list news >/dev/null 2>"$TMP/err"
+	rc=$?
+	[ "$rc" -eq 0 ] || fail "feed on $1 exited $rc: $(cat "$TMP/err")"
+}
+
+# suppressed ADDRESS - how many active suppressions ADDRESS has
+suppressed() {
+	sql "SELECT count(*) FROM suppressions WHERE address = '$1' AND ended_at IS NULL"
+}
+
+# proof ADDRESS - the proof (and why not) of ADDRESS's last event
+proof() {
+	sql "SELECT proof || coalesce(': ' || proof_why, '') FROM events WHERE address = '$1' ORDER BY id DESC LIMIT 1"
+}
+
+# expect_unsuppressed ADDRESS WHY-PATTERN WHAT - not suppressed, and the
+# event says why
+expect_unsuppressed() {
+	[ "$(suppressed "$1")" -eq 0 ] || fail "$3: $1 suppressed at once"
+	proof "$1" | grep -q "^none: .*$2" ||
+	    fail "$3: proof of $1 is '$(proof "$1")', expected none: $2"
+}
+
+# 1. a forged DSN: no return path of ours at all
+dsn victim1@example.org | feed 2026-01-10
+expect_unsuppressed victim1@example.org "no VERP return path" "forged DSN"
+[ "$(sql "SELECT state || ' ' || score FROM subscribers WHERE address = 'victim1@example.org'")" = "bouncing 1" ] ||
+    fail "forged DSN: not counted as one soft bounce"
+
+# 2. the VERP address only in the sender's To: header
+dsn victim2@example.org "" "news-bounces+victim2=example.org@lists.example.com" |
+    feed 2026-01-10
+expect_unsuppressed victim2@example.org "no VERP return path" "VERP in To:"
+
+# 3. an unsigned VERP return path (a list manager's plain VERP)
+dsn victim3@example.org "news-bounces+victim3=example.org@lists.example.com" |
+    feed 2026-01-10
+expect_unsuppressed victim3@example.org "not signed" "unsigned VERP"
+
+# 4. a token of another address, pasted onto the victim's
+rp=$(verp mallory@example.org 2026-01-10)
+tok=${rp##*+}
+tok=${tok%@*}
+dsn victim4@example.org "news-bounces+victim4=example.org+$tok@lists.example.com" |
+    feed 2026-01-10
+expect_unsuppressed victim4@example.org "does not match" "borrowed token"
+
+# 5. a forged Delivered-To below the one our MTA added
+{
+	printf 'X-Original-To: news-bounces@lists.example.com\n'
+	dsn victim5@example.org "$(verp victim5@example.org 2026-01-10 | sed 's/victim5/victim5x/')"
+} | feed 2026-01-10
+expect_unsuppressed victim5@example.org "no VERP return path" "forged Delivered-To below ours"
+
+# 6. a token older than its validity (61 days)
+dsn victim6@example.org "$(verp victim6@example.org 2026-01-01)" | feed 2026-03-03
+expect_unsuppressed victim6@example.org "expired" "expired token"
+
+# 7. a token of the retired key, after its last day
+rp=$(verp victim7@example.org 2026-03-20 "$OLD") # before feed reads $CONF
+dsn victim7@example.org "$rp" | feed 2026-04-01
+expect_unsuppressed victim7@example.org "retired" "retired key"
+
+# 8. a forged complaint: not suppressed on every list
+arf victim8@example.org | feed 2026-01-10
+expect_unsuppressed victim8@example.org "no VERP return path" "forged ARF"
+
+# 9. the 5,000-recipient report: none suppressed at once
+{
+	printf 'From: MAILER-DAEMON@mx.example.net\nTo: news-bounces@lists.example.com\n'
+	printf 'Subject: failure\nMessage-ID: <many-%s@x>\nMIME-Version: 1.0\n' "$$"
+	printf 'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\n\n'
+	printf -- '--B\nContent-Type: text/plain\n\nfailed\n\n--B\nContent-Type: message/delivery-status\n\n'
+	printf 'Reporting-MTA: dns; mx.example.net\n\n'
+	i=0
+	while [ $i -lt 5000 ]; do
+		printf 'Final-Recipient: rfc822; many%d@example.org\nAction: failed\nStatus: 5.1.1\n\n' $i
+		i=$((i + 1))
+	done
+	printf -- '--B--\n'
+} | feed 2026-01-10
+[ "$(sql "SELECT count(*) FROM suppressions WHERE address LIKE 'many%'")" -eq 0 ] ||
+    fail "5,000-recipient report: suppressions at once"
+
+# genuine reports act at once: signed now, by the retired key within its
+# time, an upper-cased return path, a complaint to a signed return path
+dsn alice@example.org "$(verp alice@example.org 2026-01-10)" | feed 2026-01-10
+[ "$(suppressed alice@example.org)" -eq 1 ] || fail "signed VERP: not suppressed"
+[ "$(proof alice@example.org)" = verp ] || fail "signed VERP: proof $(proof alice@example.org)"
+[ "$(sql "SELECT proof FROM suppressions WHERE address = 'alice@example.org'")" = verp ] ||
+    fail "signed VERP: the suppression does not say its proof"
+rp=$(verp bob@example.org 2026-03-20 "$OLD")
+dsn bob@example.org "$rp" | feed 2026-03-30
+[ "$(suppressed bob@example.org)" -eq 1 ] || fail "rotated key: not suppressed"
+dsn carol@example.org "$(verp carol@example.org 2026-02-01 | tr a-z A-Z)" | feed 2026-02-20
+[ "$(suppressed carol@example.org)" -eq 1 ] || fail "upper-cased return path: not suppressed"
+arf dave@example.org "$(verp dave@example.org 2026-01-10)" | feed 2026-01-11
+[ "$(sql "SELECT count(*) FROM suppressions WHERE address = 'dave@example.org' AND list_id IS NULL AND ended_at IS NULL")" -eq 1 ] ||
+    fail "signed complaint: not suppressed on every list"
+
+# unproven = record: counted nowhere; unproven = act: today's behaviour,
+# with a warning on every run
+conf record
+dsn erin@example.org | feed 2026-01-10
+[ "$(sql "SELECT state || ' ' || score FROM subscribers WHERE address = 'erin@example.org'")" = "active 0" ] ||
+    fail "unproven = record: counted"
+conf act
+dsn frank@example.org | feed 2026-01-10
+[ "$(suppressed frank@example.org)" -eq 1 ] || fail "unproven = act: not suppressed"
+grep -q "unproven = act" "$TMP/err" || fail "unproven = act: no warning"
+conf maybe
+REBOUND_TEST_TODAY=2026-01-10 "$BIN" run --stdin --config "$CONF" --list news \
+    </dev/null >/dev/null 2>"$TMP/err"
+[ $? -eq 78 ] || fail "unproven = maybe: not a configuration error"
+
+# the key file must be the operator's alone
+conf soft
+chmod 644 "$KEYS"
+"$BIN" verp --config "$CONF" --list news a@example.org >/dev/null 2>"$TMP/err"
+[ $? -eq 78 ] && grep -q "chmod 600" "$TMP/err" || fail "a readable key file accepted"
+chmod 600 "$KEYS"
+
+finish trust
