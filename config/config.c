@@ -1,7 +1,11 @@
 /*
  * config.c - load and check the configuration file (GKeyFile).
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <stddef.h>
 #include <stdio.h>
@@ -16,14 +20,15 @@
 #include "log.h"
 
 struct config {
-	char               *path;
-	GArray             *mailboxes; /* struct config_mailbox */
-	struct config_parse parse;
-	char               *conninfo;
-	struct policy       policy; /* [policy] */
-	GHashTable         *lists;  /* [list NAME]: policy */
-	struct config_hooks hooks;
-	GPtrArray          *owned; /* what policies point to: keys, secrets,
+	char                  *path;
+	GArray                *mailboxes; /* struct config_mailbox */
+	struct config_parse    parse;
+	char                  *conninfo;
+	struct config_timeouts timeouts; /* [database] */
+	struct policy          policy;   /* [policy] */
+	GHashTable            *lists;    /* [list NAME]: policy */
+	struct config_hooks    hooks;
+	GPtrArray             *owned; /* what policies point to: keys, secrets,
 				      strings (g_free) */
 };
 
@@ -128,67 +133,35 @@ fail(char **cause, const char *path, const char *group, const char *key,
 		*cause = g_strdup_printf("%s: [%s]: %s", path, group, why);
 }
 
-/* read_password - from password_file (not group/world-readable) or the
- * environment variable named by password_env; 0 or -1 with *cause */
-static int
-read_password(GKeyFile *kf, const char *path, const char *group,
-    struct config_mailbox *mb, char **cause)
-{
-	char   *file = g_key_file_get_string(kf, group, "password_file", NULL);
-	char   *env = g_key_file_get_string(kf, group, "password_env", NULL);
-	GError *err = NULL;
-	struct stat st;
-	int         ok = 0;
-
-	if (file != NULL) {
-		g_strstrip(file);
-		if (stat(file, &st) != 0) {
-			fail(cause, path, group, "password_file",
-			    "cannot read "
-			    "the file");
-			ok = -1;
-		} else if ((st.st_mode & 077) != 0) {
-			char *why =
-			    g_strdup_printf("%s is readable by group or "
-					    "others (mode %03o); chmod 600 it",
-				file, (unsigned)(st.st_mode & 0777));
-			fail(cause, path, group, "password_file", why);
-			g_free(why);
-			ok = -1;
-		} else if (!g_file_get_contents(file, &mb->password, NULL,
-			       &err)) {
-			fail(cause, path, group, "password_file", err->message);
-			g_error_free(err);
-			ok = -1;
-		} else {
-			/* the first line only, without its newline */
-			mb->password[strcspn(mb->password, "\r\n")] = '\0';
-		}
-	} else if (env != NULL) {
-		const char *v = getenv(g_strstrip(env));
-		if (v == NULL) {
-			char *why =
-			    g_strdup_printf("environment variable %s is "
-					    "not set",
-				env);
-			fail(cause, path, group, "password_env", why);
-			g_free(why);
-			ok = -1;
-		} else
-			mb->password = g_strdup(v);
-	}
-	g_free(file);
-	g_free(env);
-	return ok;
-}
-
-/* is_loopback - is host a loopback name or address? */
+/* is_loopback - is host a loopback address (127.0.0.0/8, ::1, as an IP
+ * literal) or a name that is always one (localhost, *.localhost: RFC
+ * 6761)?  A name such as 127.mail.example.com is not. */
 static int
 is_loopback(const char *host)
 {
-	return strcmp(host, "localhost") == 0 ||
-	    g_str_has_prefix(host, "127.") || strcmp(host, "::1") == 0 ||
-	    strcmp(host, "[::1]") == 0;
+	struct in_addr  v4;
+	struct in6_addr v6;
+	char           *h = g_strdup(host);
+	size_t          n = strlen(h);
+	int             yes;
+
+	if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
+		memmove(h, h + 1, n - 2);
+		h[n - 2] = '\0';
+	}
+	if (inet_pton(AF_INET, h, &v4) == 1)
+		yes = (ntohl(v4.s_addr) >> 24) == 127;
+	else if (inet_pton(AF_INET6, h, &v6) == 1)
+		yes = IN6_IS_ADDR_LOOPBACK(&v6) ||
+		    (IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127);
+	else
+		yes = g_ascii_strcasecmp(h, "localhost") == 0 ||
+		    g_ascii_strcasecmp(h, "localhost.") == 0 ||
+		    (strlen(h) > 10 &&
+			(g_str_has_suffix(h, ".localhost") ||
+			    g_str_has_suffix(h, ".localhost.")));
+	g_free(h);
+	return yes;
 }
 
 /* parse_url - fill proto, user, host, port, folder from mb->url */
@@ -396,19 +369,22 @@ typedef int (*key_check)(const struct load *, char **cause);
 #define POL(f)   offsetof(struct policy, f)
 #define HOOK(f)  offsetof(struct config_hooks, f)
 
-static int check_url(const struct load *, char **);
-static int check_starttls(const struct load *, char **);
-static int check_tls_verify(const struct load *, char **);
-static int check_cleartext(const struct load *, char **);
-static int check_ca_file(const struct load *, char **);
-static int check_password(const struct load *, char **);
-static int check_after(const struct load *, char **);
-static int check_quarantine(const struct load *, char **);
-static int check_delimiter(const struct load *, char **);
-static int check_conninfo(const struct load *, char **);
-static int check_unproven(const struct load *, char **);
-static int check_verp_keys(const struct load *, char **);
-static int check_verp_domain(const struct load *, char **);
+static int   check_url(const struct load *, char **);
+static int   check_starttls(const struct load *, char **);
+static int   check_tls_verify(const struct load *, char **);
+static int   check_cleartext(const struct load *, char **);
+static int   check_ca_file(const struct load *, char **);
+static int   check_password(const struct load *, char **);
+static char *value(const struct load *, const char *key);
+static char *secret_file(const struct load *, const char *key, const char *file,
+    char **cause);
+static int   check_after(const struct load *, char **);
+static int   check_quarantine(const struct load *, char **);
+static int   check_delimiter(const struct load *, char **);
+static int   check_conninfo(const struct load *, char **);
+static int   check_unproven(const struct load *, char **);
+static int   check_verp_keys(const struct load *, char **);
+static int   check_verp_domain(const struct load *, char **);
 
 static const struct key {
 	unsigned      groups; /* the G_* it belongs to */
@@ -465,6 +441,12 @@ static const struct key {
 	/* [database] */
 	{ G_DATABASE, "conninfo", KEY_STRING, NULL, 0, 0, 0,
 	    offsetof(struct config, conninfo), check_conninfo },
+	{ G_DATABASE, "connect_timeout", KEY_UINT, NULL, 10, 0, 3600,
+	    offsetof(struct config, timeouts.connect), NULL },
+	{ G_DATABASE, "statement_timeout", KEY_UINT, NULL, 300, 0, 86400,
+	    offsetof(struct config, timeouts.statement), NULL },
+	{ G_DATABASE, "lock_timeout", KEY_UINT, NULL, 30, 0, 86400,
+	    offsetof(struct config, timeouts.lock), NULL },
 	/* [policy], and [list NAME] over it (bounce/policy.h: defaults) */
 	{ G_POLICY | G_LIST, "soft_threshold", KEY_UINT, NULL, KEEP, 1, 1000,
 	    POL(soft_threshold), NULL },
@@ -719,23 +701,43 @@ check_ca_file(const struct load *l, char **cause)
 	return 0;
 }
 
-/* check_password - read it (password_file, password_env); a server
- * needs one */
+/* check_password - read it: the first line of password_file (a secret
+ * file: see secret_file()), or the environment variable password_env
+ * names; a server needs one */
 static int
 check_password(const struct load *l, char **cause)
 {
 	struct config_mailbox *mb = l->rec;
+	char                  *file = value(l, "password_file");
+	char                  *env = value(l, "password_env");
+	int                    ok = 1;
 
-	if (read_password(l->kf, l->path, l->group, mb, cause) < 0)
-		return -1;
-	if (is_network(mb) && mb->password == NULL) {
-		fail(cause, l->path, l->group, NULL,
-		    "no password_file or "
-		    "password_env (passwords are never taken from the command "
-		    "line)");
-		return -1;
+	if (file != NULL) {
+		mb->password = secret_file(l, "password_file", file, cause);
+		if (mb->password == NULL)
+			ok = 0;
+		else /* the first line only, without its newline */
+			mb->password[strcspn(mb->password, "\r\n")] = '\0';
+	} else if (env != NULL) {
+		const char *v = getenv(env);
+		if (v == NULL) {
+			char *why = g_strdup_printf(
+			    "environment variable %s is not set", env);
+			fail(cause, l->path, l->group, "password_env", why);
+			g_free(why);
+			ok = 0;
+		} else
+			mb->password = g_strdup(v);
 	}
-	return 0;
+	g_free(file);
+	g_free(env);
+	if (ok && is_network(mb) && mb->password == NULL) {
+		fail(cause, l->path, l->group, NULL,
+		    "no password_file or password_env (passwords are never "
+		    "taken from the command line)");
+		ok = 0;
+	}
+	return ok ? 0 : -1;
 }
 
 /* check_after - what becomes of a message once stored: move:FOLDER,
@@ -805,6 +807,31 @@ check_delimiter(const struct load *l, char **cause)
 	return 0;
 }
 
+/* conninfo_secret - does a libpq connection string, key=value or URI
+ * (postgresql://user:SECRET@host/db?sslpassword=...), hold a password? */
+static int
+conninfo_secret(const char *ci)
+{
+	const char *p, *q;
+	char       *lower;
+	int         yes;
+
+	if (g_str_has_prefix(ci, "postgresql://") ||
+	    g_str_has_prefix(ci, "postgres://")) {
+		p = strstr(ci, "://") + 3;
+		/* user:password@ before the host */
+		q = strpbrk(p, "@/?");
+		if (q != NULL && *q == '@' && memchr(p, ':', (size_t)(q - p)))
+			return 1;
+	}
+	/* password=, sslpassword=, in either form (libpq reads no other
+	 * secret from the string) */
+	lower = g_ascii_strdown(ci, -1);
+	yes = strstr(lower, "password") != NULL;
+	g_free(lower);
+	return yes;
+}
+
 /* check_conninfo - a password may sit in conninfo only when the file is
  * readable by its owner alone */
 static int
@@ -813,12 +840,11 @@ check_conninfo(const struct load *l, char **cause)
 	struct config *c = l->rec;
 	struct stat    st;
 
-	if (c->conninfo != NULL && strstr(c->conninfo, "password") != NULL &&
+	if (c->conninfo != NULL && conninfo_secret(c->conninfo) &&
 	    (stat(l->path, &st) != 0 || (st.st_mode & 077) != 0)) {
 		fail(cause, l->path, l->group, "conninfo",
-		    "holds a password but "
-		    "the file is readable by group or others: chmod 600 it, or "
-		    "use a passfile (PGPASSFILE)");
+		    "holds a password but the file is readable by group or "
+		    "others: chmod 600 it, or use a passfile (PGPASSFILE)");
 		return -1;
 	}
 	return 0;
@@ -1191,6 +1217,12 @@ const char *
 config_conninfo(struct config *c)
 {
 	return c->conninfo;
+}
+
+const struct config_timeouts *
+config_db_timeouts(struct config *c)
+{
+	return &c->timeouts;
 }
 
 const struct policy *

@@ -110,6 +110,16 @@ struct config_mailbox *config_mailbox_find(struct config *, const char *name);
 /* config_conninfo - [database] conninfo (libpq), or NULL (borrowed) */
 const char *config_conninfo(struct config *);
 
+/* [database] timeouts, in seconds (0: none). */
+struct config_timeouts {
+	unsigned connect;   /* 10: a server that does not answer */
+	unsigned statement; /* 300: a statement that never ends */
+	unsigned lock;      /* 30: a row another session holds */
+};
+
+/* config_db_timeouts - the [database] timeouts (borrowed) */
+const struct config_timeouts *config_db_timeouts(struct config *);
+
 /* config_policy - the policy of list (its [list NAME] group over
  * [policy] over the defaults); list may be NULL (borrowed) */
 const struct policy *config_policy(struct config *, const char *list);

@@ -31,7 +31,19 @@ db_fail(struct db *db, PGresult *res, const char *what, char **cause)
 	char       *m = g_strstrip(g_strdup(msg));
 
 	g_free(*cause);
-	*cause = g_strdup_printf("%s: %s", what, m);
+	if (state != NULL && strcmp(state, "55P03") == 0)
+		*cause =
+		    g_strdup_printf("%s: a lock was not granted within "
+				    "lock_timeout: another session holds "
+				    "the rows it needs (a hook's table, or "
+				    "the list manager's own transaction): %s",
+			what, m);
+	else if (state != NULL && strcmp(state, "57014") == 0)
+		*cause = g_strdup_printf("%s: it ran longer than "
+					 "statement_timeout: %s",
+		    what, m);
+	else
+		*cause = g_strdup_printf("%s: %s", what, m);
 	g_free(m);
 	if (PQstatus(db->conn) != CONNECTION_OK || state == NULL)
 		db->status = EX_TEMPFAIL; /* no SQLSTATE: libpq's own
@@ -42,7 +54,8 @@ db_fail(struct db *db, PGresult *res, const char *what, char **cause)
 	    strncmp(state, "42501", 5) == 0)
 		db->status = EX_NOPERM;
 	else if (strncmp(state, "08", 2) == 0 || strncmp(state, "40", 2) == 0 ||
-	    strncmp(state, "53", 2) == 0 || strncmp(state, "57", 2) == 0)
+	    strncmp(state, "53", 2) == 0 || strncmp(state, "57", 2) == 0 ||
+	    strcmp(state, "55P03") == 0)
 		db->status = EX_TEMPFAIL; /* connection, serialization,
 						   resources, shutdown */
 	else
@@ -74,13 +87,28 @@ quiet(void *arg, const char *message)
 }
 
 struct db *
-db_open(const char *conninfo, char **cause, int *status)
+db_open(const char *conninfo, const struct db_timeouts *t, char **cause,
+    int *status)
 {
-	struct db *db = g_new0(struct db, 1);
-	PGresult  *res;
+	struct db  *db = g_new0(struct db, 1);
+	PGresult   *res;
+	char        ct[16], st[16], lt[16];
+	const char *keys[3], *values[3], *params[2];
+	int         n = 0;
 
 	*cause = NULL;
-	db->conn = PQconnectdb(conninfo);
+	/* connect_timeout unless the conninfo sets its own (the expanded
+	 * dbname, last, wins over what comes before it) */
+	g_snprintf(ct, sizeof(ct), "%u", t != NULL ? t->connect : 0);
+	if (t != NULL && t->connect > 0) {
+		keys[n] = "connect_timeout";
+		values[n++] = ct;
+	}
+	keys[n] = "dbname";
+	values[n++] = conninfo;
+	keys[n] = NULL;
+	values[n] = NULL;
+	db->conn = PQconnectdbParams(keys, values, 1);
 	if (PQstatus(db->conn) != CONNECTION_OK) {
 		const char *m = PQerrorMessage(db->conn);
 		char       *msg = g_strstrip(g_strdup(m));
@@ -112,6 +140,23 @@ db_open(const char *conninfo, char **cause, int *status)
 		return NULL;
 	}
 	PQclear(res);
+	/* a statement or a lock wait that would hang the run while it holds
+	 * the mailbox's lock ends in an error instead (db_fail says which) */
+	g_snprintf(st, sizeof(st), "%us", t != NULL ? t->statement : 0);
+	g_snprintf(lt, sizeof(lt), "%us", t != NULL ? t->lock : 0);
+	params[0] = st;
+	params[1] = lt;
+	if (t != NULL &&
+	    (res = db_exec(db,
+		 "SELECT set_config('statement_timeout', $1, false), "
+		 "set_config('lock_timeout', $2, false)",
+		 2, params, PGRES_TUPLES_OK, cause)) == NULL) {
+		*status = db->status;
+		db_close(db);
+		return NULL;
+	}
+	if (t != NULL)
+		PQclear(res);
 	return db;
 }
 

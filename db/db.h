@@ -20,9 +20,16 @@
 
 struct db;
 
+/* How long a connection, a statement and a lock wait may take, in seconds
+ * (0: as the server says). */
+struct db_timeouts {
+	unsigned connect, statement, lock;
+};
+
 /* db_open - connect with a libpq conninfo string; NULL with *cause and
  * *status on failure */
-struct db *db_open(const char *conninfo, char **cause, int *status);
+struct db *db_open(const char *conninfo, const struct db_timeouts *,
+    char **cause, int *status);
 
 /* db_close - NULL is a no-op */
 void db_close(struct db *);

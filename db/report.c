@@ -238,14 +238,21 @@ out:
 }
 
 /* csv_field - one RFC 4180 field: quoted when it holds a comma, a quote,
- * or a line break, with quotes doubled */
+ * or a line break, with quotes doubled.  A value a spreadsheet would run
+ * as a formula (it begins with =, +, -, @, a tab or a CR: OWASP's rule
+ * on CSV injection) gets a ' before it; every value in an export comes
+ * from mail anyone can send. */
 static void
 csv_field(FILE *f, const char *v, int last)
 {
 	const char *p;
+	int         formula =
+	    v != NULL && v[0] != '\0' && strchr("=+-@\t\r", v[0]) != NULL;
 
-	if (v != NULL && strpbrk(v, ",\"\r\n") != NULL) {
+	if (v != NULL && (formula || strpbrk(v, ",\"\r\n") != NULL)) {
 		fputc('"', f);
+		if (formula)
+			fputc('\'', f);
 		for (p = v; *p != '\0'; p++) {
 			if (*p == '"')
 				fputc('"', f);

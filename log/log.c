@@ -58,6 +58,33 @@ log_verbosity(int v)
 	verbosity = v;
 }
 
+/* escape - s with every control character written as \\n, \\r, \\t or
+ * \\xHH (g_free): a line of the log is one line whatever a message, an
+ * address or a mailbox's name held */
+static char *
+escape(const char *s)
+{
+	GString *out;
+
+	if (s == NULL)
+		return NULL;
+	out = g_string_sized_new(strlen(s));
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\n')
+			g_string_append(out, "\\n");
+		else if (c == '\r')
+			g_string_append(out, "\\r");
+		else if (c == '\t')
+			g_string_append(out, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			g_string_append_printf(out, "\\x%02x", c);
+		else
+			g_string_append_c(out, (char)c);
+	}
+	return g_string_free(out, FALSE);
+}
+
 void
 log_msg(GLogLevelFlags level, const char *mailbox, const char *uid,
     const char *recipient, const char *cls, const char *fmt, ...)
@@ -65,11 +92,15 @@ log_msg(GLogLevelFlags level, const char *mailbox, const char *uid,
 	GLogField f[7];
 	gsize     n = 0;
 	va_list   ap;
-	char     *msg;
+	char     *raw, *msg, *mb, *u, *rc;
 
 	va_start(ap, fmt);
-	msg = g_strdup_vprintf(fmt, ap);
+	raw = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
+	msg = escape(raw);
+	mailbox = mb = escape(mailbox);
+	uid = u = escape(uid);
+	recipient = rc = escape(recipient);
 	f[n++] = (GLogField){ "MESSAGE", msg, -1 };
 	f[n++] = (GLogField){ "GLIB_DOMAIN", "rebound", -1 };
 	f[n++] = (GLogField){ "PRIORITY",
@@ -87,5 +118,9 @@ log_msg(GLogLevelFlags level, const char *mailbox, const char *uid,
 	if (cls != NULL)
 		f[n++] = (GLogField){ "CLASS", cls, -1 };
 	g_log_structured_array(level, f, n);
+	g_free(raw);
 	g_free(msg);
+	g_free(mb);
+	g_free(u);
+	g_free(rc);
 }

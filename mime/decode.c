@@ -64,6 +64,10 @@ decode_address(const char *v)
 	p = strpbrk(a, "> \t()");
 	if (p != NULL)
 		*p = '\0';
+	/* a source route, "@relay,@relay2:user@host": RFC 5321 4.1.1.3
+	 * says to ignore it */
+	if (a[0] == '@' && (p = strchr(a, ':')) != NULL && strchr(p, '@'))
+		memmove(a, p + 1, strlen(p + 1) + 1);
 	if (strchr(a, '@') == NULL && a[0] == '\0') {
 		g_free(a);
 		return NULL;

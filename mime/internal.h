@@ -30,6 +30,11 @@ struct mime_rcpt *report_rcpt_find(struct mime_report *, const char *addr);
 /* report_rcpt_clear - free what a recipient holds (not the recipient) */
 void report_rcpt_clear(struct mime_rcpt *);
 
+/* report_forget_invalid - forget addresses that are not valid
+ * (mime_address_valid()): a recipient's (counted in r->invalid; its row
+ * stays), an original recipient's, the VERP address */
+void report_forget_invalid(struct mime_report *);
+
 /* report_field_set - replace *dst by a bounded, valid UTF-8 copy of
  * src[0..len) (len < 0: up to the NUL); NULL or empty src leaves *dst
  * alone */

@@ -102,6 +102,9 @@ struct mime_report {
 	struct mime_rcpt *rcpts;
 	int               truncated; /* a bound was hit: some input ignored
 					   (callers say so: MIME_TRUNCATED) */
+	unsigned          invalid;   /* recipients whose address was no
+					valid address (mime_address_valid()):
+					forgotten, their rows name no one */
 };
 
 struct mime_options {
@@ -133,6 +136,16 @@ struct mime_report *mime_parse(const char *buf, size_t len,
 
 /* mime_report_free - free a report; NULL is a no-op */
 void mime_report_free(struct mime_report *);
+
+/*
+ * mime_address_valid - is a an address rebound may act on: local@domain
+ * with no space or control character, the local part at most 64 octets
+ * (atext and dots, or a quoted string; UTF-8 allowed, RFC 6531), the
+ * domain at most 255 (letters, digits, '-', '_', dots, UTF-8, or an
+ * address literal), the whole at most 254?  mime_parse() forgets the
+ * addresses that are not.
+ */
+int mime_address_valid(const char *a);
 
 /* mime_kind_name - "dsn", "arf", ... for a kind; static string */
 const char *mime_kind_name(enum mime_kind);

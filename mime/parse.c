@@ -683,6 +683,7 @@ mime_parse(const char *buf, size_t len, const struct mime_options *opts,
 		r->format = "postmaster-copy";
 	} else if (r->kind == MIME_KIND_NONE)
 		r->format = "none";
+	report_forget_invalid(r);
 	name_subscribers(r, opts);
 	strip_brackets(r->orig_message_id);
 	strip_brackets(r->orig_list_id);

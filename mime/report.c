@@ -144,3 +144,103 @@ report_first_address(const char *value)
 	g_object_unref(l);
 	return out;
 }
+
+/* atext - may c stand unquoted in a local part (RFC 5322 atext, a dot,
+ * or a byte of UTF-8: RFC 6531)? */
+static int
+atext(unsigned char c)
+{
+	return g_ascii_isalnum(c) || c >= 0x80 ||
+	    strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL;
+}
+
+int
+mime_address_valid(const char *a)
+{
+	const char *at, *p;
+	size_t      n;
+
+	if (a == NULL || (n = strlen(a)) == 0 || n > 254 ||
+	    (at = strrchr(a, '@')) == NULL || at == a || at[1] == '\0' ||
+	    at - a > 64 || strlen(at + 1) > 255)
+		return 0;
+	for (p = a; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return 0;
+	if (a[0] == '"') {
+		/* a quoted local part: printable, quotes and backslashes
+		 * escaped */
+		if (at - a < 2 || at[-1] != '"')
+			return 0;
+		for (p = a + 1; p < at - 1; p++)
+			if (*p == '\\' && p + 1 < at - 1)
+				p++;
+			else if (*p == '"' || *p == '\\')
+				return 0;
+	} else
+		for (p = a; p < at; p++)
+			if (!atext((unsigned char)*p))
+				return 0;
+	p = at + 1;
+	if (*p == '[')
+		return at[strlen(at) - 1] == ']';
+	for (; *p != '\0'; p++)
+		if (!(g_ascii_isalnum(*p) || (unsigned char)*p >= 0x80 ||
+			*p == '-' || *p == '_' || *p == '.'))
+			return 0;
+	return 1;
+}
+
+/* quoted_address - the first <address> in text that is a valid one
+ * (g_free), or NULL: the receiver's reply names the address it refused
+ * ("550 5.1.2 <kim@example.org>... Host unknown") */
+static char *
+quoted_address(const char *text)
+{
+	const char *lt, *gt;
+
+	for (lt = text; lt != NULL && (lt = strchr(lt, '<')) != NULL; lt++) {
+		char *a;
+		if ((gt = strchr(lt + 1, '>')) == NULL)
+			break;
+		a = g_ascii_strdown(lt + 1, (gssize)(gt - lt - 1));
+		if (mime_address_valid(a))
+			return a;
+		g_free(a);
+	}
+	return NULL;
+}
+
+/* report_forget_invalid - forget every address that is not valid
+ * (mime_address_valid()): a recipient's (its row stays, naming the
+ * address its diagnostic quotes, or no one), an original recipient's,
+ * the VERP address: no row names what rebound could not act on safely */
+void
+report_forget_invalid(struct mime_report *r)
+{
+	size_t i;
+
+	if (r->verp_recipient != NULL &&
+	    !mime_address_valid(r->verp_recipient)) {
+		g_free(r->verp_recipient);
+		r->verp_recipient = NULL;
+	}
+	for (i = 0; i < r->nrcpts; i++) {
+		struct mime_rcpt *rc = &r->rcpts[i];
+		if (rc->original_recipient != NULL &&
+		    !mime_address_valid(rc->original_recipient)) {
+			g_free(rc->original_recipient);
+			rc->original_recipient = NULL;
+		}
+		if (rc->recipient != NULL &&
+		    !mime_address_valid(rc->recipient)) {
+			/* a broken Final-Recipient ("@mx.example.org"): the
+			 * address the reply itself names, if any */
+			g_free(rc->recipient);
+			rc->recipient = rc->diagnostic != NULL
+			    ? quoted_address(rc->diagnostic)
+			    : NULL;
+			r->invalid++;
+		}
+	}
+}

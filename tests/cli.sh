@@ -175,4 +175,12 @@ expect_out 'decided by: microsoft:'
 expect_status 65 "$BIN" explain "hello world"
 expect_status 64 "$BIN" explain
 
+# a control character in what a log line names is escaped: one line each
+bad="$TMP/bad
+name.eml"
+printf 'not mail\n' >"$bad"
+"$BIN" parse --jsonl "$bad" >/dev/null 2>"$TMP/err"
+[ "$(grep -c . "$TMP/err")" -eq 1 ] && grep -q 'bad\\nname\.eml' "$TMP/err" ||
+    fail "a control character split a log line: $(cat "$TMP/err")"
+
 finish cli

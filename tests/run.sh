@@ -147,9 +147,13 @@ while [ "$(sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND cl
 	i=$((i + 1))
 done
 mkdir "$TMP/metrics"
-"$BIN" run --config "$TMP/rebound.conf" --mailbox bounces \
-    --metrics-file "$TMP/metrics/rebound.prom" >/dev/null 2>"$TMP/err"
+(umask 027 && "$BIN" run --config "$TMP/rebound.conf" --mailbox bounces \
+    --metrics-file "$TMP/metrics/rebound.prom" >/dev/null 2>"$TMP/err")
 rc=$?
+# a new metrics file as the umask allows (a node exporter reads it)
+[ "$(stat -c %a "$TMP/metrics/rebound.prom")" = 640 ] ||
+    fail "new metrics file mode $(stat -c %a "$TMP/metrics/rebound.prom"), umask 027"
+chmod 644 "$TMP/metrics/rebound.prom"
 [ "$rc" -eq 75 ] || fail "a run while the lock is held exited $rc, expected 75: $(cat "$TMP/err")"
 grep -q "lock is held" "$TMP/err" || fail "lock contention not explained: $(cat "$TMP/err")"
 [ "$(count bounces)" -eq "$N" ] || fail "a locked-out run touched the mailbox"
@@ -170,6 +174,7 @@ grep -qx "rebound_events{mailbox=\"bounces\",class=\"hard\"} $(sql "SELECT count
     fail "metrics: hard events: $(grep rebound_events "$m")"
 grep -q '^# TYPE rebound_blocks gauge$' "$m" || fail "metrics: no rebound_blocks"
 [ "$(ls -A "$TMP/metrics")" = rebound.prom ] || fail "metrics: temporary files left: $(ls -A "$TMP/metrics")"
+[ "$(stat -c %a "$m")" = 644 ] || fail "metrics file's mode not kept: $(stat -c %a "$m")"
 
 # the database down: a temporary failure, and nothing acknowledged
 start "$GOLDEN"/*.eml

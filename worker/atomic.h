@@ -10,10 +10,15 @@
 
 #include <stdio.h>
 
+/* atomic_open's mode for a new file: 0666 less the umask */
+#define ATOMIC_UMASK (-1)
+
 /*
  * atomic_open - a stream for path: standard output for NULL or "-", else
  * a temporary file beside path (its name in *tmp, g_free()d by
- * atomic_close).  NULL with errno on failure.
+ * atomic_close).  The file gets the mode path has, or mode when path is
+ * new (ATOMIC_UMASK: as the umask allows).  NULL with errno on failure,
+ * ELOOP when path is a symbolic link (never written through).
  */
 FILE *atomic_open(const char *path, int mode, char **tmp);
 

@@ -26,12 +26,23 @@ sql_dir(const char *given)
 	return REBOUND_SRC_SQLDIR;
 }
 
+/* timeouts_of - the [database] timeouts of cfg, for db_open() */
+static struct db_timeouts
+timeouts_of(struct config *cfg)
+{
+	const struct config_timeouts *c = config_db_timeouts(cfg);
+	struct db_timeouts            t = { c->connect, c->statement, c->lock };
+
+	return t;
+}
+
 struct db *
 cmd_open_db(struct config *cfg, int *status)
 {
-	struct db *db;
-	char      *cause = NULL;
-	int        version = 0;
+	struct db         *db;
+	char              *cause = NULL;
+	int                version = 0;
+	struct db_timeouts t = timeouts_of(cfg);
 
 	if (config_conninfo(cfg) == NULL) {
 		log_error("no [database] conninfo in the "
@@ -39,7 +50,7 @@ cmd_open_db(struct config *cfg, int *status)
 		*status = EX_CONFIG;
 		return NULL;
 	}
-	if ((db = db_open(config_conninfo(cfg), &cause, status)) == NULL) {
+	if ((db = db_open(config_conninfo(cfg), &t, &cause, status)) == NULL) {
 		log_error("%s", cause);
 		g_free(cause);
 		return NULL;
@@ -74,11 +85,12 @@ cmd_db(int argc, char **argv)
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 	/* clang-format on */
-	GOptionContext *ctx;
-	GError         *err = NULL;
-	struct config  *cfg = NULL;
-	struct db      *db = NULL;
-	int             status = EX_OK, applied, version;
+	GOptionContext    *ctx;
+	GError            *err = NULL;
+	struct config     *cfg = NULL;
+	struct db         *db = NULL;
+	struct db_timeouts t;
+	int                status = EX_OK, applied, version;
 
 	ctx = g_option_context_new("migrate - bring the database schema up to "
 				   "date");
@@ -105,7 +117,9 @@ cmd_db(int argc, char **argv)
 		status = EX_CONFIG;
 		goto fail;
 	}
-	if ((db = db_open(config_conninfo(cfg), &cause, &status)) == NULL)
+	t = timeouts_of(cfg);
+	t.statement = 0; /* a migration may take long: only the lock waits */
+	if ((db = db_open(config_conninfo(cfg), &t, &cause, &status)) == NULL)
 		goto fail;
 	if (db_migrate(db, sql_dir(sqldir), &applied, &version, &cause) < 0) {
 		status = db_status(db);

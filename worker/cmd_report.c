@@ -208,7 +208,8 @@ cmd_export(int argc, char **argv)
 	x.since = since;
 	if ((status = connect_db(&c)) != EX_OK)
 		goto out;
-	if ((f = atomic_open(out, 0644, &tmp)) == NULL) {
+	/* addresses: the operator's alone unless the file says otherwise */
+	if ((f = atomic_open(out, 0600, &tmp)) == NULL) {
 		log_error("%s: %s", out, g_strerror(errno));
 		status = EX_CANTCREAT;
 		goto out;

@@ -63,11 +63,12 @@ metrics_write(const char *path, struct run *run, int status, double seconds)
 	static const int   cls[] = { CLASS_HARD, CLASS_SOFT, CLASS_BLOCK,
 		  CLASS_COMPLAINT, CLASS_IGNORE, CLASS_UNKNOWN };
 	char              *tmp = NULL;
-	FILE              *f = atomic_open(path, 0644, &tmp);
-	GHashTableIter     it;
-	gpointer           k, v;
-	guint              i;
-	size_t             c;
+	/* a node exporter must read it: the umask decides */
+	FILE          *f = atomic_open(path, ATOMIC_UMASK, &tmp);
+	GHashTableIter it;
+	gpointer       k, v;
+	guint          i;
+	size_t         c;
 
 	if (f == NULL || tmp == NULL) {
 		log_msg(G_LOG_LEVEL_WARNING, NULL, NULL, NULL, NULL,

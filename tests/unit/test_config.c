@@ -51,6 +51,11 @@ setup(void **state)
 	pw = put_file("pw", "secret\nignored\n", 0600);
 	g_free(pw);
 	g_free(put_file("pw-open", "secret\n", 0644));
+	/* a FIFO would block the read for ever */
+	pw = g_build_filename(dir, "pw-fifo", NULL);
+	if (mkfifo(pw, 0600) != 0)
+		return -1;
+	g_free(pw);
 	return 0;
 }
 
@@ -88,6 +93,10 @@ mailboxes(void **state)
 		  "pop.example.org", "INBOX", 995, CONFIG_AFTER_DELETE },
 		{ "pop3://u@localhost:11110", "after = keep\n", CONFIG_POP3, "u",
 		  "localhost", "INBOX", 11110, CONFIG_AFTER_KEEP },
+		{ "imap://u@[::1]:1143", "", CONFIG_IMAP, "u", "::1", "INBOX",
+		  1143, CONFIG_AFTER_MOVE },
+		{ "imap://u@127.8.9.10", "", CONFIG_IMAP, "u", "127.8.9.10",
+		  "INBOX", 143, CONFIG_AFTER_MOVE },
 		{ "imaps://u@h.example/INBOX", "after = flag\n", CONFIG_IMAPS,
 		  "u", "h.example", "INBOX", 993, CONFIG_AFTER_FLAG },
 	};
@@ -162,6 +171,19 @@ refusals(void **state)
 		  "t.conf:2: [list a] soft_window: not valid UTF-8" },
 		{ "[hooks]\non_soft = SELECT '\xc3'\n", EX_CONFIG,
 		  "t.conf:2: [hooks] on_soft: not valid UTF-8" },
+		/* a password in a URI conninfo, in a file others can read */
+		{ "[database]\nconninfo = postgresql://u:SECRET@db.example/x\n",
+		  EX_CONFIG, "t.conf:2: [database] conninfo: holds a password" },
+		{ "[database]\nconninfo = host=db.example sslpassword=x\n",
+		  EX_CONFIG, "t.conf:2: [database] conninfo: holds a password" },
+		/* a name that starts like a loopback address is no loopback */
+		{ "[mailbox m]\nurl = imap://u@127.mail.example.com\n"
+		  "password_file = %s/pw\n", EX_CONFIG, "clear text" },
+		{ "[mailbox m]\nurl = imap://u@localhost.example.com\n"
+		  "password_file = %s/pw\n", EX_CONFIG, "clear text" },
+		/* a FIFO, not a file */
+		{ "[mailbox m]\nurl = imaps://u@h.example\npassword_file = "
+		  "%s/pw-fifo\n", EX_CONFIG, "is not a regular file" },
 	};
 	/* clang-format on */
 	size_t i;

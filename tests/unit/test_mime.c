@@ -137,6 +137,95 @@ verp(void **state)
 	assert_null(mime_verp_decode("a+b=c@d", NULL, '+', NULL, NULL));
 }
 
+/* addresses rebound may act on, and the rest (RFC 5321 with RFC 6531's
+ * UTF-8; no control characters; 64/255/254 octets) */
+static void
+addresses(void **state)
+{
+	/* clang-format off */
+	static const struct {
+		const char *a;
+		int         ok;
+	} cases[] = {
+		{ "alice@example.org", 1 },
+		{ "o'brien+news@example.ie", 1 },
+		{ "-2+3@example.org", 1 },
+		{ "\"john doe\"@example.org", 1 },
+		{ "jos\xc3\xa9@example.fr", 1 },
+		{ "user@[192.0.2.1]", 1 },
+		{ "a..b@docomo.ne.jp", 1 },		/* seen in real mail */
+		{ "evil\nx@example.org", 0 },		/* splits a txt export */
+		{ "evil@example.org\r\nBcc: x", 0 },
+		{ "two words@example.org", 0 },
+		{ "@smtp.example.net:kijitora@server", 0 },
+		{ "noat.example.org", 0 },
+		{ "@example.org", 0 },
+		{ "alice@", 0 },
+		{ "back\\slash@example.org", 0 },
+		{ "<alice@example.org>", 0 },
+		{ "alice@exa mple.org", 0 },
+		{ "alice@exa(mple).org", 0 },
+		{ "", 0 },
+	};
+	/* clang-format on */
+	char  *local, *domain, *a;
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++)
+		if (mime_address_valid(cases[i].a) != cases[i].ok)
+			fail_msg("\"%s\": %d, expected %d", cases[i].a,
+			    !cases[i].ok, cases[i].ok);
+	assert_false(mime_address_valid(NULL));
+	/* the lengths: 64 octets of local part, 254 in all */
+	local = g_strnfill(64, 'a');
+	domain = g_strdup_printf("%s.example", g_strnfill(0, 'b'));
+	a = g_strdup_printf("%s@x.example", local);
+	assert_true(mime_address_valid(a));
+	g_free(a);
+	a = g_strdup_printf("%sa@x.example", local);
+	assert_false(mime_address_valid(a));
+	g_free(a);
+	g_free(local);
+	g_free(domain);
+	local = g_strnfill(60, 'a');
+	domain = g_strnfill(200, 'b');
+	a = g_strdup_printf("%s@%s.example", local, domain); /* 269 */
+	assert_false(mime_address_valid(a));
+	g_free(a);
+	g_free(local);
+	g_free(domain);
+}
+
+/* a recipient whose address is no address names no one; the row stays */
+static void
+invalid_recipient(void **state)
+{
+	static const char msg[] =
+	    "From: MAILER-DAEMON@mx.example.net\n"
+	    "Subject: Undelivered\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; "
+	    "boundary=B\n\n--B\nContent-Type: text/plain\n\nfailed\n--B\n"
+	    "Content-Type: message/delivery-status\n\n"
+	    "Reporting-MTA: dns; mx.example.net\n\n"
+	    "Final-Recipient: rfc822; [x]@example.org\n"
+	    "Action: failed\nStatus: 5.1.1\n\n"
+	    "Final-Recipient: rfc822; @relay.example:kim@example.org\n"
+	    "Action: failed\nStatus: 5.1.1\n\n--B--\n";
+	char               *cause = NULL;
+	struct mime_report *r = mime_parse(msg, sizeof(msg) - 1, NULL, &cause);
+
+	assert_non_null(r);
+	assert_int_equal(r->nrcpts, 2);
+	assert_null(r->rcpts[0].recipient);
+	assert_null(r->rcpts[0].subscriber);
+	assert_string_equal(r->rcpts[0].status, "5.1.1");
+	assert_int_equal(r->invalid, 1);
+	/* a source route is ignored (RFC 5321 4.1.1.3) */
+	assert_string_equal(r->rcpts[1].recipient, "kim@example.org");
+	mime_report_free(r);
+}
+
 /* parse - mime_parse on a string; fails the test on a NULL report */
 static struct mime_report *
 parse_ok(const char *buf, size_t len)
@@ -274,6 +363,8 @@ main(void)
 		cmocka_unit_test(field_groups),
 		cmocka_unit_test(field_bounded),
 		cmocka_unit_test(verp),
+		cmocka_unit_test(addresses),
+		cmocka_unit_test(invalid_recipient),
 		cmocka_unit_test(deep_nesting),
 		cmocka_unit_test(long_lines),
 		cmocka_unit_test(garbage),
