@@ -17,6 +17,7 @@ policy_defaults(struct policy *p)
 	p->verp_keys = NULL;
 	p->nverp_keys = 0;
 	p->verp_domain = NULL;
+	p->max_recipients_per_report = 50;
 }
 
 const char *
@@ -29,9 +30,14 @@ policy_unproven_name(enum policy_unproven u)
 }
 
 enum classify_class
-policy_counted_as(const struct policy *p, enum classify_class cls, int proven)
+policy_counted_as(const struct policy *p, enum classify_class cls, unsigned how)
 {
-	if (proven || (cls != CLASS_HARD && cls != CLASS_COMPLAINT))
+	if (how & POLICY_PROVEN)
+		return cls;
+	if ((how & POLICY_GLOBAL) && p->unproven != POLICY_UNPROVEN_ACT &&
+	    (cls == CLASS_HARD || cls == CLASS_SOFT || cls == CLASS_COMPLAINT))
+		return CLASS_IGNORE;
+	if (cls != CLASS_HARD && cls != CLASS_COMPLAINT)
 		return cls;
 	switch (p->unproven) {
 	case POLICY_UNPROVEN_SOFT:
@@ -82,18 +88,21 @@ expire(const struct policy *p, struct policy_state *st, int today)
 
 enum policy_effect
 policy_apply(const struct policy *p, struct policy_state *st,
-    enum classify_class cls, int proven, int today, const char **why)
+    enum classify_class cls, unsigned how, int today, const char **why)
 {
 	*why = NULL;
 	/* the list manager's unsubscription is final here */
 	if (st->state == POLICY_UNSUBSCRIBED)
 		return POLICY_NOTHING;
 	expire(p, st, today);
-	if (policy_counted_as(p, cls, proven) != cls) {
-		cls = policy_counted_as(p, cls, proven);
+	if (policy_counted_as(p, cls, how) != cls) {
+		cls = policy_counted_as(p, cls, how);
 		if (cls == CLASS_IGNORE) {
-			*why = "no proof that the report answers mail the list "
-			       "sent: recorded only";
+			*why = (how & POLICY_GLOBAL)
+			    ? "no list and no proof: a suppression on every "
+			      "list needs proof: recorded only"
+			    : "no proof that the report answers mail the list "
+			      "sent: recorded only";
 			return POLICY_NOTHING;
 		}
 		*why = "no proof that the report answers mail the list sent: "

@@ -49,6 +49,8 @@ struct policy {
 	const struct proof_key *verp_keys;  /* the first signs; NULL */
 	size_t                  nverp_keys;
 	const char             *verp_domain; /* of signed return paths */
+	unsigned max_recipients_per_report;  /* more of one list are held,
+					       50; 0: no limit */
 };
 
 /* A subscriber's state as the database keeps it. */
@@ -72,13 +74,23 @@ void policy_defaults(struct policy *);
 /* policy_state_init - a subscriber never seen bouncing */
 void policy_state_init(struct policy_state *);
 
+/* What is known of an event besides its class (policy_apply's how). */
+#define POLICY_PROVEN \
+	0x1 /* the report proves it answers mail the list
+			     sent to the address */
+#define POLICY_GLOBAL \
+	0x2 /* it concerns no known list: what it suppresses
+			     it suppresses on every list */
+
 /*
- * policy_counted_as - the class an event of class cls counts as: a hard
- * bounce or complaint without proof (proven 0) counts as unproven says
- * (soft, ignore for record, itself for act); anything else as itself
+ * policy_counted_as - the class an event of class cls counts as: without
+ * POLICY_PROVEN, a hard bounce or complaint counts as unproven says (soft,
+ * ignore for record, itself for act), and with POLICY_GLOBAL too, any
+ * bounce is ignored unless unproven = act (a suppression on every list
+ * needs proof); anything else as itself
  */
 enum classify_class policy_counted_as(const struct policy *,
-    enum classify_class cls, int proven);
+    enum classify_class cls, unsigned how);
 
 /*
  * policy_apply - change st for one event of class cls on day `today`,
@@ -86,7 +98,7 @@ enum classify_class policy_counted_as(const struct policy *,
  * static explanation ("hard bounce", "5 soft bounces in 30 days", ...).
  */
 enum policy_effect policy_apply(const struct policy *, struct policy_state *st,
-    enum classify_class cls, int proven, int today, const char **why);
+    enum classify_class cls, unsigned how, int today, const char **why);
 
 /* policy_unproven_name - "soft", "record", "act" */
 const char *policy_unproven_name(enum policy_unproven);

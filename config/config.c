@@ -24,11 +24,12 @@ struct config {
 	GArray                *mailboxes; /* struct config_mailbox */
 	struct config_parse    parse;
 	char                  *conninfo;
-	struct config_timeouts timeouts; /* [database] */
-	struct policy          policy;   /* [policy] */
-	GHashTable            *lists;    /* [list NAME]: policy */
-	struct config_hooks    hooks;
-	GPtrArray             *owned; /* what policies point to: keys, secrets,
+	struct config_timeouts timeouts;      /* [database] */
+	int                 lists_configured; /* [policy] lists = configured */
+	struct policy       policy;           /* [policy] */
+	GHashTable         *lists;            /* [list NAME]: policy */
+	struct config_hooks hooks;
+	GPtrArray          *owned; /* what policies point to: keys, secrets,
 				      strings (g_free) */
 };
 
@@ -383,6 +384,7 @@ static int   check_quarantine(const struct load *, char **);
 static int   check_delimiter(const struct load *, char **);
 static int   check_conninfo(const struct load *, char **);
 static int   check_unproven(const struct load *, char **);
+static int   check_lists(const struct load *, char **);
 static int   check_verp_keys(const struct load *, char **);
 static int   check_verp_domain(const struct load *, char **);
 
@@ -456,6 +458,9 @@ static const struct key {
 	    POL(soft_stale_after), NULL },
 	{ G_POLICY, "block_alert", KEY_UINT, NULL, KEEP, 0, 1000000,
 	    POL(block_alert), NULL },
+	{ G_POLICY, "lists", KEY_STRING, NULL, 0, 0, 0, NOWHERE, check_lists },
+	{ G_POLICY | G_LIST, "max_recipients_per_report", KEY_UINT, NULL, KEEP,
+	    0, 1000000, POL(max_recipients_per_report), NULL },
 	/* proof that a report answers mail the list sent (bounce/proof.h) */
 	{ G_POLICY | G_LIST, "unproven", KEY_STRING, NULL, 0, 0, 0, NOWHERE,
 	    check_unproven },
@@ -892,6 +897,27 @@ check_unproven(const struct load *l, char **cause)
 	return ok ? 0 : -1;
 }
 
+/* check_lists - which list names a report may bring: any, or only the
+ * configured ones ([list NAME] groups, mailboxes' list =) */
+static int
+check_lists(const struct load *l, char **cause)
+{
+	char *v = value(l, "lists");
+	int   ok = 1;
+
+	if (v == NULL)
+		return 0;
+	if (strcmp(v, "configured") == 0)
+		l->cfg->lists_configured = 1;
+	else if (strcmp(v, "any") != 0) {
+		fail(cause, l->path, l->group, "lists",
+		    "expected any or configured");
+		ok = 0;
+	}
+	g_free(v);
+	return ok ? 0 : -1;
+}
+
 /* check_verp_domain - the domain of the list's signed return paths */
 static int
 check_verp_domain(const struct load *l, char **cause)
@@ -1259,4 +1285,21 @@ config_acting_unproven(struct config *c)
 		if (((const struct policy *)v)->unproven == POLICY_UNPROVEN_ACT)
 			return k;
 	return NULL;
+}
+
+int
+config_list_allowed(struct config *c, const char *name)
+{
+	guint i;
+
+	if (name == NULL || !c->lists_configured ||
+	    g_hash_table_contains(c->lists, name))
+		return 1;
+	for (i = 0; i < c->mailboxes->len; i++) {
+		const struct config_mailbox *mb =
+		    &g_array_index(c->mailboxes, struct config_mailbox, i);
+		if (mb->list != NULL && strcmp(mb->list, name) == 0)
+			return 1;
+	}
+	return 0;
 }

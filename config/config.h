@@ -129,6 +129,11 @@ const struct policy *config_policy(struct config *, const char *list);
  * (borrowed) */
 const char *config_acting_unproven(struct config *);
 
+/* config_list_allowed - may a report name list `name`: any list when
+ * [policy] lists = any (the default), else only a [list NAME] group's or
+ * a mailbox's list =; NULL is always allowed */
+int config_list_allowed(struct config *, const char *name);
+
 /* config_hooks - the [hooks] group (borrowed) */
 const struct config_hooks *config_hooks(struct config *);
 

@@ -817,6 +817,7 @@ apply_policy(struct db_batch *b, int today, GArray *supps, struct db_tally *t)
 		struct bev        *e = EV(b, i);
 		enum policy_effect eff;
 		const char        *why = NULL;
+		unsigned           how;
 
 		if (!counted(b, e))
 			continue;
@@ -829,8 +830,10 @@ apply_policy(struct db_batch *b, int today, GArray *supps, struct db_tally *t)
 		if (e->cls == CLASS_HARD || e->cls == CLASS_SOFT ||
 		    e->cls == CLASS_BLOCK || e->cls == CLASS_COMPLAINT)
 			e->sub->bounced = 1;
-		eff = policy_apply(e->sub->pol, &e->sub->st, e->cls, e->proven,
-		    today, &why);
+		how = (e->proven ? POLICY_PROVEN : 0) |
+		    (e->sub->list_id == NULL ? POLICY_GLOBAL : 0);
+		eff = policy_apply(e->sub->pol, &e->sub->st, e->cls, how, today,
+		    &why);
 		if (why != NULL)
 			e->sub->why = why;
 		if (eff != POLICY_NOTHING) {

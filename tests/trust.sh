@@ -168,6 +168,13 @@ expect_unsuppressed victim8@example.org "no VERP return path" "forged ARF"
 } | feed 2026-01-10
 [ "$(sql "SELECT count(*) FROM suppressions WHERE address LIKE 'many%'")" -eq 0 ] ||
     fail "5,000-recipient report: suppressions at once"
+# ... and it is held: quarantined for a person, nothing applied
+grep -q "names 5000 recipients of list news, more than max_recipients_per_report" "$TMP/err" ||
+    fail "5,000-recipient report: no warning: $(cat "$TMP/err")"
+[ "$(sql "SELECT count(*) FROM events WHERE address LIKE 'many%'")" -eq 0 ] ||
+    fail "5,000-recipient report: events applied"
+[ "$(sql "SELECT outcome FROM messages WHERE message_id = 'many-$$@x'")" = quarantined ] ||
+    fail "5,000-recipient report: not quarantined"
 
 # genuine reports act at once: signed now, by the retired key within its
 # time, an upper-cased return path, a complaint to a signed return path
@@ -184,6 +191,34 @@ dsn carol@example.org "$(verp carol@example.org 2026-02-01 | tr a-z A-Z)" | feed
 arf dave@example.org "$(verp dave@example.org 2026-01-10)" | feed 2026-01-11
 [ "$(sql "SELECT count(*) FROM suppressions WHERE address = 'dave@example.org' AND list_id IS NULL AND ended_at IS NULL")" -eq 1 ] ||
     fail "signed complaint: not suppressed on every list"
+
+# the list: a signed return path names it, over the mailbox's (feed gives
+# --list news)
+rp=$("$BIN" verp --config "$CONF" --list announce --date 2026-01-10 gina@example.org)
+dsn gina@example.org "$rp" | feed 2026-01-10
+[ "$(sql "SELECT l.name FROM suppressions x JOIN lists l ON l.id = x.list_id WHERE x.address = 'gina@example.org'")" = announce ] ||
+    fail "a signed return path does not name its list"
+
+# the attacker's List-Id: with lists = configured, an unknown list is no
+# list (no row created), and without a list nothing unproven counts
+{
+	cat "$CONF"
+	printf 'lists = configured\n\n[list news]\nsoft_threshold = 5\n'
+} >"$TMP/lists.conf"
+{
+	dsn victim9@example.org | sed '/^--B--$/d'
+	printf -- '--B\nContent-Type: text/rfc822-headers\n\n'
+	printf 'From: news@lists.example.com\nTo: victim9@example.org\n'
+	printf 'List-Id: <evil.attacker.example>\nSubject: x\n\n--B--\n'
+} | REBOUND_TEST_TODAY=2026-01-10 "$BIN" run --stdin --config "$TMP/lists.conf" \
+    >/dev/null 2>"$TMP/err" || fail "lists = configured: $(cat "$TMP/err")"
+[ "$(sql "SELECT count(*) FROM lists WHERE name LIKE '%attacker%'")" -eq 0 ] ||
+    fail "an attacker's List-Id created a list"
+[ "$(sql "SELECT count(*) FROM events WHERE address = 'victim9@example.org' AND list IS NULL")" -eq 1 ] ||
+    fail "the attacker's List-Id: no event under no list"
+[ "$(sql "SELECT state || ' ' || score FROM subscribers WHERE address = 'victim9@example.org'")" = "active 0" ] ||
+    fail "no list and no proof: counted"
+[ "$(suppressed victim9@example.org)" -eq 0 ] || fail "no list and no proof: suppressed"
 
 # unproven = record: counted nowhere; unproven = act: today's behaviour,
 # with a warning on every run

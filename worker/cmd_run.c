@@ -122,28 +122,102 @@ fingerprint(const struct config_mailbox *mb, const struct source_msg *m,
 	g_checksum_free(c);
 }
 
+/* event_of - the event of one row of report r read from mailbox mb: whom
+ * it concerns, on which list, and what proves it */
+static void
+event_of(const struct run *run, const struct config_mailbox *mb,
+    const struct mime_report *r, const struct verdict_row *row,
+    struct db_event *ev)
+{
+	const struct mime_rcpt *rc = row->rcpt;
+	const char             *signed_list;
+	enum proof_kind         proof;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->address = row->subscriber;
+	/* the list: a verified VERP address's, the mailbox's, then the
+	 * returned original's List-Id (anyone can write that one) */
+	signed_list = r->verp_list != NULL ? r->verp_list : mb->list;
+	proof = verdict_proof(row, signed_list,
+	    config_policy(run->cfg, signed_list), run->today, &ev->proof_why);
+	ev->proof = proof_kind_name(proof);
+	ev->list = proof == PROOF_VERP    ? signed_list
+	    : mb->list != NULL            ? mb->list
+	    : r->orig_list_header != NULL ? r->orig_list_header
+					  : r->orig_list_id;
+	if (!config_list_allowed(run->cfg, ev->list))
+		ev->list = NULL; /* recorded under no list */
+	ev->cls = row->result.cls;
+	ev->reason = row->result.reason;
+	ev->status = row->result.status[0] != '\0' ? row->result.status : NULL;
+	ev->reply_code =
+	    row->result.reply_code[0] != '\0' ? row->result.reply_code : NULL;
+	ev->rule = row->result.rule;
+	ev->diagnostic = rc != NULL ? rc->diagnostic : NULL;
+	ev->remote_mta = rc != NULL ? rc->remote_mta : NULL;
+	ev->reporting_mta = r->reporting_mta;
+	ev->feedback_type = rc != NULL ? rc->feedback_type : NULL;
+}
+
+/* too_many - the list of evs[0..n) that more of them name than its
+ * max_recipients_per_report allows (*count: how many), or NULL; "" stands
+ * for no list */
+static const char *
+too_many(const struct run *run, const struct db_event *evs, size_t n,
+    unsigned *count)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		const struct policy *p = config_policy(run->cfg, evs[i].list);
+		unsigned             c = 0;
+		if (p->max_recipients_per_report == 0)
+			continue;
+		for (j = 0; j < n; j++)
+			c += g_strcmp0(evs[i].list, evs[j].list) == 0 &&
+			    evs[j].address != NULL;
+		if (c > p->max_recipients_per_report) {
+			*count = c;
+			return evs[i].list != NULL ? evs[i].list : "";
+		}
+	}
+	return NULL;
+}
+
 /* add_message - parse one message and add it, with one event per
- * recipient, to the batch; *outcome says how to acknowledge it */
+ * recipient, to the batch; *outcome says how to acknowledge it.  A report
+ * that names more recipients of one list than its policy allows is held:
+ * quarantined for a person to look at, nothing applied. */
 static void
 add_message(struct db_batch *b, const struct run *run,
     const struct config_mailbox *mb, const struct source_msg *m,
     enum source_outcome *outcome)
 {
-	const struct mime_options *opts = run->opts;
-	struct mime_report        *r = NULL;
-	struct db_message          dm;
-	unsigned char              fp[32];
-	char                      *why = NULL;
-	size_t                     i, n;
+	struct mime_report *r = NULL;
+	struct verdict_row *rows = NULL;
+	struct db_event    *evs = NULL;
+	struct db_message   dm;
+	unsigned char       fp[32];
+	char               *why = NULL;
+	const char         *held = NULL;
+	unsigned            many = 0;
+	size_t              i, n = 0;
 
 	fingerprint(mb, m, fp);
-	r = cmd_read(m, opts, mb->name, &why);
-	*outcome = r != NULL ? SOURCE_DONE : SOURCE_QUARANTINE;
+	r = cmd_read(m, run->opts, mb->name, &why);
+	if (r != NULL) {
+		rows = verdict_rows(r, &n);
+		evs = g_new0(struct db_event, n);
+		for (i = 0; i < n; i++)
+			event_of(run, mb, r, &rows[i], &evs[i]);
+		held = too_many(run, evs, n, &many);
+	}
+	*outcome = r != NULL && held == NULL ? SOURCE_DONE : SOURCE_QUARANTINE;
 	memset(&dm, 0, sizeof(dm));
 	dm.fp = fp;
 	dm.message_id = r != NULL ? r->message_id : NULL;
 	dm.uid = m->uid;
-	dm.quarantined = r == NULL;
+	dm.quarantined = *outcome == SOURCE_QUARANTINE;
 	db_batch_message(b, &dm);
 	if (r == NULL) {
 		log_msg(G_LOG_LEVEL_WARNING, mb->name, m->uid, NULL, NULL,
@@ -151,47 +225,28 @@ add_message(struct db_batch *b, const struct run *run,
 		g_free(why);
 		return;
 	}
-	{
-		struct verdict_row *rows = verdict_rows(r, &n);
-		for (i = 0; i < n; i++) {
-			const struct mime_rcpt *rc = rows[i].rcpt;
-			struct db_event         ev;
-
-			memset(&ev, 0, sizeof(ev));
-			ev.address = rows[i].subscriber;
-			ev.list =
-			    rows[i].list != NULL ? rows[i].list : mb->list;
-			ev.cls = rows[i].result.cls;
-			ev.reason = rows[i].result.reason;
-			ev.status = rows[i].result.status[0] != '\0'
-			    ? rows[i].result.status
-			    : NULL;
-			ev.reply_code = rows[i].result.reply_code[0] != '\0'
-			    ? rows[i].result.reply_code
-			    : NULL;
-			ev.rule = rows[i].result.rule;
-			ev.diagnostic = rc != NULL ? rc->diagnostic : NULL;
-			ev.remote_mta = rc != NULL ? rc->remote_mta : NULL;
-			ev.reporting_mta = r->reporting_mta;
-			ev.feedback_type =
-			    rc != NULL ? rc->feedback_type : NULL;
-			ev.proof = proof_kind_name(verdict_proof(&rows[i],
-			    ev.list, config_policy(run->cfg, ev.list),
-			    run->today, &ev.proof_why));
-			db_batch_event(b, &ev);
-			log_msg(G_LOG_LEVEL_DEBUG, mb->name, m->uid, ev.address,
-			    classify_class_name(ev.cls),
-			    "mailbox %s: %s: %s: %s %s %s, proof %s%s%s",
-			    mb->name, m->name,
-			    ev.address != NULL ? ev.address : "(no recipient)",
-			    classify_class_name(ev.cls),
-			    ev.reason != NULL ? ev.reason : "-",
-			    ev.status != NULL ? ev.status : "-", ev.proof,
-			    ev.proof_why != NULL ? ": " : "",
-			    ev.proof_why != NULL ? ev.proof_why : "");
-		}
-		g_free(rows);
+	if (held != NULL)
+		log_msg(G_LOG_LEVEL_WARNING, mb->name, m->uid, NULL, NULL,
+		    "mailbox %s: %s: names %u recipients of %s%s, more than "
+		    "max_recipients_per_report: held in quarantine for a "
+		    "person to look at, nothing applied",
+		    mb->name, m->name, many,
+		    held[0] != '\0' ? "list " : "no list", held);
+	for (i = 0; i < n && held == NULL; i++) {
+		db_batch_event(b, &evs[i]);
+		log_msg(G_LOG_LEVEL_DEBUG, mb->name, m->uid, evs[i].address,
+		    classify_class_name(evs[i].cls),
+		    "mailbox %s: %s: %s: %s %s %s, proof %s%s%s", mb->name,
+		    m->name,
+		    evs[i].address != NULL ? evs[i].address : "(no recipient)",
+		    classify_class_name(evs[i].cls),
+		    evs[i].reason != NULL ? evs[i].reason : "-",
+		    evs[i].status != NULL ? evs[i].status : "-", evs[i].proof,
+		    evs[i].proof_why != NULL ? ": " : "",
+		    evs[i].proof_why != NULL ? evs[i].proof_why : "");
 	}
+	g_free(evs);
+	g_free(rows);
 	mime_report_free(r);
 }
 
