@@ -2,6 +2,9 @@
  * policy.c - the bounce policy: classified event in, subscriber state out.
  */
 #include <stddef.h>
+#include <stdio.h>
+
+#include <glib.h>
 
 #include "policy.h"
 
@@ -144,4 +147,22 @@ policy_apply(const struct policy *p, struct policy_state *st,
 		return POLICY_NOTHING;
 	}
 	return POLICY_NOTHING;
+}
+
+int
+policy_day(const char *s)
+{
+	int    y, m, d, n;
+	char   end;
+	GDate *g;
+
+	if (s == NULL)
+		return (int)(g_get_real_time() / G_USEC_PER_SEC / 86400);
+	if (sscanf(s, "%d-%d-%d%c", &y, &m, &d, &end) != 3 ||
+	    !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+		return -1;
+	g = g_date_new_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
+	n = (int)g_date_get_julian(g) - 719163; /* 1970-01-01 */
+	g_date_free(g);
+	return n;
 }

@@ -100,6 +100,10 @@ enum classify_class policy_counted_as(const struct policy *,
 enum policy_effect policy_apply(const struct policy *, struct policy_state *st,
     enum classify_class cls, unsigned how, int today, const char **why);
 
+/* policy_day - the policy's clock: days since 1970-01-01 of "YYYY-MM-DD",
+ * or of today for NULL; -1 when s is no date */
+int policy_day(const char *s);
+
 /* policy_unproven_name - "soft", "record", "act" */
 const char *policy_unproven_name(enum policy_unproven);
 

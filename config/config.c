@@ -930,23 +930,6 @@ check_verp_domain(const struct load *l, char **cause)
 	return 0;
 }
 
-/* day_number - days since 1970-01-01 of "YYYY-MM-DD", or -1 */
-static int
-day_number(const char *s)
-{
-	int    y, m, d, n;
-	char   end;
-	GDate *g;
-
-	if (sscanf(s, "%d-%d-%d%c", &y, &m, &d, &end) != 3 ||
-	    !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
-		return -1;
-	g = g_date_new_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
-	n = (int)g_date_get_julian(g) - 719163; /* 1970-01-01 */
-	g_date_free(g);
-	return n;
-}
-
 /* secret_file - the text of a file that holds a secret: a regular file,
  * owned by this user or root, not readable by group or others (mode
  * 600); g_free, or NULL with *cause */
@@ -1001,13 +984,13 @@ parse_key(char *line, struct proof_key *k)
 	else if (strlen(word[1]) < PROOF_MIN_SECRET)
 		why = g_strdup_printf("a secret of at least %d characters",
 		    PROOF_MIN_SECRET);
-	else if (n == 3 && day_number(word[2]) < 0)
+	else if (n == 3 && policy_day(word[2]) < 0)
 		why = g_strdup("the last day is YYYY-MM-DD");
 	else {
 		k->id = (unsigned)id;
 		k->len = strlen(word[1]);
 		k->secret = line + (strstr(line, word[1]) - line);
-		k->until = n == 3 ? day_number(word[2]) : -1;
+		k->until = n == 3 ? policy_day(word[2]) : -1;
 	}
 	g_strfreev(f);
 	return why;

@@ -12,6 +12,7 @@
 #include <libpq-fe.h>
 
 #include "internal.h"
+#include "policy.h"
 #include "log.h"
 
 /* Key of the advisory lock held while migrating ("rebo"). */
@@ -31,6 +32,8 @@ db_fail(struct db *db, PGresult *res, const char *what, char **cause)
 	char       *m = g_strstrip(g_strdup(msg));
 
 	g_free(*cause);
+	g_strlcpy(db->sqlstate, state != NULL ? state : "",
+	    sizeof(db->sqlstate));
 	if (state != NULL && strcmp(state, "55P03") == 0)
 		*cause =
 		    g_strdup_printf("%s: a lock was not granted within "
@@ -575,16 +578,7 @@ db_array_free(struct db_array *a)
 int
 db_date_days(const char *s)
 {
-	int    y, m, d, n;
-	GDate *g;
-
-	if (s == NULL || sscanf(s, "%d-%d-%d", &y, &m, &d) != 3 ||
-	    !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
-		return -1;
-	g = g_date_new_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
-	n = (int)g_date_get_julian(g) - 719163; /* 1970-01-01 */
-	g_date_free(g);
-	return n;
+	return s != NULL && s[0] != '\0' ? policy_day(s) : -1;
 }
 
 char *
@@ -600,4 +594,11 @@ db_days_date(int n)
 	    g_date_get_month(g), g_date_get_day(g));
 	g_date_free(g);
 	return s;
+}
+
+int
+db_data_error(const struct db *db)
+{
+	return strncmp(db->sqlstate, "22", 2) == 0 ||
+	    strncmp(db->sqlstate, "23", 2) == 0;
 }

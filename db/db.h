@@ -51,6 +51,12 @@ int db_migrate(struct db *, const char *sqldir, int *applied, int *version,
 /* The schema version this rebound writes: sql/'s newest migration. */
 #define DB_SCHEMA_VERSION 2
 
+/* db_data_error - was the last failure about the data (SQLSTATE class 22
+ * or 23: a value too long for a hook's column, a constraint), which one
+ * message alone can cause, rather than the connection, privileges, the
+ * schema or a lock? */
+int db_data_error(const struct db *);
+
 /* db_schema_version - the applied schema version (0: none) */
 int db_schema_version(struct db *, int *version, char **cause);
 
@@ -127,6 +133,18 @@ void db_batch_message(struct db_batch *, const struct db_message *);
 
 /* db_batch_event - add an event of the message added last */
 void db_batch_event(struct db_batch *, const struct db_event *);
+
+/* db_batch_size - how many messages the batch holds */
+unsigned db_batch_size(const struct db_batch *);
+
+/* db_batch_one - a new batch of message i of b and its events, as they
+ * were added (caller frees with db_batch_free()) */
+struct db_batch *db_batch_one(const struct db_batch *b, unsigned i);
+
+/* db_batch_quarantine - every message of b quarantined, with error (the
+ * database's word on why its effects could not be stored); its events
+ * are dropped */
+void db_batch_quarantine(struct db_batch *b, const char *error);
 
 /* The policy of a list (NULL: no list); never NULL. */
 struct policy;

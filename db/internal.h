@@ -12,8 +12,9 @@
 
 struct db {
 	PGconn         *conn;
-	int             status; /* sysexits.h code of the last failure */
-	struct db_hooks hooks;  /* which are prepared (non-NULL) */
+	int             status;      /* sysexits.h code of the last failure */
+	char            sqlstate[6]; /* of the last failure, or "" */
+	struct db_hooks hooks;       /* which are prepared (non-NULL) */
 };
 
 /* db_fail - set *cause ("what: message") and db->status from the result

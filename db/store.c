@@ -27,6 +27,7 @@ struct bmsg {
 	const char *message_id; /* in the batch's chunk, or NULL */
 	const char *uid;
 	int         quarantined;
+	const char *error;     /* why quarantined by db_batch_quarantine */
 	int         duplicate; /* set by db_batch_write */
 	char       *id;        /* messages.id once inserted */
 };
@@ -176,6 +177,67 @@ db_batch_event(struct db_batch *b, const struct db_event *e)
 	g_array_append_val(b->evs, ev);
 }
 
+unsigned
+db_batch_size(const struct db_batch *b)
+{
+	return b->msgs->len;
+}
+
+struct db_batch *
+db_batch_one(const struct db_batch *b, unsigned i)
+{
+	struct db_batch   *one = db_batch_new(b->mailbox);
+	const struct bmsg *m = &g_array_index(b->msgs, struct bmsg, i);
+	struct bmsg        bm;
+	guint              k;
+
+	memset(&bm, 0, sizeof(bm));
+	memcpy(bm.fp, m->fp, sizeof(bm.fp));
+	bm.message_id = keep(one, m->message_id);
+	bm.uid = keep(one, m->uid);
+	bm.quarantined = m->quarantined;
+	bm.error = keep(one, m->error);
+	g_array_append_val(one->msgs, bm);
+	for (k = 0; k < b->evs->len; k++) {
+		const struct bev *e = &g_array_index(b->evs, struct bev, k);
+		struct bev        ev;
+
+		if (e->msg != i)
+			continue;
+		memset(&ev, 0, sizeof(ev));
+		ev.msg = 0;
+		ev.cls = e->cls;
+		ev.address = keep(one, e->address);
+		ev.list = keep(one, e->list);
+		ev.reason = keep(one, e->reason);
+		ev.status = keep(one, e->status);
+		ev.reply_code = keep(one, e->reply_code);
+		ev.rule = keep(one, e->rule);
+		ev.diagnostic = keep(one, e->diagnostic);
+		ev.remote_mta = keep(one, e->remote_mta);
+		ev.reporting_mta = keep(one, e->reporting_mta);
+		ev.feedback_type = keep(one, e->feedback_type);
+		ev.proof = keep(one, e->proof);
+		ev.proof_why = keep(one, e->proof_why);
+		ev.proven = e->proven;
+		g_array_append_val(one->evs, ev);
+	}
+	return one;
+}
+
+void
+db_batch_quarantine(struct db_batch *b, const char *error)
+{
+	guint i;
+
+	for (i = 0; i < b->msgs->len; i++) {
+		struct bmsg *m = &g_array_index(b->msgs, struct bmsg, i);
+		m->quarantined = 1;
+		m->error = keep(b, error);
+	}
+	g_array_set_size(b->evs, 0);
+}
+
 #define MSG(b, i) (&g_array_index((b)->msgs, struct bmsg, (i)))
 #define EV(b, i)  (&g_array_index((b)->evs, struct bev, (i)))
 
@@ -186,8 +248,9 @@ counted(struct db_batch *b, const struct bev *e)
 	return !MSG(b, e->msg)->duplicate;
 }
 
-/* find_duplicates - mark the messages recorded before (same bytes or
- * Message-ID), and the second of two equal ones within the batch */
+/* find_duplicates - mark the messages processed before (same bytes or
+ * Message-ID; a quarantined one is read again), and the second of two
+ * equal ones within the batch */
 static int
 find_duplicates(struct db *db, struct db_batch *b, char **cause)
 {
@@ -209,8 +272,9 @@ find_duplicates(struct db *db, struct db_batch *b, char **cause)
 	params[1] = db_array_end(&ids);
 	res = db_exec(db,
 	    "SELECT encode(fingerprint, 'hex'), message_id FROM "
-	    "messages WHERE fingerprint IN (SELECT decode(f, 'hex') FROM "
-	    "unnest($1::text[]) AS f) OR message_id = ANY ($2::text[])",
+	    "messages WHERE outcome = 'processed' AND (fingerprint IN (SELECT "
+	    "decode(f, 'hex') FROM unnest($1::text[]) AS f) OR message_id = "
+	    "ANY ($2::text[]))",
 	    2, params, PGRES_TUPLES_OK, cause);
 	if (res == NULL)
 		goto out;
@@ -261,9 +325,9 @@ split_uid(const char *uid, struct db_array *uv, struct db_array *num,
 static int
 insert_messages(struct db *db, struct db_batch *b, char **cause)
 {
-	struct db_array fp, mid, uv, uid, uidl, out;
+	struct db_array fp, mid, uv, uid, uidl, out, err;
 	GHashTable     *byfp = g_hash_table_new(g_str_hash, g_str_equal);
-	const char     *params[7];
+	const char     *params[8];
 	PGresult       *res;
 	guint           i;
 	int             r, rc = -1;
@@ -274,6 +338,7 @@ insert_messages(struct db *db, struct db_batch *b, char **cause)
 	db_array_init(&uid);
 	db_array_init(&uidl);
 	db_array_init(&out);
+	db_array_init(&err);
 	for (i = 0; i < b->msgs->len; i++) {
 		struct bmsg *m = MSG(b, i);
 
@@ -284,6 +349,7 @@ insert_messages(struct db *db, struct db_batch *b, char **cause)
 		split_uid(m->uid, &uv, &uid, &uidl);
 		db_array_add(&out,
 		    m->quarantined ? "quarantined" : "processed");
+		db_array_add(&err, m->error);
 		g_hash_table_insert(byfp, m->fp, m);
 	}
 	if (fp.n == 0) {
@@ -297,13 +363,20 @@ insert_messages(struct db *db, struct db_batch *b, char **cause)
 	params[4] = db_array_end(&uid);
 	params[5] = db_array_end(&uidl);
 	params[6] = db_array_end(&out);
+	params[7] = db_array_end(&err);
 	res = db_exec(db,
 	    "INSERT INTO messages (fingerprint, message_id, "
-	    "mailbox, uidvalidity, uid, uidl, outcome) SELECT decode(f, 'hex'), "
-	    "m, $3, uv, u, l, o FROM unnest($1::text[], $2::text[], "
-	    "$4::bigint[], $5::bigint[], $6::text[], $7::text[]) AS t(f, m, uv, "
-	    "u, l, o) RETURNING id, encode(fingerprint, 'hex')",
-	    7, params, PGRES_TUPLES_OK, cause);
+	    "mailbox, uidvalidity, uid, uidl, outcome, error) SELECT "
+	    "decode(f, 'hex'), m, $3, uv, u, l, o, e FROM unnest($1::text[], "
+	    "$2::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], "
+	    "$8::text[]) AS t(f, m, uv, u, l, o, e) "
+	    /* a quarantined message a person moved back is read again */
+	    "ON CONFLICT (fingerprint) DO UPDATE SET message_id = "
+	    "EXCLUDED.message_id, mailbox = EXCLUDED.mailbox, uidvalidity = "
+	    "EXCLUDED.uidvalidity, uid = EXCLUDED.uid, uidl = EXCLUDED.uidl, "
+	    "outcome = EXCLUDED.outcome, error = EXCLUDED.error, "
+	    "processed_at = now() RETURNING id, encode(fingerprint, 'hex')",
+	    8, params, PGRES_TUPLES_OK, cause);
 	if (res == NULL)
 		goto out;
 	for (r = 0; r < PQntuples(res); r++) {
@@ -315,6 +388,7 @@ insert_messages(struct db *db, struct db_batch *b, char **cause)
 	PQclear(res);
 	rc = 0;
 out:
+	db_array_free(&err);
 	db_array_free(&fp);
 	db_array_free(&mid);
 	db_array_free(&uv);

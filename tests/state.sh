@@ -310,6 +310,59 @@ wait $holder 2>/dev/null
 grep -q "lock_timeout" "$TMP/err" || fail "lock wait not explained: $(cat "$TMP/err")"
 [ $((t1 - t0)) -lt 15 ] || fail "the lock wait took $((t1 - t0)) s with lock_timeout = 2"
 
+# one bad message never stops the mailbox: a hook that fails on one
+# message's data (an address too long for the list manager's column)
+# quarantines that message alone, with the error; the other 99 are
+# stored; the next run does not try it again; moved back by a person it
+# is read again
+MD=$TMP/onebad
+mkdir -p "$MD/cur" "$MD/new" "$MD/tmp"
+i=0
+while [ $i -lt 100 ]; do
+	a=$(printf 'onebad%03d@example.org' $i)
+	[ $i -eq 42 ] && a=a-local-part-much-longer-than-forty-characters-0123@example.org
+	dsn "$a" 5.1.1 "550 5.1.1 User unknown" >"$MD/new/$i.eml"
+	i=$((i + 1))
+done
+sql "CREATE TABLE short_log (address varchar(40))"
+cat >"$TMP/onebad.conf" <<CONF
+[database]
+conninfo = host=$S port=$PORT dbname=rebound user=postgres
+
+[policy]
+unproven = act
+
+[hooks]
+on_suppress = INSERT INTO short_log (address) VALUES (\$1)
+
+[mailbox onebad]
+url = maildir:$MD
+list = onebad
+CONF
+REBOUND_TEST_TODAY=2026-07-01 "$BIN" run --config "$TMP/onebad.conf" -q \
+    >/dev/null 2>"$TMP/err"
+rc=$?
+[ "$rc" -eq 0 ] || fail "one bad message: the run exited $rc: $(cat "$TMP/err")"
+[ "$(sql "SELECT count(*) FROM short_log")" -eq 99 ] ||
+    fail "one bad message: $(sql "SELECT count(*) FROM short_log") of 99 stored"
+[ "$(ls "$MD/.Quarantine/cur" | wc -l)" -eq 1 ] && [ "$(ls "$MD/.Processed/cur" | wc -l)" -eq 99 ] ||
+    fail "one bad message: quarantined $(ls "$MD/.Quarantine/cur" 2>/dev/null | wc -l), processed $(ls "$MD/.Processed/cur" 2>/dev/null | wc -l)"
+[ "$(sql "SELECT count(*) FROM messages WHERE outcome = 'quarantined' AND error LIKE '%too long%'")" -eq 1 ] ||
+    fail "one bad message: the error is not recorded"
+grep -q "its effects cannot be stored" "$TMP/err" || fail "one bad message: no warning: $(cat "$TMP/err")"
+REBOUND_TEST_TODAY=2026-07-02 "$BIN" run --config "$TMP/onebad.conf" -q \
+    >/dev/null 2>"$TMP/err" || fail "one bad message: the next run failed"
+[ "$(sql "SELECT count(*) FROM short_log")" -eq 99 ] || fail "one bad message: the next run changed something"
+# a person widens the column and moves the message back
+sql "ALTER TABLE short_log ALTER COLUMN address TYPE text"
+mv "$MD/.Quarantine/cur/"* "$MD/new/"
+REBOUND_TEST_TODAY=2026-07-03 "$BIN" run --config "$TMP/onebad.conf" -q \
+    >/dev/null 2>"$TMP/err" || fail "the moved-back message: $(cat "$TMP/err")"
+[ "$(sql "SELECT count(*) FROM short_log")" -eq 100 ] ||
+    fail "a quarantined message moved back is not read again"
+[ "$(sql "SELECT count(*) FROM messages WHERE error LIKE '%too long%'")" -eq 0 ] ||
+    fail "the moved-back message is still recorded as quarantined"
+
 # an export failing half-way leaves the previous file alone
 cp "$TMP/all.txt" "$TMP/keep.txt"
 "$PG" stop "$S"

@@ -366,7 +366,7 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 		if (writer_settle(&w, src, res.phase, &why, &st) < 0)
 			goto write_failed;
 		if (p->len > 0) {
-			writer_start(&w, run, b, p, &t);
+			writer_start(&w, run, mb->name, b, p, &t);
 			cur = !cur;
 		}
 	}
@@ -472,17 +472,9 @@ static int
 today(void)
 {
 	const char *t = g_getenv("REBOUND_TEST_TODAY");
-	int         y, m, d;
+	int         n = t != NULL ? policy_day(t) : -1;
 
-	if (t != NULL && sscanf(t, "%d-%d-%d", &y, &m, &d) == 3 &&
-	    g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y)) {
-		GDate *g =
-		    g_date_new_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
-		int n = (int)g_date_get_julian(g) - 719163; /* 1970-01-01 */
-		g_date_free(g);
-		return n;
-	}
-	return (int)(g_get_real_time() / G_USEC_PER_SEC / 86400);
+	return n >= 0 ? n : policy_day(NULL);
 }
 
 /* store_all - the worker's run: every mailbox (or only one) into the

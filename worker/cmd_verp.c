@@ -15,26 +15,6 @@
 #include "policy.h"
 #include "proof.h"
 
-/* day_of - days since 1970-01-01 of "YYYY-MM-DD", or of today for NULL;
- * -1 when it is no date */
-static int
-day_of(const char *ymd)
-{
-	int    y, m, d, n;
-	char   end;
-	GDate *g;
-
-	if (ymd == NULL)
-		return (int)(g_get_real_time() / G_USEC_PER_SEC / 86400);
-	if (sscanf(ymd, "%d-%d-%d%c", &y, &m, &d, &end) != 3 ||
-	    !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
-		return -1;
-	g = g_date_new_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
-	n = (int)g_date_get_julian(g) - 719163; /* 1970-01-01 */
-	g_date_free(g);
-	return n;
-}
-
 int
 cmd_verp(int argc, char **argv)
 {
@@ -73,7 +53,7 @@ cmd_verp(int argc, char **argv)
 		status = EX_USAGE;
 		goto out;
 	}
-	if ((day = day_of(date)) < 0) {
+	if ((day = policy_day(date)) < 0) {
 		log_error("--date wants YYYY-MM-DD");
 		status = EX_USAGE;
 		goto out;

@@ -81,6 +81,7 @@ void progress_end(struct progress *);
 struct writer {
 	GThread         *thread; /* NULL: nothing being written */
 	struct run      *run;
+	const char      *mailbox; /* its name, for messages */
 	struct db_batch *b;
 	GArray          *pending; /* its messages, to acknowledge */
 	struct db_tally *t;
@@ -91,8 +92,8 @@ struct writer {
 
 /* writer_start - store batch b (its messages in pending) in the writer
  * thread; run's database is its own until writer_settle() */
-void writer_start(struct writer *, struct run *run, struct db_batch *b,
-    GArray *pending, struct db_tally *t);
+void writer_start(struct writer *, struct run *run, const char *mailbox,
+    struct db_batch *b, GArray *pending, struct db_tally *t);
 
 /* writer_settle - wait for the batch being written, if any, and
  * acknowledge it once committed, adding the time to phase[]; 0, or -1

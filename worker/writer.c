@@ -10,6 +10,7 @@
 
 #include <glib.h>
 
+#include "log.h"
 #include "run.h"
 
 /* policy_for - db_policy_fn: the configured policy of a list */
@@ -36,6 +37,67 @@ ack_all(struct source *src, GArray *batch, char **cause)
 	return rc;
 }
 
+/* store_one - message i of the batch alone, in its own transaction; 0,
+ * or -1 with *cause, the database's error; *data says whether it was a
+ * data error (that message's fault) */
+static int
+store_one(struct writer *w, struct db_batch *one, char **cause, int *data)
+{
+	struct run     *run = w->run;
+	struct db_tally before = *w->t;
+
+	*data = 0;
+	if (db_begin(run->db, cause) < 0)
+		return -1;
+	if (db_batch_write(run->db, one, policy_for, run->cfg, run->today, w->t,
+		cause) < 0) {
+		*data = db_data_error(run->db);
+		db_rollback(run->db);
+		*w->t = before;
+		return -1;
+	}
+	return db_commit(run->db, cause);
+}
+
+/* one_by_one - after a data error in a batch, store its messages one at a
+ * time: a message whose effects fail with a data error is quarantined
+ * alone, with the error recorded, and the others stored; any other error
+ * stops as before.  0, or -1 with w->cause and w->status */
+static int
+one_by_one(struct writer *w)
+{
+	unsigned i, n = db_batch_size(w->b);
+
+	for (i = 0; i < n; i++) {
+		struct db_batch *one = db_batch_one(w->b, i);
+		struct pending  *p =
+		    &g_array_index(w->pending, struct pending, i);
+		char *why = NULL;
+		int   data, rc = store_one(w, one, &why, &data);
+
+		if (rc < 0 && data) {
+			log_msg(G_LOG_LEVEL_WARNING, w->mailbox, p->msg.uid,
+			    NULL, NULL,
+			    "mailbox %s: %s: its effects cannot be stored (%s): "
+			    "quarantined, the others stored",
+			    w->mailbox, p->msg.name, why);
+			db_batch_quarantine(one, why);
+			g_free(why);
+			why = NULL;
+			p->outcome = SOURCE_QUARANTINE;
+			rc = store_one(w, one, &why, &data);
+		}
+		db_batch_free(one);
+		if (rc < 0) {
+			w->cause = why;
+			w->status = db_status(w->run->db);
+			return -1;
+		}
+		g_free(why);
+	}
+	return 0;
+}
+
 /* write_main - the writer thread: one batch, one transaction */
 static gpointer
 write_main(gpointer arg)
@@ -44,6 +106,8 @@ write_main(gpointer arg)
 	struct run    *run = w->run;
 	gint64         t0 = g_get_monotonic_time();
 
+	struct db_tally before = *w->t;
+
 	w->rc = -1;
 	if (db_begin(run->db, &w->cause) < 0)
 		w->status = db_status(run->db);
@@ -51,6 +115,14 @@ write_main(gpointer arg)
 		     w->t, &w->cause) < 0) {
 		w->status = db_status(run->db);
 		db_rollback(run->db);
+		*w->t = before; /* nothing of it was stored */
+		/* one message's data (a hook's column too short, a
+		 * constraint) must not stop every message behind it */
+		if (db_data_error(run->db)) {
+			g_free(w->cause);
+			w->cause = NULL;
+			w->rc = one_by_one(w);
+		}
 	} else if (db_commit(run->db, &w->cause) < 0)
 		w->status = db_status(run->db);
 	else
@@ -62,9 +134,10 @@ write_main(gpointer arg)
 }
 
 void
-writer_start(struct writer *w, struct run *run, struct db_batch *b,
-    GArray *pending, struct db_tally *t)
+writer_start(struct writer *w, struct run *run, const char *mailbox,
+    struct db_batch *b, GArray *pending, struct db_tally *t)
 {
+	w->mailbox = mailbox;
 	w->run = run;
 	w->b = b;
 	w->pending = pending;
