@@ -37,6 +37,9 @@ policy_counted_as(const struct policy *p, enum classify_class cls, unsigned how)
 {
 	if (how & POLICY_PROVEN)
 		return cls;
+	if ((how & POLICY_NONMEMBER) &&
+	    (cls == CLASS_HARD || cls == CLASS_SOFT || cls == CLASS_COMPLAINT))
+		return CLASS_IGNORE;
 	if ((how & POLICY_GLOBAL) && p->unproven != POLICY_UNPROVEN_ACT &&
 	    (cls == CLASS_HARD || cls == CLASS_SOFT || cls == CLASS_COMPLAINT))
 		return CLASS_IGNORE;
@@ -101,7 +104,10 @@ policy_apply(const struct policy *p, struct policy_state *st,
 	if (policy_counted_as(p, cls, how) != cls) {
 		cls = policy_counted_as(p, cls, how);
 		if (cls == CLASS_IGNORE) {
-			*why = (how & POLICY_GLOBAL)
+			*why = (how & POLICY_NONMEMBER)
+			    ? "no member of the list (members_query) and no "
+			      "proof: recorded only"
+			    : (how & POLICY_GLOBAL)
 			    ? "no list and no proof: a suppression on every "
 			      "list needs proof: recorded only"
 			    : "no proof that the report answers mail the list "

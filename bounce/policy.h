@@ -48,9 +48,11 @@ struct policy {
 						  is accepted, 60 */
 	const struct proof_key *verp_keys;  /* the first signs; NULL */
 	size_t                  nverp_keys;
-	const char             *verp_domain; /* of signed return paths */
-	unsigned max_recipients_per_report;  /* more of one list are held,
+	const char             *verp_domain;   /* of signed return paths */
+	unsigned    max_recipients_per_report; /* more of one list are held,
 					       50; 0: no limit */
+	const char *members_query; /* SQL: is $1 a member of list $2, with
+				      the secret $3 when given; NULL */
 };
 
 /* A subscriber's state as the database keeps it. */
@@ -74,20 +76,24 @@ void policy_defaults(struct policy *);
 /* policy_state_init - a subscriber never seen bouncing */
 void policy_state_init(struct policy_state *);
 
-/* What is known of an event besides its class (policy_apply's how). */
-#define POLICY_PROVEN \
-	0x1 /* the report proves it answers mail the list
-			     sent to the address */
-#define POLICY_GLOBAL \
-	0x2 /* it concerns no known list: what it suppresses
-			     it suppresses on every list */
+/*
+ * What is known of an event besides its class (policy_apply's how):
+ * POLICY_PROVEN, the report proves it answers mail the list sent to the
+ * address; POLICY_GLOBAL, it concerns no known list, so what it
+ * suppresses it suppresses on every list; POLICY_NONMEMBER, members_query
+ * says the address is no member of the list.
+ */
+#define POLICY_PROVEN    0x1
+#define POLICY_GLOBAL    0x2
+#define POLICY_NONMEMBER 0x4
 
 /*
  * policy_counted_as - the class an event of class cls counts as: without
  * POLICY_PROVEN, a hard bounce or complaint counts as unproven says (soft,
  * ignore for record, itself for act), and with POLICY_GLOBAL too, any
  * bounce is ignored unless unproven = act (a suppression on every list
- * needs proof); anything else as itself
+ * needs proof), and with POLICY_NONMEMBER any bounce is ignored (only
+ * members can be touched without proof); anything else as itself
  */
 enum classify_class policy_counted_as(const struct policy *,
     enum classify_class cls, unsigned how);

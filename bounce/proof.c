@@ -67,7 +67,7 @@ mac(const struct proof_key *key, const char *list, const char *address,
 const char *
 proof_kind_name(enum proof_kind k)
 {
-	return k == PROOF_VERP ? "verp" : "none";
+	return k == PROOF_VERP ? "verp" : k == PROOF_SECRET ? "secret" : "none";
 }
 
 void

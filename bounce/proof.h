@@ -38,9 +38,11 @@
 enum proof_kind {
 	PROOF_NONE = 0, /* nothing: a stranger may have written it */
 	PROOF_VERP,     /* it came back to a signed return path */
+	PROOF_SECRET,   /* the returned original carries the subscriber's
+			   secret (members_query with proof_header) */
 };
 
-/* proof_kind_name - "none", "verp" */
+/* proof_kind_name - "none", "verp", "secret" */
 const char *proof_kind_name(enum proof_kind);
 
 /* One key: the first of a list signs, the others are still accepted. */

@@ -279,6 +279,7 @@ config_free(struct config *c)
 	if (c->owned != NULL)
 		g_ptr_array_free(c->owned, TRUE);
 	g_free(c->parse.verp_header);
+	g_free(c->parse.proof_header);
 	g_free(c->path);
 	g_free(c);
 }
@@ -385,6 +386,7 @@ static int   check_delimiter(const struct load *, char **);
 static int   check_conninfo(const struct load *, char **);
 static int   check_unproven(const struct load *, char **);
 static int   check_lists(const struct load *, char **);
+static int   check_members_query(const struct load *, char **);
 static int   check_verp_keys(const struct load *, char **);
 static int   check_verp_domain(const struct load *, char **);
 
@@ -440,6 +442,8 @@ static const struct key {
 	    PARSE(max_message_size), NULL }, /* 0: not set */
 	{ G_PARSE, "verp_header", KEY_STRING, NULL, 0, 0, 0, PARSE(verp_header),
 	    NULL },
+	{ G_PARSE, "proof_header", KEY_STRING, NULL, 0, 0, 0,
+	    PARSE(proof_header), NULL },
 	/* [database] */
 	{ G_DATABASE, "conninfo", KEY_STRING, NULL, 0, 0, 0,
 	    offsetof(struct config, conninfo), check_conninfo },
@@ -470,6 +474,8 @@ static const struct key {
 	    PROOF_MAX_VALIDITY, POL(verp_validity), NULL },
 	{ G_POLICY | G_LIST, "verp_domain", KEY_STRING, NULL, 0, 0, 0, NOWHERE,
 	    check_verp_domain },
+	{ G_POLICY | G_LIST, "members_query", KEY_TEXT, NULL, 0, 0, 0, NOWHERE,
+	    check_members_query },
 	/* [hooks]: SQL run in the batch's transaction */
 	{ G_HOOKS, "on_suppress", KEY_TEXT, NULL, 0, 0, 0, HOOK(on_suppress),
 	    NULL },
@@ -916,6 +922,21 @@ check_lists(const struct load *l, char **cause)
 	}
 	g_free(v);
 	return ok ? 0 : -1;
+}
+
+/* check_members_query - the SQL that says whether an address is a member
+ * of the list ($1 address, $2 list, $3 the returned original's
+ * proof_header or NULL): a row back means a member, and, given a secret,
+ * that it matches */
+static int
+check_members_query(const struct load *l, char **cause)
+{
+	struct policy *p = l->rec;
+	char *v = g_key_file_get_string(l->kf, l->group, "members_query", NULL);
+
+	if (v != NULL)
+		p->members_query = own(l, v);
+	return 0;
 }
 
 /* check_verp_domain - the domain of the list's signed return paths */

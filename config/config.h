@@ -75,6 +75,8 @@ struct config_parse {
 	char  *verp_header;      /* the header naming the envelope recipient,
 				    when not Delivered-To, X-Original-To,
 				    Envelope-To or X-Envelope-To; NULL */
+	char  *proof_header;     /* the returned original's header that carries
+			       a per-subscriber secret; NULL */
 };
 
 /* The [hooks] group: SQL run in the batch's transaction (NULL: none). */

@@ -111,8 +111,10 @@ struct db_event {
 	int         cls;     /* enum classify_class */
 	const char *reason, *status, *reply_code, *rule, *diagnostic;
 	const char *remote_mta, *reporting_mta, *feedback_type;
-	const char *proof;     /* "verp", ...; NULL or "none": no proof */
-	const char *proof_why; /* why none, or NULL */
+	const char *proof;        /* "verp", ...; NULL or "none": no proof */
+	const char *proof_why;    /* why none, or NULL */
+	const char *proof_secret; /* the returned original's per-subscriber
+				     secret, for members_query; NULL */
 };
 
 /*

@@ -41,8 +41,10 @@ struct bev {
 	const char *feedback_type;
 	const char *proof, *proof_why; /* proof "none" when NULL */
 	int         proven;
-	struct sub *sub; /* NULL without an address */
-	char       *id;  /* events.id once reserved */
+	int         nonmember; /* members_query knows no such member */
+	const char *secret;    /* proof_secret */
+	struct sub *sub;       /* NULL without an address */
+	char       *id;        /* events.id once reserved */
 };
 
 struct db_batch {
@@ -174,6 +176,7 @@ db_batch_event(struct db_batch *b, const struct db_event *e)
 	ev.proven = e->proof != NULL && strcmp(e->proof, "none") != 0;
 	ev.proof = keep(b, ev.proven ? e->proof : "none");
 	ev.proof_why = keep(b, e->proof_why);
+	ev.secret = keep(b, e->proof_secret);
 	g_array_append_val(b->evs, ev);
 }
 
@@ -220,6 +223,7 @@ db_batch_one(const struct db_batch *b, unsigned i)
 		ev.proof = keep(one, e->proof);
 		ev.proof_why = keep(one, e->proof_why);
 		ev.proven = e->proven;
+		ev.secret = keep(one, e->secret);
 		g_array_append_val(one->evs, ev);
 	}
 	return one;
@@ -235,6 +239,8 @@ db_batch_quarantine(struct db_batch *b, const char *error)
 		m->quarantined = 1;
 		m->error = keep(b, error);
 	}
+	for (i = 0; i < b->evs->len; i++)
+		g_free(g_array_index(b->evs, struct bev, i).id);
 	g_array_set_size(b->evs, 0);
 }
 
@@ -382,8 +388,10 @@ insert_messages(struct db *db, struct db_batch *b, char **cause)
 	for (r = 0; r < PQntuples(res); r++) {
 		struct bmsg *m =
 		    g_hash_table_lookup(byfp, PQgetvalue(res, r, 1));
-		if (m != NULL)
+		if (m != NULL) {
+			g_free(m->id); /* a batch written again */
 			m->id = g_strdup(PQgetvalue(res, r, 0));
+		}
 	}
 	PQclear(res);
 	rc = 0;
@@ -570,8 +578,10 @@ reserve_event_ids(struct db *db, struct db_batch *b, unsigned n, char **cause)
 	if (res == NULL)
 		return -1;
 	for (i = 0; i < b->evs->len && r < PQntuples(res); i++)
-		if (counted(b, EV(b, i)))
+		if (counted(b, EV(b, i))) {
+			g_free(EV(b, i)->id); /* a batch written again */
 			EV(b, i)->id = g_strdup(PQgetvalue(res, r++, 0));
+		}
 	PQclear(res);
 	return 0;
 }
@@ -880,6 +890,72 @@ note_mailbox(struct db *db, struct db_batch *b, char **cause)
 	return rc;
 }
 
+/* member - run list's members_query for address with secret (or NULL):
+ * 1 when a row comes back, 0 when none, -1 with *cause */
+static int
+member(struct db *db, const char *query, const char *address, const char *list,
+    const char *secret, char **cause)
+{
+	/* all text, so that a query may leave any of them unused */
+	static const Oid types[3] = { 25, 25, 25 };
+	const char      *params[3] = { address, list, secret };
+	PGresult        *res =
+	    PQexecParams(db->conn, query, 3, types, params, NULL, NULL, 0);
+	int yes;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return db_fail(db, res, "members_query", cause);
+	yes = PQntuples(res) > 0;
+	PQclear(res);
+	return yes;
+}
+
+/* check_members - for each unproven event of a list with a members_query:
+ * the returned original's secret, when it matches, is proof ("secret");
+ * else an address the query does not know as a member is marked so (the
+ * policy touches no non-member without proof).  0, or -1 with *cause. */
+static int
+check_members(struct db *db, struct db_batch *b, char **cause)
+{
+	guint i;
+
+	for (i = 0; i < b->evs->len; i++) {
+		struct bev *e = EV(b, i);
+		const char *q;
+		int         yes;
+
+		if (!counted(b, e) || e->proven || e->sub == NULL ||
+		    e->address == NULL || e->sub->pol == NULL ||
+		    (q = e->sub->pol->members_query) == NULL)
+			continue;
+		if (e->secret != NULL) {
+			if ((yes = member(db, q, e->address, e->list, e->secret,
+				 cause)) < 0)
+				return -1;
+			if (yes) {
+				e->proven = 1;
+				e->proof = keep(b, "secret");
+				e->proof_why = NULL;
+				continue;
+			}
+		}
+		if ((yes = member(db, q, e->address, e->list, NULL, cause)) < 0)
+			return -1;
+		if (!yes)
+			e->nonmember = 1;
+		if (e->secret != NULL)
+			e->proof_why = keep(b,
+			    yes ? "the secret in the returned original does "
+				  "not match (members_query)"
+				: "no member of the list (members_query)");
+		else if (!yes)
+			e->proof_why = keep(b,
+			    "no member of the list "
+			    "(members_query)");
+	}
+	return 0;
+}
+
 /* apply_policy - walk the events in order through the policy; collect the
  * suppressions it asks for */
 static void
@@ -905,7 +981,8 @@ apply_policy(struct db_batch *b, int today, GArray *supps, struct db_tally *t)
 		    e->cls == CLASS_BLOCK || e->cls == CLASS_COMPLAINT)
 			e->sub->bounced = 1;
 		how = (e->proven ? POLICY_PROVEN : 0) |
-		    (e->sub->list_id == NULL ? POLICY_GLOBAL : 0);
+		    (e->sub->list_id == NULL ? POLICY_GLOBAL : 0) |
+		    (e->nonmember ? POLICY_NONMEMBER : 0);
 		eff = policy_apply(e->sub->pol, &e->sub->st, e->cls, how, today,
 		    &why);
 		if (why != NULL)
@@ -971,6 +1048,8 @@ db_batch_write(struct db *db, struct db_batch *b, db_policy_fn policy_for,
 	while (g_hash_table_iter_next(&it, &k, &v))
 		g_hash_table_insert(names, v, k);
 	if (load_subscribers(db, b, lists, subs, policy_for, arg, cause) < 0)
+		goto out;
+	if (check_members(db, b, cause) < 0)
 		goto out;
 	apply_policy(b, today, supps, t);
 	if (insert_events(db, b, cause) < 0 ||

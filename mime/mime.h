@@ -93,6 +93,8 @@ struct mime_report {
 	 * X-Envelope-To (or the header mime_options names); never in To:. */
 	char *verp_recipient;
 	char *verp_list;  /* the list it names ("{list}" prefix) */
+	char *orig_proof; /* the returned original's proof_header (a
+			     subscriber's secret: mime_options), or NULL */
 	char *verp_token; /* a signed return path's token (bounce/proof.h),
 			     lower-cased, or NULL */
 	/* Text of the notification, for the classifier's message-wide rules
@@ -108,18 +110,21 @@ struct mime_report {
 };
 
 struct mime_options {
-	const char *verp_prefix; /* local part before the delimiter,
+	const char *verp_prefix;  /* local part before the delimiter,
 					   "bounces"; NULL disables VERP */
-	char        verp_delim;  /* '+' or '-' */
-	const char *list_header; /* header of the original naming the
+	char        verp_delim;   /* '+' or '-' */
+	const char *list_header;  /* header of the original naming the
 					   list (List-Id when NULL) */
-	int         final_only;  /* 1: subscribers are named by
+	int         final_only;   /* 1: subscribers are named by
 					   Final-Recipient alone, never by
 					   Original-Recipient */
-	const char *verp_header; /* the header the operator's MTA adds
+	const char *verp_header;  /* the header the operator's MTA adds
 				    with the envelope recipient, when not
 				    one of Delivered-To, X-Original-To,
 				    Envelope-To, X-Envelope-To; or NULL */
+	const char *proof_header; /* the header of the returned original
+				     that carries a per-subscriber secret
+				     (X-Listmonk-Subscriber), or NULL */
 };
 
 /* mime_init - set up GMime once per process; safe to call again */

@@ -175,8 +175,10 @@ header_first(GMimeObject *obj, const char *name)
 /* original_from_object - fill the orig_* fields still empty from o */
 static void
 original_from_object(struct mime_report *r, GMimeObject *o,
-    const char *list_header)
+    const struct mime_options *opts)
 {
+	const char *list_header = opts != NULL ? opts->list_header : NULL;
+	const char *proof_header = opts != NULL ? opts->proof_header : NULL;
 	const char *v;
 
 	if ((v = header_first(o, "Message-ID")) != NULL &&
@@ -193,12 +195,16 @@ original_from_object(struct mime_report *r, GMimeObject *o,
 	if (list_header != NULL && (v = header_first(o, list_header)) != NULL &&
 	    r->orig_list_header == NULL)
 		report_field_set(&r->orig_list_header, v, -1);
+	if (proof_header != NULL &&
+	    (v = header_first(o, proof_header)) != NULL &&
+	    r->orig_proof == NULL)
+		report_field_set(&r->orig_proof, v, -1);
 }
 
 /* original_from_text - parse text/rfc822-headers content as headers */
 static void
 original_from_text(struct mime_report *r, GString *hdrs,
-    const char *list_header)
+    const struct mime_options *opts)
 {
 	GMimeStream *s;
 	GMimeParser *p;
@@ -209,7 +215,7 @@ original_from_text(struct mime_report *r, GString *hdrs,
 	p = g_mime_parser_new_with_stream(s);
 	o = g_mime_parser_construct_part(p, NULL);
 	if (o != NULL) {
-		original_from_object(r, o, list_header);
+		original_from_object(r, o, opts);
 		g_object_unref(o);
 	}
 	g_object_unref(p);
@@ -482,9 +488,9 @@ analyse(struct mime_report *r, GMimeMessage *m, const struct mime_options *opts,
 		r->truncated = 1;
 
 	if (w.original != NULL)
-		original_from_object(r, w.original, list_header);
+		original_from_object(r, w.original, opts);
 	if (w.orig_headers->len > 0)
-		original_from_text(r, w.orig_headers, list_header);
+		original_from_text(r, w.orig_headers, opts);
 
 	/* Every regex below (GRegex skips PCRE's UTF-8 check) needs valid
 	 * UTF-8; a text part without a charset can be anything. */

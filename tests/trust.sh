@@ -220,6 +220,52 @@ dsn gina@example.org "$rp" | feed 2026-01-10
     fail "no list and no proof: counted"
 [ "$(suppressed victim9@example.org)" -eq 0 ] || fail "no list and no proof: suppressed"
 
+# a per-subscriber secret in the returned original (listmonk's
+# X-Listmonk-Subscriber UUID), checked by the list's members_query in the
+# database: a match is proof; a real member without it counts as soft; a
+# non-member is recorded and nothing else, however often
+sql "CREATE TABLE lm_subscribers (email text, uuid uuid);
+     INSERT INTO lm_subscribers VALUES
+       ('hana@example.org', 'a1b2c3d4-0000-4000-8000-000000000001'),
+       ('ivo@example.org', 'a1b2c3d4-0000-4000-8000-000000000002'),
+       ('jan@example.org', 'a1b2c3d4-0000-4000-8000-000000000003')"
+cat >"$TMP/lm.conf" <<CONF
+[database]
+conninfo = host=$S port=$PORT dbname=rebound user=postgres
+
+[parse]
+proof_header = X-Listmonk-Subscriber
+
+[list lm]
+members_query = SELECT 1 FROM lm_subscribers WHERE lower(email) = lower(\$1) AND (\$3 IS NULL OR uuid::text = \$3)
+CONF
+# lm ADDRESS [UUID] DAY - a DSN with the returned original's headers
+lm() {
+	{
+		dsn "$1" | sed '/^--B--$/d'
+		printf -- '--B\nContent-Type: text/rfc822-headers\n\n'
+		printf 'From: news@lists.example.com\nTo: %s\n' "$1"
+		[ -n "$2" ] && printf 'X-Listmonk-Subscriber: %s\n' "$2"
+		printf 'Subject: x\n\n--B--\n'
+	} | REBOUND_TEST_TODAY=$3 "$BIN" run --stdin --config "$TMP/lm.conf" \
+	    --list lm >/dev/null 2>"$TMP/err" || fail "lm $1: $(cat "$TMP/err")"
+}
+lm hana@example.org a1b2c3d4-0000-4000-8000-000000000001 2026-01-10
+[ "$(suppressed hana@example.org)" -eq 1 ] && [ "$(proof hana@example.org)" = secret ] ||
+    fail "listmonk UUID: not suppressed with proof secret ($(proof hana@example.org))"
+lm ivo@example.org a1b2c3d4-0000-4000-8000-000000000099 2026-01-10
+expect_unsuppressed ivo@example.org "does not match" "a wrong UUID"
+[ "$(sql "SELECT state || ' ' || score FROM subscribers WHERE address = 'ivo@example.org'")" = "bouncing 1" ] ||
+    fail "a real member without the secret: not counted as soft"
+lm jan@example.org "" 2026-01-10
+expect_unsuppressed jan@example.org "no VERP return path" "a member, no secret"
+for day in 2026-01-10 2026-01-11 2026-01-12 2026-01-13 2026-01-14 2026-01-15 2026-01-16; do
+	lm stranger@example.org "" "$day"	# the trickle: once a day, a week
+done
+expect_unsuppressed stranger@example.org "no member" "the trickle on a non-member"
+[ "$(sql "SELECT state || ' ' || score FROM subscribers WHERE address = 'stranger@example.org'")" = "active 0" ] ||
+    fail "the trickle on a non-member: counted"
+
 # unproven = record: counted nowhere; unproven = act: today's behaviour,
 # with a warning on every run
 conf record

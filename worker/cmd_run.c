@@ -157,6 +157,7 @@ event_of(const struct run *run, const struct config_mailbox *mb,
 	ev->remote_mta = rc != NULL ? rc->remote_mta : NULL;
 	ev->reporting_mta = r->reporting_mta;
 	ev->feedback_type = rc != NULL ? rc->feedback_type : NULL;
+	ev->proof_secret = r->orig_proof;
 }
 
 /* too_many - the list of evs[0..n) that more of them name than its
@@ -644,6 +645,7 @@ read:
 	opts.list_header = p->list_header;
 	opts.final_only = !p->original_recipient;
 	opts.verp_header = p->verp_header;
+	opts.proof_header = p->proof_header;
 	mime_init();
 	if (!dry_run) {
 		status = store_all(cfg, mbs, n, only, &opts, wait,
