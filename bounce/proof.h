@@ -20,7 +20,7 @@
  *     M  the first 40 bits of HMAC-SHA256(key, "rebound-verp-1" NUL list
  *        NUL address NUL K DD), list and address in lower case
  *
- * README.md ("Signed VERP") gives test vectors, for a list manager that
+ * docs/signed-verp.md gives test vectors, for a list manager that
  * makes the tokens itself.  Pure: the clock is passed in.
  */
 #ifndef REBOUND_PROOF_H
