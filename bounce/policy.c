@@ -21,6 +21,8 @@ policy_defaults(struct policy *p)
 	p->nverp_keys = 0;
 	p->verp_domain = NULL;
 	p->max_recipients_per_report = 50;
+	p->max_suppressions = 1000;
+	p->suppression_window = 1;
 }
 
 const char *

@@ -51,8 +51,12 @@ struct policy {
 	const char             *verp_domain;   /* of signed return paths */
 	unsigned    max_recipients_per_report; /* more of one list are held,
 					       50; 0: no limit */
-	const char *members_query; /* SQL: is $1 a member of list $2, with
+	const char *members_query;      /* SQL: is $1 a member of list $2, with
 				      the secret $3 when given; NULL */
+	unsigned    max_suppressions;   /* suppressions of one list begun in
+					suppression_window days, 1000; past
+					it a batch is held; 0: no cap */
+	unsigned    suppression_window; /* days, 1 */
 };
 
 /* A subscriber's state as the database keeps it. */

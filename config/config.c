@@ -465,6 +465,10 @@ static const struct key {
 	{ G_POLICY, "lists", KEY_STRING, NULL, 0, 0, 0, NOWHERE, check_lists },
 	{ G_POLICY | G_LIST, "max_recipients_per_report", KEY_UINT, NULL, KEEP,
 	    0, 1000000, POL(max_recipients_per_report), NULL },
+	{ G_POLICY | G_LIST, "max_suppressions", KEY_UINT, NULL, KEEP, 0,
+	    10000000, POL(max_suppressions), NULL },
+	{ G_POLICY | G_LIST, "suppression_window", KEY_UINT, NULL, KEEP, 1, 365,
+	    POL(suppression_window), NULL },
 	/* proof that a report answers mail the list sent (bounce/proof.h) */
 	{ G_POLICY | G_LIST, "unproven", KEY_STRING, NULL, 0, 0, 0, NOWHERE,
 	    check_unproven },

@@ -602,3 +602,9 @@ db_data_error(const struct db *db)
 	return strncmp(db->sqlstate, "22", 2) == 0 ||
 	    strncmp(db->sqlstate, "23", 2) == 0;
 }
+
+void
+db_release(struct db *db, int yes)
+{
+	db->release = yes;
+}

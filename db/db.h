@@ -51,6 +51,11 @@ int db_migrate(struct db *, const char *sqldir, int *applied, int *version,
 /* The schema version this rebound writes: sql/'s newest migration. */
 #define DB_SCHEMA_VERSION 2
 
+/* db_release - lift the suppression caps (max_suppressions) of the
+ * policies for what this connection writes from now on: a person has
+ * reviewed what was held */
+void db_release(struct db *, int yes);
+
 /* db_data_error - was the last failure about the data (SQLSTATE class 22
  * or 23: a value too long for a hook's column, a constraint), which one
  * message alone can cause, rather than the connection, privileges, the

@@ -14,6 +14,7 @@ struct db {
 	PGconn         *conn;
 	int             status;      /* sysexits.h code of the last failure */
 	char            sqlstate[6]; /* of the last failure, or "" */
+	int             release;     /* db_release(): no suppression cap */
 	struct db_hooks hooks;       /* which are prepared (non-NULL) */
 };
 

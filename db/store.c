@@ -890,6 +890,92 @@ note_mailbox(struct db *db, struct db_batch *b, char **cause)
 	return rc;
 }
 
+/* check_caps - would the suppressions of this batch take a list past its
+ * max_suppressions within its suppression_window (counting those begun
+ * before in the database)?  Then nothing of the batch may be applied:
+ * -1 with *cause and status EX_UNAVAILABLE, the run stops, the messages
+ * stay in the mailbox until a person has looked (rebound run --release).
+ * 0 when within the caps, or released. */
+static int
+check_caps(struct db *db, GArray *supps, GHashTable *names, char **cause)
+{
+	GHashTable    *count = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTableIter it;
+	gpointer       k, v;
+	guint          i;
+	int            rc = 0;
+
+	if (db->release || supps->len == 0) {
+		g_hash_table_destroy(count);
+		return 0;
+	}
+	/* new suppressions per list ("" for every list), and a policy */
+	for (i = 0; i < supps->len; i++) {
+		struct supp *s = &g_array_index(supps, struct supp, i);
+		const char  *key = s->list_id != NULL ? s->list_id : "";
+		g_hash_table_insert(count, (gpointer)key,
+		    GUINT_TO_POINTER(
+			GPOINTER_TO_UINT(g_hash_table_lookup(count, key)) + 1));
+	}
+	g_hash_table_iter_init(&it, count);
+	while (rc == 0 && g_hash_table_iter_next(&it, &k, &v)) {
+		const struct policy *pol = NULL;
+		const char          *params[2];
+		char                 days[16];
+		PGresult            *res;
+		unsigned             before;
+
+		for (i = 0; i < supps->len && pol == NULL; i++) {
+			struct supp *s = &g_array_index(supps, struct supp, i);
+			if (g_strcmp0(s->list_id != NULL ? s->list_id : "",
+				k) == 0)
+				pol = s->ev->sub->pol;
+		}
+		if (pol == NULL || pol->max_suppressions == 0)
+			continue;
+		g_snprintf(days, sizeof(days), "%u", pol->suppression_window);
+		params[0] = ((const char *)k)[0] != '\0' ? k : NULL;
+		params[1] = days;
+		if ((res = db_exec(db,
+			 "SELECT count(*) FROM suppressions WHERE list_id IS NOT "
+			 "DISTINCT FROM $1::bigint AND since > now() - "
+			 "make_interval(days => $2::integer) AND cause <> "
+			 "'manual'",
+			 2, params, PGRES_TUPLES_OK, cause)) == NULL) {
+			rc = -1;
+			break;
+		}
+		before = (unsigned)strtoul(PQgetvalue(res, 0, 0), NULL, 10);
+		PQclear(res);
+		if (before + GPOINTER_TO_UINT(v) > pol->max_suppressions) {
+			const char *name = ((const char *)k)[0] != '\0'
+			    ? g_hash_table_lookup(names, k)
+			    : NULL;
+			g_free(*cause);
+			*cause =
+			    g_strdup_printf("%s%s: %u suppressions in %u "
+					    "day%s with this batch, more than "
+					    "max_suppressions (%u): held, "
+					    "nothing of the batch applied, "
+					    "its messages left in the "
+					    "mailbox; review them (rebound "
+					    "run --dry-run), then apply with "
+					    "rebound run --release",
+				name != NULL ? "list " : "every list",
+				name != NULL ? name : "",
+				before + GPOINTER_TO_UINT(v),
+				pol->suppression_window,
+				pol->suppression_window == 1 ? "" : "s",
+				pol->max_suppressions);
+			db->status = EX_UNAVAILABLE;
+			db->sqlstate[0] = '\0';
+			rc = -1;
+		}
+	}
+	g_hash_table_destroy(count);
+	return rc;
+}
+
 /* member - run list's members_query for address with secret (or NULL):
  * 1 when a row comes back, 0 when none, -1 with *cause */
 static int
@@ -1052,6 +1138,8 @@ db_batch_write(struct db *db, struct db_batch *b, db_policy_fn policy_for,
 	if (check_members(db, b, cause) < 0)
 		goto out;
 	apply_policy(b, today, supps, t);
+	if (check_caps(db, supps, names, cause) < 0)
+		goto out;
 	if (insert_events(db, b, cause) < 0 ||
 	    update_subscribers(db, subs, cause) < 0 ||
 	    insert_suppressions(db, supps, names, t, cause) < 0 ||

@@ -266,6 +266,33 @@ expect_unsuppressed stranger@example.org "no member" "the trickle on a non-membe
 [ "$(sql "SELECT state || ' ' || score FROM subscribers WHERE address = 'stranger@example.org'")" = "active 0" ] ||
     fail "the trickle on a non-member: counted"
 
+# however good the proof, a list's suppressions are capped over a window
+# kept in the database: past max_suppressions a batch is held (nothing of
+# it applied, exit 69, a message that says what to do) until a person
+# runs rebound run --release
+{
+	cat "$CONF"
+	printf 'max_suppressions = 3\n'
+} >"$TMP/cap.conf"
+for who in cap1 cap2 cap3 cap4; do
+	rp=$("$BIN" verp --config "$CONF" --list capped --date 2026-01-10 "$who@example.org")
+	dsn "$who@example.org" "$rp" |
+	    REBOUND_TEST_TODAY=2026-01-10 "$BIN" run --stdin --config "$TMP/cap.conf" \
+	    >/dev/null 2>"$TMP/err"
+	rc=$?
+done
+[ "$rc" -eq 69 ] || fail "over max_suppressions: exit $rc, expected 69: $(cat "$TMP/err")"
+grep -q "list capped: 4 suppressions in 1 day with this batch, more than max_suppressions (3): held" "$TMP/err" ||
+    fail "over max_suppressions: $(cat "$TMP/err")"
+[ "$(suppressed cap3@example.org)" -eq 1 ] && [ "$(suppressed cap4@example.org)" -eq 0 ] ||
+    fail "over max_suppressions: the fourth applied, or the third not"
+[ "$(sql "SELECT count(*) FROM events WHERE address = 'cap4@example.org'")" -eq 0 ] ||
+    fail "over max_suppressions: the held batch recorded events"
+dsn cap4@example.org "$rp" |
+    REBOUND_TEST_TODAY=2026-01-10 "$BIN" run --stdin --release --config "$TMP/cap.conf" \
+    >/dev/null 2>"$TMP/err" || fail "--release: $(cat "$TMP/err")"
+[ "$(suppressed cap4@example.org)" -eq 1 ] || fail "--release did not apply the held suppression"
+
 # unproven = record: counted nowhere; unproven = act: today's behaviour,
 # with a warning on every run
 conf record

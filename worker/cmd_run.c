@@ -483,7 +483,7 @@ today(void)
 static int
 store_all(struct config *cfg, struct config_mailbox *mbs, size_t n,
     const char *only, const struct mime_options *opts, int wait, int verbosity,
-    int stats, const char *metrics)
+    int stats, const char *metrics, int release)
 {
 	const struct config_hooks *h = config_hooks(cfg);
 	struct db_hooks            hooks = { h->on_suppress, h->on_soft,
@@ -513,6 +513,7 @@ store_all(struct config *cfg, struct config_mailbox *mbs, size_t n,
 	run.done = g_array_new(FALSE, TRUE, sizeof(struct mailbox_result));
 	if ((run.db = cmd_open_db(cfg, &status)) == NULL)
 		goto out;
+	db_release(run.db, release);
 	if (db_set_hooks(run.db, &hooks, &cause) < 0) {
 		log_error("%s", cause);
 		g_free(cause);
@@ -540,7 +541,7 @@ cmd_run(int argc, char **argv)
 {
 	gboolean dry_run = FALSE, stats = FALSE, from_stdin = FALSE;
 	char *config_path = NULL, *only = NULL, *list = NULL, *metrics = NULL;
-	gboolean wait = FALSE, verbose = FALSE, quiet = FALSE;
+	gboolean wait = FALSE, verbose = FALSE, quiet = FALSE, release = FALSE;
 	/* clang-format off */
 	GOptionEntry entries[] = {
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
@@ -566,6 +567,9 @@ cmd_run(int argc, char **argv)
 		{ "metrics-file", 0, 0, G_OPTION_ARG_FILENAME, &metrics,
 		  "write Prometheus metrics of the run to FILE (atomically)",
 		  "FILE" },
+		{ "release", 0, 0, G_OPTION_ARG_NONE, &release,
+		  "apply suppressions held over max_suppressions (after a "
+		  "person has reviewed them with --dry-run)", NULL },
 		{ "stats", 0, 0, G_OPTION_ARG_NONE, &stats,
 		  "print messages/s, where the time went and peak memory per "
 		  "mailbox on stderr",
@@ -652,7 +656,7 @@ read:
 		    quiet         ? -1
 			: verbose ? 1
 				  : 0,
-		    stats, metrics);
+		    stats, metrics, release);
 		goto out;
 	}
 	out = output_new(stdout, OUTPUT_JSONL, 0);
