@@ -57,6 +57,9 @@ struct policy {
 					suppression_window days, 1000; past
 					it a batch is held; 0: no cap */
 	unsigned    suppression_window; /* days, 1 */
+	const char *complaint_senders;  /* feedback loops trusted for
+					   complaints: addresses or domains,
+					   space- or comma-separated; NULL */
 };
 
 /* A subscriber's state as the database keeps it. */

@@ -40,9 +40,12 @@ enum proof_kind {
 	PROOF_VERP,     /* it came back to a signed return path */
 	PROOF_SECRET,   /* the returned original carries the subscriber's
 			   secret (members_query with proof_header) */
+	PROOF_FEED,     /* a complaint from a trusted feedback loop (or
+			   the subscriber's own Apple unsubscribe), DKIM
+			   checked by the operator's MTA */
 };
 
-/* proof_kind_name - "none", "verp", "secret" */
+/* proof_kind_name - "none", "verp", "secret", "feed" */
 const char *proof_kind_name(enum proof_kind);
 
 /* One key: the first of a list signs, the others are still accepted. */

@@ -92,12 +92,99 @@ verdict_rows(const struct mime_report *r, size_t *n)
 	return rows;
 }
 
+/* aligned - are two domains the same, or one a subdomain of the other
+ * (DMARC's relaxed alignment, without the public suffix list)? */
+static int
+aligned(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+
+	if (g_ascii_strcasecmp(a, b) == 0)
+		return 1;
+	if (na > nb)
+		return a[na - nb - 1] == '.' &&
+		    g_ascii_strcasecmp(a + na - nb, b) == 0;
+	if (nb > na)
+		return b[nb - na - 1] == '.' &&
+		    g_ascii_strcasecmp(b + nb - na, a) == 0;
+	return 0;
+}
+
+/* dkim_for - did a DKIM signature pass (r->dkim_pass) for a domain
+ * aligned with domain? */
+static int
+dkim_for(const struct mime_report *r, const char *domain)
+{
+	char **d;
+	int    yes = 0;
+	size_t i;
+
+	if (r->dkim_pass == NULL || domain == NULL)
+		return 0;
+	d = g_strsplit(r->dkim_pass, " ", -1);
+	for (i = 0; d[i] != NULL && !yes; i++)
+		yes = d[i][0] != '\0' && aligned(d[i], domain);
+	g_strfreev(d);
+	return yes;
+}
+
+/* trusted_sender - is from (an address) one of senders: an address, or a
+ * domain it is in (or under)? */
+static int
+trusted_sender(const char *senders, const char *from)
+{
+	const char *at = from != NULL ? strrchr(from, '@') : NULL;
+	char      **s;
+	int         yes = 0;
+	size_t      i;
+
+	if (senders == NULL || at == NULL)
+		return 0;
+	s = g_strsplit_set(senders, " ,\t", -1);
+	for (i = 0; s[i] != NULL && !yes; i++) {
+		if (s[i][0] == '\0')
+			continue;
+		yes = strchr(s[i], '@') != NULL
+		    ? g_ascii_strcasecmp(s[i], from) == 0
+		    : aligned(s[i], at + 1) && strlen(at + 1) >= strlen(s[i]);
+	}
+	g_strfreev(s);
+	return yes;
+}
+
+/* feed_proof - a complaint proven by where it came from: a configured
+ * feedback loop whose DKIM signature the operator's MTA checked, or
+ * Apple Mail's unsubscribe signed by the subscriber's own domain */
+static enum proof_kind
+feed_proof(const struct verdict_row *row, const struct policy *pol)
+{
+	const struct mime_report *r = row->report;
+	const char *at = r->from != NULL ? strrchr(r->from, '@') : NULL;
+
+	if (r->kind != MIME_KIND_ARF || at == NULL)
+		return PROOF_NONE;
+	if (r->format != NULL && strcmp(r->format, "apple-unsubscribe") == 0)
+		return row->subscriber != NULL &&
+			g_ascii_strcasecmp(row->subscriber, r->from) == 0 &&
+			dkim_for(r, at + 1)
+		    ? PROOF_FEED
+		    : PROOF_NONE;
+	return trusted_sender(pol->complaint_senders, r->from) &&
+		dkim_for(r, at + 1)
+	    ? PROOF_FEED
+	    : PROOF_NONE;
+}
+
 enum proof_kind
 verdict_proof(const struct verdict_row *row, const char *list,
     const struct policy *pol, int today, const char **why)
 {
 	const struct mime_report *r = row->report;
 
+	if (feed_proof(row, pol) == PROOF_FEED) {
+		*why = NULL;
+		return PROOF_FEED;
+	}
 	if (r->verp_recipient == NULL) {
 		*why = "no VERP return path";
 		return PROOF_NONE;

@@ -280,6 +280,7 @@ config_free(struct config *c)
 		g_ptr_array_free(c->owned, TRUE);
 	g_free(c->parse.verp_header);
 	g_free(c->parse.proof_header);
+	g_free(c->parse.authserv_id);
 	g_free(c->path);
 	g_free(c);
 }
@@ -387,6 +388,7 @@ static int   check_conninfo(const struct load *, char **);
 static int   check_unproven(const struct load *, char **);
 static int   check_lists(const struct load *, char **);
 static int   check_members_query(const struct load *, char **);
+static int   check_complaint_senders(const struct load *, char **);
 static int   check_verp_keys(const struct load *, char **);
 static int   check_verp_domain(const struct load *, char **);
 
@@ -444,6 +446,8 @@ static const struct key {
 	    NULL },
 	{ G_PARSE, "proof_header", KEY_STRING, NULL, 0, 0, 0,
 	    PARSE(proof_header), NULL },
+	{ G_PARSE, "authserv_id", KEY_STRING, NULL, 0, 0, 0, PARSE(authserv_id),
+	    NULL },
 	/* [database] */
 	{ G_DATABASE, "conninfo", KEY_STRING, NULL, 0, 0, 0,
 	    offsetof(struct config, conninfo), check_conninfo },
@@ -480,6 +484,8 @@ static const struct key {
 	    check_verp_domain },
 	{ G_POLICY | G_LIST, "members_query", KEY_TEXT, NULL, 0, 0, 0, NOWHERE,
 	    check_members_query },
+	{ G_POLICY | G_LIST, "complaint_senders", KEY_STRING, NULL, 0, 0, 0,
+	    NOWHERE, check_complaint_senders },
 	/* [hooks]: SQL run in the batch's transaction */
 	{ G_HOOKS, "on_suppress", KEY_TEXT, NULL, 0, 0, 0, HOOK(on_suppress),
 	    NULL },
@@ -940,6 +946,18 @@ check_members_query(const struct load *l, char **cause)
 
 	if (v != NULL)
 		p->members_query = own(l, v);
+	return 0;
+}
+
+/* check_complaint_senders - the feedback loops trusted for complaints */
+static int
+check_complaint_senders(const struct load *l, char **cause)
+{
+	struct policy *p = l->rec;
+	char          *v = value(l, "complaint_senders");
+
+	if (v != NULL)
+		p->complaint_senders = own(l, v);
 	return 0;
 }
 

@@ -77,6 +77,8 @@ struct config_parse {
 				    Envelope-To or X-Envelope-To; NULL */
 	char  *proof_header;     /* the returned original's header that carries
 			       a per-subscriber secret; NULL */
+	char  *authserv_id;      /* the authserv-id of this site's own
+			      Authentication-Results; NULL */
 };
 
 /* The [hooks] group: SQL run in the batch's transaction (NULL: none). */

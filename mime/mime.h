@@ -93,6 +93,11 @@ struct mime_report {
 	 * X-Envelope-To (or the header mime_options names); never in To:. */
 	char *verp_recipient;
 	char *verp_list;  /* the list it names ("{list}" prefix) */
+	char *dkim_pass;  /* domains a DKIM signature of this message
+			     passed for, as Authentication-Results of
+			     mime_options' authserv_id above the first
+			     Received: say; space-separated, lower case;
+			     NULL: none */
 	char *orig_proof; /* the returned original's proof_header (a
 			     subscriber's secret: mime_options), or NULL */
 	char *verp_token; /* a signed return path's token (bounce/proof.h),
@@ -125,6 +130,8 @@ struct mime_options {
 	const char *proof_header; /* the header of the returned original
 				     that carries a per-subscriber secret
 				     (X-Listmonk-Subscriber), or NULL */
+	const char *authserv_id;  /* the authserv-id of the operator's own
+				    MTA's Authentication-Results, or NULL */
 };
 
 /* mime_init - set up GMime once per process; safe to call again */

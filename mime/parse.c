@@ -293,6 +293,61 @@ find_verp(struct mime_report *r, GMimeMessage *m,
 	}
 }
 
+/*
+ * find_dkim - the domains a DKIM signature of m passed for, by the
+ * Authentication-Results (RFC 8601) of the operator's own MTA
+ * (opts->authserv_id): only those above the first Received: header, which
+ * that MTA added last; a sender can write any header below it.
+ */
+static void
+find_dkim(struct mime_report *r, GMimeMessage *m,
+    const struct mime_options *opts)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(m));
+	int              i, n = g_mime_header_list_get_count(hl);
+	GString         *out = g_string_new(NULL);
+
+	for (i = 0; opts != NULL && opts->authserv_id != NULL && i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+		const char  *name = g_mime_header_get_name(h);
+		char       **parts, *id;
+		int          k;
+
+		if (g_ascii_strcasecmp(name, "Received") == 0)
+			break;
+		if (g_ascii_strcasecmp(name, "Authentication-Results") != 0)
+			continue;
+		parts = g_strsplit(g_mime_header_get_value(h), ";", -1);
+		/* "authserv-id [version]" */
+		id = g_strstrip(g_strdup(parts[0]));
+		id[strcspn(id, " \t")] = '\0';
+		for (k = 1; parts[0] != NULL && parts[k] != NULL &&
+		     g_ascii_strcasecmp(id, opts->authserv_id) == 0;
+		     k++) {
+			char *lower = g_ascii_strdown(parts[k], -1);
+			char *p = lower + strspn(lower, " \t\r\n");
+			char *d;
+			if (strncmp(p, "dkim=pass", 9) == 0 &&
+			    ((d = strstr(p, "header.d=")) != NULL ||
+				(d = strstr(p, "header.i=")) != NULL)) {
+				d += 9;
+				if (*d == '@')
+					d++;
+				d[strcspn(d, " \t\r\n();")] = '\0';
+				if (*d != '\0')
+					g_string_append_printf(out, "%s%s",
+					    out->len > 0 ? " " : "", d);
+			}
+			g_free(lower);
+		}
+		g_free(id);
+		g_strfreev(parts);
+	}
+	if (out->len > 0)
+		report_field_set(&r->dkim_pass, out->str, -1);
+	g_string_free(out, TRUE);
+}
+
 /* written_by - who the headers of m say wrote it, for text_is_bounce():
  * 1 a mailer (Auto-Submitted, X-Failed-Recipients, an empty or
  * MAILER-DAEMON Return-Path), -1 a bulk sender (List-Unsubscribe: a
@@ -479,6 +534,8 @@ analyse(struct mime_report *r, GMimeMessage *m, const struct mime_options *opts,
 		g_free(a);
 	}
 	find_verp(r, m, opts);
+	if (depth == 0)
+		find_dkim(r, m, opts);
 	if (r->generator == NULL)
 		report_field_set(&r->generator, find_generator(m), -1);
 

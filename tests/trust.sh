@@ -266,6 +266,60 @@ expect_unsuppressed stranger@example.org "no member" "the trickle on a non-membe
 [ "$(sql "SELECT state || ' ' || score FROM subscribers WHERE address = 'stranger@example.org'")" = "active 0" ] ||
     fail "the trickle on a non-member: counted"
 
+# a complaint from a trusted feedback loop: the operator's MTA's own
+# Authentication-Results (authserv_id), above its Received:, says DKIM
+# passed for the feedback loop's domain; one written by the sender below
+# it, or by another authserv-id, proves nothing
+cat >"$TMP/fbl.conf" <<CONF
+[database]
+conninfo = host=$S port=$PORT dbname=rebound user=postgres
+
+[parse]
+authserv_id = mx.lists.example.com
+
+[policy]
+complaint_senders = fbl.example.net
+CONF
+# fbl ADDRESS TOP BELOW - a complaint with header lines TOP above our
+# Received: and BELOW under it
+fbl() {
+	{
+		printf '%b' "$2"
+		printf 'Received: from mta.fbl.example.net by mx.lists.example.com; Mon, 12 Jan 2026 10:00:00 +0000\n'
+		printf '%b' "$3"
+		arf "$1"
+	} | REBOUND_TEST_TODAY=2026-01-12 "$BIN" run --stdin --config "$TMP/fbl.conf" \
+	    --list news >/dev/null 2>"$TMP/err" || fail "fbl $1: $(cat "$TMP/err")"
+}
+AR='Authentication-Results: mx.lists.example.com; dkim=pass header.d=fbl.example.net header.s=s1; spf=pass\n'
+fbl kim@example.org "$AR" ""
+[ "$(sql "SELECT count(*) FROM suppressions WHERE address = 'kim@example.org' AND list_id IS NULL AND proof = 'feed'")" -eq 1 ] ||
+    fail "a trusted feedback loop's complaint: not suppressed on every list with proof feed"
+fbl victim10@example.org "" "$AR"
+expect_unsuppressed victim10@example.org "no VERP return path" "Authentication-Results below our Received:"
+fbl victim11@example.org "$(printf '%s' "$AR" | sed 's/mx.lists.example.com;/mx.attacker.example;/')" ""
+expect_unsuppressed victim11@example.org "no VERP return path" "another authserv-id"
+fbl victim12@example.org 'Authentication-Results: mx.lists.example.com; dkim=fail header.d=fbl.example.net\n' ""
+expect_unsuppressed victim12@example.org "no VERP return path" "DKIM failed"
+
+# Apple Mail's unsubscribe: proof when the subscriber's own domain signed
+# it (DKIM checked by our MTA); a forged From: is not
+apple() {
+	{
+		printf '%b' "$2"
+		printf 'Received: from mail.example.org by mx.lists.example.com; Mon, 12 Jan 2026 10:00:00 +0000\n'
+		printf 'From: %s\nTo: news-unsubscribe@lists.example.com\n' "$1"
+		printf 'Subject: Unsubscribe\nX-Apple-Unsubscribe: true\n'
+		printf 'Message-ID: <apple-%s-%s@x>\n\nunsubscribe\n' "$1" "$$"
+	} | REBOUND_TEST_TODAY=2026-01-12 "$BIN" run --stdin --config "$TMP/fbl.conf" \
+	    --list news >/dev/null 2>"$TMP/err" || fail "apple $1: $(cat "$TMP/err")"
+}
+apple lee@example.org 'Authentication-Results: mx.lists.example.com; dkim=pass header.d=example.org\n'
+[ "$(sql "SELECT proof FROM suppressions WHERE address = 'lee@example.org'")" = feed ] ||
+    fail "Apple unsubscribe signed by the subscriber's domain: not suppressed with proof feed"
+apple victim13@example.org ""
+expect_unsuppressed victim13@example.org "no VERP return path" "a forged Apple unsubscribe"
+
 # however good the proof, a list's suppressions are capped over a window
 # kept in the database: past max_suppressions a batch is held (nothing of
 # it applied, exit 69, a message that says what to do) until a person

@@ -650,6 +650,7 @@ read:
 	opts.final_only = !p->original_recipient;
 	opts.verp_header = p->verp_header;
 	opts.proof_header = p->proof_header;
+	opts.authserv_id = p->authserv_id;
 	mime_init();
 	if (!dry_run) {
 		status = store_all(cfg, mbs, n, only, &opts, wait,
