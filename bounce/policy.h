@@ -60,6 +60,9 @@ struct policy {
 	const char *complaint_senders;  /* feedback loops trusted for
 					   complaints: addresses or domains,
 					   space- or comma-separated; NULL */
+	const char *own_mta_hosts;      /* the list's outbound MTAs: a
+					   bounce they handed to our MTA is
+					   proof; IPs or host names; NULL */
 };
 
 /* A subscriber's state as the database keeps it. */

@@ -67,10 +67,11 @@ mac(const struct proof_key *key, const char *list, const char *address,
 const char *
 proof_kind_name(enum proof_kind k)
 {
-	return k == PROOF_VERP  ? "verp"
-	    : k == PROOF_SECRET ? "secret"
-	    : k == PROOF_FEED   ? "feed"
-				: "none";
+	return k == PROOF_VERP   ? "verp"
+	    : k == PROOF_SECRET  ? "secret"
+	    : k == PROOF_FEED    ? "feed"
+	    : k == PROOF_OWN_MTA ? "own-mta"
+				 : "none";
 }
 
 void

@@ -43,9 +43,11 @@ enum proof_kind {
 	PROOF_FEED,     /* a complaint from a trusted feedback loop (or
 			   the subscriber's own Apple unsubscribe), DKIM
 			   checked by the operator's MTA */
+	PROOF_OWN_MTA,  /* a bounce the list's own outbound MTA wrote
+			   (own_mta_hosts) */
 };
 
-/* proof_kind_name - "none", "verp", "secret", "feed" */
+/* proof_kind_name - "none", "verp", "secret", "feed", "own-mta" */
 const char *proof_kind_name(enum proof_kind);
 
 /* One key: the first of a list signs, the others are still accepted. */

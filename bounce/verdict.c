@@ -175,6 +175,31 @@ feed_proof(const struct verdict_row *row, const struct policy *pol)
 	    : PROOF_NONE;
 }
 
+/* own_mta - did one of the list's own outbound MTAs (hosts: addresses
+ * or names, space- or comma-separated) hand this bounce to the
+ * operator's MTA, by the topmost Received:?  It wrote the bounce about
+ * mail it was relaying for the list: no stranger can make it do so. */
+static int
+own_mta(const struct mime_report *r, const char *hosts)
+{
+	char **h;
+	int    yes = 0;
+	size_t i;
+
+	if (hosts == NULL ||
+	    (r->kind != MIME_KIND_DSN && r->kind != MIME_KIND_TEXT))
+		return 0;
+	h = g_strsplit_set(hosts, " ,\t", -1);
+	for (i = 0; h[i] != NULL && !yes; i++)
+		yes = h[i][0] != '\0' &&
+		    ((r->relay_ip != NULL &&
+			 g_ascii_strcasecmp(h[i], r->relay_ip) == 0) ||
+			(r->relay_name != NULL &&
+			    g_ascii_strcasecmp(h[i], r->relay_name) == 0));
+	g_strfreev(h);
+	return yes;
+}
+
 enum proof_kind
 verdict_proof(const struct verdict_row *row, const char *list,
     const struct policy *pol, int today, const char **why)
@@ -184,6 +209,10 @@ verdict_proof(const struct verdict_row *row, const char *list,
 	if (feed_proof(row, pol) == PROOF_FEED) {
 		*why = NULL;
 		return PROOF_FEED;
+	}
+	if (own_mta(r, pol->own_mta_hosts)) {
+		*why = NULL;
+		return PROOF_OWN_MTA;
 	}
 	if (r->verp_recipient == NULL) {
 		*why = "no VERP return path";

@@ -389,6 +389,7 @@ static int   check_unproven(const struct load *, char **);
 static int   check_lists(const struct load *, char **);
 static int   check_members_query(const struct load *, char **);
 static int   check_complaint_senders(const struct load *, char **);
+static int   check_own_mta_hosts(const struct load *, char **);
 static int   check_verp_keys(const struct load *, char **);
 static int   check_verp_domain(const struct load *, char **);
 
@@ -486,6 +487,8 @@ static const struct key {
 	    check_members_query },
 	{ G_POLICY | G_LIST, "complaint_senders", KEY_STRING, NULL, 0, 0, 0,
 	    NOWHERE, check_complaint_senders },
+	{ G_POLICY | G_LIST, "own_mta_hosts", KEY_STRING, NULL, 0, 0, 0,
+	    NOWHERE, check_own_mta_hosts },
 	/* [hooks]: SQL run in the batch's transaction */
 	{ G_HOOKS, "on_suppress", KEY_TEXT, NULL, 0, 0, 0, HOOK(on_suppress),
 	    NULL },
@@ -958,6 +961,18 @@ check_complaint_senders(const struct load *l, char **cause)
 
 	if (v != NULL)
 		p->complaint_senders = own(l, v);
+	return 0;
+}
+
+/* check_own_mta_hosts - the list's own outbound MTAs */
+static int
+check_own_mta_hosts(const struct load *l, char **cause)
+{
+	struct policy *p = l->rec;
+	char          *v = value(l, "own_mta_hosts");
+
+	if (v != NULL)
+		p->own_mta_hosts = own(l, v);
 	return 0;
 }
 

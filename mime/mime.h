@@ -93,6 +93,11 @@ struct mime_report {
 	 * X-Envelope-To (or the header mime_options names); never in To:. */
 	char *verp_recipient;
 	char *verp_list;  /* the list it names ("{list}" prefix) */
+	char *relay_ip;   /* the address that handed this message to the
+			     operator's MTA, by the topmost Received:
+			     ("[192.0.2.5]"), or NULL */
+	char *relay_name; /* that host's name as that MTA looked it up
+			     (not the HELO name), or NULL */
 	char *dkim_pass;  /* domains a DKIM signature of this message
 			     passed for, as Authentication-Results of
 			     mime_options' authserv_id above the first

@@ -294,6 +294,56 @@ find_verp(struct mime_report *r, GMimeMessage *m,
 }
 
 /*
+ * find_relay - who handed m to the operator's MTA, by the topmost
+ * Received: (the one that MTA added last): the address in brackets and
+ * the name it looked up for it, as Postfix and Sendmail write them
+ * ("from helo (name [192.0.2.5])") and as Exim does ("from name
+ * ([192.0.2.5] helo=...)", "from [192.0.2.5]").  The HELO name is the
+ * sender's word and is never taken.
+ */
+static void
+find_relay(struct mime_report *r, GMimeMessage *m)
+{
+	const char *v = g_mime_object_get_header(GMIME_OBJECT(m), "Received");
+	const char *from, *lb, *rb, *lp, *q;
+	char       *lower, *ip;
+
+	if (v == NULL)
+		return;
+	lower = g_ascii_strdown(v, -1);
+	from = strstr(lower, "from ");
+	lb = from != NULL ? strchr(from, '[') : NULL;
+	rb = lb != NULL ? strchr(lb, ']') : NULL;
+	if (rb == NULL || rb - lb > 64) {
+		g_free(lower);
+		return;
+	}
+	ip = g_strndup(lb + 1, (gsize)(rb - lb - 1));
+	if (g_str_has_prefix(ip, "ipv6:"))
+		memmove(ip, ip + 5, strlen(ip + 5) + 1);
+	report_field_set(&r->relay_ip, ip, -1);
+	g_free(ip);
+	from += 5;
+	lp = lb;
+	while (lp > from && lp[-1] == ' ')
+		lp--;
+	if (lp > from && lp[-1] != '(') {
+		/* Postfix, Sendmail: "(name [ip])" */
+		for (q = lp; q > from && q[-1] != '(' && q[-1] != ' '; q--)
+			;
+		if (q > from && q[-1] == '(')
+			report_field_set(&r->relay_name, q, (long)(lp - q));
+	} else if (lp > from && from[0] != '[' && from[0] != '(') {
+		/* Exim: "from name ([ip] helo=...)" */
+		q = strchr(from, ' ');
+		if (q != NULL && q < lp)
+			report_field_set(&r->relay_name, from,
+			    (long)(q - from));
+	}
+	g_free(lower);
+}
+
+/*
  * find_dkim - the domains a DKIM signature of m passed for, by the
  * Authentication-Results (RFC 8601) of the operator's own MTA
  * (opts->authserv_id): only those above the first Received: header, which
@@ -534,8 +584,10 @@ analyse(struct mime_report *r, GMimeMessage *m, const struct mime_options *opts,
 		g_free(a);
 	}
 	find_verp(r, m, opts);
-	if (depth == 0)
+	if (depth == 0) {
 		find_dkim(r, m, opts);
+		find_relay(r, m);
+	}
 	if (r->generator == NULL)
 		report_field_set(&r->generator, find_generator(m), -1);
 

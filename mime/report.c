@@ -120,6 +120,8 @@ mime_report_free(struct mime_report *r)
 	g_free(r->verp_token);
 	g_free(r->orig_proof);
 	g_free(r->dkim_pass);
+	g_free(r->relay_ip);
+	g_free(r->relay_name);
 	g_free(r->text);
 	g_free(r);
 }

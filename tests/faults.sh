@@ -7,7 +7,8 @@
 #   - Dovecot killed while rebound fetches: the run exits 75 and the next
 #     run (Dovecot back) completes, every message counted once;
 #   - an oversized message and a corrupt one in the middle of a batch: both
-#     quarantined, all the others processed, exit 0.
+#     quarantined, all the others processed, exit 65 (a person should
+#     look at the quarantine).
 #
 # usage: tests/faults.sh REBOUND TESTS_DIR [MESSAGES]
 set -u
@@ -162,7 +163,8 @@ printf '{"not": "mail"}\n\001\377\n' >"$MD/cur/1700000000.M60P2.corrupt:2,"
 dv_back
 "$BIN" run --config "$TMP/rebound.conf" --mailbox bounces -q 2>"$TMP/err"
 rc=$?
-[ "$rc" -eq 0 ] || fail "oversized and corrupt: exit $rc: $(cat "$TMP/err")"
+[ "$rc" -eq 65 ] || fail "oversized and corrupt: exit $rc, expected 65: $(cat "$TMP/err")"
+grep -q "2 messages quarantined" "$TMP/err" || fail "oversized and corrupt: no warning: $(cat "$TMP/err")"
 [ "$(files "$MD")" -eq 0 ] || fail "oversized and corrupt: $(files "$MD") left in INBOX"
 [ "$(files "$MD/.Quarantine")" -eq 2 ] ||
     fail "oversized and corrupt: $(files "$MD/.Quarantine") quarantined, expected 2"

@@ -342,7 +342,7 @@ CONF
 REBOUND_TEST_TODAY=2026-07-01 "$BIN" run --config "$TMP/onebad.conf" -q \
     >/dev/null 2>"$TMP/err"
 rc=$?
-[ "$rc" -eq 0 ] || fail "one bad message: the run exited $rc: $(cat "$TMP/err")"
+[ "$rc" -eq 65 ] || fail "one bad message: the run exited $rc, expected 65: $(cat "$TMP/err")"
 [ "$(sql "SELECT count(*) FROM short_log")" -eq 99 ] ||
     fail "one bad message: $(sql "SELECT count(*) FROM short_log") of 99 stored"
 [ "$(ls "$MD/.Quarantine/cur" | wc -l)" -eq 1 ] && [ "$(ls "$MD/.Processed/cur" | wc -l)" -eq 99 ] ||

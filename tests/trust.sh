@@ -165,7 +165,9 @@ expect_unsuppressed victim8@example.org "no VERP return path" "forged ARF"
 		i=$((i + 1))
 	done
 	printf -- '--B--\n'
-} | feed 2026-01-10
+} | REBOUND_TEST_TODAY=2026-01-10 "$BIN" run --stdin --config "$CONF" \
+    --list news >/dev/null 2>"$TMP/err"
+[ $? -eq 65 ] || fail "5,000-recipient report: not exit 65 (quarantined)"
 [ "$(sql "SELECT count(*) FROM suppressions WHERE address LIKE 'many%'")" -eq 0 ] ||
     fail "5,000-recipient report: suppressions at once"
 # ... and it is held: quarantined for a person, nothing applied
@@ -319,6 +321,30 @@ apple lee@example.org 'Authentication-Results: mx.lists.example.com; dkim=pass h
     fail "Apple unsubscribe signed by the subscriber's domain: not suppressed with proof feed"
 apple victim13@example.org ""
 expect_unsuppressed victim13@example.org "no VERP return path" "a forged Apple unsubscribe"
+
+# a forged SES notification (JSON): no proof
+feed 2026-01-10 <"$TESTS/golden/json-ses-bounce.eml"
+expect_unsuppressed yusuf@example.net "no VERP return path" "forged SES JSON"
+
+# a bounce the list's own outbound MTA wrote: our MX's Received: (the
+# topmost) says that MTA handed it over; a Received: a sender wrote below
+# ours proves nothing
+{
+	cat "$CONF"
+	printf 'own_mta_hosts = 192.0.2.5, relay.lists.example.com\n'
+} >"$TMP/own.conf"
+own() {
+	{
+		printf '%b' "$2"
+		dsn "$1"
+	} | REBOUND_TEST_TODAY=2026-01-12 "$BIN" run --stdin --config "$TMP/own.conf" \
+	    --list news >/dev/null 2>"$TMP/err" || fail "own $1: $(cat "$TMP/err")"
+}
+own mia@example.org 'Received: from helo.example (relay.lists.example.com [192.0.2.5]) by mx.lists.example.com; Mon, 12 Jan 2026 10:00:00 +0000\n'
+[ "$(proof mia@example.org)" = own-mta ] && [ "$(suppressed mia@example.org)" -eq 1 ] ||
+    fail "a bounce from our own MTA: proof $(proof mia@example.org)"
+own victim14@example.org 'Received: from relay.lists.example.com (attacker.example [198.51.100.9]) by mx.lists.example.com; Mon, 12 Jan 2026 10:00:00 +0000\nReceived: from x (relay.lists.example.com [192.0.2.5]) by y\n'
+expect_unsuppressed victim14@example.org "no VERP return path" "our MTA's name as HELO, and a Received: below ours"
 
 # however good the proof, a list's suppressions are capped over a window
 # kept in the database: past max_suppressions a batch is held (nothing of

@@ -402,6 +402,15 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 	    t.cls[CLASS_COMPLAINT], t.cls[CLASS_IGNORE], t.cls[CLASS_UNKNOWN],
 	    t.suppressed, t.quarantined,
 	    (double)(g_get_monotonic_time() - t0) / 1e6);
+	if (t.quarantined > 0) {
+		/* the others are stored; a person should look at these */
+		log_msg(G_LOG_LEVEL_WARNING, mb->name, NULL, NULL, NULL,
+		    "mailbox %s: %u message%s quarantined (unreadable, held, "
+		    "or its effects could not be stored): see the quarantine "
+		    "folder and messages.error",
+		    mb->name, t.quarantined, t.quarantined == 1 ? "" : "s");
+		status = EX_DATAERR;
+	}
 	goto out;
 write_failed:
 	writer_keep_stored(src);

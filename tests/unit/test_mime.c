@@ -194,6 +194,47 @@ addresses(void **state)
 	g_free(domain);
 }
 
+/* who handed the message to our MTA, by the topmost Received: the
+ * address and the name it looked up, never the HELO name */
+static void
+relay(void **state)
+{
+	/* clang-format off */
+	static const struct {
+		const char *received, *ip, *name;
+	} cases[] = {
+		{ "from fake.example (mta1.lists.example.com [192.0.2.5]) by mx.lists.example.com", "192.0.2.5", "mta1.lists.example.com" },
+		{ "from mta1.lists.example.com ([192.0.2.5] helo=fake.example) by mx.lists.example.com", "192.0.2.5", "mta1.lists.example.com" },
+		{ "from [192.0.2.6] (helo=fake.example) by mx.lists.example.com", "192.0.2.6", NULL },
+		{ "from fake (unknown [IPv6:2001:db8::1]) by mx", "2001:db8::1", "unknown" },
+		{ "by mx.lists.example.com with LMTP", NULL, NULL },
+	};
+	/* clang-format on */
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *msg = g_strdup_printf("Received: %s\nReceived: from "
+					    "other ([198.51.100.1])\nFrom: "
+					    "a@b.example\nSubject: x\n\nx\n",
+		    cases[i].received);
+		char *cause = NULL;
+		struct mime_report *r =
+		    mime_parse(msg, strlen(msg), NULL, &cause);
+
+		assert_non_null(r);
+		if (cases[i].ip == NULL)
+			assert_null(r->relay_ip);
+		else
+			assert_string_equal(r->relay_ip, cases[i].ip);
+		if (cases[i].name == NULL)
+			assert_null(r->relay_name);
+		else
+			assert_string_equal(r->relay_name, cases[i].name);
+		mime_report_free(r);
+		g_free(msg);
+	}
+}
+
 /* a recipient whose address is no address names no one; the row stays */
 static void
 invalid_recipient(void **state)
@@ -362,6 +403,7 @@ main(void)
 		cmocka_unit_test(field_bounded),
 		cmocka_unit_test(verp),
 		cmocka_unit_test(addresses),
+		cmocka_unit_test(relay),
 		cmocka_unit_test(invalid_recipient),
 		cmocka_unit_test(deep_nesting),
 		cmocka_unit_test(long_lines),
