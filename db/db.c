@@ -169,6 +169,7 @@ db_close(struct db *db)
 	if (db == NULL)
 		return;
 	PQfinish(db->conn);
+	g_free(db->held_list);
 	g_free(db);
 }
 
@@ -607,4 +608,38 @@ void
 db_release(struct db *db, int yes)
 {
 	db->release = yes;
+}
+
+int
+db_note_hold(struct db *db, const char *mailbox, char **cause)
+{
+	char        n[16], c[16], d[16];
+	const char *params[5] = { mailbox, db->held_list, n, c, d };
+	int         rc;
+
+	if (!db->held)
+		return 0;
+	g_snprintf(n, sizeof(n), "%u", db->held_count);
+	g_snprintf(c, sizeof(c), "%u", db->held_cap);
+	g_snprintf(d, sizeof(d), "%u", db->held_days);
+	rc = db_simple(db,
+	    "INSERT INTO holds (mailbox, list, suppressions, cap, "
+	    "window_days) VALUES ($1, $2, $3::integer, $4::integer, "
+	    "$5::integer)",
+	    5, params, cause);
+	db->held = 0;
+	g_free(db->held_list);
+	db->held_list = NULL;
+	return rc;
+}
+
+int
+db_release_holds(struct db *db, const char *mailbox, char **cause)
+{
+	const char *params[1] = { mailbox };
+
+	return db_simple(db,
+	    "UPDATE holds SET released_at = now() WHERE mailbox = $1 AND "
+	    "released_at IS NULL",
+	    1, params, cause);
 }

@@ -56,6 +56,15 @@ int db_migrate(struct db *, const char *sqldir, int *applied, int *version,
  * reviewed what was held */
 void db_release(struct db *, int yes);
 
+/* db_note_hold - after a batch was held over max_suppressions (and rolled
+ * back), record the hold (table holds) for `rebound status`; 0 when
+ * there was none, or -1 with *cause */
+int db_note_hold(struct db *, const char *mailbox, char **cause);
+
+/* db_release_holds - mark the holds of mailbox released (after a run with
+ * db_release() that stored its batches); 0 or -1 with *cause */
+int db_release_holds(struct db *, const char *mailbox, char **cause);
+
 /* db_data_error - was the last failure about the data (SQLSTATE class 22
  * or 23: a value too long for a hook's column, a constraint), which one
  * message alone can cause, rather than the connection, privileges, the

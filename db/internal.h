@@ -15,7 +15,10 @@ struct db {
 	int             status;      /* sysexits.h code of the last failure */
 	char            sqlstate[6]; /* of the last failure, or "" */
 	int             release;     /* db_release(): no suppression cap */
-	struct db_hooks hooks;       /* which are prepared (non-NULL) */
+	int             held;        /* check_caps() held the last batch: */
+	char           *held_list;   /* its list (NULL: every list), */
+	unsigned        held_count, held_cap, held_days; /* and why */
+	struct db_hooks hooks; /* which are prepared (non-NULL) */
 };
 
 /* db_fail - set *cause ("what: message") and db->status from the result

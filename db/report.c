@@ -190,6 +190,12 @@ static const struct part status_parts[] = {
 	    "= 'complaint'), 0)::int8 AS complaint FROM domain_daily GROUP BY "
 	    "domain ORDER BY total DESC, domain LIMIT 10",
 	    ROWS },
+	{ "held batches (rebound run --release applies them)", "holds",
+	    "SELECT coalesce(list, '(every list)') AS list, mailbox, "
+	    "suppressions, cap, window_days, to_char(held_at AT TIME ZONE "
+	    "'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS held_at FROM holds "
+	    "WHERE released_at IS NULL ORDER BY held_at",
+	    ROWS },
 	{ "mailboxes", "mailboxes",
 	    "SELECT m.name AS mailbox, m.uidvalidity, "
 	    "to_char(m.updated_at AT TIME ZONE 'UTC', "

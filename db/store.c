@@ -969,6 +969,12 @@ check_caps(struct db *db, GArray *supps, GHashTable *names, char **cause)
 				pol->max_suppressions);
 			db->status = EX_UNAVAILABLE;
 			db->sqlstate[0] = '\0';
+			db->held = 1;
+			g_free(db->held_list);
+			db->held_list = g_strdup(name);
+			db->held_count = before + GPOINTER_TO_UINT(v);
+			db->held_cap = pol->max_suppressions;
+			db->held_days = pol->suppression_window;
 			rc = -1;
 		}
 	}

@@ -368,10 +368,16 @@ grep -q "list capped: 4 suppressions in 1 day with this batch, more than max_sup
     fail "over max_suppressions: the fourth applied, or the third not"
 [ "$(sql "SELECT count(*) FROM events WHERE address = 'cap4@example.org'")" -eq 0 ] ||
     fail "over max_suppressions: the held batch recorded events"
+[ "$(sql "SELECT list || ' ' || suppressions || ' ' || cap FROM holds WHERE released_at IS NULL")" = "capped 4 3" ] ||
+    fail "over max_suppressions: the hold is not recorded"
+"$BIN" status --config "$TMP/cap.conf" 2>&1 | grep -q "held batches" ||
+    fail "rebound status does not show the hold"
 dsn cap4@example.org "$rp" |
     REBOUND_TEST_TODAY=2026-01-10 "$BIN" run --stdin --release --config "$TMP/cap.conf" \
     >/dev/null 2>"$TMP/err" || fail "--release: $(cat "$TMP/err")"
 [ "$(suppressed cap4@example.org)" -eq 1 ] || fail "--release did not apply the held suppression"
+[ "$(sql "SELECT count(*) FROM holds WHERE released_at IS NULL")" -eq 0 ] ||
+    fail "--release: the hold is not marked released"
 
 # unproven = record: counted nowhere; unproven = act: today's behaviour,
 # with a warning on every run

@@ -532,7 +532,15 @@ store_all(struct config *cfg, struct config_mailbox *mbs, size_t n,
 	for (i = 0; i < n; i++) {
 		if (only != NULL && strcmp(mbs[i].name, only) != 0)
 			continue;
-		status = worse(status, store_mailbox(&mbs[i], &run));
+		int   st = store_mailbox(&mbs[i], &run);
+		char *ignored = NULL;
+
+		/* --release stored what was held: the holds are over */
+		if (release && (st == EX_OK || st == EX_DATAERR) &&
+		    db_release_holds(run.db, mbs[i].name, &ignored) < 0)
+			log_warn("%s", ignored);
+		g_free(ignored);
+		status = worse(status, st);
 	}
 	block_alerts(&run);
 out:

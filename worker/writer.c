@@ -116,6 +116,14 @@ write_main(gpointer arg)
 		w->status = db_status(run->db);
 		db_rollback(run->db);
 		*w->t = before; /* nothing of it was stored */
+		/* held over max_suppressions: say so where `rebound
+		 * status` shows it (its own statement, after the rollback) */
+		{
+			char *ignored = NULL;
+			if (db_note_hold(run->db, w->mailbox, &ignored) < 0)
+				log_warn("%s", ignored);
+			g_free(ignored);
+		}
 		/* one message's data (a hook's column too short, a
 		 * constraint) must not stop every message behind it */
 		if (db_data_error(run->db)) {
