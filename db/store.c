@@ -201,30 +201,16 @@ db_batch_one(const struct db_batch *b, unsigned i)
 	bm.quarantined = m->quarantined;
 	bm.error = keep(one, m->error);
 	g_array_append_val(one->msgs, bm);
+	/* its events as they were added (db_batch_event copies them) */
 	for (k = 0; k < b->evs->len; k++) {
 		const struct bev *e = &g_array_index(b->evs, struct bev, k);
-		struct bev        ev;
+		struct db_event   de = { e->address, e->list, e->cls, e->reason,
+			  e->status, e->reply_code, e->rule, e->diagnostic,
+			  e->remote_mta, e->reporting_mta, e->feedback_type,
+			  e->proof, e->proof_why, e->secret };
 
-		if (e->msg != i)
-			continue;
-		memset(&ev, 0, sizeof(ev));
-		ev.msg = 0;
-		ev.cls = e->cls;
-		ev.address = keep(one, e->address);
-		ev.list = keep(one, e->list);
-		ev.reason = keep(one, e->reason);
-		ev.status = keep(one, e->status);
-		ev.reply_code = keep(one, e->reply_code);
-		ev.rule = keep(one, e->rule);
-		ev.diagnostic = keep(one, e->diagnostic);
-		ev.remote_mta = keep(one, e->remote_mta);
-		ev.reporting_mta = keep(one, e->reporting_mta);
-		ev.feedback_type = keep(one, e->feedback_type);
-		ev.proof = keep(one, e->proof);
-		ev.proof_why = keep(one, e->proof_why);
-		ev.proven = e->proven;
-		ev.secret = keep(one, e->secret);
-		g_array_append_val(one->evs, ev);
+		if (e->msg == i)
+			db_batch_event(one, &de);
 	}
 	return one;
 }
