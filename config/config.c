@@ -330,7 +330,7 @@ check_utf8(GKeyFile *kf, const char *path, char **cause)
 /*
  * The keys.  One table says, for every key of every group, its type, its
  * default, its bounds and where it goes; the same rows are used to read
- * a group, to fill in what it leaves out and to warn of keys no row knows.
+ * a group, to fill in what it leaves out and to refuse keys no row knows.
  * A check runs after its key is read, for what a type cannot say (a URL,
  * a file's mode, a value that depends on another key).
  */
@@ -497,23 +497,71 @@ static const struct key {
 	    HOOK(on_unsuppress), NULL },
 };
 
-/* warn_unknown - warn of each key of group that no row of kind knows */
-static void
-warn_unknown(GKeyFile *kf, const char *path, const char *group, unsigned kind)
+/* distance - the edit distance of a and b (Levenshtein), up to 9: a typo
+ * is one or two edits away */
+static unsigned
+distance(const char *a, const char *b)
+{
+	size_t   na = strlen(a), nb = strlen(b), i, j;
+	unsigned row[64], prev, cur;
+
+	if (na > 60 || nb > 60)
+		return 9;
+	for (j = 0; j <= nb; j++)
+		row[j] = (unsigned)j;
+	for (i = 1; i <= na; i++) {
+		prev = row[0];
+		row[0] = (unsigned)i;
+		for (j = 1; j <= nb; j++) {
+			cur = MIN(MIN(row[j] + 1, row[j - 1] + 1),
+			    prev +
+				(g_ascii_tolower(a[i - 1]) !=
+				    g_ascii_tolower(b[j - 1])));
+			prev = row[j];
+			row[j] = cur;
+		}
+	}
+	return MIN(row[nb], 9);
+}
+
+/* check_unknown - every key of group must be one a row of kind knows: an
+ * unknown one is an error ("did you mean ...?"), so that a typo never
+ * lets a default do what the operator wrote against.  0, or -1 with
+ * *cause. */
+static int
+check_unknown(GKeyFile *kf, const char *path, const char *group, unsigned kind,
+    char **cause)
 {
 	char **names = g_key_file_get_keys(kf, group, NULL, NULL);
 	size_t i, k;
+	int    rc = 0;
 
-	for (i = 0; names != NULL && names[i] != NULL; i++) {
-		for (k = 0; k < G_N_ELEMENTS(keys); k++)
-			if ((keys[k].groups & kind) != 0 &&
-			    strcmp(names[i], keys[k].name) == 0)
+	for (i = 0; names != NULL && names[i] != NULL && rc == 0; i++) {
+		const char *best = NULL;
+		unsigned    d, bestd = 3;
+		char       *why;
+
+		for (k = 0; k < G_N_ELEMENTS(keys); k++) {
+			if ((keys[k].groups & kind) == 0)
+				continue;
+			if (strcmp(names[i], keys[k].name) == 0)
 				break;
-		if (k == G_N_ELEMENTS(keys))
-			log_warn("%s:%d: [%s] unknown key '%s' (ignored)", path,
-			    key_line(path, group, names[i]), group, names[i]);
+			if ((d = distance(names[i], keys[k].name)) < bestd) {
+				bestd = d;
+				best = keys[k].name;
+			}
+		}
+		if (k < G_N_ELEMENTS(keys))
+			continue;
+		why = best != NULL
+		    ? g_strdup_printf("unknown key (did you mean '%s'?)", best)
+		    : g_strdup("unknown key");
+		fail(cause, path, group, names[i], why);
+		g_free(why);
+		rc = -1;
 	}
 	g_strfreev(names);
+	return rc;
 }
 
 /* get_bool - a yes/no key, def when absent; -1 (and *cause) when bad */
@@ -617,7 +665,7 @@ read_key(const struct load *l, const struct key *k, char **cause)
 
 /* load_group - every key of kind from group into rec (defaults for those
  * it leaves out), each followed by its check; keys no row knows are
- * warned of.  0, or -1 with *cause. */
+ * an error.  0, or -1 with *cause. */
 static int
 load_group(struct config *c, GKeyFile *kf, const char *path, const char *group,
     unsigned kind, void *rec, char **cause)
@@ -625,7 +673,8 @@ load_group(struct config *c, GKeyFile *kf, const char *path, const char *group,
 	struct load l = { c, kf, path, group, rec };
 	size_t      i;
 
-	warn_unknown(kf, path, group, kind);
+	if (check_unknown(kf, path, group, kind, cause) < 0)
+		return -1;
 	for (i = 0; i < G_N_ELEMENTS(keys); i++) {
 		if ((keys[i].groups & kind) == 0)
 			continue;
@@ -1163,6 +1212,48 @@ load_list(GKeyFile *kf, const char *path, struct config *c, const char *group,
 	return 0;
 }
 
+/* unknown_group - *cause for a group no key belongs to: "FILE:LINE:
+ * unknown group [NAME] (did you mean [...]?)" */
+static void
+unknown_group(const char *path, const char *group, char **cause)
+{
+	/* clang-format off */
+	static const char *const known[] = { "parse", "database", "policy",
+	    "hooks", "list", "mailbox" };
+	/* clang-format on */
+	char       *text = NULL, **lines, *hdr = g_strdup_printf("[%s]", group);
+	const char *best = NULL;
+	unsigned    d, bestd = 3;
+	size_t      k, n = strcspn(group, " ");
+	char       *first = g_strndup(group, n);
+	int         line = 0, i;
+
+	for (k = 0; k < G_N_ELEMENTS(known); k++)
+		if ((d = distance(first, known[k])) < bestd) {
+			bestd = d;
+			best = known[k];
+		}
+	if (g_file_get_contents(path, &text, NULL, NULL)) {
+		lines = g_strsplit(text, "\n", -1);
+		for (i = 0; lines[i] != NULL && line == 0; i++)
+			if (strcmp(g_strstrip(lines[i]), hdr) == 0)
+				line = i + 1;
+		g_strfreev(lines);
+	}
+	g_free(*cause);
+	*cause = g_strdup_printf("%s:%d: unknown group [%s]%s%s%s%s", path,
+	    line, group, best != NULL ? " (did you mean [" : "",
+	    best != NULL ? best : "",
+	    best != NULL &&
+		    (strcmp(best, "list") == 0 || strcmp(best, "mailbox") == 0)
+		? " NAME"
+		: "",
+	    best != NULL ? "]?)" : "");
+	g_free(first);
+	g_free(hdr);
+	g_free(text);
+}
+
 struct config *
 config_load(const char *path, int flags, char **cause, int *status)
 {
@@ -1227,9 +1318,10 @@ config_load(const char *path, int flags, char **cause, int *status)
 			if (strcmp(groups[i], "parse") != 0 &&
 			    strcmp(groups[i], "database") != 0 &&
 			    strcmp(groups[i], "policy") != 0 &&
-			    strcmp(groups[i], "hooks") != 0)
-				log_warn("%s: unknown group [%s] (ignored)",
-				    path, groups[i]);
+			    strcmp(groups[i], "hooks") != 0) {
+				unknown_group(path, groups[i], cause);
+				goto bad;
+			}
 			continue;
 		}
 		if ((flags & CONFIG_PARSE_ONLY) != 0)

@@ -14,7 +14,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* quiet - the loader's warnings about unknown keys are expected here */
+/* quiet - the loader's warnings (tls_verify = no, ...) are expected here */
 static GLogWriterOutput
 quiet(GLogLevelFlags level, const GLogField *fields, gsize n, gpointer data)
 {

@@ -181,6 +181,21 @@ refusals(void **state)
 		  "password_file = %s/pw\n", EX_CONFIG, "clear text" },
 		{ "[mailbox m]\nurl = imap://u@localhost.example.com\n"
 		  "password_file = %s/pw\n", EX_CONFIG, "clear text" },
+		/* a typo is an error, not a warning: a default would do what
+		 * the operator wrote against */
+		{ "[mailbox m]\nurl = maildir:/tmp/x\nafetr = keep\n", EX_CONFIG,
+		  "t.conf:3: [mailbox m] afetr: unknown key (did you mean "
+		  "'after'?)" },
+		{ "[policy]\nsoft_treshold = 3\n", EX_CONFIG,
+		  "t.conf:2: [policy] soft_treshold: unknown key (did you mean "
+		  "'soft_threshold'?)" },
+		{ "[database]\nflavour = x\n", EX_CONFIG,
+		  "t.conf:2: [database] flavour: unknown key" },
+		{ "[polcy]\nsoft_threshold = 3\n", EX_CONFIG,
+		  "t.conf:1: unknown group [polcy] (did you mean [policy]?)" },
+		{ "[parse]\n[mailbx news]\nurl = maildir:/tmp/x\n", EX_CONFIG,
+		  "t.conf:2: unknown group [mailbx news] (did you mean [mailbox "
+		  "NAME]?)" },
 		/* a FIFO, not a file */
 		{ "[mailbox m]\nurl = imaps://u@h.example\npassword_file = "
 		  "%s/pw-fifo\n", EX_CONFIG, "is not a regular file" },
