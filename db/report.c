@@ -305,6 +305,36 @@ export_row(FILE *f, enum db_format fmt, const PGresult *res, char **last,
 	(*rows)++;
 }
 
+/* known_list - does the database know list name?  0 when it does; -1
+ * with *cause (naming the lists it knows) and status EX_NOINPUT when it
+ * does not, or on a failure: a typo must not export only the global
+ * suppressions as if the list had none */
+static int
+known_list(struct db *db, const char *name, char **cause)
+{
+	const char *params[1] = { name };
+	PGresult   *res = db_exec(db,
+	      "SELECT coalesce((SELECT 1 FROM lists WHERE name = $1), 0), "
+		"(SELECT string_agg(name, ', ' ORDER BY name) FROM (SELECT name "
+		"FROM lists ORDER BY name LIMIT 20) AS l)",
+	      1, params, PGRES_TUPLES_OK, cause);
+	int         rc = 0;
+
+	if (res == NULL)
+		return -1;
+	if (strcmp(PQgetvalue(res, 0, 0), "1") != 0) {
+		g_free(*cause);
+		*cause = g_strdup_printf("no list named '%s' (the database "
+					 "knows: %s)",
+		    name,
+		    PQgetisnull(res, 0, 1) ? "none" : PQgetvalue(res, 0, 1));
+		db->status = EX_NOINPUT;
+		rc = -1;
+	}
+	PQclear(res);
+	return rc;
+}
+
 int
 db_export(struct db *db, const struct db_export *x, FILE *f,
     unsigned long *rows, char **cause)
@@ -316,6 +346,8 @@ db_export(struct db *db, const struct db_export *x, FILE *f,
 	int                rc = 0, sent;
 
 	*rows = 0;
+	if (x->list != NULL && known_list(db, x->list, cause) < 0)
+		return -1;
 	/* a list's export includes the global suppressions: they apply to
 	 * it too */
 	sent = PQsendQueryParams(db->conn,

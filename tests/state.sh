@@ -229,6 +229,10 @@ grep -q '"top_domains":\[{"domain":"example.net"' "$TMP/status.json" || fail "st
 "$BIN" export --config "$CONF" -o "$TMP/all.txt" 2>/dev/null || fail "export txt"
 [ "$(wc -l <"$TMP/all.txt")" -eq "$suppressed" ] || fail "txt export: $(wc -l <"$TMP/all.txt") lines, $suppressed addresses"
 "$BIN" export --config "$CONF" --list digest --format txt >"$TMP/digest.txt" || fail "export --list"
+# a list name with a typo is an error, not an export of the global rows
+"$BIN" export --config "$CONF" --list digset >"$TMP/typo.txt" 2>"$TMP/err"
+[ $? -eq 66 ] && [ ! -s "$TMP/typo.txt" ] && grep -q "no list named 'digset' (the database knows: .*digest" "$TMP/err" ||
+    fail "export --list with a typo: $(cat "$TMP/err")"
 grep -qx 'frank@example.org' "$TMP/digest.txt" || fail "a list's export lacks the global complaint"
 grep -qx 'erin@example.net' "$TMP/digest.txt" || fail "digest export lacks erin"
 grep -qx 'dave@example.com' "$TMP/digest.txt" && fail "digest export holds news's dave"
