@@ -306,7 +306,7 @@ export_row(FILE *f, enum db_format fmt, const PGresult *res, char **last,
 }
 
 /* known_list - does the database know list name?  0 when it does; -1
- * with *cause (naming the lists it knows) and status EX_NOINPUT when it
+ * with *cause (naming the lists it knows) and status EX_USAGE when it
  * does not, or on a failure: a typo must not export only the global
  * suppressions as if the list had none */
 static int
@@ -328,7 +328,7 @@ known_list(struct db *db, const char *name, char **cause)
 					 "knows: %s)",
 		    name,
 		    PQgetisnull(res, 0, 1) ? "none" : PQgetvalue(res, 0, 1));
-		db->status = EX_NOINPUT;
+		db->status = EX_USAGE;
 		rc = -1;
 	}
 	PQclear(res);

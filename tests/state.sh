@@ -231,7 +231,7 @@ grep -q '"top_domains":\[{"domain":"example.net"' "$TMP/status.json" || fail "st
 "$BIN" export --config "$CONF" --list digest --format txt >"$TMP/digest.txt" || fail "export --list"
 # a list name with a typo is an error, not an export of the global rows
 "$BIN" export --config "$CONF" --list digset >"$TMP/typo.txt" 2>"$TMP/err"
-[ $? -eq 66 ] && [ ! -s "$TMP/typo.txt" ] && grep -q "no list named 'digset' (the database knows: .*digest" "$TMP/err" ||
+[ $? -eq 64 ] && [ ! -s "$TMP/typo.txt" ] && grep -q "no list named 'digset' (the database knows: .*digest" "$TMP/err" ||
     fail "export --list with a typo: $(cat "$TMP/err")"
 grep -qx 'frank@example.org' "$TMP/digest.txt" || fail "a list's export lacks the global complaint"
 grep -qx 'erin@example.net' "$TMP/digest.txt" || fail "digest export lacks erin"
