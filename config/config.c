@@ -1263,6 +1263,8 @@ config_load(const char *path, int flags, char **cause, int *status)
 	char         **groups = NULL;
 	size_t         i;
 
+	if (path == NULL)
+		path = CONFIG_DEFAULT_PATH;
 	*cause = NULL;
 	*status = EX_CONFIG;
 	if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &err)) {

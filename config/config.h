@@ -93,8 +93,12 @@ struct config;
 /* config_load flags */
 #define CONFIG_PARSE_ONLY 0x1 /* read [parse] only; skip mailboxes */
 
+/* the file config_load() reads when given no path */
+#define CONFIG_DEFAULT_PATH "/etc/rebound/rebound.conf"
+
 /*
- * config_load - read and check a configuration file.
+ * config_load - read and check a configuration file (path NULL: the
+ * default, CONFIG_DEFAULT_PATH).
  * Returns NULL with *cause set (caller g_free()s; "FILE:LINE: ..." where
  * a line is known) and *status the sysexits.h code: EX_CONFIG for a bad
  * file, EX_NOINPUT when it cannot be read.

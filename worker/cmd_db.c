@@ -86,7 +86,6 @@ cmd_db(int argc, char **argv)
 	};
 	/* clang-format on */
 	GOptionContext    *ctx;
-	GError            *err = NULL;
 	struct config     *cfg = NULL;
 	struct db         *db = NULL;
 	struct db_timeouts t;
@@ -95,20 +94,14 @@ cmd_db(int argc, char **argv)
 	ctx = g_option_context_new("migrate - bring the database schema up to "
 				   "date");
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
-		log_error("%s", err->message);
-		g_error_free(err);
-		status = EX_USAGE;
+	if ((status = cmd_options(ctx, &argc, &argv)) != EX_OK)
 		goto out;
-	}
 	if (argc != 2 || strcmp(argv[1], "migrate") != 0) {
 		fprintf(stderr, "usage: rebound db migrate --config FILE\n");
 		status = EX_USAGE;
 		goto out;
 	}
-	cfg = config_load(config_path != NULL ? config_path
-					      : "/etc/rebound/rebound.conf",
-	    CONFIG_PARSE_ONLY, &cause, &status);
+	cfg = config_load(config_path, CONFIG_PARSE_ONLY, &cause, &status);
 	if (cfg == NULL)
 		goto fail;
 	if (config_conninfo(cfg) == NULL) {

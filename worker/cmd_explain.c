@@ -25,7 +25,6 @@ int
 cmd_explain(int argc, char **argv)
 {
 	GOptionContext               *ctx;
-	GError                       *err = NULL;
 	struct classify_input         in;
 	struct classify_result        res;
 	const struct classify_status *srow;
@@ -52,9 +51,7 @@ cmd_explain(int argc, char **argv)
 	    "  rebound explain \"550 5.1.1 <a@b> User unknown\"\n"
 	    "  rebound explain --mta mx.hotmail.com \"550 5.5.0 Requested "
 	    "action not taken: mailbox unavailable\"");
-	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
-		log_error("%s", err->message);
-		g_error_free(err);
+	if (cmd_options(ctx, &argc, &argv) != EX_OK) {
 		g_option_context_free(ctx);
 		return EX_USAGE;
 	}

@@ -52,6 +52,18 @@ apply_config(const char *path, char **verp_prefix, char **verp_delim,
 	return EX_OK;
 }
 
+int
+cmd_options(GOptionContext *ctx, int *argc, char ***argv)
+{
+	GError *err = NULL;
+
+	if (g_option_context_parse(ctx, argc, argv, &err))
+		return EX_OK;
+	log_error("%s", err->message);
+	g_error_free(err);
+	return EX_USAGE;
+}
+
 struct mime_report *
 cmd_read(const struct source_msg *m, const struct mime_options *opts,
     const char *mailbox, char **why)
@@ -109,7 +121,6 @@ cmd_parse(int argc, char **argv)
 	};
 	/* clang-format on */
 	GOptionContext     *ctx;
-	GError             *err = NULL;
 	struct mime_options opts;
 	struct output      *out = NULL;
 	struct source_msg   msg = { 0 };
@@ -121,12 +132,8 @@ cmd_parse(int argc, char **argv)
 	    "of message files, a Maildir, an mbox file, or - for standard "
 	    "input.");
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
-		log_error("%s", err->message);
-		g_error_free(err);
-		status = EX_USAGE;
+	if ((status = cmd_options(ctx, &argc, &argv)) != EX_OK)
 		goto out;
-	}
 	if (config != NULL &&
 	    (status = apply_config(config, &verp_prefix, &verp_delim,
 		 &list_header, &verp_header, &no_verp, &final_only,

@@ -41,18 +41,11 @@ setup(struct cmd *c, const char *params, const GOptionEntry *entries, int *argc,
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 	/* clang-format on */
-	GError *err = NULL;
-
 	memset(c, 0, sizeof(*c));
 	c->ctx = g_option_context_new(params);
 	g_option_context_add_main_entries(c->ctx, common, NULL);
 	g_option_context_add_main_entries(c->ctx, entries, NULL);
-	if (!g_option_context_parse(c->ctx, argc, argv, &err)) {
-		log_error("%s", err->message);
-		g_error_free(err);
-		return EX_USAGE;
-	}
-	return EX_OK;
+	return cmd_options(c->ctx, argc, argv);
 }
 
 /* connect_db - load the configuration and connect to its database; 0 or a
@@ -64,9 +57,7 @@ connect_db(struct cmd *c)
 	int   status = EX_OK;
 
 	c->cfg =
-	    config_load(c->config_path != NULL ? c->config_path
-					       : "/etc/rebound/rebound.conf",
-		CONFIG_PARSE_ONLY, &cause, &status);
+	    config_load(c->config_path, CONFIG_PARSE_ONLY, &cause, &status);
 	if (c->cfg == NULL) {
 		log_error("%s", cause);
 		g_free(cause);

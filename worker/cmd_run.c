@@ -595,7 +595,6 @@ cmd_run(int argc, char **argv)
 	};
 	/* clang-format on */
 	GOptionContext                  *ctx;
-	GError                          *err = NULL;
 	struct config                   *cfg = NULL;
 	struct config_mailbox           *mbs, stdin_mb = { 0 };
 	static const struct config_parse no_config = { .verp = 1,
@@ -609,19 +608,13 @@ cmd_run(int argc, char **argv)
 
 	ctx = g_option_context_new("- read the configured mailboxes");
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
-		log_error("%s", err->message);
-		g_error_free(err);
-		status = EX_USAGE;
+	if ((status = cmd_options(ctx, &argc, &argv)) != EX_OK)
 		goto out;
-	}
 	log_verbosity(quiet ? -1 : verbose ? 1 : 0);
 	/* piped input needs no configuration to print; [parse] applies when
 	 * given, and storing needs its [database] */
 	if (!from_stdin || config_path != NULL || !dry_run) {
-		cfg = config_load(config_path != NULL
-			? config_path
-			: "/etc/rebound/rebound.conf",
+		cfg = config_load(config_path,
 		    from_stdin ? CONFIG_PARSE_ONLY : 0, &cause, &status);
 		if (cfg == NULL) {
 			log_error("%s", cause);

@@ -20,7 +20,6 @@ cmd_verp(int argc, char **argv)
 {
 	char                      *config = NULL, *list = NULL, *date = NULL;
 	char                      *cause = NULL;
-	GError                    *err = NULL;
 	GOptionContext            *ctx;
 	struct config             *cfg = NULL;
 	const struct policy       *pol;
@@ -42,12 +41,8 @@ cmd_verp(int argc, char **argv)
 	ctx = g_option_context_new("ADDRESS... - the signed return path for "
 				   "each address");
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
-		log_error("%s", err->message);
-		g_error_free(err);
-		status = EX_USAGE;
+	if ((status = cmd_options(ctx, &argc, &argv)) != EX_OK)
 		goto out;
-	}
 	if (argc < 2) {
 		log_error("give one address or more");
 		status = EX_USAGE;
@@ -58,8 +53,7 @@ cmd_verp(int argc, char **argv)
 		status = EX_USAGE;
 		goto out;
 	}
-	cfg = config_load(config != NULL ? config : "/etc/rebound/rebound.conf",
-	    CONFIG_PARSE_ONLY, &cause, &status);
+	cfg = config_load(config, CONFIG_PARSE_ONLY, &cause, &status);
 	if (cfg == NULL) {
 		log_error("%s", cause);
 		goto out;

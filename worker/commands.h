@@ -6,6 +6,8 @@
 #ifndef REBOUND_COMMANDS_H
 #define REBOUND_COMMANDS_H
 
+#include <glib.h>
+
 /* cmd_parse - `rebound parse [--jsonl] [--why] PATH...` */
 int cmd_parse(int argc, char **argv);
 
@@ -33,6 +35,13 @@ int cmd_subscriber(int argc, char **argv);
 
 /* cmd_unsuppress - `rebound unsuppress [--list NAME] ADDRESS` */
 int cmd_unsuppress(int argc, char **argv);
+
+/*
+ * cmd_options - parse a command's options with ctx; argc and argv keep the
+ * operands.  EX_OK, or EX_USAGE after GLib's message is logged
+ * (cmd_parse.c, which parse_only links without main.c).
+ */
+int cmd_options(GOptionContext *ctx, int *argc, char ***argv);
 
 struct config;
 struct db;
