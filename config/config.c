@@ -28,6 +28,10 @@ struct config {
 	int                 lists_configured; /* [policy] lists = configured */
 	struct policy       policy;           /* [policy] */
 	GHashTable         *lists;            /* [list NAME]: policy */
+	GHashTable         *names;  /* every name of a list, lower case (its
+				      own, aliases) -> the [list NAME] name */
+	GPtrArray          *served; /* [list NAME] mailboxes =: pairs of
+				       group, mailbox name (g_free) */
 	struct config_hooks hooks;
 	GPtrArray          *owned; /* what policies point to: keys, secrets,
 				      strings (g_free) */
@@ -273,6 +277,10 @@ config_free(struct config *c)
 	g_free(c->conninfo);
 	if (c->lists != NULL)
 		g_hash_table_destroy(c->lists);
+	if (c->names != NULL)
+		g_hash_table_destroy(c->names);
+	if (c->served != NULL)
+		g_ptr_array_free(c->served, TRUE);
 	g_free(c->hooks.on_suppress);
 	g_free(c->hooks.on_soft);
 	g_free(c->hooks.on_unsuppress);
@@ -392,6 +400,8 @@ static int   check_complaint_senders(const struct load *, char **);
 static int   check_own_mta_hosts(const struct load *, char **);
 static int   check_verp_keys(const struct load *, char **);
 static int   check_verp_domain(const struct load *, char **);
+static int   check_aliases(const struct load *, char **);
+static int   check_served(const struct load *, char **);
 
 static const struct key {
 	unsigned      groups; /* the G_* it belongs to */
@@ -489,6 +499,11 @@ static const struct key {
 	    NOWHERE, check_complaint_senders },
 	{ G_POLICY | G_LIST, "own_mta_hosts", KEY_STRING, NULL, 0, 0, 0,
 	    NOWHERE, check_own_mta_hosts },
+	/* [list NAME] only: its other names, the mailboxes that serve it */
+	{ G_LIST, "aliases", KEY_STRING, NULL, 0, 0, 0, NOWHERE,
+	    check_aliases },
+	{ G_LIST, "mailboxes", KEY_STRING, NULL, 0, 0, 0, NOWHERE,
+	    check_served },
 	/* [hooks]: SQL run in the batch's transaction */
 	{ G_HOOKS, "on_suppress", KEY_TEXT, NULL, 0, 0, 0, HOOK(on_suppress),
 	    NULL },
@@ -1169,6 +1184,140 @@ check_verp_keys(const struct load *l, char **cause)
 	return 0;
 }
 
+/* list_of - the NAME of a "list NAME" group, spaces skipped */
+static const char *
+list_of(const char *group)
+{
+	const char *name = group + strlen("list");
+
+	while (*name == ' ')
+		name++;
+	return name;
+}
+
+/* add_name - let `name` (caselessly) stand for list canon; 0, or -1 with
+ * *cause when it already stands for another list */
+static int
+add_name(const struct load *l, const char *key, const char *name,
+    const char *canon, char **cause)
+{
+	char       *k = g_ascii_strdown(name, -1);
+	const char *had = g_hash_table_lookup(l->cfg->names, k);
+
+	if (had != NULL && strcmp(had, canon) != 0) {
+		char *why =
+		    g_strdup_printf("'%s' already names list %s", name, had);
+		fail(cause, l->path, l->group, key, why);
+		g_free(why);
+		g_free(k);
+		return -1;
+	}
+	g_hash_table_replace(l->cfg->names, k, g_strdup(canon));
+	return 0;
+}
+
+/* check_aliases - the other names a list shows up under: List-Id values
+ * (news.lists.example.com), list addresses (news@lists.example.com, which
+ * also stands for the List-Id news.lists.example.com), VERP names;
+ * space- or comma-separated, <brackets> dropped */
+static int
+check_aliases(const struct load *l, char **cause)
+{
+	const char *canon = list_of(l->group);
+	char       *v = value(l, "aliases"), **names;
+	size_t      i;
+	int         rc = 0;
+
+	if (v == NULL)
+		return 0;
+	names = g_strsplit_set(v, " ,\t", -1);
+	for (i = 0; names[i] != NULL && rc == 0; i++) {
+		char  *a = g_strstrip(names[i]), *at;
+		size_t n;
+
+		if (*a == '<')
+			a++;
+		n = strlen(a);
+		if (n > 0 && a[n - 1] == '>')
+			a[--n] = '\0';
+		if (n == 0)
+			continue;
+		rc = add_name(l, "aliases", a, canon, cause);
+		/* RFC 2919: the list address's List-Id is local.domain */
+		if (rc == 0 && (at = strchr(a, '@')) != NULL) {
+			*at = '.';
+			rc = add_name(l, "aliases", a, canon, cause);
+		}
+	}
+	g_strfreev(names);
+	g_free(v);
+	return rc;
+}
+
+/* check_served - the mailboxes that serve a list (as if each said
+ * list = NAME); checked once every mailbox is read (resolve_lists) */
+static int
+check_served(const struct load *l, char **cause)
+{
+	char  *v = value(l, "mailboxes"), **names;
+	size_t i;
+
+	(void)cause;
+	if (v == NULL)
+		return 0;
+	names = g_strsplit_set(v, " ,\t", -1);
+	for (i = 0; names[i] != NULL; i++) {
+		if (*g_strstrip(names[i]) == '\0')
+			continue;
+		g_ptr_array_add(l->cfg->served, g_strdup(l->group));
+		g_ptr_array_add(l->cfg->served, g_strdup(names[i]));
+	}
+	g_strfreev(names);
+	g_free(v);
+	return 0;
+}
+
+/* resolve_lists - once every group is read: each mailbox's list = by its
+ * canonical name, and the mailboxes a [list NAME] claims; 0, or -1 with
+ * *cause (a mailbox no group defines, or one claimed by two lists) */
+static int
+resolve_lists(struct config *c, const char *path, char **cause)
+{
+	guint i;
+
+	for (i = 0; i < c->mailboxes->len; i++) {
+		struct config_mailbox *mb =
+		    &g_array_index(c->mailboxes, struct config_mailbox, i);
+		const char *canon = config_list_name(c, mb->list);
+		if (mb->list != NULL && canon != mb->list) {
+			char *dup = g_strdup(canon);
+			g_free(mb->list);
+			mb->list = dup;
+		}
+	}
+	for (i = 0; i + 1 < c->served->len; i += 2) {
+		const char            *group = c->served->pdata[i];
+		const char            *name = c->served->pdata[i + 1];
+		struct config_mailbox *mb = config_mailbox_find(c, name);
+		char                  *why = NULL;
+
+		if (mb == NULL)
+			why = g_strdup_printf("no [mailbox %s]", name);
+		else if (mb->list != NULL &&
+		    strcmp(mb->list, list_of(group)) != 0)
+			why = g_strdup_printf("[mailbox %s] serves list %s",
+			    name, mb->list);
+		if (why != NULL) {
+			fail(cause, path, group, "mailboxes", why);
+			g_free(why);
+			return -1;
+		}
+		if (mb->list == NULL)
+			mb->list = g_strdup(list_of(group));
+	}
+	return 0;
+}
+
 /* load_mailbox - one [mailbox NAME] group into mb; 0 or -1 with *cause */
 static int
 load_mailbox(struct config *c, GKeyFile *kf, const char *path,
@@ -1191,17 +1340,18 @@ static int
 load_list(GKeyFile *kf, const char *path, struct config *c, const char *group,
     char **cause)
 {
-	const char    *name = group + strlen("list");
+	const char    *name = list_of(group);
+	struct load    l = { c, kf, path, group, NULL };
 	struct policy *p;
 
-	while (*name == ' ')
-		name++;
 	if (*name == '\0') {
 		fail(cause, path, group, NULL,
 		    "a list group needs a name: "
 		    "[list NAME]");
 		return -1;
 	}
+	if (add_name(&l, NULL, name, name, cause) < 0)
+		return -1;
 	p = g_new(struct policy, 1);
 	*p = c->policy;
 	if (load_group(c, kf, path, group, G_LIST, p, cause) < 0) {
@@ -1298,6 +1448,9 @@ config_load(const char *path, int flags, char **cause, int *status)
 	c->owned = g_ptr_array_new_with_free_func(g_free);
 	c->lists =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	c->names =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	c->served = g_ptr_array_new_with_free_func(g_free);
 	policy_defaults(&c->policy);
 	if (load_group(c, kf, path, "parse", G_PARSE, &c->parse, cause) < 0 ||
 	    load_group(c, kf, path, "database", G_DATABASE, c, cause) < 0 ||
@@ -1342,6 +1495,9 @@ config_load(const char *path, int flags, char **cause, int *status)
 		}
 		g_array_append_val(c->mailboxes, mb);
 	}
+	if ((flags & CONFIG_PARSE_ONLY) == 0 &&
+	    resolve_lists(c, path, cause) < 0)
+		goto bad;
 	*status = 0;
 	goto out;
 bad:
@@ -1386,11 +1542,47 @@ config_db_timeouts(struct config *c)
 	return &c->timeouts;
 }
 
+const char *
+config_list_name(struct config *c, const char *name)
+{
+	char       *k;
+	const char *canon;
+
+	if (name == NULL)
+		return NULL;
+	k = g_ascii_strdown(name, -1);
+	canon = g_hash_table_lookup(c->names, k);
+	g_free(k);
+	return canon != NULL ? canon : name;
+}
+
+char **
+config_list_names(struct config *c)
+{
+	GList *names =
+	    g_list_sort(g_hash_table_get_keys(c->lists), (GCompareFunc)strcmp);
+	char **out = g_new0(char *, g_list_length(names) + 1);
+	size_t i = 0;
+
+	for (GList *k = names; k != NULL; k = k->next)
+		out[i++] = g_strdup(k->data);
+	g_list_free(names);
+	return out;
+}
+
+int
+config_list_declared(struct config *c, const char *name)
+{
+	return name != NULL &&
+	    g_hash_table_contains(c->lists, config_list_name(c, name));
+}
+
 const struct policy *
 config_policy(struct config *c, const char *list)
 {
-	const struct policy *p =
-	    list != NULL ? g_hash_table_lookup(c->lists, list) : NULL;
+	const struct policy *p = list != NULL
+	    ? g_hash_table_lookup(c->lists, config_list_name(c, list))
+	    : NULL;
 
 	return p != NULL ? p : &c->policy;
 }
@@ -1428,8 +1620,9 @@ config_list_allowed(struct config *c, const char *name)
 	guint i;
 
 	if (name == NULL || !c->lists_configured ||
-	    g_hash_table_contains(c->lists, name))
+	    config_list_declared(c, name))
 		return 1;
+	name = config_list_name(c, name);
 	for (i = 0; i < c->mailboxes->len; i++) {
 		const struct config_mailbox *mb =
 		    &g_array_index(c->mailboxes, struct config_mailbox, i);

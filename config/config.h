@@ -132,6 +132,19 @@ const struct config_timeouts *config_db_timeouts(struct config *);
  * [policy] over the defaults); list may be NULL (borrowed) */
 const struct policy *config_policy(struct config *, const char *list);
 
+/* config_list_name - the canonical name of the list `name` stands for: a
+ * [list NAME]'s NAME when name is it or one of its aliases (caselessly),
+ * else name itself; NULL for NULL (borrowed) */
+const char *config_list_name(struct config *, const char *name);
+
+/* config_list_declared - does a [list NAME] group claim name (its NAME or
+ * an alias)? */
+int config_list_declared(struct config *, const char *name);
+
+/* config_list_names - the [list NAME] names, sorted, NULL-terminated
+ * (caller g_strfreev()s) */
+char **config_list_names(struct config *);
+
 /* config_acting_unproven - the list whose policy acts on reports without
  * proof (unproven = act), "" for [policy] itself, or NULL when none does
  * (borrowed) */

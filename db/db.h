@@ -211,6 +211,12 @@ struct db_export {
 int db_export(struct db *, const struct db_export *, FILE *f,
     unsigned long *rows, char **cause);
 
+/* db_list_known - does the database know list name?  0 when it does; -1
+ * with *cause (naming the lists it knows) and db_status() EX_USAGE when
+ * it does not, or on a failure: a typo must not export only the global
+ * suppressions as if the list had none */
+int db_list_known(struct db *, const char *name, char **cause);
+
 /* db_subscriber - an address's state on each list, its suppressions and
  * its events; *found gets 0 when rebound never saw it */
 int db_subscriber(struct db *, const char *address, FILE *f, enum db_format,

@@ -305,12 +305,8 @@ export_row(FILE *f, enum db_format fmt, const PGresult *res, char **last,
 	(*rows)++;
 }
 
-/* known_list - does the database know list name?  0 when it does; -1
- * with *cause (naming the lists it knows) and status EX_USAGE when it
- * does not, or on a failure: a typo must not export only the global
- * suppressions as if the list had none */
-static int
-known_list(struct db *db, const char *name, char **cause)
+int
+db_list_known(struct db *db, const char *name, char **cause)
 {
 	const char *params[1] = { name };
 	PGresult   *res = db_exec(db,
@@ -346,8 +342,6 @@ db_export(struct db *db, const struct db_export *x, FILE *f,
 	int                rc = 0, sent;
 
 	*rows = 0;
-	if (x->list != NULL && known_list(db, x->list, cause) < 0)
-		return -1;
 	/* a list's export includes the global suppressions: they apply to
 	 * it too */
 	sent = PQsendQueryParams(db->conn,

@@ -173,7 +173,9 @@ const char *mime_kind_name(enum mime_kind);
  * Returns local@domain (lower-cased; caller g_free()s) or NULL when addr is
  * not one.  prefix "" accepts any prefix; a prefix holding "{list}"
  * ("{list}-bounces") matches any list name there and, when list is not
- * NULL, sets *list to it (lower-cased; caller g_free()s; NULL otherwise).
+ * NULL, sets *list to it (lower-cased; caller g_free()s; NULL otherwise);
+ * the plain return path with no subscriber part (news-bounces@host) gives
+ * NULL with *list set.
  * When token is not NULL, *token gets the token, lower-cased (caller
  * g_free()s), or NULL when the address has none.
  */

@@ -40,6 +40,29 @@ list_prefix(const char *addr, const char *at, const char *tmpl, char delim,
 	return d + 1;
 }
 
+/* plain_list - is the whole local part [addr, at) the "{list}" template
+ * with a list name in it and no subscriber part (news-bounces@..., as
+ * Mailman 3 sends without personalisation)?  *list set (g_free) then. */
+static int
+plain_list(const char *addr, const char *at, const char *tmpl, char **list)
+{
+	const char *mark = strstr(tmpl, "{list}");
+	const char *after = mark + strlen("{list}");
+	size_t      before = (size_t)(mark - tmpl), alen = strlen(after),
+	       n = (size_t)(at - addr);
+
+	if (n <= before + alen ||
+	    g_ascii_strncasecmp(addr, tmpl, before) != 0 ||
+	    g_ascii_strncasecmp(at - alen, after, alen) != 0)
+		return 0;
+	for (const char *p = addr + before; p < at - alen; p++)
+		if (!(g_ascii_isalnum(*p) || *p == '.' || *p == '-' ||
+			*p == '_'))
+			return 0;
+	*list = g_ascii_strdown(addr + before, (gssize)(n - before - alen));
+	return 1;
+}
+
 /* token_at - is [p, end) a signed VERP token: PROOF_TOKEN_LEN (11)
  * base32 characters, any case? (bounce/proof.h checks what it says) */
 static int
@@ -75,8 +98,11 @@ mime_verp_decode(const char *addr, const char *prefix, char delim, char **list,
 	plen = strlen(prefix);
 	if (strstr(prefix, "{list}") != NULL) {
 		if ((start = list_prefix(addr, at, prefix, delim, &name)) ==
-		    NULL)
+		    NULL) {
+			if (list != NULL)
+				plain_list(addr, at, prefix, list);
 			return NULL;
+		}
 	} else if (plen > 0) {
 		if ((size_t)(at - addr) <= plen ||
 		    g_ascii_strncasecmp(addr, prefix, plen) != 0 ||

@@ -24,6 +24,9 @@ R=$ROOT/build/rebound
 T=$(mktemp -d /tmp/rebound-demo.XXXXXX)
 chmod 755 "$T"
 PORT=${REBOUND_PG_PORT:-15432}
+# Dovecot's ports are choosable too (tests/servers/dovecot.sh reads these)
+REBOUND_IMAPS_PORT=${REBOUND_IMAPS_PORT:-14993}
+export REBOUND_IMAPS_PORT
 cleanup() {
 	"$ROOT/tests/servers/dovecot.sh" stop "$T/dv" 2>/dev/null || true
 	"$ROOT/tests/servers/postgres.sh" stop "$T/pg" 2>/dev/null || true
@@ -90,11 +93,16 @@ conninfo = host=$T/pg port=$PORT dbname=rebound user=postgres
 $POLICY
 
 [mailbox bounces]
-url = imaps://bounces@localhost:14993/INBOX
+url = imaps://bounces@localhost:$REBOUND_IMAPS_PORT/INBOX
 password_file = $T/bounces.pass
 ca_file = $T/dv/cert.pem
 after = move:Processed
-list = news
+
+# one list, whatever a bounce calls it: its VERP name, its address, its
+# List-Id all become "news"
+[list news]
+aliases = news@lists.example.com, news.lists.example.com
+mailboxes = bounces
 CONF
 echo "   config: $T/rebound.conf"
 

@@ -89,6 +89,35 @@ failed(struct cmd *c, char *cause)
 	return db_status(c->db) != EX_OK ? db_status(c->db) : EX_SOFTWARE;
 }
 
+/* resolve_list - *list (given with --list) by its canonical name, the
+ * [list NAME] whose name or alias it is; one the configuration does not
+ * declare must be known to the database.  EX_OK, or EX_USAGE after a
+ * message naming the lists there are (a typo is no empty result). */
+static int
+resolve_list(struct cmd *c, char **list)
+{
+	char *cause = NULL, **names, *declared;
+
+	if (*list == NULL)
+		return EX_OK;
+	if (config_list_declared(c->cfg, *list)) {
+		char *canon = g_strdup(config_list_name(c->cfg, *list));
+		g_free(*list);
+		*list = canon;
+		return EX_OK;
+	}
+	if (db_list_known(c->db, *list, &cause) == 0)
+		return EX_OK;
+	names = config_list_names(c->cfg);
+	declared = g_strjoinv(", ", names);
+	log_error("%s%s%s", cause,
+	    names[0] != NULL ? "; the configuration declares: " : "", declared);
+	g_free(declared);
+	g_strfreev(names);
+	g_free(cause);
+	return db_status(c->db) != EX_OK ? db_status(c->db) : EX_USAGE;
+}
+
 int
 cmd_status(int argc, char **argv)
 {
@@ -195,10 +224,11 @@ cmd_export(int argc, char **argv)
 		status = EX_USAGE;
 		goto out;
 	}
+	if ((status = connect_db(&c)) != EX_OK ||
+	    (status = resolve_list(&c, &list)) != EX_OK)
+		goto out;
 	x.list = list;
 	x.since = since;
-	if ((status = connect_db(&c)) != EX_OK)
-		goto out;
 	/* addresses: the operator's alone unless the file says otherwise */
 	if ((f = atomic_open(out, 0600, &tmp)) == NULL) {
 		log_error("%s: %s", out, g_strerror(errno));
@@ -298,6 +328,8 @@ cmd_unsuppress(int argc, char **argv)
 	}
 	if (status == EX_OK)
 		status = connect_db(&c);
+	if (status == EX_OK)
+		status = resolve_list(&c, &list);
 	if (status != EX_OK)
 		goto out;
 	h = config_hooks(c.cfg);

@@ -135,16 +135,21 @@ event_of(const struct run *run, const struct config_mailbox *mb,
 
 	memset(ev, 0, sizeof(*ev));
 	ev->address = row->subscriber;
-	/* the list: a verified VERP address's, the mailbox's, then the
-	 * returned original's List-Id (anyone can write that one) */
+	/* the list: a verified VERP address's; the mailbox's; the one the
+	 * plain return path names (our MTA wrote the header it is read
+	 * from); then the returned original's List-Id (anyone can write that
+	 * one).  Proof is checked against the name the return path was
+	 * signed for, the policy is its canonical list's. */
 	signed_list = r->verp_list != NULL ? r->verp_list : mb->list;
 	proof = verdict_proof(row, signed_list,
 	    config_policy(run->cfg, signed_list), run->today, &ev->proof_why);
 	ev->proof = proof_kind_name(proof);
 	ev->list = proof == PROOF_VERP    ? signed_list
 	    : mb->list != NULL            ? mb->list
+	    : r->verp_list != NULL        ? r->verp_list
 	    : r->orig_list_header != NULL ? r->orig_list_header
 					  : r->orig_list_id;
+	ev->list = config_list_name(run->cfg, ev->list);
 	if (!config_list_allowed(run->cfg, ev->list))
 		ev->list = NULL; /* recorded under no list */
 	ev->cls = row->result.cls;
@@ -628,7 +633,8 @@ cmd_run(int argc, char **argv)
 		stdin_mb.proto = CONFIG_MBOX;
 		stdin_mb.folder = "-";
 		stdin_mb.after = CONFIG_AFTER_KEEP;
-		stdin_mb.list = list;
+		stdin_mb.list =
+		    cfg != NULL ? (char *)config_list_name(cfg, list) : list;
 		stdin_mb.max_message_size = MIME_MAX_MESSAGE;
 		mbs = &stdin_mb;
 		n = 1;

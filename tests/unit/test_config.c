@@ -289,6 +289,44 @@ policy_and_hooks(void **state)
 	config_free(c);
 }
 
+/* [list NAME] aliases and mailboxes: every name of a list leads to it */
+static void
+list_names(void **state)
+{
+	char          *cause = NULL, **names;
+	int            status;
+	struct config *c;
+	size_t         n;
+
+	c = load("[list News]\naliases = news@lists.example.com, "
+		 "<Weekly.example.com> old-news\nsoft_threshold = 2\n"
+		 "mailboxes = b\n[list digest]\n"
+		 "[mailbox b]\nurl = maildir:/tmp\n"
+		 "[mailbox c]\nurl = maildir:/tmp\nlist = OLD-NEWS\n",
+	    &cause, &status);
+	assert_non_null(c);
+	assert_string_equal(config_list_name(c, "news"), "News");
+	assert_string_equal(config_list_name(c, "NEWS@lists.example.com"),
+	    "News");
+	assert_string_equal(config_list_name(c, "news.lists.example.com"),
+	    "News");
+	assert_string_equal(config_list_name(c, "weekly.example.com"), "News");
+	assert_string_equal(config_list_name(c, "other"), "other");
+	assert_null(config_list_name(c, NULL));
+	assert_true(config_list_declared(c, "old-news"));
+	assert_false(config_list_declared(c, "other"));
+	assert_int_equal(config_policy(c, "weekly.example.com")->soft_threshold,
+	    2);
+	assert_string_equal(config_mailboxes(c, &n)[0].list, "News");
+	assert_string_equal(config_mailboxes(c, &n)[1].list, "News");
+	names = config_list_names(c);
+	assert_string_equal(names[0], "News");
+	assert_string_equal(names[1], "digest");
+	assert_null(names[2]);
+	g_strfreev(names);
+	config_free(c);
+}
+
 int
 main(void)
 {
@@ -298,6 +336,7 @@ main(void)
 		cmocka_unit_test(refusals),
 		cmocka_unit_test(env_and_parse_only),
 		cmocka_unit_test(policy_and_hooks),
+		cmocka_unit_test(list_names),
 	};
 	/* clang-format on */
 

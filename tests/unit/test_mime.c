@@ -114,6 +114,16 @@ verp(void **state)
 		  NULL, NULL },
 		{ "bounce-news+dave=example.org@l.example", "bounce-{list}", '+',
 		  "dave@example.org", "news" },
+		/* the plain return path names the list, no subscriber */
+		{ "News-bounces@lists.example.com", "{list}-bounces", '+', NULL,
+		  "news" },
+		{ "news-bounces@lists.example.com", "{list}-bounces", '-', NULL,
+		  "news" },
+		{ "-bounces@lists.example.com", "{list}-bounces", '+', NULL, NULL },
+		{ "news-owner@lists.example.com", "{list}-bounces", '+', NULL,
+		  NULL },
+		{ "a/b-bounces@lists.example.com", "{list}-bounces", '+', NULL,
+		  NULL },
 	};
 	/* clang-format on */
 	size_t i;
