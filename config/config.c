@@ -24,6 +24,7 @@ struct config {
 	GArray                *mailboxes; /* struct config_mailbox */
 	struct config_parse    parse;
 	char                  *conninfo;
+	char                  *schema;        /* [database] schema, or NULL */
 	struct config_timeouts timeouts;      /* [database] */
 	int                 lists_configured; /* [policy] lists = configured */
 	struct policy       policy;           /* [policy] */
@@ -275,6 +276,7 @@ config_free(struct config *c)
 	g_free(c->parse.verp_delimiter);
 	g_free(c->parse.list_header);
 	g_free(c->conninfo);
+	g_free(c->schema);
 	if (c->lists != NULL)
 		g_hash_table_destroy(c->lists);
 	if (c->names != NULL)
@@ -289,6 +291,7 @@ config_free(struct config *c)
 	g_free(c->parse.verp_header);
 	g_free(c->parse.proof_header);
 	g_free(c->parse.authserv_id);
+	g_free(c->parse.send_header);
 	g_free(c->path);
 	g_free(c);
 }
@@ -393,6 +396,7 @@ static int   check_after(const struct load *, char **);
 static int   check_quarantine(const struct load *, char **);
 static int   check_delimiter(const struct load *, char **);
 static int   check_conninfo(const struct load *, char **);
+static int   check_schema(const struct load *, char **);
 static int   check_unproven(const struct load *, char **);
 static int   check_lists(const struct load *, char **);
 static int   check_members_query(const struct load *, char **);
@@ -457,11 +461,15 @@ static const struct key {
 	    NULL },
 	{ G_PARSE, "proof_header", KEY_STRING, NULL, 0, 0, 0,
 	    PARSE(proof_header), NULL },
+	{ G_PARSE, "send_header", KEY_STRING, NULL, 0, 0, 0, PARSE(send_header),
+	    NULL },
 	{ G_PARSE, "authserv_id", KEY_STRING, NULL, 0, 0, 0, PARSE(authserv_id),
 	    NULL },
 	/* [database] */
 	{ G_DATABASE, "conninfo", KEY_STRING, NULL, 0, 0, 0,
 	    offsetof(struct config, conninfo), check_conninfo },
+	{ G_DATABASE, "schema", KEY_STRING, NULL, 0, 0, 0,
+	    offsetof(struct config, schema), check_schema },
 	{ G_DATABASE, "connect_timeout", KEY_UINT, NULL, 10, 0, 3600,
 	    offsetof(struct config, timeouts.connect), NULL },
 	{ G_DATABASE, "statement_timeout", KEY_UINT, NULL, 300, 0, 86400,
@@ -933,6 +941,29 @@ check_conninfo(const struct load *l, char **cause)
 		fail(cause, l->path, l->group, "conninfo",
 		    "holds a password but the file is readable by group or "
 		    "others: chmod 600 it, or use a passfile (PGPASSFILE)");
+		return -1;
+	}
+	return 0;
+}
+
+/* check_schema - a plain lower-case identifier, so that it needs no
+ * quoting and cannot be mistaken for another (PostgreSQL folds case) */
+static int
+check_schema(const struct load *l, char **cause)
+{
+	const char *v = l->cfg->schema;
+	size_t      i;
+
+	if (v == NULL)
+		return 0;
+	for (i = 0; v[i] != '\0'; i++)
+		if (!(g_ascii_islower(v[i]) || v[i] == '_' ||
+			(i > 0 && g_ascii_isdigit(v[i]))))
+			break;
+	if (i == 0 || v[i] != '\0' || i > 63 || g_str_has_prefix(v, "pg_")) {
+		fail(cause, l->path, l->group, "schema",
+		    "expected a lower-case name: letters, digits and _, not "
+		    "beginning with a digit or pg_, up to 63 characters");
 		return -1;
 	}
 	return 0;
@@ -1534,6 +1565,12 @@ const char *
 config_conninfo(struct config *c)
 {
 	return c->conninfo;
+}
+
+const char *
+config_db_schema(struct config *c)
+{
+	return c->schema;
 }
 
 const struct config_timeouts *

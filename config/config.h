@@ -77,6 +77,8 @@ struct config_parse {
 				    Envelope-To or X-Envelope-To; NULL */
 	char  *proof_header;     /* the returned original's header that carries
 			       a per-subscriber secret; NULL */
+	char  *send_header;      /* the returned original's header that names
+				    the send (campaign); NULL */
 	char  *authserv_id;      /* the authserv-id of this site's own
 			      Authentication-Results; NULL */
 };
@@ -124,6 +126,10 @@ struct config_timeouts {
 	unsigned statement; /* 300: a statement that never ends */
 	unsigned lock;      /* 30: a row another session holds */
 };
+
+/* config_db_schema - [database] schema: the PostgreSQL schema rebound's
+ * tables live in, or NULL (borrowed) */
+const char *config_db_schema(struct config *);
 
 /* config_db_timeouts - the [database] timeouts (borrowed) */
 const struct config_timeouts *config_db_timeouts(struct config *);

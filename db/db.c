@@ -68,13 +68,34 @@ db_fail(struct db *db, PGresult *res, const char *what, char **cause)
 	return -1;
 }
 
+const char *
+db_sql(struct db *db, const char *sql)
+{
+	const char *done = g_hash_table_lookup(db->sql, sql);
+	GString    *s;
+	const char *p;
+
+	if (done != NULL)
+		return done;
+	s = g_string_sized_new(strlen(sql) + 64);
+	for (p = sql; *p != '\0'; p++)
+		if (*p != '@')
+			g_string_append_c(s, *p);
+		else if (db->schema != NULL)
+			g_string_append_printf(s, "\"%s\".", db->schema);
+	done = g_string_free(s, FALSE);
+	g_hash_table_insert(db->sql, g_strdup(sql), (char *)done);
+	return done;
+}
+
 PGresult *
 db_exec(struct db *db, const char *sql, int n, const char *const *params,
     ExecStatusType want, char **cause)
 {
-	PGresult *res =
-	    PQexecParams(db->conn, sql, n, NULL, params, NULL, NULL, 0);
+	PGresult *res;
 
+	sql = db_sql(db, sql);
+	res = PQexecParams(db->conn, sql, n, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != want) {
 		db_fail(db, res, sql, cause);
 		return NULL;
@@ -90,7 +111,7 @@ quiet(void *arg, const char *message)
 }
 
 struct db *
-db_open(const char *conninfo, const struct db_timeouts *t, char **cause,
+db_open(const char *conninfo, const struct db_settings *t, char **cause,
     int *status)
 {
 	struct db  *db = g_new0(struct db, 1);
@@ -100,6 +121,9 @@ db_open(const char *conninfo, const struct db_timeouts *t, char **cause,
 	int         n = 0;
 
 	*cause = NULL;
+	db->sql =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	db->schema = t != NULL ? g_strdup(t->schema) : NULL;
 	/* connect_timeout unless the conninfo sets its own (the expanded
 	 * dbname, last, wins over what comes before it) */
 	g_snprintf(ct, sizeof(ct), "%u", t != NULL ? t->connect : 0);
@@ -170,6 +194,9 @@ db_close(struct db *db)
 		return;
 	PQfinish(db->conn);
 	g_free(db->held_list);
+	g_free(db->schema);
+	if (db->sql != NULL)
+		g_hash_table_destroy(db->sql);
 	g_free(db);
 }
 
@@ -228,7 +255,7 @@ static int
 ensure_schema_table(struct db *db, char **cause)
 {
 	return db_simple(db,
-	    "CREATE TABLE IF NOT EXISTS rebound_schema ("
+	    "CREATE TABLE IF NOT EXISTS @rebound_schema ("
 	    "version integer PRIMARY KEY, name text NOT NULL, "
 	    "applied_at timestamptz NOT NULL DEFAULT now())",
 	    0, NULL, cause);
@@ -241,13 +268,13 @@ db_schema_version(struct db *db, int *version, char **cause)
 	int       exists;
 
 	*version = 0;
-	if (query_bool(db, "SELECT to_regclass('rebound_schema') IS NOT NULL",
+	if (query_bool(db, "SELECT to_regclass('@rebound_schema') IS NOT NULL",
 		0, NULL, &exists, cause) < 0)
 		return -1;
 	if (!exists)
 		return 0;
 	res =
-	    db_exec(db, "SELECT coalesce(max(version), 0) FROM rebound_schema",
+	    db_exec(db, "SELECT coalesce(max(version), 0) FROM @rebound_schema",
 		0, NULL, PGRES_TUPLES_OK, cause);
 	if (res == NULL)
 		return -1;
@@ -293,11 +320,31 @@ apply(struct db *db, const char *path, const char *name, int version,
 	}
 	if (db_begin(db, cause) < 0)
 		goto out;
+	/* the migration's tables go into the schema: its unqualified names
+	 * resolve there and nowhere else (pg_catalog aside) */
+	if (db->schema != NULL) {
+		const char *p[1] = { db->schema };
+		if ((res = db_exec(db,
+			 "SELECT set_config('search_path', $1, true)", 1, p,
+			 PGRES_TUPLES_OK, cause)) == NULL) {
+			db_rollback(db);
+			goto out;
+		}
+		PQclear(res);
+	}
 	/* A migration is trusted DDL from rebound's own sql/ folder, several
 	 * statements and no values: the one place PQexec is right. */
 	res = PQexec(db->conn, sql);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		char *what = g_strdup_printf("migration %s", name);
+		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		/* 42P07: a table of that name is there already: another
+		 * application's (listmonk has lists and subscribers) */
+		char *what = g_strdup_printf("migration %s%s", name,
+		    db->schema == NULL && g_strcmp0(state, "42P07") == 0
+			? " (to share a database with another application, "
+			  "give rebound a schema of its own: [database] "
+			  "schema = rebound)"
+			: "");
 		db_fail(db, res, what, cause);
 		g_free(what);
 		db_rollback(db);
@@ -305,7 +352,7 @@ apply(struct db *db, const char *path, const char *name, int version,
 	}
 	PQclear(res);
 	if (db_simple(db,
-		"INSERT INTO rebound_schema (version, name) VALUES "
+		"INSERT INTO @rebound_schema (version, name) VALUES "
 		"($1, $2)",
 		2, params, cause) < 0) {
 		db_rollback(db);
@@ -357,6 +404,24 @@ db_migrate(struct db *db, const char *sqldir, int *applied, int *version,
 		goto out;
 	PQclear(res);
 	locked = 1;
+	if (db->schema != NULL) {
+		/* made by the database's owner beforehand, when rebound's role
+		 * may not create schemas (CREATE SCHEMA ... AUTHORIZATION) */
+		const char *p[1] = { db->schema };
+		char       *create =
+		    g_strdup_printf("CREATE SCHEMA \"%s\"", db->schema);
+		int there = 0, r;
+
+		r = query_bool(db,
+		    "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = "
+		    "$1)",
+		    1, p, &there, cause);
+		if (r == 0 && !there)
+			r = db_simple(db, create, 0, NULL, cause);
+		g_free(create);
+		if (r < 0)
+			goto out;
+	}
 	if (ensure_schema_table(db, cause) < 0 ||
 	    db_schema_version(db, &current, cause) < 0)
 		goto out;
@@ -436,7 +501,7 @@ db_recorded_uids(struct db *db, const char *mailbox, GHashTable *set,
 
 	res = db_exec(db,
 	    "SELECT coalesce(uidvalidity || '/' || uid, uidl) "
-	    "FROM messages WHERE mailbox = $1 AND (uid IS NOT NULL OR uidl IS "
+	    "FROM @messages WHERE mailbox = $1 AND (uid IS NOT NULL OR uidl IS "
 	    "NOT NULL)",
 	    1, params, PGRES_TUPLES_OK, cause);
 	if (res == NULL)
@@ -465,7 +530,7 @@ int
 db_set_hooks(struct db *db, const struct db_hooks *h, char **cause)
 {
 	/* every parameter is text, so a hook may use any of them or none */
-	static const Oid types[5] = { 25, 25, 25, 25, 25 }; /* TEXTOID */
+	static const Oid types[6] = { 25, 25, 25, 25, 25, 25 }; /* TEXTOID */
 	const struct {
 		const char  *name, *sql;
 		const char **slot;
@@ -483,7 +548,7 @@ db_set_hooks(struct db *db, const struct db_hooks *h, char **cause)
 		if (hooks[i].sql == NULL)
 			continue;
 		res =
-		    PQprepare(db->conn, hooks[i].name, hooks[i].sql, 5, types);
+		    PQprepare(db->conn, hooks[i].name, hooks[i].sql, 6, types);
 		if (PQresultStatus(res) != PGRES_COMMAND_OK)
 			return hook_fail(db, res, hooks[i].name, cause);
 		PQclear(res);
@@ -494,9 +559,10 @@ db_set_hooks(struct db *db, const struct db_hooks *h, char **cause)
 
 int
 db_hook(struct db *db, const char *name, const char *address, const char *list,
-    const char *cls, const char *reason, const char *status, char **cause)
+    const char *cls, const char *reason, const char *status, const char *send,
+    char **cause)
 {
-	const char    *params[5] = { address, list, cls, reason, status };
+	const char    *params[6] = { address, list, cls, reason, status, send };
 	const char    *prepared = strcmp(name, "on_suppress") == 0
 	       ? db->hooks.on_suppress
 	       : strcmp(name, "on_soft") == 0 ? db->hooks.on_soft
@@ -506,10 +572,19 @@ db_hook(struct db *db, const char *name, const char *address, const char *list,
 
 	if (prepared == NULL)
 		return 0;
-	res = PQexecPrepared(db->conn, prepared, 5, params, NULL, NULL, 0);
+	res = PQexecPrepared(db->conn, prepared, 6, params, NULL, NULL, 0);
 	st = PQresultStatus(res);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
 		return hook_fail(db, res, name, cause);
+	/* UPDATE 0, INSERT 0 0, a SELECT of no row: the list manager did not
+	 * hear of it (db_tally's hooks_idle) */
+	if (strcmp(PQcmdTuples(res), "0") == 0 ||
+	    (st == PGRES_TUPLES_OK && PQntuples(res) == 0)) {
+		db->hooks_idle++;
+		log_debug("[hooks] %s changed no row for %s on %s", name,
+		    address != NULL ? address : "(no address)",
+		    list != NULL ? list : "no list");
+	}
 	PQclear(res);
 	return 0;
 }
@@ -623,7 +698,7 @@ db_note_hold(struct db *db, const char *mailbox, char **cause)
 	g_snprintf(c, sizeof(c), "%u", db->held_cap);
 	g_snprintf(d, sizeof(d), "%u", db->held_days);
 	rc = db_simple(db,
-	    "INSERT INTO holds (mailbox, list, suppressions, cap, "
+	    "INSERT INTO @holds (mailbox, list, suppressions, cap, "
 	    "window_days) VALUES ($1, $2, $3::integer, $4::integer, "
 	    "$5::integer)",
 	    5, params, cause);
@@ -639,7 +714,7 @@ db_release_holds(struct db *db, const char *mailbox, char **cause)
 	const char *params[1] = { mailbox };
 
 	return db_simple(db,
-	    "UPDATE holds SET released_at = now() WHERE mailbox = $1 AND "
+	    "UPDATE @holds SET released_at = now() WHERE mailbox = $1 AND "
 	    "released_at IS NULL",
 	    1, params, cause);
 }

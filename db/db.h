@@ -21,14 +21,17 @@
 struct db;
 
 /* How long a connection, a statement and a lock wait may take, in seconds
- * (0: as the server says). */
-struct db_timeouts {
-	unsigned connect, statement, lock;
+ * (0: as the server says), and the schema rebound's tables live in. */
+struct db_settings {
+	unsigned    connect, statement, lock;
+	const char *schema; /* NULL: unqualified, the session's search_path;
+			       else a plain identifier ([a-z_][a-z0-9_]*),
+			       which db_migrate() creates */
 };
 
 /* db_open - connect with a libpq conninfo string; NULL with *cause and
  * *status on failure */
-struct db *db_open(const char *conninfo, const struct db_timeouts *,
+struct db *db_open(const char *conninfo, const struct db_settings *,
     char **cause, int *status);
 
 /* db_close - NULL is a no-op */
@@ -49,7 +52,7 @@ int db_migrate(struct db *, const char *sqldir, int *applied, int *version,
     char **cause);
 
 /* The schema version this rebound writes: sql/'s newest migration. */
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 
 /* db_release - lift the suppression caps (max_suppressions) of the
  * policies for what this connection writes from now on: a person has
@@ -97,8 +100,9 @@ int db_recorded_uids(struct db *, const char *mailbox, GHashTable *set,
 
 /*
  * SQL hooks: the operator's statements, run in the batch's transaction
- * with the parameters $1 address, $2 list, $3 class, $4 reason, $5 status
- * (all text; NULL when unknown).  Any of them may be NULL.
+ * with the parameters $1 address, $2 list, $3 class, $4 reason, $5 status,
+ * $6 the send (campaign) the returned original names (all text; NULL when
+ * unknown).  Any of them may be NULL.
  */
 struct db_hooks {
 	const char *on_suppress;   /* a suppression began */
@@ -129,6 +133,8 @@ struct db_event {
 	const char *proof_why;    /* why none, or NULL */
 	const char *proof_secret; /* the returned original's per-subscriber
 				     secret, for members_query; NULL */
+	const char *send;         /* the send (campaign) the returned original
+			     names ([parse] send_header), or NULL */
 };
 
 /*
@@ -169,6 +175,9 @@ typedef const struct policy *(*db_policy_fn)(const char *list, void *arg);
 /* What db_batch_write() did, added to the caller's counts. */
 struct db_tally {
 	unsigned    duplicates, quarantined, suppressed;
+	unsigned    hooks_idle; /* hook runs that changed no row: usually a
+				   list or address the list manager does not
+				   know by that name */
 	unsigned    cls[CLASSIFY_NCLASSES]; /* events by enum classify_class */
 	GHashTable *blocks; /* recipient domain -> blocks (guint) */
 };

@@ -18,8 +18,22 @@ struct db {
 	int             held;        /* check_caps() held the last batch: */
 	char           *held_list;   /* its list (NULL: every list), */
 	unsigned        held_count, held_cap, held_days; /* and why */
-	struct db_hooks hooks; /* which are prepared (non-NULL) */
+	struct db_hooks hooks;      /* which are prepared (non-NULL) */
+	char           *schema;     /* db_settings' schema, or NULL */
+	unsigned        hooks_idle; /* db_hook() runs that changed no row */
+	GHashTable     *sql; /* statement as written -> as sent (db_sql) */
 };
+
+/*
+ * db_sql - a statement of rebound's as it is sent.  Rebound's own tables
+ * are written "@name" in its SQL ("SELECT count(*) FROM @events"); each
+ * becomes "schema".name with a [database] schema, or name without one, so
+ * that rebound's statements never resolve to a list manager's table of
+ * the same name (listmonk has lists and subscribers too).  The operator's
+ * SQL (hooks, members_query) never goes through here: it runs with the
+ * session's search_path.  The text lives as long as db.
+ */
+const char *db_sql(struct db *, const char *sql);
 
 /* db_fail - set *cause ("what: message") and db->status from the result
  * or the connection; PQclear()s res; returns -1 */
@@ -34,11 +48,11 @@ PGresult *db_exec(struct db *, const char *sql, int n,
 int db_simple(struct db *, const char *sql, int n, const char *const *params,
     char **cause);
 
-/* db_hook - run hook `name` ("on_soft", ...) if configured, with the five
+/* db_hook - run hook `name` ("on_soft", ...) if configured, with the six
  * hook parameters; 0 or -1 (status EX_CONFIG: the operator's SQL) */
 int db_hook(struct db *, const char *name, const char *address,
     const char *list, const char *cls, const char *reason, const char *status,
-    char **cause);
+    const char *send, char **cause);
 
 /*
  * A PostgreSQL array literal built one element at a time, for sending many

@@ -170,15 +170,15 @@ report_parts(struct db *db, const struct part *parts, size_t nparts, int n,
 static const struct part status_parts[] = {
 	{ "events by class", "events_by_class",
 	    "SELECT class, count(*) FROM "
-	    "events GROUP BY class ORDER BY class",
+	    "@events GROUP BY class ORDER BY class",
 	    COUNTS },
 	{ "subscribers by state", "subscribers_by_state",
 	    "SELECT state, "
-	    "count(*) FROM subscribers GROUP BY state ORDER BY state",
+	    "count(*) FROM @subscribers GROUP BY state ORDER BY state",
 	    COUNTS },
 	{ "active suppressions by cause", "suppressions_by_cause",
 	    "SELECT "
-	    "cause, count(*) FROM suppressions WHERE ended_at IS NULL GROUP BY "
+	    "cause, count(*) FROM @suppressions WHERE ended_at IS NULL GROUP BY "
 	    "cause ORDER BY cause",
 	    COUNTS },
 	{ "top recipient domains", "top_domains",
@@ -187,20 +187,20 @@ static const struct part status_parts[] = {
 	    "'hard'), 0)::int8 AS hard, coalesce(sum(count) FILTER (WHERE class = "
 	    "'soft'), 0)::int8 AS soft, coalesce(sum(count) FILTER (WHERE class = "
 	    "'block'), 0)::int8 AS block, coalesce(sum(count) FILTER (WHERE class "
-	    "= 'complaint'), 0)::int8 AS complaint FROM domain_daily GROUP BY "
+	    "= 'complaint'), 0)::int8 AS complaint FROM @domain_daily GROUP BY "
 	    "domain ORDER BY total DESC, domain LIMIT 10",
 	    ROWS },
 	{ "held batches (rebound run --release applies them)", "holds",
 	    "SELECT coalesce(list, '(every list)') AS list, mailbox, "
 	    "suppressions, cap, window_days, to_char(held_at AT TIME ZONE "
-	    "'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS held_at FROM holds "
+	    "'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS held_at FROM @holds "
 	    "WHERE released_at IS NULL ORDER BY held_at",
 	    ROWS },
 	{ "mailboxes", "mailboxes",
 	    "SELECT m.name AS mailbox, m.uidvalidity, "
 	    "to_char(m.updated_at AT TIME ZONE 'UTC', "
 	    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS last_stored, (SELECT count(*) "
-	    "FROM messages x WHERE x.mailbox = m.name) AS messages FROM mailboxes "
+	    "FROM @messages x WHERE x.mailbox = m.name) AS messages FROM @mailboxes "
 	    "m ORDER BY m.name",
 	    ROWS },
 };
@@ -216,11 +216,11 @@ db_status_report(struct db *db, FILE *f, enum db_format fmt, char **cause)
 	int                rc = -1, rows;
 
 	res = db_exec(db,
-	    "SELECT (SELECT count(*) FROM messages), (SELECT "
-	    "count(*) FROM messages WHERE outcome = 'quarantined'), (SELECT "
-	    "count(*) FROM events), (SELECT count(*) FROM subscribers), (SELECT "
-	    "count(DISTINCT address) FROM suppressions WHERE ended_at IS NULL), "
-	    "(SELECT count(*) FROM lists)",
+	    "SELECT (SELECT count(*) FROM @messages), (SELECT "
+	    "count(*) FROM @messages WHERE outcome = 'quarantined'), (SELECT "
+	    "count(*) FROM @events), (SELECT count(*) FROM @subscribers), (SELECT "
+	    "count(DISTINCT address) FROM @suppressions WHERE ended_at IS NULL), "
+	    "(SELECT count(*) FROM @lists)",
 	    0, NULL, PGRES_TUPLES_OK, cause);
 	if (res == NULL)
 		goto out;
@@ -310,9 +310,9 @@ db_list_known(struct db *db, const char *name, char **cause)
 {
 	const char *params[1] = { name };
 	PGresult   *res = db_exec(db,
-	      "SELECT coalesce((SELECT 1 FROM lists WHERE name = $1), 0), "
+	      "SELECT coalesce((SELECT 1 FROM @lists WHERE name = $1), 0), "
 		"(SELECT string_agg(name, ', ' ORDER BY name) FROM (SELECT name "
-		"FROM lists ORDER BY name LIMIT 20) AS l)",
+		"FROM @lists ORDER BY name LIMIT 20) AS l)",
 	      1, params, PGRES_TUPLES_OK, cause);
 	int         rc = 0;
 
@@ -345,15 +345,16 @@ db_export(struct db *db, const struct db_export *x, FILE *f,
 	/* a list's export includes the global suppressions: they apply to
 	 * it too */
 	sent = PQsendQueryParams(db->conn,
-	    "SELECT s.address, l.name AS list, "
-	    "s.cause, s.reason, s.status, to_char(s.since AT TIME ZONE 'UTC', "
-	    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS since, s.proof FROM "
-	    "suppressions s "
-	    "LEFT JOIN lists l ON l.id = s.list_id WHERE s.ended_at IS NULL AND "
-	    "($1::text IS NULL OR s.list_id IS NULL OR l.name = $1) AND "
-	    "($2::date IS NULL OR s.since >= $2::date) AND ($3 = 'all' OR ($3 = "
-	    "'global' AND s.list_id IS NULL) OR ($3 = 'list' AND s.list_id IS "
-	    "NOT NULL)) ORDER BY s.address, l.name NULLS FIRST",
+	    db_sql(db,
+		"SELECT s.address, l.name AS list, "
+		"s.cause, s.reason, s.status, to_char(s.since AT TIME ZONE 'UTC', "
+		"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS since, s.proof FROM "
+		"@suppressions s "
+		"LEFT JOIN @lists l ON l.id = s.list_id WHERE s.ended_at IS NULL AND "
+		"($1::text IS NULL OR s.list_id IS NULL OR l.name = $1) AND "
+		"($2::date IS NULL OR s.since >= $2::date) AND ($3 = 'all' OR ($3 = "
+		"'global' AND s.list_id IS NULL) OR ($3 = 'list' AND s.list_id IS "
+		"NOT NULL)) ORDER BY s.address, l.name NULLS FIRST"),
 	    3, NULL, params, NULL, NULL, 0);
 	if (!sent || !PQsetSingleRowMode(db->conn))
 		return db_fail(db, NULL, "export", cause);
@@ -390,7 +391,7 @@ static const struct part subscriber_parts[] = {
 	    "s.complaint_count AS complaint, to_char(s.first_bounce_at AT TIME "
 	    "ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS first_bounce, "
 	    "to_char(s.last_bounce_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS "
-	    "last_bounce, s.change_reason FROM subscribers s LEFT JOIN lists l ON "
+	    "last_bounce, s.change_reason FROM @subscribers s LEFT JOIN @lists l ON "
 	    "l.id = s.list_id WHERE lower(s.address) = lower($1) ORDER BY l.name "
 	    "NULLS FIRST",
 	    ROWS },
@@ -399,15 +400,15 @@ static const struct part subscriber_parts[] = {
 	    "AS list, x.cause, x.reason, x.status, to_char(x.since AT TIME ZONE "
 	    "'UTC', 'YYYY-MM-DD HH24:MI') AS since, to_char(x.ended_at AT TIME "
 	    "ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS ended, x.proof FROM "
-	    "suppressions x LEFT "
-	    "JOIN lists l ON l.id = x.list_id WHERE lower(x.address) = lower($1) "
+	    "@suppressions x LEFT "
+	    "JOIN @lists l ON l.id = x.list_id WHERE lower(x.address) = lower($1) "
 	    "ORDER BY x.since, x.id",
 	    ROWS },
 	{ "events", "events",
 	    "SELECT to_char(e.created_at AT TIME ZONE 'UTC', "
 	    "'YYYY-MM-DD HH24:MI') AS time, e.list, e.class, e.reason, e.status, "
 	    "e.reply_code, e.mailbox, e.proof, e.proof_why, e.diagnostic FROM "
-	    "events e WHERE "
+	    "@events e WHERE "
 	    "lower(e.address) = lower($1) ORDER BY e.id",
 	    ROWS },
 };
@@ -449,14 +450,14 @@ db_unsuppress(struct db *db, const char *address, const char *list,
 		return -1;
 	/* end the suppressions, one manual event for each */
 	res = db_exec(db,
-	    "WITH ended AS (UPDATE suppressions x SET ended_at = "
+	    "WITH ended AS (UPDATE @suppressions x SET ended_at = "
 	    "now() WHERE lower(x.address) = lower($1) AND x.ended_at IS NULL AND "
-	    "($2::text IS NULL OR x.list_id = (SELECT id FROM lists WHERE name = "
-	    "$2)) RETURNING x.address, x.list_id, x.status) INSERT INTO events "
+	    "($2::text IS NULL OR x.list_id = (SELECT id FROM @lists WHERE name = "
+	    "$2)) RETURNING x.address, x.list_id, x.status) INSERT INTO @events "
 	    "(subscriber, address, list, class, reason, status) SELECT (SELECT "
-	    "s.id FROM subscribers s WHERE s.address = e.address AND s.list_id "
+	    "s.id FROM @subscribers s WHERE s.address = e.address AND s.list_id "
 	    "IS NOT DISTINCT FROM e.list_id), e.address, l.name, 'manual', "
-	    "'unsuppressed', e.status FROM ended e LEFT JOIN lists l ON l.id = "
+	    "'unsuppressed', e.status FROM ended e LEFT JOIN @lists l ON l.id = "
 	    "e.list_id RETURNING address, list, status",
 	    2, params, PGRES_TUPLES_OK, cause);
 	if (res == NULL)
@@ -464,23 +465,23 @@ db_unsuppress(struct db *db, const char *address, const char *list,
 	/* active again, the soft count forgotten (not an unsubscription) */
 	if (PQntuples(res) > 0 &&
 	    db_simple(db,
-		"UPDATE subscribers s SET state "
+		"UPDATE @subscribers s SET state "
 		"= 'active', score = 0, last_soft_day = NULL, soft_since = NULL, "
 		"changed_at = now(), change_reason = 'unsuppressed by hand' WHERE "
 		"lower(s.address) = lower($1) AND s.state IN ('suppressed', "
 		"'bouncing') AND ($2::text IS NULL OR s.list_id = (SELECT id FROM "
-		"lists WHERE name = $2))",
+		"@lists WHERE name = $2))",
 		2, params, cause) < 0)
 		goto fail;
 	for (r = 0; r < PQntuples(res); r++)
 		if (db_hook(db, "on_unsuppress", value(res, r, 0),
 			value(res, r, 1), "manual", "unsuppressed",
-			value(res, r, 2), cause) < 0)
+			value(res, r, 2), NULL, cause) < 0)
 			goto fail;
 	*ended = (unsigned)PQntuples(res);
 	PQclear(res);
 	res = db_exec(db,
-	    "SELECT count(*) FROM suppressions WHERE "
+	    "SELECT count(*) FROM @suppressions WHERE "
 	    "lower(address) = lower($1) AND ended_at IS NULL",
 	    1, params, PGRES_TUPLES_OK, cause);
 	if (res == NULL)

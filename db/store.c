@@ -43,6 +43,7 @@ struct bev {
 	int         proven;
 	int         nonmember; /* members_query knows no such member */
 	const char *secret;    /* proof_secret */
+	const char *send;      /* the send the original names */
 	struct sub *sub;       /* NULL without an address */
 	char       *id;        /* events.id once reserved */
 };
@@ -177,6 +178,7 @@ db_batch_event(struct db_batch *b, const struct db_event *e)
 	ev.proof = keep(b, ev.proven ? e->proof : "none");
 	ev.proof_why = keep(b, e->proof_why);
 	ev.secret = keep(b, e->proof_secret);
+	ev.send = keep(b, e->send);
 	g_array_append_val(b->evs, ev);
 }
 
@@ -207,7 +209,7 @@ db_batch_one(const struct db_batch *b, unsigned i)
 		struct db_event   de = { e->address, e->list, e->cls, e->reason,
 			  e->status, e->reply_code, e->rule, e->diagnostic,
 			  e->remote_mta, e->reporting_mta, e->feedback_type,
-			  e->proof, e->proof_why, e->secret };
+			  e->proof, e->proof_why, e->secret, e->send };
 
 		if (e->msg == i)
 			db_batch_event(one, &de);
@@ -264,7 +266,7 @@ find_duplicates(struct db *db, struct db_batch *b, char **cause)
 	params[1] = db_array_end(&ids);
 	res = db_exec(db,
 	    "SELECT encode(fingerprint, 'hex'), message_id FROM "
-	    "messages WHERE outcome = 'processed' AND (fingerprint IN (SELECT "
+	    "@messages WHERE outcome = 'processed' AND (fingerprint IN (SELECT "
 	    "decode(f, 'hex') FROM unnest($1::text[]) AS f) OR message_id = "
 	    "ANY ($2::text[]))",
 	    2, params, PGRES_TUPLES_OK, cause);
@@ -357,7 +359,7 @@ insert_messages(struct db *db, struct db_batch *b, char **cause)
 	params[6] = db_array_end(&out);
 	params[7] = db_array_end(&err);
 	res = db_exec(db,
-	    "INSERT INTO messages (fingerprint, message_id, "
+	    "INSERT INTO @messages (fingerprint, message_id, "
 	    "mailbox, uidvalidity, uid, uidl, outcome, error) SELECT "
 	    "decode(f, 'hex'), m, $3, uv, u, l, o, e FROM unnest($1::text[], "
 	    "$2::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], "
@@ -416,9 +418,9 @@ list_ids(struct db *db, struct db_batch *b, GHashTable *ids, char **cause)
 	/* the outer SELECT cannot see the CTE's rows: each name comes once */
 	res = db_exec(db,
 	    "WITH n AS (SELECT DISTINCT unnest($1::text[]) AS "
-	    "name), ins AS (INSERT INTO lists (name) SELECT name FROM n ORDER BY "
+	    "name), ins AS (INSERT INTO @lists (name) SELECT name FROM n ORDER BY "
 	    "name ON CONFLICT (name) DO NOTHING RETURNING id, name) SELECT id, "
-	    "name FROM ins UNION ALL SELECT l.id, l.name FROM lists l JOIN n "
+	    "name FROM ins UNION ALL SELECT l.id, l.name FROM @lists l JOIN n "
 	    "USING (name)",
 	    1, params, PGRES_TUPLES_OK, cause);
 	db_array_free(&names);
@@ -508,14 +510,14 @@ load_subscribers(struct db *db, struct db_batch *b, GHashTable *lists,
 	params[0] = db_array_end(&lid);
 	params[1] = db_array_end(&addr);
 	if (db_simple(db,
-		"INSERT INTO subscribers (list_id, address) SELECT l, "
+		"INSERT INTO @subscribers (list_id, address) SELECT l, "
 		"a FROM unnest($1::bigint[], $2::text[]) AS t(l, a) ON CONFLICT "
 		"(list_id, address) DO NOTHING",
 		2, params, cause) < 0)
 		goto out;
 	res = db_exec(db,
 	    "SELECT s.id, s.list_id, s.address, s.state, s.score, "
-	    "s.last_soft_day, s.soft_since FROM subscribers s JOIN "
+	    "s.last_soft_day, s.soft_since FROM @subscribers s JOIN "
 	    "unnest($1::bigint[], $2::text[]) AS t(l, a) ON s.address = t.a AND "
 	    "s.list_id IS NOT DISTINCT FROM t.l ORDER BY s.id FOR UPDATE OF s",
 	    2, params, PGRES_TUPLES_OK, cause);
@@ -557,7 +559,7 @@ reserve_event_ids(struct db *db, struct db_batch *b, unsigned n, char **cause)
 	int         r = 0;
 
 	res = db_exec(db,
-	    "SELECT nextval(pg_get_serial_sequence('events', "
+	    "SELECT nextval(pg_get_serial_sequence('@events', "
 	    "'id')) FROM generate_series(1, $1::integer)",
 	    1, params, PGRES_TUPLES_OK, cause);
 	g_free(count);
@@ -576,8 +578,8 @@ reserve_event_ids(struct db *db, struct db_batch *b, unsigned n, char **cause)
 static int
 insert_events(struct db *db, struct db_batch *b, char **cause)
 {
-	struct db_array col[16];
-	const char     *params[17];
+	struct db_array col[17];
+	const char     *params[18];
 	guint           i, k, n = 0;
 	int             rc = -1;
 
@@ -610,20 +612,21 @@ insert_events(struct db *db, struct db_batch *b, char **cause)
 		db_array_add(&col[13], e->feedback_type);
 		db_array_add(&col[14], e->proof);
 		db_array_add(&col[15], e->proof_why);
+		db_array_add(&col[16], e->send);
 	}
 	for (k = 0; k < G_N_ELEMENTS(col); k++)
 		params[k] = db_array_end(&col[k]);
-	params[16] = b->mailbox;
+	params[17] = b->mailbox;
 	rc = db_simple(db,
-	    "INSERT INTO events (id, message, subscriber, "
+	    "INSERT INTO @events (id, message, subscriber, "
 	    "address, list, class, reason, status, reply_code, rule, diagnostic, "
-	    "remote_mta, reporting_mta, feedback_type, proof, proof_why, "
-	    "mailbox) SELECT *, $17 "
+	    "remote_mta, reporting_mta, feedback_type, proof, proof_why, send, "
+	    "mailbox) SELECT *, $18 "
 	    "FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], "
 	    "$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], "
 	    "$10::text[], $11::text[], $12::text[], $13::text[], $14::text[], "
-	    "$15::text[], $16::text[])",
-	    17, params, cause);
+	    "$15::text[], $16::text[], $17::text[])",
+	    18, params, cause);
 	for (k = 0; k < G_N_ELEMENTS(col); k++)
 		db_array_free(&col[k]);
 	return rc;
@@ -682,7 +685,7 @@ update_subscribers(struct db *db, GHashTable *subs, char **cause)
 	rc = col[ID].n == 0
 	    ? 0
 	    : db_simple(db,
-		  "UPDATE subscribers s SET "
+		  "UPDATE @subscribers s SET "
 		  "changed_at = CASE WHEN s.state <> t.state THEN now() ELSE "
 		  "s.changed_at END, state = t.state, score = t.score, last_soft_day "
 		  "= t.last, soft_since = t.since, change_reason = coalesce(t.why, "
@@ -734,15 +737,16 @@ insert_suppressions(struct db *db, GArray *supps, GHashTable *list_names,
 		params[k] = db_array_end(&col[k]);
 	/* the first event of the batch for each address and list wins */
 	res = db_exec(db,
-	    "INSERT INTO suppressions (address, list_id, cause, "
+	    "INSERT INTO @suppressions (address, list_id, cause, "
 	    "reason, status, source_event, proof) SELECT DISTINCT ON (a, "
 	    "coalesce(l, 0)) a, l, c, r, s, e, p FROM unnest($1::text[], "
 	    "$2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[], "
 	    "$7::text[]) WITH ORDINALITY "
 	    "AS t(a, l, c, r, s, e, p, o) WHERE NOT EXISTS (SELECT 1 FROM "
-	    "suppressions x WHERE x.address = t.a AND coalesce(x.list_id, 0) = "
+	    "@suppressions x WHERE x.address = t.a AND coalesce(x.list_id, 0) = "
 	    "coalesce(t.l, 0) AND x.ended_at IS NULL) ORDER BY a, coalesce(l, "
-	    "0), o RETURNING address, list_id, cause, reason, status",
+	    "0), o RETURNING address, list_id, cause, reason, status, (SELECT "
+	    "send FROM @events WHERE id = source_event)",
 	    NCOL, params, PGRES_TUPLES_OK, cause);
 	if (res == NULL)
 		goto out;
@@ -750,13 +754,13 @@ insert_suppressions(struct db *db, GArray *supps, GHashTable *list_names,
 		const char *list = PQgetisnull(res, r, 1)
 		    ? NULL
 		    : g_hash_table_lookup(list_names, PQgetvalue(res, r, 1));
-		const char *v[5];
+		const char *v[6];
 
-		for (k = 0; k < 5; k++)
+		for (k = 0; k < 6; k++)
 			v[k] = PQgetisnull(res, r, k) ? NULL
 						      : PQgetvalue(res, r, k);
 		if (db_hook(db, "on_suppress", v[0], list, v[2], v[3], v[4],
-			cause) < 0)
+			v[5], cause) < 0)
 			goto out;
 		t->suppressed++;
 	}
@@ -835,7 +839,7 @@ count_domains(struct db *db, struct db_batch *b, int today, struct db_tally *t,
 	rc = dom.n == 0
 	    ? 0
 	    : db_simple(db,
-		  "INSERT INTO domain_daily (day, "
+		  "INSERT INTO @domain_daily (day, "
 		  "domain, class, count) SELECT $1::date, d, c, n FROM "
 		  "unnest($2::text[], $3::text[], $4::integer[]) AS t(d, c, n) "
 		  "ORDER BY d, c ON CONFLICT (day, domain, class) DO UPDATE SET count "
@@ -867,7 +871,7 @@ note_mailbox(struct db *db, struct db_batch *b, char **cause)
 	params[0] = b->mailbox;
 	params[1] = uv;
 	rc = db_simple(db,
-	    "INSERT INTO mailboxes (name, uidvalidity) VALUES "
+	    "INSERT INTO @mailboxes (name, uidvalidity) VALUES "
 	    "($1, $2::bigint) ON CONFLICT (name) DO UPDATE SET uidvalidity = "
 	    "coalesce(EXCLUDED.uidvalidity, mailboxes.uidvalidity), updated_at = "
 	    "now()",
@@ -923,7 +927,7 @@ check_caps(struct db *db, GArray *supps, GHashTable *names, char **cause)
 		params[0] = ((const char *)k)[0] != '\0' ? k : NULL;
 		params[1] = days;
 		if ((res = db_exec(db,
-			 "SELECT count(*) FROM suppressions WHERE list_id IS NOT "
+			 "SELECT count(*) FROM @suppressions WHERE list_id IS NOT "
 			 "DISTINCT FROM $1::bigint AND since > now() - "
 			 "make_interval(days => $2::integer) AND cause <> "
 			 "'manual'",
@@ -1108,6 +1112,7 @@ db_batch_write(struct db *db, struct db_batch *b, db_policy_fn policy_for,
 	PGresult      *res;
 	guint          i;
 	int            rc = -1;
+	unsigned       idle = db->hooks_idle;
 
 	if (b->msgs->len == 0) {
 		rc = 0;
@@ -1143,7 +1148,7 @@ db_batch_write(struct db *db, struct db_batch *b, db_policy_fn policy_for,
 
 		if (counted(b, e) && e->cls == CLASS_SOFT && e->sub != NULL &&
 		    db_hook(db, "on_soft", e->address, e->list, "soft",
-			e->reason, e->status, cause) < 0)
+			e->reason, e->status, e->send, cause) < 0)
 			goto out;
 	}
 	for (i = 0; i < b->msgs->len; i++) {
@@ -1152,6 +1157,7 @@ db_batch_write(struct db *db, struct db_batch *b, db_policy_fn policy_for,
 		t->duplicates += m->duplicate;
 		t->quarantined += !m->duplicate && m->quarantined;
 	}
+	t->hooks_idle += db->hooks_idle - idle;
 	rc = 0;
 out:
 	g_array_free(supps, TRUE);

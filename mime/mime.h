@@ -103,6 +103,8 @@ struct mime_report {
 			     mime_options' authserv_id above the first
 			     Received: say; space-separated, lower case;
 			     NULL: none */
+	char *orig_send;  /* the returned original's send_header (which
+			     send, or campaign, it was), or NULL */
 	char *orig_proof; /* the returned original's proof_header (a
 			     subscriber's secret: mime_options), or NULL */
 	char *verp_token; /* a signed return path's token (bounce/proof.h),
@@ -135,6 +137,10 @@ struct mime_options {
 	const char *proof_header; /* the header of the returned original
 				     that carries a per-subscriber secret
 				     (X-Listmonk-Subscriber), or NULL */
+	const char *send_header;  /* the header of the returned original
+				     that names the send (campaign) it
+				     belongs to (X-Listmonk-Campaign), or
+				     NULL */
 	const char *authserv_id;  /* the authserv-id of the operator's own
 				    MTA's Authentication-Results, or NULL */
 };

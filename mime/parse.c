@@ -179,6 +179,7 @@ original_from_object(struct mime_report *r, GMimeObject *o,
 {
 	const char *list_header = opts != NULL ? opts->list_header : NULL;
 	const char *proof_header = opts != NULL ? opts->proof_header : NULL;
+	const char *send_header = opts != NULL ? opts->send_header : NULL;
 	const char *v;
 
 	if ((v = header_first(o, "Message-ID")) != NULL &&
@@ -199,6 +200,9 @@ original_from_object(struct mime_report *r, GMimeObject *o,
 	    (v = header_first(o, proof_header)) != NULL &&
 	    r->orig_proof == NULL)
 		report_field_set(&r->orig_proof, v, -1);
+	if (send_header != NULL && (v = header_first(o, send_header)) != NULL &&
+	    r->orig_send == NULL)
+		report_field_set(&r->orig_send, v, -1);
 }
 
 /* original_from_text - parse text/rfc822-headers content as headers */

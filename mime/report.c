@@ -119,6 +119,7 @@ mime_report_free(struct mime_report *r)
 	g_free(r->verp_list);
 	g_free(r->verp_token);
 	g_free(r->orig_proof);
+	g_free(r->orig_send);
 	g_free(r->dkim_pass);
 	g_free(r->relay_ip);
 	g_free(r->relay_name);

@@ -26,12 +26,14 @@ sql_dir(const char *given)
 	return REBOUND_SRC_SQLDIR;
 }
 
-/* timeouts_of - the [database] timeouts of cfg, for db_open() */
-static struct db_timeouts
-timeouts_of(struct config *cfg)
+/* settings_of - the [database] timeouts and schema of cfg, for
+ * db_open() */
+static struct db_settings
+settings_of(struct config *cfg)
 {
 	const struct config_timeouts *c = config_db_timeouts(cfg);
-	struct db_timeouts            t = { c->connect, c->statement, c->lock };
+	struct db_settings            t = { c->connect, c->statement, c->lock,
+			   config_db_schema(cfg) };
 
 	return t;
 }
@@ -42,7 +44,7 @@ cmd_open_db(struct config *cfg, int *status)
 	struct db         *db;
 	char              *cause = NULL;
 	int                version = 0;
-	struct db_timeouts t = timeouts_of(cfg);
+	struct db_settings t = settings_of(cfg);
 
 	if (config_conninfo(cfg) == NULL) {
 		log_error("no [database] conninfo in the "
@@ -88,7 +90,7 @@ cmd_db(int argc, char **argv)
 	GOptionContext    *ctx;
 	struct config     *cfg = NULL;
 	struct db         *db = NULL;
-	struct db_timeouts t;
+	struct db_settings t;
 	int                status = EX_OK, applied, version;
 
 	ctx = g_option_context_new("migrate - bring the database schema up to "
@@ -110,7 +112,7 @@ cmd_db(int argc, char **argv)
 		status = EX_CONFIG;
 		goto fail;
 	}
-	t = timeouts_of(cfg);
+	t = settings_of(cfg);
 	t.statement = 0; /* a migration may take long: only the lock waits */
 	if ((db = db_open(config_conninfo(cfg), &t, &cause, &status)) == NULL)
 		goto fail;

@@ -163,6 +163,7 @@ event_of(const struct run *run, const struct config_mailbox *mb,
 	ev->reporting_mta = r->reporting_mta;
 	ev->feedback_type = rc != NULL ? rc->feedback_type : NULL;
 	ev->proof_secret = r->orig_proof;
+	ev->send = r->orig_send;
 }
 
 /* too_many - the list of evs[0..n) that more of them name than its
@@ -407,6 +408,12 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 	    t.cls[CLASS_COMPLAINT], t.cls[CLASS_IGNORE], t.cls[CLASS_UNKNOWN],
 	    t.suppressed, t.quarantined,
 	    (double)(g_get_monotonic_time() - t0) / 1e6);
+	if (t.hooks_idle > 0)
+		log_msg(G_LOG_LEVEL_WARNING, mb->name, NULL, NULL, NULL,
+		    "mailbox %s: a hook changed no row %u time%s: the list "
+		    "manager may know these lists or addresses by other names "
+		    "([list NAME] aliases; rebound -v names each)",
+		    mb->name, t.hooks_idle, t.hooks_idle == 1 ? "" : "s");
 	if (t.quarantined > 0) {
 		/* the others are stored; a person should look at these */
 		log_msg(G_LOG_LEVEL_WARNING, mb->name, NULL, NULL, NULL,
@@ -666,6 +673,7 @@ read:
 	opts.final_only = !p->original_recipient;
 	opts.verp_header = p->verp_header;
 	opts.proof_header = p->proof_header;
+	opts.send_header = p->send_header;
 	opts.authserv_id = p->authserv_id;
 	mime_init();
 	if (!dry_run) {

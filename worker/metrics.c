@@ -143,6 +143,16 @@ metrics_write(const char *path, struct run *run, int status, double seconds)
 		metric_label(f, "mailbox", m->name);
 		fprintf(f, "} %u\n", m->t.suppressed);
 	}
+	metric_head(f, "rebound_hooks_idle",
+	    "Hook runs of the last run per mailbox that changed no row (a "
+	    "list or address the list manager knows by another name).");
+	for (i = 0; run->done != NULL && i < run->done->len; i++) {
+		struct mailbox_result *m =
+		    &g_array_index(run->done, struct mailbox_result, i);
+		fprintf(f, "rebound_hooks_idle{");
+		metric_label(f, "mailbox", m->name);
+		fprintf(f, "} %u\n", m->t.hooks_idle);
+	}
 	metric_head(f, "rebound_phase_seconds",
 	    "Time of the last run per mailbox and phase: fetch (the server), "
 	    "parse (MIME and classification), database, acknowledge.");
