@@ -29,9 +29,11 @@ struct config {
 	int                 lists_configured; /* [policy] lists = configured */
 	struct policy       policy;           /* [policy] */
 	GHashTable         *lists;            /* [list NAME]: policy */
-	GHashTable         *names;  /* every name of a list, lower case (its
+	GHashTable         *names;     /* every name of a list, lower case (its
 				      own, aliases) -> the [list NAME] name */
-	GPtrArray          *served; /* [list NAME] mailboxes =: pairs of
+	GArray             *notify;    /* struct config_notify */
+	GHashTable         *addresses; /* list -> an alias with an @ */
+	GPtrArray          *served;    /* [list NAME] mailboxes =: pairs of
 				       group, mailbox name (g_free) */
 	struct config_hooks hooks;
 	GPtrArray          *owned; /* what policies point to: keys, secrets,
@@ -261,6 +263,8 @@ mailbox_clear(struct config_mailbox *mb)
 	g_free(mb->list);
 }
 
+static void notify_clear(struct config_notify *);
+
 void
 config_free(struct config *c)
 {
@@ -283,6 +287,14 @@ config_free(struct config *c)
 		g_hash_table_destroy(c->names);
 	if (c->served != NULL)
 		g_ptr_array_free(c->served, TRUE);
+	if (c->addresses != NULL)
+		g_hash_table_destroy(c->addresses);
+	if (c->notify != NULL) {
+		for (i = 0; i < c->notify->len; i++)
+			notify_clear(
+			    &g_array_index(c->notify, struct config_notify, i));
+		g_array_free(c->notify, TRUE);
+	}
 	g_free(c->hooks.on_suppress);
 	g_free(c->hooks.on_soft);
 	g_free(c->hooks.on_unsuppress);
@@ -353,6 +365,7 @@ check_utf8(GKeyFile *kf, const char *path, char **cause)
 #define G_POLICY   0x08 /* [policy] -> struct policy */
 #define G_LIST     0x10 /* [list NAME] -> struct policy */
 #define G_HOOKS    0x20 /* [hooks] -> struct config_hooks */
+#define G_NOTIFY   0x40 /* [notify NAME] -> struct config_notify */
 
 enum key_type {
 	KEY_STRING, /* char *, spaces around it stripped */
@@ -382,6 +395,7 @@ typedef int (*key_check)(const struct load *, char **cause);
 #define PARSE(f) offsetof(struct config_parse, f)
 #define POL(f)   offsetof(struct policy, f)
 #define HOOK(f)  offsetof(struct config_hooks, f)
+#define NOTE(f)  offsetof(struct config_notify, f)
 
 static int   check_url(const struct load *, char **);
 static int   check_starttls(const struct load *, char **);
@@ -406,6 +420,7 @@ static int   check_verp_keys(const struct load *, char **);
 static int   check_verp_domain(const struct load *, char **);
 static int   check_aliases(const struct load *, char **);
 static int   check_served(const struct load *, char **);
+static int   check_notify(const struct load *, char **);
 
 static const struct key {
 	unsigned      groups; /* the G_* it belongs to */
@@ -518,6 +533,25 @@ static const struct key {
 	{ G_HOOKS, "on_soft", KEY_TEXT, NULL, 0, 0, 0, HOOK(on_soft), NULL },
 	{ G_HOOKS, "on_unsuppress", KEY_TEXT, NULL, 0, 0, 0,
 	    HOOK(on_unsuppress), NULL },
+	/* [notify NAME]: a connector, read by check_notify at the end */
+	{ G_NOTIFY, "url", KEY_STRING, NULL, 0, 0, 0, NOTE(url), NULL },
+	{ G_NOTIFY, "ca_file", KEY_STRING, NULL, 0, 0, 0, NOTE(ca_file), NULL },
+	{ G_NOTIFY, "tls_verify", KEY_BOOL, "yes", 0, 0, 0, NOTE(tls_verify),
+	    NULL },
+	{ G_NOTIFY, "user", KEY_STRING, NULL, 0, 0, 0, NOTE(user), NULL },
+	{ G_NOTIFY, "lists", KEY_STRING, NULL, 0, 0, 0, NOTE(lists), NULL },
+	{ G_NOTIFY, "list_domain", KEY_STRING, NULL, 0, 0, 0, NOTE(list_domain),
+	    NULL },
+	{ G_NOTIFY, "action", KEY_STRING, "disable", 0, 0, 0, NOTE(action),
+	    NULL },
+	{ G_NOTIFY, "timeout", KEY_UINT, NULL, 30, 1, 3600, NOTE(timeout),
+	    NULL },
+	{ G_NOTIFY, "secret_file", KEY_STRING, NULL, 0, 0, 0, NOWHERE, NULL },
+	{ G_NOTIFY, "password_file", KEY_STRING, NULL, 0, 0, 0, NOWHERE, NULL },
+	{ G_NOTIFY, "command", KEY_STRING, NULL, 0, 0, 0, NOWHERE, NULL },
+	{ G_NOTIFY, "events", KEY_STRING, NULL, 0, 0, 0, NOWHERE, NULL },
+	{ G_NOTIFY, "allow_cleartext", KEY_BOOL, "no", 0, 0, 0, NOWHERE, NULL },
+	{ G_NOTIFY, "type", KEY_STRING, NULL, 0, 0, 0, NOWHERE, check_notify },
 };
 
 /* distance - the edit distance of a and b (Levenshtein), up to 9: a typo
@@ -1274,6 +1308,10 @@ check_aliases(const struct load *l, char **cause)
 		if (n == 0)
 			continue;
 		rc = add_name(l, "aliases", a, canon, cause);
+		if (rc == 0 && strchr(a, '@') != NULL &&
+		    !g_hash_table_contains(l->cfg->addresses, canon))
+			g_hash_table_insert(l->cfg->addresses, g_strdup(canon),
+			    g_strdup(a));
 		/* RFC 2919: the list address's List-Id is local.domain */
 		if (rc == 0 && (at = strchr(a, '@')) != NULL) {
 			*at = '.';
@@ -1283,6 +1321,186 @@ check_aliases(const struct load *l, char **cause)
 	g_strfreev(names);
 	g_free(v);
 	return rc;
+}
+
+/* url_ok - may a connector's url carry what it carries: https, or http to
+ * loopback, or http anywhere with allow_cleartext = yes; 0 or -1 */
+static int
+url_ok(const struct load *l, const char *url, char **cause)
+{
+	GUri *uri =
+	    url != NULL ? g_uri_parse(url, G_URI_FLAGS_NONE, NULL) : NULL;
+	const char *scheme = uri != NULL ? g_uri_get_scheme(uri) : NULL;
+	int         rc = 0;
+
+	if (uri == NULL || g_uri_get_host(uri) == NULL ||
+	    (g_ascii_strcasecmp(scheme, "http") != 0 &&
+		g_ascii_strcasecmp(scheme, "https") != 0)) {
+		fail(cause, l->path, l->group, "url",
+		    url == NULL ? "no url"
+				: "expected an http:// or https:// URL");
+		rc = -1;
+	} else if (g_ascii_strcasecmp(scheme, "http") == 0 &&
+	    !is_loopback(g_uri_get_host(uri)) &&
+	    get_bool(l->kf, l->path, l->group, "allow_cleartext", 0, cause) !=
+		1) {
+		fail(cause, l->path, l->group, "url",
+		    "http:// to a remote host sends subscribers' addresses in "
+		    "clear text: use https://, or allow_cleartext = yes");
+		rc = -1;
+	}
+	if (uri != NULL)
+		g_uri_unref(uri);
+	return rc;
+}
+
+/* check_notify - a [notify NAME] connector: its type, what it needs for
+ * it, which events it wants */
+static int
+check_notify(const struct load *l, char **cause)
+{
+	/* clang-format off */
+	static const struct { const char *name; unsigned bit; } evs[] = {
+		{ "suppress", CONFIG_EVENT_SUPPRESS },
+		{ "unsuppress", CONFIG_EVENT_UNSUPPRESS },
+		{ "soft", CONFIG_EVENT_SOFT },
+	};
+	/* clang-format on */
+	struct config_notify *n = l->rec;
+	char   *type = value(l, "type"), *events = value(l, "events"), *file;
+	char   *command = value(l, "command"), **words;
+	GError *err = NULL;
+	size_t  i, k;
+	int     rc = -1;
+
+	if (type == NULL ||
+	    (strcmp(type, "http") != 0 && strcmp(type, "exec") != 0 &&
+		strcmp(type, "mailman3") != 0)) {
+		fail(cause, l->path, l->group, type != NULL ? "type" : NULL,
+		    "type must be http, exec or mailman3");
+		goto out;
+	}
+	n->type = strcmp(type, "http") == 0 ? CONFIG_NOTIFY_HTTP
+	    : strcmp(type, "exec") == 0     ? CONFIG_NOTIFY_EXEC
+					    : CONFIG_NOTIFY_MAILMAN3;
+	/* Mailman 3 keeps no score of rebound's: it hears of decisions */
+	n->events = n->type == CONFIG_NOTIFY_MAILMAN3
+	    ? CONFIG_EVENT_SUPPRESS | CONFIG_EVENT_UNSUPPRESS
+	    : CONFIG_EVENT_SUPPRESS | CONFIG_EVENT_UNSUPPRESS |
+		CONFIG_EVENT_SOFT;
+	if (events != NULL) {
+		words = g_strsplit_set(events, " ,\t", -1);
+		n->events = 0;
+		for (i = 0; words[i] != NULL; i++) {
+			if (words[i][0] == '\0')
+				continue;
+			for (k = 0; k < G_N_ELEMENTS(evs); k++)
+				if (strcmp(words[i], evs[k].name) == 0)
+					break;
+			if (k < G_N_ELEMENTS(evs))
+				n->events |= evs[k].bit;
+			else {
+				g_strfreev(words);
+				fail(cause, l->path, l->group, "events",
+				    "expected suppress, unsuppress and soft, "
+				    "separated by spaces or commas");
+				goto out;
+			}
+		}
+		g_strfreev(words);
+	}
+	if (n->ca_file != NULL &&
+	    !g_file_test(n->ca_file, G_FILE_TEST_IS_REGULAR)) {
+		fail(cause, l->path, l->group, "ca_file", "no such file");
+		goto out;
+	}
+	switch (n->type) {
+	case CONFIG_NOTIFY_HTTP:
+		if (url_ok(l, n->url, cause) < 0)
+			goto out;
+		if ((file = value(l, "secret_file")) == NULL) {
+			fail(cause, l->path, l->group, NULL,
+			    "an http connector signs what it sends: give it "
+			    "a secret_file (mode 600)");
+			goto out;
+		}
+		n->secret = secret_file(l, "secret_file", file, cause);
+		g_free(file);
+		if (n->secret == NULL)
+			goto out;
+		n->secret[strcspn(n->secret, "\r\n")] = '\0';
+		if (strlen(n->secret) < 16) {
+			fail(cause, l->path, l->group, "secret_file",
+			    "the secret is shorter than 16 characters");
+			goto out;
+		}
+		break;
+	case CONFIG_NOTIFY_EXEC:
+		/* split as a shell would, but run without one */
+		if (command == NULL ||
+		    !g_shell_parse_argv(command, NULL, &n->argv, &err)) {
+			fail(cause, l->path, l->group, "command",
+			    err != NULL ? err->message : "no command");
+			g_clear_error(&err);
+			goto out;
+		}
+		if (!g_path_is_absolute(n->argv[0]) ||
+		    !g_file_test(n->argv[0], G_FILE_TEST_IS_EXECUTABLE)) {
+			fail(cause, l->path, l->group, "command",
+			    "the program must be an absolute path to an "
+			    "executable file");
+			goto out;
+		}
+		break;
+	case CONFIG_NOTIFY_MAILMAN3:
+		if (url_ok(l, n->url, cause) < 0)
+			goto out;
+		if (n->user == NULL ||
+		    (file = value(l, "password_file")) == NULL) {
+			fail(cause, l->path, l->group, NULL,
+			    "a mailman3 connector needs user and "
+			    "password_file (its REST admin)");
+			goto out;
+		}
+		n->password = secret_file(l, "password_file", file, cause);
+		g_free(file);
+		if (n->password == NULL)
+			goto out;
+		n->password[strcspn(n->password, "\r\n")] = '\0';
+		if (strcmp(n->action, "disable") != 0 &&
+		    strcmp(n->action, "unsubscribe") != 0) {
+			fail(cause, l->path, l->group, "action",
+			    "expected disable or unsubscribe");
+			goto out;
+		}
+		break;
+	}
+	rc = 0;
+out:
+	g_free(type);
+	g_free(events);
+	g_free(command);
+	return rc;
+}
+
+/* notify_clear - free what a config_notify holds */
+static void
+notify_clear(struct config_notify *n)
+{
+	g_free(n->name);
+	g_free(n->lists);
+	g_free(n->url);
+	if (n->secret != NULL)
+		memset(n->secret, 0, strlen(n->secret));
+	g_free(n->secret);
+	g_free(n->user);
+	if (n->password != NULL)
+		memset(n->password, 0, strlen(n->password));
+	g_free(n->password);
+	g_free(n->ca_file);
+	g_strfreev(n->argv);
+	g_free(n->list_domain);
+	g_free(n->action);
 }
 
 /* check_served - the mailboxes that serve a list (as if each said
@@ -1393,6 +1611,30 @@ load_list(GKeyFile *kf, const char *path, struct config *c, const char *group,
 	return 0;
 }
 
+/* load_notify - a [notify NAME] group: one connector */
+static int
+load_notify(struct config *c, GKeyFile *kf, const char *path, const char *group,
+    char **cause)
+{
+	struct config_notify n;
+	const char          *name = group + strlen("notify");
+
+	while (*name == ' ')
+		name++;
+	memset(&n, 0, sizeof(n));
+	n.name = g_strdup(name);
+	if (*name == '\0')
+		fail(cause, path, group, NULL,
+		    "a connector needs a name: [notify NAME]");
+	if (*name == '\0' ||
+	    load_group(c, kf, path, group, G_NOTIFY, &n, cause) < 0) {
+		notify_clear(&n);
+		return -1;
+	}
+	g_array_append_val(c->notify, n);
+	return 0;
+}
+
 /* unknown_group - *cause for a group no key belongs to: "FILE:LINE:
  * unknown group [NAME] (did you mean [...]?)" */
 static void
@@ -1400,7 +1642,7 @@ unknown_group(const char *path, const char *group, char **cause)
 {
 	/* clang-format off */
 	static const char *const known[] = { "parse", "database", "policy",
-	    "hooks", "list", "mailbox" };
+	    "hooks", "list", "mailbox", "notify" };
 	/* clang-format on */
 	char       *text = NULL, **lines, *hdr = g_strdup_printf("[%s]", group);
 	const char *best = NULL;
@@ -1426,7 +1668,9 @@ unknown_group(const char *path, const char *group, char **cause)
 	    line, group, best != NULL ? " (did you mean [" : "",
 	    best != NULL ? best : "",
 	    best != NULL &&
-		    (strcmp(best, "list") == 0 || strcmp(best, "mailbox") == 0)
+		    (strcmp(best, "list") == 0 ||
+			strcmp(best, "mailbox") == 0 ||
+			strcmp(best, "notify") == 0)
 		? " NAME"
 		: "",
 	    best != NULL ? "]?)" : "");
@@ -1482,6 +1726,9 @@ config_load(const char *path, int flags, char **cause, int *status)
 	c->names =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	c->served = g_ptr_array_new_with_free_func(g_free);
+	c->addresses =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	c->notify = g_array_new(FALSE, TRUE, sizeof(struct config_notify));
 	policy_defaults(&c->policy);
 	if (load_group(c, kf, path, "parse", G_PARSE, &c->parse, cause) < 0 ||
 	    load_group(c, kf, path, "database", G_DATABASE, c, cause) < 0 ||
@@ -1493,6 +1740,12 @@ config_load(const char *path, int flags, char **cause, int *status)
 	for (i = 0; groups[i] != NULL; i++) {
 		struct config_mailbox mb;
 
+		if (g_str_has_prefix(groups[i], "notify ") ||
+		    strcmp(groups[i], "notify") == 0) {
+			if (load_notify(c, kf, path, groups[i], cause) < 0)
+				goto bad;
+			continue;
+		}
 		if (g_str_has_prefix(groups[i], "list ") ||
 		    strcmp(groups[i], "list") == 0) {
 			if (load_list(kf, path, c, groups[i], cause) < 0)
@@ -1622,6 +1875,21 @@ config_policy(struct config *c, const char *list)
 	    : NULL;
 
 	return p != NULL ? p : &c->policy;
+}
+
+const struct config_notify *
+config_notifiers(struct config *c, size_t *n)
+{
+	*n = c->notify->len;
+	return (const struct config_notify *)(const void *)c->notify->data;
+}
+
+const char *
+config_list_address(struct config *c, const char *list)
+{
+	return list != NULL
+	    ? g_hash_table_lookup(c->addresses, config_list_name(c, list))
+	    : NULL;
 }
 
 const struct config_hooks *

@@ -90,6 +90,42 @@ struct config_hooks {
 	char *on_unsuppress;
 };
 
+/* The kinds of [notify NAME] connector. */
+enum config_notify_type {
+	CONFIG_NOTIFY_HTTP,     /* POST the JSON to url, HMAC-signed */
+	CONFIG_NOTIFY_EXEC,     /* run command with the JSON on stdin */
+	CONFIG_NOTIFY_MAILMAN3, /* Mailman 3 core's REST API */
+};
+
+/* What a [notify NAME] event set may hold (events =). */
+#define CONFIG_EVENT_SUPPRESS   0x1
+#define CONFIG_EVENT_UNSUPPRESS 0x2
+#define CONFIG_EVENT_SOFT       0x4
+
+/* A [notify NAME] group: where decisions are delivered after they are
+ * committed (db's outbox), each as one JSON document. */
+struct config_notify {
+	char                   *name;
+	enum config_notify_type type;
+	unsigned                events;   /* CONFIG_EVENT_* it wants */
+	char                   *lists;    /* "news,digest" (canonical names),
+					   or NULL: every list */
+	char                   *url;      /* http, mailman3 */
+	char                   *secret;   /* http: the HMAC key (secret_file) */
+	char                   *user;     /* mailman3: the REST user */
+	char                   *password; /* mailman3: password_file */
+	char                   *ca_file;  /* NULL: the system trust store */
+	int                     tls_verify;
+	char                  **argv;        /* exec: command, split; NULL */
+	char                   *list_domain; /* mailman3: news -> news@DOMAIN
+						when the list has no alias
+						with an @ */
+	char                   *action;      /* mailman3: disable (delivery
+						 off, by_bounces) or
+						 unsubscribe */
+	unsigned                timeout;     /* seconds per delivery, 30 */
+};
+
 struct config;
 
 /* config_load flags */
@@ -160,6 +196,14 @@ const char *config_acting_unproven(struct config *);
  * [policy] lists = any (the default), else only a [list NAME] group's or
  * a mailbox's list =; NULL is always allowed */
 int config_list_allowed(struct config *, const char *name);
+
+/* config_notifiers - the [notify NAME] groups in file order; *n gets the
+ * count (borrowed) */
+const struct config_notify *config_notifiers(struct config *, size_t *n);
+
+/* config_list_address - the list's address (an alias of its [list NAME]
+ * with an @ in it), or NULL (borrowed) */
+const char *config_list_address(struct config *, const char *list);
 
 /* config_hooks - the [hooks] group (borrowed) */
 const struct config_hooks *config_hooks(struct config *);

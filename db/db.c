@@ -195,6 +195,8 @@ db_close(struct db *db)
 	PQfinish(db->conn);
 	g_free(db->held_list);
 	g_free(db->schema);
+	for (int k = 0; k < 3; k++)
+		g_free(db->notify[k]);
 	if (db->sql != NULL)
 		g_hash_table_destroy(db->sql);
 	g_free(db);

@@ -52,7 +52,7 @@ int db_migrate(struct db *, const char *sqldir, int *applied, int *version,
     char **cause);
 
 /* The schema version this rebound writes: sql/'s newest migration. */
-#define DB_SCHEMA_VERSION 3
+#define DB_SCHEMA_VERSION 4
 
 /* db_release - lift the suppression caps (max_suppressions) of the
  * policies for what this connection writes from now on: a person has
@@ -240,5 +240,56 @@ int db_subscriber(struct db *, const char *address, FILE *f, enum db_format,
  */
 int db_unsuppress(struct db *, const char *address, const char *list,
     unsigned *ended, unsigned *left, char **cause);
+
+/*
+ * The outbox: each suppression, unsuppression and counted soft bounce
+ * writes, in its own transaction, one notification per connector that
+ * wants it; after COMMIT they are delivered (worker/deliver.c), in order
+ * per connector and address, retried with backoff until delivered or
+ * refused for good.
+ */
+
+/* A connector the outbox writes for. */
+struct db_notifier {
+	const char *name;
+	unsigned    events; /* CONFIG_EVENT_* bits: 1 suppress, 2
+			       unsuppress, 4 soft */
+	const char *lists;  /* "news,digest", or NULL: every list */
+};
+
+/* db_set_notifiers - the connectors from now on (copied) */
+void db_set_notifiers(struct db *, const struct db_notifier *, size_t n);
+
+/* A notification due for delivery. */
+struct db_note {
+	char    *id, *connector, *key, *address, *list, *event, *body;
+	unsigned attempts; /* before this one */
+};
+
+/* db_outbox_due - up to max notifications due now, oldest first, none
+ * with an earlier one of the same connector and address still pending;
+ * *notes gets a GArray of struct db_note (db_notes_free()) */
+int  db_outbox_due(struct db *, unsigned max, GArray **notes, char **cause);
+void db_notes_free(GArray *);
+
+/* How a delivery went. */
+enum db_delivery {
+	DB_DELIVERED,
+	DB_RETRY,  /* again after retry_after seconds */
+	DB_REFUSED /* for good: failed_at set, a person looks */
+};
+
+/* db_outbox_mark - record an attempt at notification id */
+int db_outbox_mark(struct db *, const char *id, enum db_delivery,
+    const char *error, unsigned retry_after, char **cause);
+
+/* db_outbox_requeue - make the refused notifications due again (after a
+ * person fixed what refused them); *n gets how many */
+int db_outbox_requeue(struct db *, unsigned *n, char **cause);
+
+/* db_outbox_lock - try to become the one deliverer (*got 1), until
+ * db_outbox_unlock() or the connection ends */
+int  db_outbox_lock(struct db *, int *got, char **cause);
+void db_outbox_unlock(struct db *);
 
 #endif /* REBOUND_DB_H */

@@ -21,6 +21,8 @@ struct db {
 	struct db_hooks hooks;      /* which are prepared (non-NULL) */
 	char           *schema;     /* db_settings' schema, or NULL */
 	unsigned        hooks_idle; /* db_hook() runs that changed no row */
+	char           *notify[3];  /* the connectors as arrays: names,
+				       events, lists (db_set_notifiers) */
 	GHashTable     *sql; /* statement as written -> as sent (db_sql) */
 };
 
@@ -53,6 +55,20 @@ int db_simple(struct db *, const char *sql, int n, const char *const *params,
 int db_hook(struct db *, const char *name, const char *address,
     const char *list, const char *cls, const char *reason, const char *status,
     const char *send, char **cause);
+
+/* A decision the list manager must hear of (db_note). */
+struct db_notice {
+	const char *event;   /* "suppress", "unsuppress", "soft" */
+	const char *address; /* as stored */
+	const char *list;    /* canonical; NULL: every list */
+	const char *state;   /* the state to set: suppressed, active, ... */
+	const char *cause, *reason, *status, *proof, *send;
+	int         score; /* soft points; -1: none */
+};
+
+/* db_note - write n to the outbox for every connector that wants it, in
+ * the caller's transaction; 0 or -1 */
+int db_note(struct db *, const struct db_notice *n, char **cause);
 
 /*
  * A PostgreSQL array literal built one element at a time, for sending many

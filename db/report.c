@@ -196,6 +196,15 @@ static const struct part status_parts[] = {
 	    "'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS held_at FROM @holds "
 	    "WHERE released_at IS NULL ORDER BY held_at",
 	    ROWS },
+	{ "outbox (notifications for the list manager)", "outbox",
+	    "SELECT connector, count(*) FILTER (WHERE delivered_at IS NULL AND "
+	    "failed_at IS NULL) AS pending, coalesce(extract(epoch FROM now() "
+	    "- min(created_at) FILTER (WHERE delivered_at IS NULL AND "
+	    "failed_at IS NULL))::int8, 0) AS oldest_pending_seconds, count(*) "
+	    "FILTER (WHERE failed_at IS NOT NULL) AS refused, count(*) FILTER "
+	    "(WHERE delivered_at IS NOT NULL) AS delivered FROM @outbox GROUP "
+	    "BY connector ORDER BY connector",
+	    ROWS },
 	{ "mailboxes", "mailboxes",
 	    "SELECT m.name AS mailbox, m.uidvalidity, "
 	    "to_char(m.updated_at AT TIME ZONE 'UTC', "
@@ -473,11 +482,15 @@ db_unsuppress(struct db *db, const char *address, const char *list,
 		"@lists WHERE name = $2))",
 		2, params, cause) < 0)
 		goto fail;
-	for (r = 0; r < PQntuples(res); r++)
-		if (db_hook(db, "on_unsuppress", value(res, r, 0),
-			value(res, r, 1), "manual", "unsuppressed",
-			value(res, r, 2), NULL, cause) < 0)
+	for (r = 0; r < PQntuples(res); r++) {
+		struct db_notice n = { "unsuppress", value(res, r, 0),
+			value(res, r, 1), "active", "manual", "unsuppressed",
+			value(res, r, 2), NULL, NULL, 0 };
+		if (db_hook(db, "on_unsuppress", n.address, n.list, "manual",
+			"unsuppressed", n.status, NULL, cause) < 0 ||
+		    db_note(db, &n, cause) < 0)
 			goto fail;
+	}
 	*ended = (unsigned)PQntuples(res);
 	PQclear(res);
 	res = db_exec(db,

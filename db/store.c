@@ -746,21 +746,26 @@ insert_suppressions(struct db *db, GArray *supps, GHashTable *list_names,
 	    "@suppressions x WHERE x.address = t.a AND coalesce(x.list_id, 0) = "
 	    "coalesce(t.l, 0) AND x.ended_at IS NULL) ORDER BY a, coalesce(l, "
 	    "0), o RETURNING address, list_id, cause, reason, status, (SELECT "
-	    "send FROM @events WHERE id = source_event)",
+	    "send FROM @events WHERE id = source_event), proof",
 	    NCOL, params, PGRES_TUPLES_OK, cause);
 	if (res == NULL)
 		goto out;
 	for (r = 0; r < PQntuples(res); r++) {
-		const char *list = PQgetisnull(res, r, 1)
-		    ? NULL
-		    : g_hash_table_lookup(list_names, PQgetvalue(res, r, 1));
-		const char *v[6];
+		const char      *list = PQgetisnull(res, r, 1)
+			 ? NULL
+			 : g_hash_table_lookup(list_names, PQgetvalue(res, r, 1));
+		const char      *v[7];
+		struct db_notice n;
 
-		for (k = 0; k < 6; k++)
+		for (k = 0; k < 7; k++)
 			v[k] = PQgetisnull(res, r, k) ? NULL
 						      : PQgetvalue(res, r, k);
 		if (db_hook(db, "on_suppress", v[0], list, v[2], v[3], v[4],
 			v[5], cause) < 0)
+			goto out;
+		n = (struct db_notice){ "suppress", v[0], list, "suppressed",
+			v[2], v[3], v[4], v[6], v[5], -1 };
+		if (db_note(db, &n, cause) < 0)
 			goto out;
 		t->suppressed++;
 	}
@@ -1146,9 +1151,17 @@ db_batch_write(struct db *db, struct db_batch *b, db_policy_fn policy_for,
 	for (i = 0; i < b->evs->len; i++) {
 		struct bev *e = EV(b, i);
 
-		if (counted(b, e) && e->cls == CLASS_SOFT && e->sub != NULL &&
-		    db_hook(db, "on_soft", e->address, e->list, "soft",
+		struct db_notice n;
+
+		if (!counted(b, e) || e->cls != CLASS_SOFT || e->sub == NULL)
+			continue;
+		if (db_hook(db, "on_soft", e->address, e->list, "soft",
 			e->reason, e->status, e->send, cause) < 0)
+			goto out;
+		n = (struct db_notice){ "soft", e->address, e->list,
+			policy_state_name(e->sub->st.state), "soft", e->reason,
+			e->status, e->proof, e->send, (int)e->sub->st.score };
+		if (db_note(db, &n, cause) < 0)
 			goto out;
 	}
 	for (i = 0; i < b->msgs->len; i++) {

@@ -16,7 +16,7 @@ fi
 
 # a copy of the sources with mime/ including db/'s header
 mkdir "$TMP/tree"
-for d in log mime classify bounce config fetch db worker; do
+for d in log mime classify bounce config fetch db notify worker; do
 	mkdir "$TMP/tree/$d"
 	cp "$SRC/$d"/*.[ch] "$TMP/tree/$d/"
 done

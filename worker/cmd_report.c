@@ -299,6 +299,47 @@ cmd_subscriber(int argc, char **argv)
 }
 
 int
+cmd_deliver(int argc, char **argv)
+{
+	gboolean requeue = FALSE;
+	/* clang-format off */
+	GOptionEntry entries[] = {
+		{ "requeue", 0, 0, G_OPTION_ARG_NONE, &requeue,
+		  "first make the refused notifications due again", NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
+	};
+	/* clang-format on */
+	struct cmd           c;
+	struct cmd_delivered d;
+	char                *cause = NULL;
+	unsigned             n = 0;
+	int                  status;
+
+	status = setup(&c, "- deliver the outbox to the [notify] connectors",
+	    entries, &argc, &argv);
+	if (status == EX_OK && argc > 1) {
+		log_error("unexpected argument '%s'", argv[1]);
+		status = EX_USAGE;
+	}
+	if (status == EX_OK)
+		status = connect_db(&c);
+	if (status != EX_OK)
+		return teardown(&c, status);
+	if (requeue) {
+		if (db_outbox_requeue(c.db, &n, &cause) < 0)
+			return teardown(&c, failed(&c, cause));
+		printf("%u refused notification%s due again\n", n,
+		    n == 1 ? "" : "s");
+	}
+	status = cmd_outbox_deliver(c.cfg, c.db, &d);
+	printf("%u delivered, %u waiting, %u refused\n", d.delivered, d.waiting,
+	    d.refused);
+	if (status == EX_OK && d.waiting + d.refused > 0)
+		status = EX_TEMPFAIL; /* cron and systemd see it */
+	return teardown(&c, status);
+}
+
+int
 cmd_unsuppress(int argc, char **argv)
 {
 	char *list = NULL, *cause = NULL;
@@ -334,6 +375,7 @@ cmd_unsuppress(int argc, char **argv)
 		goto out;
 	h = config_hooks(c.cfg);
 	hooks.on_unsuppress = h->on_unsuppress;
+	cmd_outbox_setup(c.cfg, c.db);
 	if (db_set_hooks(c.db, &hooks, &cause) < 0 ||
 	    db_unsuppress(c.db, argv[1], list, &ended, &left, &cause) < 0) {
 		status = failed(&c, cause);
@@ -347,6 +389,11 @@ cmd_unsuppress(int argc, char **argv)
 	}
 	printf("%s: %u suppression%s ended\n", argv[1], ended,
 	    ended == 1 ? "" : "s");
+	{
+		/* committed: the connectors hear of it now, or next run */
+		struct cmd_delivered d;
+		(void)cmd_outbox_deliver(c.cfg, c.db, &d);
+	}
 	if (left > 0)
 		log_error(
 		    "%s is still suppressed %u "

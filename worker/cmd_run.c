@@ -541,6 +541,7 @@ store_all(struct config *cfg, struct config_mailbox *mbs, size_t n,
 		status = db_status(run.db);
 		goto out;
 	}
+	cmd_outbox_setup(cfg, run.db);
 	for (i = 0; i < n; i++) {
 		if (only != NULL && strcmp(mbs[i].name, only) != 0)
 			continue;
@@ -555,6 +556,11 @@ store_all(struct config *cfg, struct config_mailbox *mbs, size_t n,
 		status = worse(status, st);
 	}
 	block_alerts(&run);
+	/* after every COMMIT: what the list manager must hear of */
+	{
+		struct cmd_delivered d;
+		status = worse(status, cmd_outbox_deliver(cfg, run.db, &d));
+	}
 out:
 	if (metrics != NULL)
 		metrics_write(metrics, &run, status,

@@ -33,6 +33,9 @@ int cmd_export(int argc, char **argv);
 /* cmd_subscriber - `rebound subscriber [--json] ADDRESS` */
 int cmd_subscriber(int argc, char **argv);
 
+/* cmd_deliver - `rebound deliver [--requeue]`: the outbox, now */
+int cmd_deliver(int argc, char **argv);
+
 /* cmd_unsuppress - `rebound unsuppress [--list NAME] ADDRESS` */
 int cmd_unsuppress(int argc, char **argv);
 
@@ -64,5 +67,23 @@ struct mime_report *cmd_read(const struct source_msg *m,
  * set (78 without conninfo or schema, 75 when the server is down)
  */
 struct db *cmd_open_db(struct config *, int *status);
+
+/* What cmd_outbox_deliver() did. */
+struct cmd_delivered {
+	unsigned delivered, waiting, refused;
+};
+
+/* cmd_outbox_setup - tell db which connectors ([notify NAME]) each
+ * decision is written to the outbox for (deliver.c) */
+void cmd_outbox_setup(struct config *, struct db *);
+
+/*
+ * cmd_outbox_deliver - deliver what is due in the outbox, in order per
+ * connector and address, unless another rebound is doing it; a connector
+ * that cannot be reached waits for the next run.  EX_OK, or EX_TEMPFAIL
+ * when the database failed; failed deliveries are logged and retried
+ * (deliver.c).
+ */
+int cmd_outbox_deliver(struct config *, struct db *, struct cmd_delivered *);
 
 #endif /* REBOUND_COMMANDS_H */
