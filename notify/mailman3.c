@@ -4,9 +4,10 @@
  * A suppression finds the address's memberships (GET /3.1/members/find,
  * on the list or, for a global one, on every list) and either stops
  * delivery to each (PATCH .../preferences delivery_status=by_bounces,
- * action = disable) or unsubscribes it (DELETE, action = unsubscribe).
- * An unsuppression sets delivery_status back to enabled where it is
- * by_bounces (never where the member chose by_user).  Soft bounces are
+ * action = disable; where delivery is enabled) or unsubscribes it
+ * (DELETE, action = unsubscribe).  An unsuppression sets delivery_status
+ * back to enabled where it is by_bounces: a member's own by_user or a
+ * moderator's by_moderator is never touched.  Soft bounces are
  * rebound's to count, not Mailman's.  Each list's process_bounces is read
  * once: Mailman counting the same bounces too is warned of.
  */
@@ -144,6 +145,34 @@ check_processing(struct mm *mm, const struct config_notify *c, const char *root,
 	return NOTIFY_DELIVERED;
 }
 
+/* set_delivery - stop delivery to the member at self because of bounces
+ * (suppress), or start it again where bounces stopped it; a member's own
+ * choice (by_user, by_moderator) is never touched */
+static enum notify_result
+set_delivery(const struct config_notify *c, const char *self, int suppress,
+    char **error)
+{
+	char              *url = g_strdup_printf("%s/preferences", self);
+	JsonNode          *pref = NULL;
+	const char        *now;
+	enum notify_result r = call(c, "GET", url, NULL, &pref, error);
+
+	if (r == NOTIFY_DELIVERED) {
+		now = json_object_get_string_member_with_default(
+		    json_node_get_object(pref), "delivery_status", "enabled");
+		if (suppress && strcmp(now, "enabled") == 0)
+			r = call(c, "PATCH", url, "delivery_status=by_bounces",
+			    NULL, error);
+		else if (!suppress && strcmp(now, "by_bounces") == 0)
+			r = call(c, "PATCH", url, "delivery_status=enabled",
+			    NULL, error);
+	}
+	if (pref != NULL)
+		json_node_unref(pref);
+	g_free(url);
+	return r;
+}
+
 static enum notify_result
 mm_send(void *state, const struct config_notify *c, const struct notify_msg *m,
     char **error)
@@ -194,10 +223,14 @@ mm_send(void *state, const struct config_notify *c, const struct notify_msg *m,
 	g_free(url);
 	if (r != NOTIFY_DELIVERED)
 		goto out;
-	entries = json_object_has_member(json_node_get_object(reply), "entries")
-	    ? json_object_get_array_member(json_node_get_object(reply),
-		  "entries")
-	    : NULL;
+	{
+		JsonNode *en =
+		    json_object_get_member(json_node_get_object(reply),
+			"entries");
+		entries = en != NULL && JSON_NODE_HOLDS_ARRAY(en)
+		    ? json_node_get_array(en)
+		    : NULL;
+	}
 	n = entries != NULL ? json_array_get_length(entries) : 0;
 	if (n == 0) {
 		char *w = g_strdup_printf("Mailman has no member %s%s%s: "
@@ -208,42 +241,28 @@ mm_send(void *state, const struct config_notify *c, const struct notify_msg *m,
 		g_free(w);
 	}
 	for (i = 0; i < n && r == NOTIFY_DELIVERED; i++) {
-		JsonObject *e = json_array_get_object_element(entries, i);
-		const char *self = json_object_get_string_member_with_default(e,
-		    "self_link", NULL);
+		JsonNode   *e = json_array_get_element(entries, i);
+		const char *id = JSON_NODE_HOLDS_OBJECT(e)
+		    ? json_object_get_string_member_with_default(
+			  json_node_get_object(e), "member_id", NULL)
+		    : NULL;
+		char       *self;
 
-		if (self == NULL)
+		/* the member's URL made here from its id, never taken from
+		 * the reply: the credentials go to url's host only */
+		if (id == NULL || strspn(id, "0123456789abcdef") != strlen(id))
 			continue;
+		self = g_strdup_printf("%s/3.1/members/%s", root, id);
 		if (suppress && strcmp(c->action, "unsubscribe") == 0)
 			r = call(c, "DELETE", self, NULL, NULL, error);
-		else if (suppress) {
-			url = g_strdup_printf("%s/preferences", self);
-			r = call(c, "PATCH", url, "delivery_status=by_bounces",
-			    NULL, error);
-			g_free(url);
-		} else if (strcmp(c->action, "unsubscribe") == 0)
+		else if (!suppress && strcmp(c->action, "unsubscribe") == 0)
 			warn(&warning,
 			    "an unsubscribed member is not "
 			    "subscribed again (action = "
 			    "unsubscribe)");
-		else {
-			/* only what bounces stopped: a member's own by_user
-			 * stays */
-			JsonNode *pref = NULL;
-			url = g_strdup_printf("%s/preferences", self);
-			r = call(c, "GET", url, NULL, &pref, error);
-			if (r == NOTIFY_DELIVERED &&
-			    g_strcmp0(
-				json_object_get_string_member_with_default(
-				    json_node_get_object(pref),
-				    "delivery_status", ""),
-				"by_bounces") == 0)
-				r = call(c, "PATCH", url,
-				    "delivery_status=enabled", NULL, error);
-			if (pref != NULL)
-				json_node_unref(pref);
-			g_free(url);
-		}
+		else
+			r = set_delivery(c, self, suppress, error);
+		g_free(self);
 	}
 out:
 	if (reply != NULL)
