@@ -460,6 +460,8 @@ static const struct key {
 	{ G_MAILBOX, "max_message_size", KEY_SIZE, NULL, MAX_MESSAGE, 1024,
 	    MAX_MESSAGE, MB(max_message_size), NULL },
 	{ G_MAILBOX, "batch", KEY_UINT, NULL, 200, 1, 10000, MB(batch), NULL },
+	{ G_MAILBOX, "fail_after", KEY_UINT, NULL, 21600, 0, 2592000,
+	    MB(fail_after), NULL },
 	/* [parse]: defaults for `rebound parse` (its options win) */
 	{ G_PARSE, "verp_prefix", KEY_STRING, NULL, 0, 0, 0, PARSE(verp_prefix),
 	    NULL },

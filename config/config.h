@@ -61,6 +61,9 @@ struct config_mailbox {
 	unsigned          max_messages; /* 0: no limit */
 	size_t            max_message_size;
 	unsigned          batch; /* messages per IMAP fetch */
+	unsigned fail_after;     /* seconds a mailbox may fail in a row before a
+				run says so loudly and exits 69, not 75 (0:
+				never) */
 };
 
 /* The [parse] group: defaults for parsing (command-line options win). */

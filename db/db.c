@@ -514,6 +514,36 @@ db_recorded_uids(struct db *db, const char *mailbox, GHashTable *set,
 	return 0;
 }
 
+int
+db_mailbox_failed(struct db *db, const char *mailbox, const char *error,
+    unsigned *seconds, char **cause)
+{
+	const char *params[2] = { mailbox, error };
+	PGresult   *res = db_exec(db,
+	      "INSERT INTO @mailboxes AS m (name, failing_since, last_error) "
+		"VALUES ($1, now(), $2) ON CONFLICT (name) DO UPDATE SET "
+		"failing_since = coalesce(m.failing_since, now()), last_error = $2 "
+		"RETURNING extract(epoch FROM now() - failing_since)::int8",
+	      2, params, PGRES_TUPLES_OK, cause);
+
+	if (res == NULL)
+		return -1;
+	*seconds = (unsigned)g_ascii_strtoull(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return 0;
+}
+
+int
+db_mailbox_ok(struct db *db, const char *mailbox, char **cause)
+{
+	const char *params[1] = { mailbox };
+
+	return db_simple(db,
+	    "UPDATE @mailboxes SET failing_since = NULL, last_error = NULL "
+	    "WHERE name = $1 AND failing_since IS NOT NULL",
+	    1, params, cause);
+}
+
 /* hook_fail - db_fail() for hook `name`: an SQL error in it is the
  * operator's configuration (EX_CONFIG), not rebound's */
 static int

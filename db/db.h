@@ -52,7 +52,7 @@ int db_migrate(struct db *, const char *sqldir, int *applied, int *version,
     char **cause);
 
 /* The schema version this rebound writes: sql/'s newest migration. */
-#define DB_SCHEMA_VERSION 4
+#define DB_SCHEMA_VERSION 5
 
 /* db_release - lift the suppression caps (max_suppressions) of the
  * policies for what this connection writes from now on: a person has
@@ -91,6 +91,13 @@ void db_rollback(struct db *);
 int  db_lock_mailbox(struct db *, const char *mailbox, int wait, int *got,
      char **cause);
 void db_unlock_mailbox(struct db *, const char *mailbox);
+
+/* db_mailbox_failed - record that mailbox failed with error (the time of
+ * its first failure in a row is kept); *seconds gets how long it has been
+ * failing.  db_mailbox_ok - it worked: forget the failure. */
+int db_mailbox_failed(struct db *, const char *mailbox, const char *error,
+    unsigned *seconds, char **cause);
+int db_mailbox_ok(struct db *, const char *mailbox, char **cause);
 
 /* db_recorded_uids - add to set (a GHashTable of strings it owns, made
  * with g_free as key destructor) the place of every message recorded from

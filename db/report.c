@@ -209,8 +209,10 @@ static const struct part status_parts[] = {
 	    "SELECT m.name AS mailbox, m.uidvalidity, "
 	    "to_char(m.updated_at AT TIME ZONE 'UTC', "
 	    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS last_stored, (SELECT count(*) "
-	    "FROM @messages x WHERE x.mailbox = m.name) AS messages FROM @mailboxes "
-	    "m ORDER BY m.name",
+	    "FROM @messages x WHERE x.mailbox = m.name) AS messages, "
+	    "to_char(m.failing_since AT TIME ZONE 'UTC', "
+	    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS failing_since, m.last_error "
+	    "FROM @mailboxes m ORDER BY m.name",
 	    ROWS },
 };
 

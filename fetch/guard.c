@@ -16,6 +16,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
@@ -179,9 +181,61 @@ guard_of(mailstream *stream)
 	return low != NULL && low->driver == &guard_driver ? low->data : NULL;
 }
 
+/* plain_greeting - does host:port greet in plain text ("* OK", "+OK")
+ * within a few seconds?  Asked after a TLS handshake failed, on a
+ * connection of its own, so that the message can say what to change */
+static int
+plain_greeting(const char *host, unsigned port, time_t timeout)
+{
+	GSocketClient     *client = g_socket_client_new();
+	GSocketConnection *conn;
+	char               buf[8] = "";
+	gssize             n = 0;
+
+	g_socket_client_set_timeout(client, (guint)MIN(timeout, 5));
+	conn = g_socket_client_connect_to_host(client, host, (guint16)port,
+	    NULL, NULL);
+	g_object_unref(client);
+	if (conn == NULL)
+		return 0;
+	n = g_input_stream_read(g_io_stream_get_input_stream(G_IO_STREAM(conn)),
+	    buf, sizeof(buf) - 1, NULL, NULL);
+	g_object_unref(conn);
+	return n >= 3 &&
+	    (strncmp(buf, "* ", 2) == 0 || strncmp(buf, "+OK", 3) == 0);
+}
+
+/* connect_failed - *cause and the status for a connection that failed */
+static int
+connect_failed(const char *host, unsigned port, const GError *err, char **cause)
+{
+	if (g_error_matches(err, G_RESOLVER_ERROR,
+		G_RESOLVER_ERROR_NOT_FOUND)) {
+		*cause = g_strdup_printf("%s: the host name does not resolve "
+					 "(%s): check the host in url",
+		    host, err->message);
+		return EX_NOHOST;
+	}
+	if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+		*cause = g_strdup_printf("%s:%u: nothing listens there: the "
+					 "server is down, or the port is "
+					 "wrong (IMAPS 993, IMAP 143, POP3S "
+					 "995, POP3 110)",
+		    host, port);
+	else if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+		*cause = g_strdup_printf("%s:%u: no answer to the connection "
+					 "within the timeout: the server or "
+					 "a firewall drops it",
+		    host, port);
+	else
+		*cause = g_strdup_printf("%s:%u: cannot connect: %s", host,
+		    port, err->message);
+	return EX_TEMPFAIL;
+}
+
 mailstream *
 guard_connect(const char *host, unsigned port, int tls, time_t timeout,
-    char **tripped, char **cause)
+    char **tripped, char **cause, int *status)
 {
 	GSocketClient     *client = g_socket_client_new();
 	GSocketConnection *conn;
@@ -194,9 +248,9 @@ guard_connect(const char *host, unsigned port, int tls, time_t timeout,
 	conn = g_socket_client_connect_to_host(client, host, (guint16)port,
 	    NULL, &err);
 	g_object_unref(client);
+	*status = EX_TEMPFAIL;
 	if (conn == NULL) {
-		*cause = g_strdup_printf("%s:%u: cannot connect: %s", host,
-		    port, err->message);
+		*status = connect_failed(host, port, err, cause);
 		g_error_free(err);
 		return NULL;
 	}
@@ -214,9 +268,21 @@ guard_connect(const char *host, unsigned port, int tls, time_t timeout,
 		    tls_sni, (void *)host);
 	else
 		low = mailstream_low_socket_open(fd);
+	if (low == NULL && tls && plain_greeting(host, port, timeout)) {
+		int pop = port == 110 || port == 995;
+		*cause = g_strdup_printf("%s:%u: the server did not speak TLS "
+					 "there, it greets in plain text: use "
+					 "%s with starttls = yes, or the TLS "
+					 "port (%s)",
+		    host, port, pop ? "pop3://" : "imap://",
+		    pop ? "995" : "993");
+		*status = EX_PROTOCOL;
+		close(fd);
+		return NULL;
+	}
 	if (low == NULL) {
 		*cause = g_strdup_printf("%s:%u: %s", host, port,
-		    tls ? "TLS handshake failed" : "out of memory");
+		    tls ? "the TLS handshake failed" : "out of memory");
 		close(fd);
 		return NULL;
 	}

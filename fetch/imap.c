@@ -145,16 +145,17 @@ imap_connect(struct imap_source *s, char **cause)
 	}
 	mailimap_set_timeout(s->imap, mb->timeout);
 	stream = guard_connect(mb->host, mb->port, tls, mb->timeout,
-	    &s->tripped, cause);
-	if (stream == NULL) {
-		s->head.status = EX_TEMPFAIL;
+	    &s->tripped, cause, &s->head.status);
+	if (stream == NULL)
 		return -1;
-	}
 	r = mailimap_connect(s->imap, stream);
 	if (r != MAILIMAP_NO_ERROR && r != MAILIMAP_NO_ERROR_AUTHENTICATED &&
 	    r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
-		*cause = g_strdup_printf("%s:%u: no IMAP greeting: %s",
-		    mb->host, mb->port, why(s, r));
+		*cause = g_strdup_printf("%s:%u: no IMAP greeting: %s%s",
+		    mb->host, mb->port, why(s, r),
+		    tls ? ""
+			: " (if that port speaks TLS, as 993 does, use "
+			  "imaps://)");
 		s->head.status = gone_status(s);
 		return -1;
 	}

@@ -77,13 +77,16 @@ int tls_check(struct _mailstream *, const char *host, const char *ca_file,
  * caller owns and frees.
  *
  * guard_connect - a libetpan stream to host:port (TLS when tls) through a
- * guard; NULL with *cause
+ * guard; NULL with *cause and *status: EX_NOHOST for a name that does not
+ * resolve, EX_PROTOCOL for TLS asked of a server that greets in plain
+ * text, EX_TEMPFAIL for what the next run may not meet (refused, timed
+ * out, unreachable); each cause names the likely fix
  * guard_rewrap - put the guard back after STARTTLS replaced the layers
  * guard_allow - answers may be up to bytes long from now on
  */
 #define GUARD_MIB ((size_t)1024 * 1024)
 struct _mailstream *guard_connect(const char *host, unsigned port, int tls,
-    time_t timeout, char **tripped, char **cause);
+    time_t timeout, char **tripped, char **cause, int *status);
 void guard_rewrap(struct _mailstream *, time_t timeout, char **tripped);
 void guard_allow(struct _mailstream *, size_t bytes);
 

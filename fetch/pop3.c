@@ -95,15 +95,16 @@ pop3_connect(struct pop3_source *s, char **cause)
 	}
 	mailpop3_set_timeout(s->pop3, mb->timeout);
 	stream = guard_connect(mb->host, mb->port, tls, mb->timeout,
-	    &s->tripped, cause);
-	if (stream == NULL) {
-		s->head.status = EX_TEMPFAIL;
+	    &s->tripped, cause, &s->head.status);
+	if (stream == NULL)
 		return -1;
-	}
 	r = mailpop3_connect(s->pop3, stream);
 	if (r != MAILPOP3_NO_ERROR) {
-		*cause = g_strdup_printf("%s:%u: no POP3 greeting: %s",
-		    mb->host, mb->port, why(s, r));
+		*cause = g_strdup_printf("%s:%u: no POP3 greeting: %s%s",
+		    mb->host, mb->port, why(s, r),
+		    tls ? ""
+			: " (if that port speaks TLS, as 995 does, use "
+			  "pop3s://)");
 		s->head.status = s->tripped != NULL ? EX_PROTOCOL : EX_TEMPFAIL;
 		return -1;
 	}

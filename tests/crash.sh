@@ -31,14 +31,14 @@ fill() {
 conninfo = host=$S port=$PORT dbname=$DB user=postgres
 
 [mailbox bounces]
-url = imaps://bounces@localhost:14993/INBOX
+url = imaps://bounces@localhost:$IMAPS/INBOX
 password_file = $TMP/pass
 ca_file = $D/cert.pem
 list = news
 batch = 50
 
 [mailbox processed]
-url = imaps://bounces@localhost:14993/Processed
+url = imaps://bounces@localhost:$IMAPS/Processed
 password_file = $TMP/pass
 ca_file = $D/cert.pem
 CONF

@@ -47,7 +47,7 @@ dovecot_up() {
 conninfo = host=$S port=$PORT dbname=rebound user=postgres connect_timeout=5
 
 [mailbox bounces]
-url = imaps://bounces@localhost:14993/INBOX
+url = imaps://bounces@localhost:$IMAPS/INBOX
 password_file = $TMP/pass
 ca_file = $D/cert.pem
 list = news

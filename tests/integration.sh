@@ -45,56 +45,56 @@ start() {
 write_conf() {
 	cat >"$TMP/rebound.conf" <<EOF
 [mailbox imap]
-url = imap://bounces@127.0.0.1:14143/INBOX
+url = imap://bounces@127.0.0.1:$IMAP/INBOX
 password_file = $D/bounces.pass
 
 [mailbox imap-starttls]
-url = imap://bounces@localhost:14143/INBOX
+url = imap://bounces@localhost:$IMAP/INBOX
 starttls = yes
 password_file = $D/bounces.pass
 ca_file = $D/cert.pem
 
 [mailbox imaps]
-url = imaps://bounces@localhost:14993/INBOX
+url = imaps://bounces@localhost:$IMAPS/INBOX
 password_file = $D/bounces.pass
 ca_file = $D/cert.pem
 after = move:Processed
 quarantine = Quarantine
 
 [mailbox imaps-small]
-url = imaps://bounces@localhost:14993/INBOX
+url = imaps://bounces@localhost:$IMAPS/INBOX
 password_file = $D/bounces.pass
 ca_file = $D/cert.pem
 batch = 4
 
 [mailbox imaps-flag]
-url = imaps://bounces@localhost:14993/INBOX
+url = imaps://bounces@localhost:$IMAPS/INBOX
 password_file = $D/bounces.pass
 ca_file = $D/cert.pem
 after = flag
 
 [mailbox imaps-processed]
-url = imaps://bounces@localhost:14993/Processed
+url = imaps://bounces@localhost:$IMAPS/Processed
 password_file = $D/bounces.pass
 ca_file = $D/cert.pem
 
 [mailbox imaps-quarantine]
-url = imaps://bounces@localhost:14993/Quarantine
+url = imaps://bounces@localhost:$IMAPS/Quarantine
 password_file = $D/bounces.pass
 ca_file = $D/cert.pem
 
 [mailbox pop3]
-url = pop3://bounces@127.0.0.1:14110
+url = pop3://bounces@127.0.0.1:$POP3
 password_file = $D/bounces.pass
 
 [mailbox pop3-starttls]
-url = pop3://bounces@localhost:14110
+url = pop3://bounces@localhost:$POP3
 starttls = yes
 password_file = $D/bounces.pass
 ca_file = $D/cert.pem
 
 [mailbox pop3s]
-url = pop3s://bounces@localhost:14995
+url = pop3s://bounces@localhost:$POP3S
 password_file = $D/bounces.pass
 ca_file = $D/cert.pem
 
@@ -157,7 +157,7 @@ done
 grep -v "^ca_file" "$TMP/rebound.conf" >"$TMP/system.conf"
 run_dry "$TMP/system.conf" imaps
 [ "$rc" -eq 69 ] || fail "self-signed server against the system store exited $rc"
-sed 's#bounces@localhost:14993#bounces@127.0.0.2:14993#' "$TMP/rebound.conf" \
+sed "s#bounces@localhost:$IMAPS#bounces@127.0.0.2:$IMAPS#" "$TMP/rebound.conf" \
     >"$TMP/wronghost.conf"
 run_dry "$TMP/wronghost.conf" imaps
 [ "$rc" -eq 69 ] || fail "certificate for another host exited $rc, expected 69"
@@ -185,7 +185,7 @@ printf '[mailbox x]\nurl = imap://u@mail.example.org/INBOX\npassword_env = HOME\
 run_dry "$TMP/clear.conf" x
 [ "$rc" -eq 78 ] || fail "clear-text password to a remote host exited $rc"
 grep -q "clear" "$TMP/err" || fail "no clear-text message"
-printf '[mailbox x]\nurl = imaps://u@localhost:14993/INBOX\n' >"$TMP/nopass.conf"
+printf '[mailbox x]\nurl = imaps://u@localhost:%s/INBOX\n' "$IMAPS" >"$TMP/nopass.conf"
 run_dry "$TMP/nopass.conf" x
 [ "$rc" -eq 78 ] || fail "mailbox without a password exited $rc"
 

@@ -5,6 +5,11 @@ trap 'rm -rf "$TMP"' EXIT
 trap 'exit 130' INT	# the EXIT trap cleans up then
 trap 'exit 143' TERM
 fails=0
+# Dovecot's ports (tests/servers/dovecot.sh reads the same variables)
+IMAP=${REBOUND_IMAP_PORT:-14143}
+IMAPS=${REBOUND_IMAPS_PORT:-14993}
+POP3=${REBOUND_POP3_PORT:-14110}
+POP3S=${REBOUND_POP3S_PORT:-14995}
 
 # fail MESSAGE - count a failure and say why
 fail() {

@@ -12,7 +12,6 @@ BIN=$1
 TESTS=$2
 . "$TESTS/lib.sh"
 start_servers
-IMAPS=${REBOUND_IMAPS_PORT:-14993}
 CONF=$TMP/rebound.conf
 
 sql() {

@@ -36,19 +36,19 @@ conninfo = host=$S port=$PORT dbname=rebound user=postgres
 unproven = act
 
 [mailbox bounces]
-url = imaps://bounces@localhost:14993/INBOX
+url = imaps://bounces@localhost:$IMAPS/INBOX
 password_file = $TMP/bounces.pass
 ca_file = $D/cert.pem
 list = news
 
 [mailbox kept]
-url = pop3s://bounces@localhost:14995
+url = pop3s://bounces@localhost:$POP3S
 password_file = $TMP/bounces.pass
 ca_file = $D/cert.pem
 after = keep
 
 [mailbox processed]
-url = imaps://bounces@localhost:14993/Processed
+url = imaps://bounces@localhost:$IMAPS/Processed
 password_file = $TMP/bounces.pass
 ca_file = $D/cert.pem
 CONF

@@ -286,6 +286,33 @@ print_stats(const struct mailbox_result *m)
 	g_string_free(s, TRUE);
 }
 
+/* failing - a mailbox failed with status and *cause: record it; a
+ * temporary failure (75) that has lasted past the mailbox's fail_after
+ * becomes 69, with *cause saying since when, so that cron and systemd
+ * see what the next run will not fix by itself */
+static int
+failing(struct run *run, const struct config_mailbox *mb, int status,
+    char **cause)
+{
+	unsigned seconds = 0;
+	char    *ignored = NULL, *loud;
+
+	if (db_mailbox_failed(run->db, mb->name, *cause, &seconds, &ignored) <
+	    0) {
+		g_free(ignored); /* the database is what failed */
+		return status;
+	}
+	if (status != EX_TEMPFAIL || mb->fail_after == 0 ||
+	    seconds <= mb->fail_after)
+		return status;
+	loud = g_strdup_printf("%s; it has failed for %u h %02u min, longer "
+			       "than fail_after (%u s): a person must look",
+	    *cause, seconds / 3600, seconds % 3600 / 60, mb->fail_after);
+	g_free(*cause);
+	*cause = loud;
+	return EX_UNAVAILABLE;
+}
+
 /* store_mailbox - fetch, store, then acknowledge one mailbox; a sysexits.h
  * status */
 static int
@@ -432,13 +459,23 @@ write_failed:
 fail:
 	if (src != NULL)
 		progress_end(&prog);
+	if (status == EX_OK)
+		status = EX_SOFTWARE;
+	if (!res.locked)
+		status = failing(run, mb, status, &cause);
 	log_msg(status == EX_TEMPFAIL ? G_LOG_LEVEL_WARNING
 				      : G_LOG_LEVEL_CRITICAL,
 	    mb->name, NULL, NULL, NULL, "mailbox %s: %s", mb->name, cause);
 	g_free(cause);
-	if (status == EX_OK)
-		status = EX_SOFTWARE;
+	goto done;
 out:
+	if (status == EX_OK || status == EX_DATAERR) {
+		/* the mailbox was read: whatever failed before is over */
+		char *ignored = NULL;
+		if (db_mailbox_ok(run->db, mb->name, &ignored) < 0)
+			g_free(ignored);
+	}
+done:
 	/* what is left was not committed: free it, never acknowledge it */
 	for (cur = 0; cur < 2; cur++) {
 		guint i;
