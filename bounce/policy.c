@@ -14,6 +14,8 @@ policy_defaults(struct policy *p)
 	p->soft_threshold = 5;
 	p->soft_window = 30;
 	p->soft_stale_after = 14;
+	p->soft_min_days = 14;
+	p->soft_suppression_expires = 0;
 	p->block_alert = 10;
 	p->unproven = POLICY_UNPROVEN_SOFT;
 	p->verp_validity = 60;
@@ -65,6 +67,10 @@ policy_state_init(struct policy_state *st)
 	st->score = 0;
 	st->last_soft_day = -1;
 	st->window_start = -1;
+	st->sends = 0;
+	st->first_send_day = -1;
+	st->last_send_id = 0;
+	st->last_send_day = -1;
 }
 
 const char *
@@ -89,14 +95,47 @@ expire(const struct policy *p, struct policy_state *st, int today)
 		today - st->window_start >= (int)p->soft_window)) {
 		st->score = 0;
 		st->window_start = -1;
-		if (st->state == POLICY_BOUNCING)
+		if (st->state == POLICY_BOUNCING && st->sends == 0)
 			st->state = POLICY_ACTIVE;
 	}
 }
 
+/* soft_send - a soft bounce on send s: the run of bounced sends grows,
+ * or starts again after a send the subscriber did not bounce on */
+static enum policy_effect
+soft_send(const struct policy *p, struct policy_state *st,
+    const struct policy_send *s, const char **why)
+{
+	if (s->id == st->last_send_id)
+		return POLICY_NOTHING; /* one point a send */
+	if (st->sends > 0 && s->day < st->last_send_day) {
+		*why = "a soft bounce on a send before the last counted one";
+		return POLICY_NOTHING;
+	}
+	if (st->sends == 0 || s->between > 0) {
+		st->sends = 1;
+		st->first_send_day = s->day;
+	} else
+		st->sends++;
+	st->last_send_id = s->id;
+	st->last_send_day = s->day;
+	if (st->state == POLICY_SUPPRESSED)
+		return POLICY_NOTHING;
+	if (st->sends >= p->soft_threshold &&
+	    s->day - st->first_send_day >= (int)p->soft_min_days) {
+		*why = "soft bounces on soft_threshold sends in a row, "
+		       "soft_min_days apart or more";
+		st->state = POLICY_SUPPRESSED;
+		return POLICY_SUPPRESS;
+	}
+	st->state = POLICY_BOUNCING;
+	return POLICY_NOTHING;
+}
+
 enum policy_effect
 policy_apply(const struct policy *p, struct policy_state *st,
-    enum classify_class cls, unsigned how, int today, const char **why)
+    enum classify_class cls, unsigned how, const struct policy_send *send,
+    int today, const char **why)
 {
 	*why = NULL;
 	/* the list manager's unsubscription is final here */
@@ -133,6 +172,8 @@ policy_apply(const struct policy *p, struct policy_state *st,
 		st->state = POLICY_SUPPRESSED;
 		return POLICY_SUPPRESS_GLOBAL;
 	case CLASS_SOFT:
+		if (send != NULL)
+			return soft_send(p, st, send, why);
 		if (st->last_soft_day == today)
 			return POLICY_NOTHING; /* one point a day at most */
 		if (st->score == 0)

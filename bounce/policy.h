@@ -7,9 +7,14 @@
  *
  *   hard      -> suppressed at once (for this list)
  *   complaint -> suppressed at once, on every list (global)
- *   soft      -> the score grows by at most one per day; suppressed when
- *                it reaches soft_threshold within soft_window days;
- *                soft_stale_after days without a soft bounce reset it
+ *   soft      -> per send, when the report proves which send it answers:
+ *                soft_threshold bounced sends in a row suppress, provided
+ *                soft_min_days lie between the first and the last; a
+ *                send the subscriber did not bounce on resets the run.
+ *                Without a send, by day: the score grows by at most one
+ *                per day; suppressed when it reaches soft_threshold
+ *                within soft_window days; soft_stale_after days without
+ *                a soft bounce reset it
  *   block, ignore, unknown -> recorded, no change
  */
 #ifndef REBOUND_POLICY_H
@@ -38,15 +43,20 @@ enum policy_unproven {
 };
 
 struct policy {
-	unsigned             soft_threshold;   /* 5 */
-	unsigned             soft_window;      /* days, 30 */
-	unsigned             soft_stale_after; /* days, 14 */
-	unsigned             block_alert; /* blocks per domain and run before a
+	unsigned soft_threshold;           /* 5 */
+	unsigned soft_window;              /* days, 30 */
+	unsigned soft_stale_after;         /* days, 14 */
+	unsigned soft_min_days;            /* days from the first bounced
+						  send of a run to the last,
+						  14 */
+	unsigned soft_suppression_expires; /* days a soft suppression lasts,
+					      0: for ever */
+	unsigned block_alert;              /* blocks per domain and run before a
 				      warning, 10 */
-	enum policy_unproven unproven;    /* soft */
-	unsigned             verp_validity; /* days a signed VERP token
+	enum policy_unproven    unproven;  /* soft */
+	unsigned                verp_validity; /* days a signed VERP token
 						  is accepted, 60 */
-	const struct proof_key *verp_keys;  /* the first signs; NULL */
+	const struct proof_key *verp_keys;     /* the first signs; NULL */
 	size_t                  nverp_keys;
 	const char             *verp_domain;   /* of signed return paths */
 	unsigned    max_recipients_per_report; /* more of one list are held,
@@ -71,6 +81,21 @@ struct policy_state {
 	unsigned               score;
 	int last_soft_day; /* days since the epoch; -1: never */
 	int window_start;  /* day the current count began; -1 */
+	/* the run of bounced sends in a row */
+	unsigned  sends;          /* how many; 0: none */
+	int       first_send_day; /* the first one's day; -1 */
+	long long last_send_id;   /* the last one; 0: none */
+	int       last_send_day;  /* its day; -1 */
+};
+
+/* The send (a campaign, an issue) a proven report answers, as the caller
+ * found it among the list's sends in order. */
+struct policy_send {
+	long long id;      /* > 0 */
+	int       day;     /* when it was sent, days since the epoch */
+	unsigned  between; /* the list's sends after the subscriber's last
+			      bounced one (st->last_send_id) and before this;
+			      any number when that one is not known */
 };
 
 /* What the caller must do after policy_apply(). */
@@ -110,11 +135,13 @@ enum classify_class policy_counted_as(const struct policy *,
 
 /*
  * policy_apply - change st for one event of class cls on day `today`,
- * counted as policy_counted_as() says.  Returns what to do, and *why a
- * static explanation ("hard bounce", "5 soft bounces in 30 days", ...).
+ * counted as policy_counted_as() says; a soft bounce with a send (only a
+ * proven report names one) counts per send, one without by day.  Returns
+ * what to do, and *why a static explanation ("hard bounce", ...).
  */
 enum policy_effect policy_apply(const struct policy *, struct policy_state *st,
-    enum classify_class cls, unsigned how, int today, const char **why);
+    enum classify_class cls, unsigned how, const struct policy_send *send,
+    int today, const char **why);
 
 /* policy_day - the policy's clock: days since 1970-01-01 of "YYYY-MM-DD",
  * or of today for NULL; -1 when s is no date */

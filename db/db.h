@@ -52,7 +52,7 @@ int db_migrate(struct db *, const char *sqldir, int *applied, int *version,
     char **cause);
 
 /* The schema version this rebound writes: sql/'s newest migration. */
-#define DB_SCHEMA_VERSION 5
+#define DB_SCHEMA_VERSION 6
 
 /* db_release - lift the suppression caps (max_suppressions) of the
  * policies for what this connection writes from now on: a person has
@@ -142,6 +142,8 @@ struct db_event {
 				     secret, for members_query; NULL */
 	const char *send;         /* the send (campaign) the returned original
 			     names ([parse] send_header), or NULL */
+	const char *orig_message_id; /* the returned original's Message-ID:
+					names a send recorded under it */
 };
 
 /*
@@ -233,19 +235,45 @@ int db_export(struct db *, const struct db_export *, FILE *f,
  * suppressions as if the list had none */
 int db_list_known(struct db *, const char *name, char **cause);
 
+/* db_sent - record (or correct) send key of list, made at `at` (an ISO
+ * 8601 time, or NULL: now) to recipients addresses (-1: not known); the
+ * list is created when new.  *created gets 1 for a new send. */
+int db_sent(struct db *, const char *list, const char *key, const char *at,
+    long recipients, int *created, char **cause);
+
 /* db_subscriber - an address's state on each list, its suppressions and
  * its events; *found gets 0 when rebound never saw it */
 int db_subscriber(struct db *, const char *address, FILE *f, enum db_format,
     int *found, char **cause);
 
+/* Which active suppressions db_unsuppress() ends: those that match every
+ * field given (NULL: any). */
+struct db_unsuppress {
+	const char *address;       /* caselessly */
+	const char *list;          /* by name; its own, not the global ones */
+	const char *rule;          /* the rule that decided the source event */
+	const char *reason;        /* userunknown, mailboxfull, ... */
+	const char *domain;        /* the address's domain, caselessly */
+	const char *since, *until; /* begun on or after since, before until
+				     ("YYYY-MM-DD") */
+	const char *cause;         /* hard, soft, complaint, manual */
+	const char *const *except_lists; /* not on these lists (NULL-
+					    terminated; "" is no list) */
+	const char        *why; /* the events' reason: "unsuppressed" (NULL), or
+			    "expired" */
+	int                dry_run; /* say what would end, change nothing */
+};
+
 /*
- * db_unsuppress - end the active suppressions of address (on list, or
- * everywhere when list is NULL), make the subscriber active with a zero
- * score, record a `manual` event, run on_unsuppress; one transaction.
- * *ended gets how many suppressions ended, *left how many are still
- * active (a global one, when list was given).
+ * db_unsuppress - end the matching suppressions, make their subscribers
+ * active with the soft counts forgotten, record a `manual` event each,
+ * run on_unsuppress and tell the connectors (outbox); one transaction (a
+ * dry run rolls it back before hooks and connectors).  Each one is
+ * listed on f (unless NULL): "[would end: ]ADDRESS LIST CAUSE REASON
+ * SINCE".  *ended gets how many; *left, with an address, how many of its
+ * suppressions are still active (a global one, when a list was given).
  */
-int db_unsuppress(struct db *, const char *address, const char *list,
+int db_unsuppress(struct db *, const struct db_unsuppress *, FILE *f,
     unsigned *ended, unsigned *left, char **cause);
 
 /*

@@ -449,64 +449,150 @@ out:
 }
 
 int
-db_unsuppress(struct db *db, const char *address, const char *list,
+db_sent(struct db *db, const char *list, const char *key, const char *at,
+    long recipients, int *created, char **cause)
+{
+	char        n[24];
+	const char *params[4] = { list, key, at, recipients >= 0 ? n : NULL };
+	PGresult   *res;
+
+	g_snprintf(n, sizeof(n), "%ld", recipients);
+	if (db_simple(db,
+		"INSERT INTO @lists (name) VALUES ($1) ON CONFLICT (name) DO "
+		"NOTHING",
+		1, params, cause) < 0)
+		return -1;
+	res = db_exec(db,
+	    "INSERT INTO @sends AS s (list_id, send_key, sent_at, recipients, "
+	    "source) SELECT id, $2, coalesce($3::timestamptz, now()), "
+	    "$4::integer, 'sent' FROM @lists WHERE name = $1 ON CONFLICT "
+	    "(list_id, send_key) DO UPDATE SET sent_at = EXCLUDED.sent_at, "
+	    "recipients = coalesce(EXCLUDED.recipients, s.recipients), source "
+	    "= 'sent' RETURNING (xmax = 0)",
+	    4, params, PGRES_TUPLES_OK, cause);
+	if (res == NULL)
+		return -1;
+	*created =
+	    PQntuples(res) > 0 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	return 0;
+}
+
+int
+db_unsuppress(struct db *db, const struct db_unsuppress *u, FILE *f,
     unsigned *ended, unsigned *left, char **cause)
 {
-	const char *params[2] = { address, list };
+	struct db_array except;
+	char           *at_domain =
+            u->domain != NULL ? g_strdup_printf("@%s", u->domain) : NULL;
+	const char *params[10];
 	PGresult   *res = NULL;
+	size_t      i;
 	int         r;
 
 	*ended = *left = 0;
+	db_array_init(&except);
+	for (i = 0; u->except_lists != NULL && u->except_lists[i] != NULL; i++)
+		db_array_add(&except, u->except_lists[i]);
+	params[0] = u->address;
+	params[1] = u->list;
+	params[2] = u->rule;
+	params[3] = u->reason;
+	params[4] = at_domain;
+	params[5] = u->since;
+	params[6] = u->until;
+	params[7] = u->cause;
+	params[8] = db_array_end(&except);
+	params[9] = u->why != NULL ? u->why : "unsuppressed";
 	if (db_begin(db, cause) < 0)
-		return -1;
-	/* end the suppressions, one manual event for each */
+		goto fail;
+	/* end the suppressions that match, one manual event for each; a
+	 * dry run does the same and rolls it back */
 	res = db_exec(db,
-	    "WITH ended AS (UPDATE @suppressions x SET ended_at = "
-	    "now() WHERE lower(x.address) = lower($1) AND x.ended_at IS NULL AND "
-	    "($2::text IS NULL OR x.list_id = (SELECT id FROM @lists WHERE name = "
-	    "$2)) RETURNING x.address, x.list_id, x.status) INSERT INTO @events "
-	    "(subscriber, address, list, class, reason, status) SELECT (SELECT "
-	    "s.id FROM @subscribers s WHERE s.address = e.address AND s.list_id "
-	    "IS NOT DISTINCT FROM e.list_id), e.address, l.name, 'manual', "
-	    "'unsuppressed', e.status FROM ended e LEFT JOIN @lists l ON l.id = "
-	    "e.list_id RETURNING address, list, status",
-	    2, params, PGRES_TUPLES_OK, cause);
+	    "WITH picked AS (SELECT x.id FROM @suppressions x LEFT JOIN @lists "
+	    "l ON l.id = x.list_id LEFT JOIN @events e ON e.id = "
+	    "x.source_event WHERE x.ended_at IS NULL AND ($1::text IS NULL OR "
+	    "lower(x.address) = lower($1)) AND ($2::text IS NULL OR l.name = "
+	    "$2) AND ($3::text IS NULL OR e.rule = $3) AND ($4::text IS NULL OR "
+	    "x.reason = $4) AND ($5::text IS NULL OR right(lower(x.address), "
+	    "length($5)) = lower($5)) AND ($6::timestamptz IS NULL OR x.since "
+	    ">= $6::timestamptz) AND ($7::timestamptz IS NULL OR x.since < "
+	    "$7::timestamptz) AND "
+	    "($8::text IS NULL OR x.cause = $8) AND NOT (coalesce(l.name, '') "
+	    "= ANY ($9::text[])) FOR UPDATE OF x), ended AS (UPDATE "
+	    "@suppressions x SET ended_at = now() FROM picked p WHERE x.id = "
+	    "p.id RETURNING x.address, x.list_id, x.status, x.cause, x.reason, "
+	    "x.since), ev AS (INSERT INTO @events (subscriber, address, list, "
+	    "class, reason, status) SELECT (SELECT s.id FROM @subscribers s "
+	    "WHERE s.address = e.address AND s.list_id IS NOT DISTINCT FROM "
+	    "e.list_id), e.address, l.name, 'manual', $10, e.status FROM ended "
+	    "e LEFT JOIN @lists l ON l.id = e.list_id) SELECT e.address, "
+	    "l.name, e.status, e.cause, e.reason, to_char(e.since AT TIME ZONE "
+	    "'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), e.list_id FROM ended e "
+	    "LEFT JOIN @lists l ON l.id = e.list_id ORDER BY e.address, l.name "
+	    "NULLS FIRST",
+	    10, params, PGRES_TUPLES_OK, cause);
 	if (res == NULL)
 		goto fail;
-	/* active again, the soft count forgotten (not an unsubscription) */
-	if (PQntuples(res) > 0 &&
-	    db_simple(db,
-		"UPDATE @subscribers s SET state "
-		"= 'active', score = 0, last_soft_day = NULL, soft_since = NULL, "
-		"changed_at = now(), change_reason = 'unsuppressed by hand' WHERE "
-		"lower(s.address) = lower($1) AND s.state IN ('suppressed', "
-		"'bouncing') AND ($2::text IS NULL OR s.list_id = (SELECT id FROM "
-		"@lists WHERE name = $2))",
-		2, params, cause) < 0)
-		goto fail;
 	for (r = 0; r < PQntuples(res); r++) {
+		const char      *list_id = value(res, r, 6);
+		const char      *p2[2] = { value(res, r, 0), list_id };
 		struct db_notice n = { "unsuppress", value(res, r, 0),
-			value(res, r, 1), "active", "manual", "unsuppressed",
+			value(res, r, 1), "active", "manual", params[9],
 			value(res, r, 2), NULL, NULL, 0 };
+
+		if (f != NULL)
+			fprintf(f, "%s%s %s %s %s %s\n",
+			    u->dry_run ? "would end: " : "", n.address,
+			    n.list != NULL ? n.list : "(every list)",
+			    value(res, r, 3),
+			    value(res, r, 4) != NULL ? value(res, r, 4) : "-",
+			    value(res, r, 5));
+		/* active again, the soft counts forgotten (not an
+		 * unsubscription) */
+		if (db_simple(db,
+			"UPDATE @subscribers s SET state = 'active', score = 0, "
+			"last_soft_day = NULL, soft_since = NULL, soft_sends = 0, "
+			"first_send_day = NULL, last_send_id = NULL, "
+			"last_send_day = NULL, changed_at = now(), change_reason "
+			"= 'unsuppressed' WHERE s.address = $1 AND s.state IN "
+			"('suppressed', 'bouncing') AND ($2::bigint IS NULL OR "
+			"s.list_id = $2::bigint)",
+			2, p2, cause) < 0)
+			goto fail;
+		if (u->dry_run)
+			continue;
 		if (db_hook(db, "on_unsuppress", n.address, n.list, "manual",
-			"unsuppressed", n.status, NULL, cause) < 0 ||
+			params[9], n.status, NULL, cause) < 0 ||
 		    db_note(db, &n, cause) < 0)
 			goto fail;
 	}
 	*ended = (unsigned)PQntuples(res);
 	PQclear(res);
-	res = db_exec(db,
-	    "SELECT count(*) FROM @suppressions WHERE "
-	    "lower(address) = lower($1) AND ended_at IS NULL",
-	    1, params, PGRES_TUPLES_OK, cause);
-	if (res == NULL)
-		goto fail;
-	*left = (unsigned)atoi(PQgetvalue(res, 0, 0));
-	PQclear(res);
+	res = NULL;
+	if (u->address != NULL) {
+		res = db_exec(db,
+		    "SELECT count(*) FROM @suppressions WHERE "
+		    "lower(address) = lower($1) AND ended_at IS NULL",
+		    1, params, PGRES_TUPLES_OK, cause);
+		if (res == NULL)
+			goto fail;
+		*left = (unsigned)atoi(PQgetvalue(res, 0, 0));
+		PQclear(res);
+		res = NULL;
+	}
+	db_array_free(&except);
+	g_free(at_domain);
+	if (u->dry_run) {
+		db_rollback(db);
+		return 0;
+	}
 	return db_commit(db, cause);
 fail:
 	if (res != NULL)
 		PQclear(res);
+	db_array_free(&except);
+	g_free(at_domain);
 	db_rollback(db);
 	return -1;
 }

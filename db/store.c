@@ -44,6 +44,9 @@ struct bev {
 	int         nonmember; /* members_query knows no such member */
 	const char *secret;    /* proof_secret */
 	const char *send;      /* the send the original names */
+	const char *msgid;     /* the original's Message-ID */
+	long long   send_id;   /* the send it answers (resolve_sends); 0 */
+	int         send_day;  /* that send's day */
 	struct sub *sub;       /* NULL without an address */
 	char       *id;        /* events.id once reserved */
 };
@@ -179,6 +182,7 @@ db_batch_event(struct db_batch *b, const struct db_event *e)
 	ev.proof_why = keep(b, e->proof_why);
 	ev.secret = keep(b, e->proof_secret);
 	ev.send = keep(b, e->send);
+	ev.msgid = keep(b, e->orig_message_id);
 	g_array_append_val(b->evs, ev);
 }
 
@@ -209,7 +213,7 @@ db_batch_one(const struct db_batch *b, unsigned i)
 		struct db_event   de = { e->address, e->list, e->cls, e->reason,
 			  e->status, e->reply_code, e->rule, e->diagnostic,
 			  e->remote_mta, e->reporting_mta, e->feedback_type,
-			  e->proof, e->proof_why, e->secret, e->send };
+			  e->proof, e->proof_why, e->secret, e->send, e->msgid };
 
 		if (e->msg == i)
 			db_batch_event(one, &de);
@@ -517,7 +521,8 @@ load_subscribers(struct db *db, struct db_batch *b, GHashTable *lists,
 		goto out;
 	res = db_exec(db,
 	    "SELECT s.id, s.list_id, s.address, s.state, s.score, "
-	    "s.last_soft_day, s.soft_since FROM @subscribers s JOIN "
+	    "s.last_soft_day, s.soft_since, s.soft_sends, s.first_send_day, "
+	    "s.last_send_id, s.last_send_day FROM @subscribers s JOIN "
 	    "unnest($1::bigint[], $2::text[]) AS t(l, a) ON s.address = t.a AND "
 	    "s.list_id IS NOT DISTINCT FROM t.l ORDER BY s.id FOR UPDATE OF s",
 	    2, params, PGRES_TUPLES_OK, cause);
@@ -538,6 +543,11 @@ load_subscribers(struct db *db, struct db_batch *b, GHashTable *lists,
 		s->st.score = (unsigned)atoi(PQgetvalue(res, r, 4));
 		s->st.last_soft_day = db_date_days(PQgetvalue(res, r, 5));
 		s->st.window_start = db_date_days(PQgetvalue(res, r, 6));
+		s->st.sends = (unsigned)atoi(PQgetvalue(res, r, 7));
+		s->st.first_send_day = db_date_days(PQgetvalue(res, r, 8));
+		s->st.last_send_id =
+		    g_ascii_strtoll(PQgetvalue(res, r, 9), NULL, 10);
+		s->st.last_send_day = db_date_days(PQgetvalue(res, r, 10));
 	}
 	PQclear(res);
 	rc = 0;
@@ -648,6 +658,10 @@ update_subscribers(struct db *db, GHashTable *subs, char **cause)
 		BLOCK,
 		COMPL,
 		BOUNCED,
+		SENDS,
+		FIRST,
+		LASTID,
+		LASTDAY,
 		NCOL
 	};
 	struct db_array col[NCOL];
@@ -677,6 +691,17 @@ update_subscribers(struct db *db, GHashTable *subs, char **cause)
 		db_array_addf(&col[BLOCK], "%u", s->inc[CLASS_BLOCK]);
 		db_array_addf(&col[COMPL], "%u", s->inc[CLASS_COMPLAINT]);
 		db_array_add(&col[BOUNCED], s->bounced ? "t" : "f");
+		db_array_addf(&col[SENDS], "%u", s->st.sends);
+		g_free(last);
+		g_free(since);
+		last = db_days_date(s->st.first_send_day);
+		since = db_days_date(s->st.last_send_day);
+		db_array_add(&col[FIRST], last);
+		if (s->st.last_send_id > 0)
+			db_array_addf(&col[LASTID], "%lld", s->st.last_send_id);
+		else
+			db_array_add(&col[LASTID], NULL);
+		db_array_add(&col[LASTDAY], since);
 		g_free(last);
 		g_free(since);
 	}
@@ -694,11 +719,15 @@ update_subscribers(struct db *db, GHashTable *subs, char **cause)
 		  "complaint_count = s.complaint_count + t.compl, first_bounce_at = "
 		  "CASE WHEN t.bounced THEN coalesce(s.first_bounce_at, now()) ELSE "
 		  "s.first_bounce_at END, last_bounce_at = CASE WHEN t.bounced THEN "
-		  "now() ELSE s.last_bounce_at END FROM unnest($1::bigint[], "
+		  "now() ELSE s.last_bounce_at END, soft_sends = t.sends, "
+		  "first_send_day = t.first, last_send_id = t.lastid, "
+		  "last_send_day = t.lastday FROM unnest($1::bigint[], "
 		  "$2::text[], $3::integer[], $4::date[], $5::date[], $6::text[], "
 		  "$7::integer[], $8::integer[], $9::integer[], $10::integer[], "
-		  "$11::boolean[]) AS t(id, state, score, last, since, why, hard, soft, "
-		  "block, compl, bounced) WHERE s.id = t.id",
+		  "$11::boolean[], $12::integer[], $13::date[], $14::bigint[], "
+		  "$15::date[]) AS t(id, state, score, last, since, why, hard, soft, "
+		  "block, compl, bounced, sends, first, lastid, lastday) WHERE s.id "
+		  "= t.id",
 		  NCOL, params, cause);
 	for (k = 0; k < NCOL; k++)
 		db_array_free(&col[k]);
@@ -1043,10 +1072,138 @@ check_members(struct db *db, struct db_batch *b, char **cause)
 	return 0;
 }
 
+/*
+ * The sends of the batch's lists, in order: a proven report's soft bounce
+ * counts on the send it answers, and whether the subscriber's last
+ * bounced send came right before it is a matter of positions.
+ */
+struct sends {
+	GHashTable *pos;  /* "ID" -> its position in its list, from 1 */
+	GHashTable *keys; /* "LIST_ID KEY" -> "ID DAY" */
+};
+
+/* sends_pos - the position of send id in its list, 0 when not loaded */
+static int
+sends_pos(const struct sends *s, long long id)
+{
+	char key[32];
+
+	g_snprintf(key, sizeof(key), "%lld", id);
+	return GPOINTER_TO_INT(g_hash_table_lookup(s->pos, key));
+}
+
+/* resolve_sends - record the sends proven reports name (send_header),
+ * load the sends of their lists (the last two years), and set each
+ * proven event's send_id: the send its send key or Message-ID names.  An
+ * unproven report neither makes a send nor counts on one. */
+static int
+resolve_sends(struct db *db, struct db_batch *b, int today, struct sends *out,
+    char **cause)
+{
+	struct db_array lid, key, lists;
+	const char     *params[3];
+	char           *day = db_days_date(today);
+	GHashTable     *seen = g_hash_table_new(g_str_hash, g_str_equal);
+	PGresult       *res = NULL;
+	guint           i;
+	int             r, rc = -1, pos = 0;
+	const char     *prev = "";
+
+	out->pos = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	out->keys =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	db_array_init(&lid);
+	db_array_init(&key);
+	db_array_init(&lists);
+	for (i = 0; i < b->evs->len; i++) {
+		struct bev *e = EV(b, i);
+
+		if (!counted(b, e) || !e->proven || e->sub == NULL ||
+		    e->sub->list_id == NULL ||
+		    (e->send == NULL && e->msgid == NULL))
+			continue;
+		if (e->send != NULL) {
+			db_array_add(&lid, e->sub->list_id);
+			db_array_add(&key, e->send);
+		}
+		if (g_hash_table_add(seen, (char *)e->sub->list_id))
+			db_array_add(&lists, e->sub->list_id);
+	}
+	if (lists.n == 0) {
+		rc = 0;
+		goto out;
+	}
+	params[0] = db_array_end(&lid);
+	params[1] = db_array_end(&key);
+	params[2] = day;
+	if (lid.n > 0 &&
+	    db_simple(db,
+		"INSERT INTO @sends (list_id, send_key, sent_at) SELECT l, k, "
+		"$3::date::timestamp AT TIME ZONE 'UTC' FROM unnest($1::bigint[], "
+		"$2::text[]) AS t(l, k) ON CONFLICT (list_id, send_key) DO "
+		"NOTHING",
+		3, params, cause) < 0)
+		goto out;
+	params[0] = db_array_end(&lists);
+	params[1] = day;
+	res = db_exec(db,
+	    "SELECT id, list_id, send_key, (sent_at AT TIME ZONE 'UTC')::date "
+	    "FROM @sends WHERE list_id = ANY ($1::bigint[]) AND sent_at >= "
+	    "$2::date - 730 ORDER BY list_id, sent_at, id",
+	    2, params, PGRES_TUPLES_OK, cause);
+	if (res == NULL)
+		goto out;
+	for (r = 0; r < PQntuples(res); r++) {
+		const char *list = PQgetvalue(res, r, 1);
+
+		pos = strcmp(list, prev) == 0 ? pos + 1 : 1;
+		prev = list;
+		g_hash_table_insert(out->pos, g_strdup(PQgetvalue(res, r, 0)),
+		    GINT_TO_POINTER(pos));
+		g_hash_table_insert(out->keys,
+		    g_strdup_printf("%s %s", list, PQgetvalue(res, r, 2)),
+		    g_strdup_printf("%s %d", PQgetvalue(res, r, 0),
+			db_date_days(PQgetvalue(res, r, 3))));
+	}
+	for (i = 0; i < b->evs->len; i++) {
+		struct bev *e = EV(b, i);
+		const char *found = NULL;
+		char       *k;
+
+		if (!counted(b, e) || !e->proven || e->sub == NULL ||
+		    e->sub->list_id == NULL)
+			continue;
+		if (e->send != NULL) {
+			k = g_strdup_printf("%s %s", e->sub->list_id, e->send);
+			found = g_hash_table_lookup(out->keys, k);
+			g_free(k);
+		}
+		if (found == NULL && e->msgid != NULL) {
+			k = g_strdup_printf("%s %s", e->sub->list_id, e->msgid);
+			found = g_hash_table_lookup(out->keys, k);
+			g_free(k);
+		}
+		if (found != NULL &&
+		    sscanf(found, "%lld %d", &e->send_id, &e->send_day) != 2)
+			e->send_id = 0;
+	}
+	rc = 0;
+out:
+	if (res != NULL)
+		PQclear(res);
+	g_hash_table_destroy(seen);
+	db_array_free(&lid);
+	db_array_free(&key);
+	db_array_free(&lists);
+	g_free(day);
+	return rc;
+}
+
 /* apply_policy - walk the events in order through the policy; collect the
  * suppressions it asks for */
 static void
-apply_policy(struct db_batch *b, int today, GArray *supps, struct db_tally *t)
+apply_policy(struct db_batch *b, int today, const struct sends *sends,
+    GArray *supps, struct db_tally *t)
 {
 	guint i;
 
@@ -1070,8 +1227,24 @@ apply_policy(struct db_batch *b, int today, GArray *supps, struct db_tally *t)
 		how = (e->proven ? POLICY_PROVEN : 0) |
 		    (e->sub->list_id == NULL ? POLICY_GLOBAL : 0) |
 		    (e->nonmember ? POLICY_NONMEMBER : 0);
-		eff = policy_apply(e->sub->pol, &e->sub->st, e->cls, how, today,
-		    &why);
+		if (e->send_id > 0) {
+			/* sends in between: the run goes on only after the
+			 * send right before this one (or an unknown one) */
+			struct policy_state *st = &e->sub->st;
+			int                here = sends_pos(sends, e->send_id);
+			int                last = st->last_send_id > 0
+					   ? sends_pos(sends, st->last_send_id)
+					   : 0;
+			struct policy_send ps = { e->send_id, e->send_day,
+				st->sends == 0    ? 0
+				    : last == 0   ? 1
+				    : here > last ? (unsigned)(here - last - 1)
+						  : 0 };
+			eff = policy_apply(e->sub->pol, st, e->cls, how, &ps,
+			    today, &why);
+		} else
+			eff = policy_apply(e->sub->pol, &e->sub->st, e->cls,
+			    how, NULL, today, &why);
 		if (why != NULL)
 			e->sub->why = why;
 		if (eff != POLICY_NOTHING) {
@@ -1111,6 +1284,7 @@ db_batch_write(struct db *db, struct db_batch *b, db_policy_fn policy_for,
 	GHashTable *subs =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, sub_free);
 	GArray        *supps = g_array_new(FALSE, TRUE, sizeof(struct supp));
+	struct sends   sends = { NULL, NULL };
 	const char    *key[1] = { DB_STORE_LOCK };
 	GHashTableIter it;
 	gpointer       k, v;
@@ -1139,7 +1313,9 @@ db_batch_write(struct db *db, struct db_batch *b, db_policy_fn policy_for,
 		goto out;
 	if (check_members(db, b, cause) < 0)
 		goto out;
-	apply_policy(b, today, supps, t);
+	if (resolve_sends(db, b, today, &sends, cause) < 0)
+		goto out;
+	apply_policy(b, today, &sends, supps, t);
 	if (check_caps(db, supps, names, cause) < 0)
 		goto out;
 	if (insert_events(db, b, cause) < 0 ||
@@ -1174,6 +1350,10 @@ db_batch_write(struct db *db, struct db_batch *b, db_policy_fn policy_for,
 	rc = 0;
 out:
 	g_array_free(supps, TRUE);
+	if (sends.pos != NULL)
+		g_hash_table_destroy(sends.pos);
+	if (sends.keys != NULL)
+		g_hash_table_destroy(sends.keys);
 	g_hash_table_destroy(subs);
 	g_hash_table_destroy(names);
 	g_hash_table_destroy(lists);

@@ -32,7 +32,7 @@ N=$(ls "$TESTS"/../sql/[0-9][0-9][0-9]_*.sql | wc -l)
 grep -q "schema version $N ($N migrations applied)" "$TMP/out" || fail "first migrate: $(cat "$TMP/out")"
 [ -s "$TMP/err" ] && fail "migrate wrote to stderr: $(cat "$TMP/err")"
 tables=$(sql "SELECT string_agg(tablename, ' ' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'")
-[ "$tables" = "domain_daily events holds lists mailboxes messages outbox rebound_schema subscribers suppressions" ] ||
+[ "$tables" = "domain_daily events holds lists mailboxes messages outbox rebound_schema sends subscribers suppressions" ] ||
     fail "tables after migrate: $tables"
 migrate --config "$CONF"
 [ "$rc" -eq 0 ] && grep -q "(0 migrations applied)" "$TMP/out" || fail "second migrate: $rc $(cat "$TMP/out")"

@@ -16,6 +16,8 @@
 #include "db.h"
 #include "log.h"
 
+static char *when(const char *s);
+
 /* What every one of these commands starts with. */
 struct cmd {
 	char           *config_path;
@@ -299,6 +301,69 @@ cmd_subscriber(int argc, char **argv)
 }
 
 int
+cmd_sent(int argc, char **argv)
+{
+	char  *list = NULL, *id = NULL, *at = NULL, *at_t = NULL;
+	char  *cause = NULL;
+	gint64 count = -1;
+	/* clang-format off */
+	GOptionEntry entries[] = {
+		{ "list", 'l', 0, G_OPTION_ARG_STRING, &list,
+		  "the list that sent it", "NAME" },
+		{ "id", 0, 0, G_OPTION_ARG_STRING, &id,
+		  "the send's id, as the returned original names it (the "
+		  "send_header's value, or its Message-ID)", "ID" },
+		{ "count", 0, 0, G_OPTION_ARG_INT64, &count,
+		  "how many recipients it went to", "N" },
+		{ "at", 0, 0, G_OPTION_ARG_STRING, &at,
+		  "when it was sent (default: now)", "TIME" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
+	};
+	/* clang-format on */
+	struct cmd c;
+	int        status, created = 0;
+
+	status = setup(&c,
+	    "- record a send of a list, so that soft bounces count per send",
+	    entries, &argc, &argv);
+	if (status == EX_OK && (list == NULL || id == NULL || argc > 1)) {
+		fprintf(stderr,
+		    "usage: rebound sent --list NAME --id ID [--count N] "
+		    "[--at TIME] --config FILE\n");
+		status = EX_USAGE;
+	}
+	if (status == EX_OK && at != NULL && (at_t = when(at)) == NULL) {
+		log_error("--at takes YYYY-MM-DD or an ISO 8601 time");
+		status = EX_USAGE;
+	}
+	if (status == EX_OK && id[0] == '<' && strlen(id) > 2 &&
+	    id[strlen(id) - 1] == '>') {
+		/* a Message-ID, as the parser keeps it: without <> */
+		memmove(id, id + 1, strlen(id));
+		id[strlen(id) - 1] = '\0';
+	}
+	if (status == EX_OK && count < -1) {
+		log_error("--count takes a number of recipients");
+		status = EX_USAGE;
+	}
+	if (status == EX_OK)
+		status = connect_db(&c);
+	if (status == EX_OK)
+		status = resolve_list(&c, &list);
+	if (status == EX_OK &&
+	    db_sent(c.db, list, id, at_t, (long)count, &created, &cause) < 0)
+		status = failed(&c, cause);
+	else if (status == EX_OK)
+		printf("%s send %s of %s\n", created ? "recorded" : "updated",
+		    id, list);
+	g_free(list);
+	g_free(id);
+	g_free(at);
+	g_free(at_t);
+	return teardown(&c, status);
+}
+
+int
 cmd_deliver(int argc, char **argv)
 {
 	gboolean requeue = FALSE;
@@ -339,32 +404,88 @@ cmd_deliver(int argc, char **argv)
 	return teardown(&c, status);
 }
 
+/* when - s as a time for --since and --until: a date YYYY-MM-DD (its
+ * midnight, UTC) or an ISO 8601 time with a zone; "...Z" (g_free), or
+ * NULL when it is neither */
+static char *
+when(const char *s)
+{
+	GDateTime *t = NULL;
+	char      *out = NULL;
+
+	if (valid_date(s)) {
+		char *iso = g_strdup_printf("%sT00:00:00Z", s);
+		t = g_date_time_new_from_iso8601(iso, NULL);
+		g_free(iso);
+	} else
+		t = g_date_time_new_from_iso8601(s, NULL);
+	if (t != NULL) {
+		GDateTime *u = g_date_time_to_utc(t);
+		out = g_date_time_format(u, "%Y-%m-%dT%H:%M:%SZ");
+		g_date_time_unref(u);
+		g_date_time_unref(t);
+	}
+	return out;
+}
+
 int
 cmd_unsuppress(int argc, char **argv)
 {
-	char *list = NULL, *cause = NULL;
+	char    *list = NULL, *rule = NULL, *reason = NULL, *domain = NULL;
+	char    *since = NULL, *until = NULL, *cause = NULL;
+	char    *since_t = NULL, *until_t = NULL;
+	gboolean dry_run = FALSE;
 	/* clang-format off */
 	GOptionEntry entries[] = {
 		{ "list", 'l', 0, G_OPTION_ARG_STRING, &list,
 		  "only on this list (default: everywhere, global included)",
 		  "NAME" },
+		{ "rule", 0, 0, G_OPTION_ARG_STRING, &rule,
+		  "only those the rule RULE decided (rebound subscriber, "
+		  "rebound parse --why name it)", "RULE" },
+		{ "reason", 0, 0, G_OPTION_ARG_STRING, &reason,
+		  "only those for this reason (userunknown, ...)", "REASON" },
+		{ "domain", 0, 0, G_OPTION_ARG_STRING, &domain,
+		  "only addresses at this domain", "DOMAIN" },
+		{ "since", 0, 0, G_OPTION_ARG_STRING, &since,
+		  "only those begun at or after TIME", "TIME" },
+		{ "until", 0, 0, G_OPTION_ARG_STRING, &until,
+		  "only those begun before TIME", "TIME" },
+		{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
+		  "list what would end, change nothing", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 	/* clang-format on */
 	const struct config_hooks *h;
 	struct db_hooks            hooks = { NULL, NULL, NULL };
+	struct db_unsuppress       u;
 	struct cmd                 c;
 	unsigned                   ended = 0, left = 0;
 	int                        status;
 
 	status = setup(&c,
-	    "ADDRESS - reactivate a suppressed "
-	    "address",
+	    "[ADDRESS] - end suppressions: one address's, or every one the "
+	    "options select (--dry-run first)",
 	    entries, &argc, &argv);
-	if (status == EX_OK && argc != 2) {
+	if (status == EX_OK &&
+	    (argc > 2 ||
+		(argc < 2 && rule == NULL && reason == NULL && domain == NULL &&
+		    since == NULL && until == NULL))) {
 		fprintf(stderr,
-		    "usage: rebound unsuppress [--list NAME] --config "
-		    "FILE ADDRESS\n");
+		    "usage: rebound unsuppress [--list NAME] [--dry-run] "
+		    "--config FILE ADDRESS\n"
+		    "       rebound unsuppress [--list NAME] [--rule RULE] "
+		    "[--reason REASON] [--domain DOMAIN] [--since TIME] "
+		    "[--until TIME] [--dry-run] --config FILE\n"
+		    "(a bulk unsuppress needs at least one of --rule, "
+		    "--reason, --domain, --since, --until)\n");
+		status = EX_USAGE;
+	}
+	if (status == EX_OK &&
+	    ((since != NULL && (since_t = when(since)) == NULL) ||
+		(until != NULL && (until_t = when(until)) == NULL))) {
+		log_error("--since and --until take YYYY-MM-DD or an ISO 8601 "
+			  "time (2026-03-01T12:00:00Z)");
 		status = EX_USAGE;
 	}
 	if (status == EX_OK)
@@ -373,23 +494,33 @@ cmd_unsuppress(int argc, char **argv)
 		status = resolve_list(&c, &list);
 	if (status != EX_OK)
 		goto out;
+	memset(&u, 0, sizeof(u));
+	u.address = argc == 2 ? argv[1] : NULL;
+	u.list = list;
+	u.rule = rule;
+	u.reason = reason;
+	u.domain = domain;
+	u.since = since_t;
+	u.until = until_t;
+	u.dry_run = dry_run;
 	h = config_hooks(c.cfg);
 	hooks.on_unsuppress = h->on_unsuppress;
 	cmd_outbox_setup(c.cfg, c.db);
 	if (db_set_hooks(c.db, &hooks, &cause) < 0 ||
-	    db_unsuppress(c.db, argv[1], list, &ended, &left, &cause) < 0) {
+	    db_unsuppress(c.db, &u, stdout, &ended, &left, &cause) < 0) {
 		status = failed(&c, cause);
 		goto out;
 	}
 	if (ended == 0) {
-		log_error("%s is not suppressed%s%s", argv[1],
-		    list != NULL ? " on list " : "", list != NULL ? list : "");
+		log_error("%s%s%s", u.address != NULL ? u.address : "nothing",
+		    u.address != NULL ? " is not suppressed" : " matches",
+		    list != NULL ? " on that list" : "");
 		status = EX_DATAERR;
 		goto out;
 	}
-	printf("%s: %u suppression%s ended\n", argv[1], ended,
-	    ended == 1 ? "" : "s");
-	{
+	printf("%s%u suppression%s %s\n", dry_run ? "would end " : "", ended,
+	    ended == 1 ? "" : "s", dry_run ? "(nothing changed)" : "ended");
+	if (!dry_run) {
 		/* committed: the connectors hear of it now, or next run */
 		struct cmd_delivered d;
 		(void)cmd_outbox_deliver(c.cfg, c.db, &d);
@@ -399,8 +530,15 @@ cmd_unsuppress(int argc, char **argv)
 		    "%s is still suppressed %u "
 		    "time%s elsewhere (a complaint is global: unsuppress without "
 		    "--list)",
-		    argv[1], left, left == 1 ? "" : "s");
+		    u.address, left, left == 1 ? "" : "s");
 out:
 	g_free(list);
+	g_free(rule);
+	g_free(reason);
+	g_free(domain);
+	g_free(since);
+	g_free(until);
+	g_free(since_t);
+	g_free(until_t);
 	return teardown(&c, status);
 }

@@ -164,6 +164,7 @@ event_of(const struct run *run, const struct config_mailbox *mb,
 	ev->feedback_type = rc != NULL ? rc->feedback_type : NULL;
 	ev->proof_secret = r->orig_proof;
 	ev->send = r->orig_send;
+	ev->orig_message_id = r->orig_message_id;
 }
 
 /* too_many - the list of evs[0..n) that more of them name than its
@@ -536,6 +537,56 @@ today(void)
 	return n >= 0 ? n : policy_day(NULL);
 }
 
+/* expire_one - end list's (or, with except, the other lists') soft
+ * suppressions older than days; logged */
+static void
+expire_one(struct run *run, const char *list, const char *const *except,
+    unsigned days)
+{
+	struct db_unsuppress u;
+	GDate                d;
+	char                 until[32], *cause = NULL;
+	unsigned             ended = 0, left = 0;
+
+	g_date_clear(&d, 1);
+	g_date_set_julian(&d, (guint32)(run->today - (int)days + 719163));
+	g_snprintf(until, sizeof(until), "%04d-%02d-%02dT00:00:00Z",
+	    g_date_get_year(&d), g_date_get_month(&d), g_date_get_day(&d));
+	memset(&u, 0, sizeof(u));
+	u.list = list;
+	u.except_lists = except;
+	u.cause = "soft";
+	u.until = until;
+	u.why = "expired";
+	if (db_unsuppress(run->db, &u, NULL, &ended, &left, &cause) < 0) {
+		log_warn("soft_suppression_expires: %s", cause);
+		g_free(cause);
+	} else if (ended > 0)
+		log_info("%u soft suppression%s of %s ended, older than "
+			 "soft_suppression_expires (%u days)",
+		    ended, ended == 1 ? "" : "s",
+		    list != NULL ? list : "lists with no [list NAME]", days);
+}
+
+/* expire_soft - soft suppressions end by themselves after their list's
+ * soft_suppression_expires days (0: never), recorded as events */
+static void
+expire_soft(struct run *run)
+{
+	char   **names = config_list_names(run->cfg);
+	size_t   i;
+	unsigned days;
+
+	for (i = 0; names[i] != NULL; i++)
+		if ((days = config_policy(run->cfg, names[i])
+				->soft_suppression_expires) > 0)
+			expire_one(run, names[i], NULL, days);
+	if ((days = config_policy(run->cfg, NULL)->soft_suppression_expires) >
+	    0)
+		expire_one(run, NULL, (const char *const *)names, days);
+	g_strfreev(names);
+}
+
 /* store_all - the worker's run: every mailbox (or only one) into the
  * database; a sysexits.h status */
 static int
@@ -579,6 +630,7 @@ store_all(struct config *cfg, struct config_mailbox *mbs, size_t n,
 		goto out;
 	}
 	cmd_outbox_setup(cfg, run.db);
+	expire_soft(&run);
 	for (i = 0; i < n; i++) {
 		if (only != NULL && strcmp(mbs[i].name, only) != 0)
 			continue;

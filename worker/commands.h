@@ -33,6 +33,9 @@ int cmd_export(int argc, char **argv);
 /* cmd_subscriber - `rebound subscriber [--json] ADDRESS` */
 int cmd_subscriber(int argc, char **argv);
 
+/* cmd_sent - `rebound sent --list NAME --id ID [--count N] [--at TIME]` */
+int cmd_sent(int argc, char **argv);
+
 /* cmd_deliver - `rebound deliver [--requeue]`: the outbox, now */
 int cmd_deliver(int argc, char **argv);
 

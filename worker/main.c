@@ -25,6 +25,8 @@ static const struct {
 	{ "export", cmd_export, "write the suppressed addresses (txt, csv, "
 	  "json)" },
 	{ "subscriber", cmd_subscriber, "an address's state and history" },
+	{ "sent", cmd_sent, "record a send of a list (soft bounces count per "
+	  "send)" },
 	{ "deliver", cmd_deliver, "deliver the outbox to the list manager "
 	  "([notify NAME]) now" },
 	{ "unsuppress", cmd_unsuppress, "reactivate a suppressed address "

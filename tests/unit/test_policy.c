@@ -89,8 +89,8 @@ transitions(void **state)
 		for (k = 0; cases[i].steps[k].day >= 0; k++) {
 			const struct step *s = &cases[i].steps[k];
 			const char        *why;
-			enum policy_effect e =
-			    policy_apply(&p, &st, s->cls, 1, s->day, &why);
+			enum policy_effect e = policy_apply(&p, &st, s->cls, 1,
+			    NULL, s->day, &why);
 
 			if (e != s->effect || st.state != s->state ||
 			    st.score != s->score)
@@ -119,7 +119,7 @@ unsubscribed(void **state)
 	policy_defaults(&p);
 	policy_state_init(&st);
 	st.state = POLICY_UNSUBSCRIBED;
-	assert_int_equal(policy_apply(&p, &st, CLASS_HARD, 1, 1, &why),
+	assert_int_equal(policy_apply(&p, &st, CLASS_HARD, 1, NULL, 1, &why),
 	    POLICY_NOTHING);
 	assert_int_equal(st.state, POLICY_UNSUBSCRIBED);
 }
@@ -135,7 +135,7 @@ custom_policy(void **state)
 	policy_defaults(&p);
 	p.soft_threshold = 1;
 	policy_state_init(&st);
-	assert_int_equal(policy_apply(&p, &st, CLASS_SOFT, 1, 5, &why),
+	assert_int_equal(policy_apply(&p, &st, CLASS_SOFT, 1, NULL, 5, &why),
 	    POLICY_SUPPRESS);
 }
 
@@ -153,21 +153,22 @@ unproven(void **state)
 	assert_int_equal(p.unproven, POLICY_UNPROVEN_SOFT);
 	policy_state_init(&st);
 	/* one forged hard bounce: one soft point, nothing more */
-	assert_int_equal(policy_apply(&p, &st, CLASS_HARD, 0, 100, &why),
+	assert_int_equal(policy_apply(&p, &st, CLASS_HARD, 0, NULL, 100, &why),
 	    POLICY_NOTHING);
 	assert_int_equal(st.state, POLICY_BOUNCING);
 	assert_int_equal(st.score, 1);
 	assert_non_null(why);
 	/* the same forgery many times a day still counts one point */
-	assert_int_equal(policy_apply(&p, &st, CLASS_COMPLAINT, 0, 100, &why),
+	assert_int_equal(policy_apply(&p, &st, CLASS_COMPLAINT, 0, NULL, 100,
+			     &why),
 	    POLICY_NOTHING);
 	assert_int_equal(st.score, 1);
 	/* a real dead address bouncing every day ends suppressed */
 	for (day = 101; day < 104; day++)
-		assert_int_equal(policy_apply(&p, &st, CLASS_HARD, 0, day,
+		assert_int_equal(policy_apply(&p, &st, CLASS_HARD, 0, NULL, day,
 				     &why),
 		    POLICY_NOTHING);
-	assert_int_equal(policy_apply(&p, &st, CLASS_HARD, 0, 104, &why),
+	assert_int_equal(policy_apply(&p, &st, CLASS_HARD, 0, NULL, 104, &why),
 	    POLICY_SUPPRESS);
 	assert_int_equal(policy_counted_as(&p, CLASS_HARD, 0), CLASS_SOFT);
 	assert_int_equal(policy_counted_as(&p, CLASS_HARD, 1), CLASS_HARD);
@@ -175,19 +176,86 @@ unproven(void **state)
 
 	p.unproven = POLICY_UNPROVEN_RECORD;
 	policy_state_init(&st);
-	assert_int_equal(policy_apply(&p, &st, CLASS_COMPLAINT, 0, 100, &why),
+	assert_int_equal(policy_apply(&p, &st, CLASS_COMPLAINT, 0, NULL, 100,
+			     &why),
 	    POLICY_NOTHING);
 	assert_int_equal(st.state, POLICY_ACTIVE);
 	assert_int_equal(st.score, 0);
 	/* with proof it acts at once */
-	assert_int_equal(policy_apply(&p, &st, CLASS_COMPLAINT, 1, 100, &why),
+	assert_int_equal(policy_apply(&p, &st, CLASS_COMPLAINT, 1, NULL, 100,
+			     &why),
 	    POLICY_SUPPRESS_GLOBAL);
 
 	p.unproven = POLICY_UNPROVEN_ACT;
 	policy_state_init(&st);
-	assert_int_equal(policy_apply(&p, &st, CLASS_HARD, 0, 100, &why),
+	assert_int_equal(policy_apply(&p, &st, CLASS_HARD, 0, NULL, 100, &why),
 	    POLICY_SUPPRESS);
 	assert_string_equal(policy_unproven_name(POLICY_UNPROVEN_ACT), "act");
+}
+
+/* soft bounces per send: a monthly list suppresses a dead mailbox after
+ * soft_threshold issues; a daily list whose full mailbox empties after a
+ * week does not; a send not bounced on starts the run again */
+static void
+per_send(void **state)
+{
+	struct policy       p;
+	struct policy_state st;
+	struct policy_send  s;
+	const char         *why;
+	int                 i;
+
+	policy_defaults(&p);
+	p.soft_threshold = 3;
+	p.soft_min_days = 14;
+	/* monthly: days 0, 31, 59; the day-based count would have gone stale
+	 * (soft_stale_after 14) between any two of them */
+	policy_state_init(&st);
+	for (i = 0; i < 3; i++) {
+		s = (struct policy_send){ 100 + i,
+			1000 +
+			    (i == 0          ? 0
+				    : i == 1 ? 31
+					     : 59),
+			0 };
+		assert_int_equal(policy_apply(&p, &st, CLASS_SOFT, 1, &s,
+				     s.day + 1, &why),
+		    i < 2 ? POLICY_NOTHING : POLICY_SUPPRESS);
+	}
+	assert_int_equal(st.state, POLICY_SUPPRESSED);
+	assert_int_equal(st.sends, 3);
+	/* the same send reported twice counts once */
+	policy_state_init(&st);
+	s = (struct policy_send){ 7, 50, 0 };
+	policy_apply(&p, &st, CLASS_SOFT, 1, &s, 50, &why);
+	policy_apply(&p, &st, CLASS_SOFT, 1, &s, 51, &why);
+	assert_int_equal(st.sends, 1);
+	/* daily: seven sends in a row bounced, only six days apart: not
+	 * suppressed; then a send it did not bounce on starts it again */
+	policy_state_init(&st);
+	for (i = 0; i < 7; i++) {
+		s = (struct policy_send){ 200 + i, 2000 + i, 0 };
+		assert_int_equal(policy_apply(&p, &st, CLASS_SOFT, 1, &s,
+				     2000 + i, &why),
+		    POLICY_NOTHING);
+	}
+	assert_int_equal(st.sends, 7);
+	assert_int_equal(st.state, POLICY_BOUNCING);
+	s = (struct policy_send){ 220, 2020, 12 };
+	assert_int_equal(policy_apply(&p, &st, CLASS_SOFT, 1, &s, 2020, &why),
+	    POLICY_NOTHING);
+	assert_int_equal(st.sends, 1);
+	assert_int_equal(st.first_send_day, 2020);
+	/* a late bounce on an earlier send changes nothing */
+	s = (struct policy_send){ 210, 2010, 0 };
+	policy_apply(&p, &st, CLASS_SOFT, 1, &s, 2021, &why);
+	assert_int_equal(st.sends, 1);
+	assert_int_equal(st.last_send_id, 220);
+	/* the day-based count going stale leaves a run of sends alone */
+	s = (struct policy_send){ 221, 2040, 0 };
+	policy_apply(&p, &st, CLASS_SOFT, 1, &s, 2040, &why);
+	assert_int_equal(st.sends, 2);
+	assert_int_equal(st.state, POLICY_BOUNCING);
 }
 
 int
@@ -198,6 +266,7 @@ main(void)
 		cmocka_unit_test(transitions),
 		cmocka_unit_test(unsubscribed),
 		cmocka_unit_test(custom_policy),
+		cmocka_unit_test(per_send),
 		cmocka_unit_test(unproven),
 	};
 	/* clang-format on */
