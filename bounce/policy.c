@@ -129,6 +129,7 @@ soft_send(const struct policy *p, struct policy_state *st,
 		return POLICY_SUPPRESS;
 	}
 	st->state = POLICY_BOUNCING;
+	*why = "soft bounce on a send: towards soft_threshold sends in a row";
 	return POLICY_NOTHING;
 }
 
@@ -189,6 +190,9 @@ policy_apply(const struct policy *p, struct policy_state *st,
 			return POLICY_SUPPRESS;
 		}
 		st->state = POLICY_BOUNCING;
+		if (*why == NULL)
+			*why = "soft bounce: one point a day, towards "
+			       "soft_threshold within soft_window";
 		return POLICY_NOTHING;
 	case CLASS_BLOCK: /* the receiver refused the sender */
 	case CLASS_IGNORE:

@@ -260,6 +260,7 @@ mailbox_clear(struct config_mailbox *mb)
 	g_free(mb->after_folder);
 	g_free(mb->keyword);
 	g_free(mb->quarantine);
+	g_free(mb->review);
 	g_free(mb->list);
 }
 
@@ -408,6 +409,7 @@ static char *secret_file(const struct load *, const char *key, const char *file,
     char **cause);
 static int   check_after(const struct load *, char **);
 static int   check_quarantine(const struct load *, char **);
+static int   check_unrecognised(const struct load *, char **);
 static int   check_delimiter(const struct load *, char **);
 static int   check_conninfo(const struct load *, char **);
 static int   check_schema(const struct load *, char **);
@@ -452,6 +454,8 @@ static const struct key {
 	    NULL },
 	{ G_MAILBOX, "quarantine", KEY_STRING, NULL, 0, 0, 0, MB(quarantine),
 	    check_quarantine },
+	{ G_MAILBOX, "unrecognised", KEY_STRING, NULL, 0, 0, 0, NOWHERE,
+	    check_unrecognised },
 	{ G_MAILBOX, "list", KEY_STRING, NULL, 0, 0, 0, MB(list), NULL },
 	{ G_MAILBOX, "timeout", KEY_UINT, NULL, 60, 1, 3600, MB(timeout),
 	    NULL },
@@ -914,6 +918,31 @@ check_after(const struct load *l, char **cause)
 		ok = 0;
 	}
 	g_free(after);
+	return ok ? 0 : -1;
+}
+
+/* check_unrecognised - where mail that is no bounce, complaint nor
+ * auto-reply goes (a subscriber's "please unsubscribe me"): move:FOLDER
+ * (IMAP and Maildir; move:Review by default) for a person to read, or
+ * process (filed with the rest; POP3 and mbox have no folders) */
+static int
+check_unrecognised(const struct load *l, char **cause)
+{
+	struct config_mailbox *mb = l->rec;
+	int   folders = is_imap(mb) || mb->proto == CONFIG_MAILDIR, ok = 1;
+	char *v = value(l, "unrecognised");
+
+	if (v == NULL)
+		v = g_strdup(folders ? "move:Review" : "process");
+	if (g_str_has_prefix(v, "move:") && v[5] != '\0' && folders)
+		mb->review = g_strdup(v + 5);
+	else if (strcmp(v, "process") != 0) {
+		fail(cause, l->path, l->group, "unrecognised",
+		    folders ? "expected move:FOLDER or process"
+			    : "POP3 and mbox have no folders: process");
+		ok = 0;
+	}
+	g_free(v);
 	return ok ? 0 : -1;
 }
 

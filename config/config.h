@@ -54,14 +54,17 @@ struct config_mailbox {
 	int               allow_cleartext;
 	enum config_after after;
 	char             *after_folder;
-	char             *keyword;      /* for after = flag ($Rebound) */
-	char             *quarantine;   /* folder for unparseable messages */
-	char             *list;         /* list this mailbox serves, or NULL */
-	unsigned          timeout;      /* seconds, every network step */
-	unsigned          max_messages; /* 0: no limit */
-	size_t            max_message_size;
-	unsigned          batch; /* messages per IMAP fetch */
-	unsigned fail_after;     /* seconds a mailbox may fail in a row before a
+	char             *keyword;    /* for after = flag ($Rebound) */
+	char             *quarantine; /* folder for unparseable messages */
+	char    *review;  /* folder for mail that is no bounce, complaint nor
+			 auto-reply (unrecognised = move:Review, IMAP and
+			 Maildir); NULL: processed like the rest */
+	char    *list;    /* list this mailbox serves, or NULL */
+	unsigned timeout; /* seconds, every network step */
+	unsigned max_messages; /* 0: no limit */
+	size_t   max_message_size;
+	unsigned batch;      /* messages per IMAP fetch */
+	unsigned fail_after; /* seconds a mailbox may fail in a row before a
 				run says so loudly and exits 69, not 75 (0:
 				never) */
 };

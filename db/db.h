@@ -52,7 +52,7 @@ int db_migrate(struct db *, const char *sqldir, int *applied, int *version,
     char **cause);
 
 /* The schema version this rebound writes: sql/'s newest migration. */
-#define DB_SCHEMA_VERSION 6
+#define DB_SCHEMA_VERSION 7
 
 /* db_release - lift the suppression caps (max_suppressions) of the
  * policies for what this connection writes from now on: a person has
@@ -127,6 +127,7 @@ struct db_message {
 	const char          *message_id;  /* may be NULL */
 	const char          *uid;         /* "UIDVALIDITY/UID", UIDL or name */
 	int                  quarantined; /* could not be parsed */
+	int                  review; /* no bounce: moved to the review folder */
 };
 
 /* One classified recipient of a message. */
@@ -165,6 +166,25 @@ void db_batch_message(struct db_batch *, const struct db_message *);
 /* db_batch_event - add an event of the message added last */
 void db_batch_event(struct db_batch *, const struct db_event *);
 
+/* What db_batch_write() did to one event's subscriber: run --dry-run
+ * shows it, then rolls the batch back. */
+struct db_effect {
+	const char *effect;       /* "suppress", "suppress everywhere", "count",
+			       "nothing", "already stored" */
+	const char *why;          /* the policy's words, or NULL */
+	const char *state;        /* the subscriber's state after, or NULL */
+	unsigned    score, sends; /* its soft points by day, sends in a row */
+};
+
+/* db_batch_effect - event i's (in the order added) after db_batch_write() */
+void db_batch_effect(const struct db_batch *, unsigned i, struct db_effect *);
+
+/* db_batch_event_list - the list event i counts on (as added), or NULL */
+const char *db_batch_event_list(const struct db_batch *, unsigned i);
+
+/* db_batch_events - how many events the batch holds */
+unsigned db_batch_events(const struct db_batch *);
+
 /* db_batch_size - how many messages the batch holds */
 unsigned db_batch_size(const struct db_batch *);
 
@@ -184,6 +204,7 @@ typedef const struct policy *(*db_policy_fn)(const char *list, void *arg);
 /* What db_batch_write() did, added to the caller's counts. */
 struct db_tally {
 	unsigned    duplicates, quarantined, suppressed;
+	unsigned    review;     /* messages for a person: no bounce */
 	unsigned    hooks_idle; /* hook runs that changed no row: usually a
 				   list or address the list manager does not
 				   know by that name */

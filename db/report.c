@@ -219,8 +219,8 @@ static const struct part status_parts[] = {
 int
 db_status_report(struct db *db, FILE *f, enum db_format fmt, char **cause)
 {
-	static const char *totals[] = { "messages", "quarantined", "events",
-		"subscribers", "suppressed", "lists" };
+	static const char *totals[] = { "messages", "quarantined", "review",
+		"events", "subscribers", "suppressed", "lists" };
 	JsonBuilder       *b = json_builder_new();
 	PGresult          *res;
 	size_t             i;
@@ -229,6 +229,7 @@ db_status_report(struct db *db, FILE *f, enum db_format fmt, char **cause)
 	res = db_exec(db,
 	    "SELECT (SELECT count(*) FROM @messages), (SELECT "
 	    "count(*) FROM @messages WHERE outcome = 'quarantined'), (SELECT "
+	    "count(*) FROM @messages WHERE outcome = 'review'), (SELECT "
 	    "count(*) FROM @events), (SELECT count(*) FROM @subscribers), (SELECT "
 	    "count(DISTINCT address) FROM @suppressions WHERE ended_at IS NULL), "
 	    "(SELECT count(*) FROM @lists)",

@@ -27,6 +27,7 @@ struct bmsg {
 	const char *message_id; /* in the batch's chunk, or NULL */
 	const char *uid;
 	int         quarantined;
+	int         review;
 	const char *error;     /* why quarantined by db_batch_quarantine */
 	int         duplicate; /* set by db_batch_write */
 	char       *id;        /* messages.id once inserted */
@@ -41,14 +42,18 @@ struct bev {
 	const char *feedback_type;
 	const char *proof, *proof_why; /* proof "none" when NULL */
 	int         proven;
-	int         nonmember; /* members_query knows no such member */
-	const char *secret;    /* proof_secret */
-	const char *send;      /* the send the original names */
-	const char *msgid;     /* the original's Message-ID */
-	long long   send_id;   /* the send it answers (resolve_sends); 0 */
-	int         send_day;  /* that send's day */
-	struct sub *sub;       /* NULL without an address */
-	char       *id;        /* events.id once reserved */
+	int         nonmember;   /* members_query knows no such member */
+	const char *secret;      /* proof_secret */
+	const char *send;        /* the send the original names */
+	const char *msgid;       /* the original's Message-ID */
+	long long   send_id;     /* the send it answers (resolve_sends); 0 */
+	int         send_day;    /* that send's day */
+	const char *effect;      /* what the policy did (db_batch_effect) */
+	const char *effect_why;  /* and why, static */
+	const char *state_after; /* the subscriber's state then */
+	unsigned    score_after, sends_after;
+	struct sub *sub; /* NULL without an address */
+	char       *id;  /* events.id once reserved */
 };
 
 struct db_batch {
@@ -155,6 +160,7 @@ db_batch_message(struct db_batch *b, const struct db_message *m)
 	bm.message_id = keep(b, m->message_id);
 	bm.uid = keep(b, m->uid);
 	bm.quarantined = m->quarantined;
+	bm.review = m->review;
 	g_array_append_val(b->msgs, bm);
 }
 
@@ -186,6 +192,30 @@ db_batch_event(struct db_batch *b, const struct db_event *e)
 	g_array_append_val(b->evs, ev);
 }
 
+void
+db_batch_effect(const struct db_batch *b, unsigned i, struct db_effect *out)
+{
+	const struct bev *e = &g_array_index(b->evs, struct bev, i);
+
+	out->effect = e->effect != NULL ? e->effect : "nothing";
+	out->why = e->effect_why;
+	out->state = e->state_after;
+	out->score = e->score_after;
+	out->sends = e->sends_after;
+}
+
+const char *
+db_batch_event_list(const struct db_batch *b, unsigned i)
+{
+	return g_array_index(b->evs, struct bev, i).list;
+}
+
+unsigned
+db_batch_events(const struct db_batch *b)
+{
+	return b->evs->len;
+}
+
 unsigned
 db_batch_size(const struct db_batch *b)
 {
@@ -205,6 +235,7 @@ db_batch_one(const struct db_batch *b, unsigned i)
 	bm.message_id = keep(one, m->message_id);
 	bm.uid = keep(one, m->uid);
 	bm.quarantined = m->quarantined;
+	bm.review = m->review;
 	bm.error = keep(one, m->error);
 	g_array_append_val(one->msgs, bm);
 	/* its events as they were added (db_batch_event copies them) */
@@ -270,7 +301,8 @@ find_duplicates(struct db *db, struct db_batch *b, char **cause)
 	params[1] = db_array_end(&ids);
 	res = db_exec(db,
 	    "SELECT encode(fingerprint, 'hex'), message_id FROM "
-	    "@messages WHERE outcome = 'processed' AND (fingerprint IN (SELECT "
+	    "@messages WHERE outcome IN ('processed', 'review') AND "
+	    "(fingerprint IN (SELECT "
 	    "decode(f, 'hex') FROM unnest($1::text[]) AS f) OR message_id = "
 	    "ANY ($2::text[]))",
 	    2, params, PGRES_TUPLES_OK, cause);
@@ -346,7 +378,9 @@ insert_messages(struct db *db, struct db_batch *b, char **cause)
 		db_array_add(&mid, m->message_id);
 		split_uid(m->uid, &uv, &uid, &uidl);
 		db_array_add(&out,
-		    m->quarantined ? "quarantined" : "processed");
+		    m->quarantined  ? "quarantined"
+			: m->review ? "review"
+				    : "processed");
 		db_array_add(&err, m->error);
 		g_hash_table_insert(byfp, m->fp, m);
 	}
@@ -1211,14 +1245,23 @@ apply_policy(struct db_batch *b, int today, const struct sends *sends,
 		struct bev        *e = EV(b, i);
 		enum policy_effect eff;
 		const char        *why = NULL;
-		unsigned           how;
+		unsigned           how, score, run;
 
-		if (!counted(b, e))
+		e->effect_why = NULL;
+		e->state_after = NULL;
+		if (!counted(b, e)) {
+			e->effect = "already stored";
 			continue;
+		}
 		if ((unsigned)e->cls < G_N_ELEMENTS(t->cls))
 			t->cls[e->cls]++;
-		if (e->sub == NULL || e->sub->id == NULL)
+		if (e->sub == NULL || e->sub->id == NULL) {
+			e->effect = "nothing";
+			e->effect_why = "the report names no subscriber";
 			continue;
+		}
+		score = e->sub->st.score;
+		run = e->sub->st.sends;
 		if ((unsigned)e->cls < G_N_ELEMENTS(e->sub->inc))
 			e->sub->inc[e->cls]++;
 		if (e->cls == CLASS_HARD || e->cls == CLASS_SOFT ||
@@ -1247,6 +1290,23 @@ apply_policy(struct db_batch *b, int today, const struct sends *sends,
 			    how, NULL, today, &why);
 		if (why != NULL)
 			e->sub->why = why;
+		e->effect = eff == POLICY_SUPPRESS_GLOBAL
+		    ? "suppress everywhere"
+		    : eff == POLICY_SUPPRESS ? "suppress"
+		    : e->sub->st.score != score || e->sub->st.sends != run
+		    ? "count"
+		    : "nothing";
+		/* for the dry run's reader; the subscriber keeps its reason */
+		e->effect_why = why != NULL ? why
+		    : e->cls == CLASS_BLOCK
+		    ? "block: the receiver refused the sender, not the address"
+		    : e->cls == CLASS_IGNORE
+		    ? "not a failure: an auto-reply, a delay, a delivery"
+		    : e->cls == CLASS_UNKNOWN ? "not understood: recorded only"
+					      : NULL;
+		e->state_after = policy_state_name(e->sub->st.state);
+		e->score_after = e->sub->st.score;
+		e->sends_after = e->sub->st.sends;
 		if (eff != POLICY_NOTHING) {
 			struct supp s;
 
@@ -1345,6 +1405,7 @@ db_batch_write(struct db *db, struct db_batch *b, db_policy_fn policy_for,
 
 		t->duplicates += m->duplicate;
 		t->quarantined += !m->duplicate && m->quarantined;
+		t->review += !m->duplicate && m->review;
 	}
 	t->hooks_idle += db->hooks_idle - idle;
 	rc = 0;

@@ -290,6 +290,8 @@ file_ack(struct source *head, const struct source_msg *m,
 	if (outcome == SOURCE_QUARANTINE)
 		folder = s->mb->quarantine != NULL ? s->mb->quarantine
 						   : "Quarantine";
+	else if (outcome == SOURCE_REVIEW && s->mb->review != NULL)
+		folder = s->mb->review;
 	else if (s->mb->after == CONFIG_AFTER_KEEP)
 		return 0;
 	else if (s->mb->after == CONFIG_AFTER_MOVE)

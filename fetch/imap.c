@@ -39,6 +39,7 @@ struct imap_source {
 	GQueue                      *ready; /* struct source_msg *, fetched */
 	GArray                      *done;  /* UIDs acknowledged as done */
 	GArray                      *quarantined;
+	GArray                      *review; /* UIDs for mb->review */
 	int                          reconnected;
 	char *tripped; /* why the guard cut the connection */
 };
@@ -635,6 +636,14 @@ flush(struct imap_source *s)
 			return r;
 		g_array_set_size(s->quarantined, 0);
 	}
+	if (s->review->len > 0) {
+		set = set_of(s->review, 0, s->review->len);
+		r = move_to(s, set, s->mb->review);
+		mailimap_set_free(set);
+		if (r != MAILIMAP_NO_ERROR)
+			return r;
+		g_array_set_size(s->review, 0);
+	}
 	if (s->done->len > 0) {
 		set = set_of(s->done, 0, s->done->len);
 		switch (s->mb->after) {
@@ -685,14 +694,15 @@ imap_ack(struct source *head, const struct source_msg *m,
 		return -1;
 	}
 	g_array_append_val(outcome == SOURCE_QUARANTINE ? s->quarantined
-							: s->done,
+		: outcome == SOURCE_REVIEW && s->mb->review != NULL ? s->review
+								    : s->done,
 	    uid);
 	/* carried out as they come, so that a run that stops half-way has
 	 * acknowledged what it stored: every 1,000, or every tenth of a
 	 * larger mailbox (each MOVE or EXPUNGE costs the server time in
 	 * proportion to the folder: 100 of them in a folder of 100,000 took
 	 * Dovecot 12 s) */
-	if (s->done->len + s->quarantined->len >=
+	if (s->done->len + s->quarantined->len + s->review->len >=
 		MAX(IMAP_ACK_CHUNK, s->uids->len / 10) &&
 	    (r = flush(s)) != MAILIMAP_NO_ERROR)
 		return ack_failed(s, r, cause);
@@ -723,6 +733,7 @@ imap_close(struct source *head)
 	g_array_free(s->uids, TRUE);
 	g_array_free(s->done, TRUE);
 	g_array_free(s->quarantined, TRUE);
+	g_array_free(s->review, TRUE);
 	g_free(s->tripped);
 	g_free(s);
 }
@@ -740,6 +751,7 @@ source_imap_open(const struct config_mailbox *mb, char **cause, int *status)
 	s->uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	s->done = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	s->quarantined = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	s->review = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	s->ready = g_queue_new();
 	if (imap_connect(s, cause) < 0 || list_uids(s, cause) < 0) {
 		*status = s->head.status != 0 ? s->head.status : EX_TEMPFAIL;

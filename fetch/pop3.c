@@ -282,7 +282,7 @@ pop3_ack(struct source *head, const struct source_msg *m,
 	int                 r;
 
 	/* no folders: a quarantined message stays on the server */
-	if (outcome == SOURCE_QUARANTINE || s->mb->after != CONFIG_AFTER_DELETE)
+	if (outcome != SOURCE_DONE || s->mb->after != CONFIG_AFTER_DELETE)
 		return 0;
 	r = mailpop3_dele(s->pop3, index_of(m));
 	if (r != MAILPOP3_NO_ERROR && s->tripped == NULL && m->uid != NULL &&

@@ -19,6 +19,8 @@ enum source_outcome {
 	SOURCE_DONE,       /* processed: apply the mailbox's `after` */
 	SOURCE_QUARANTINE, /* could not be processed: set it aside,
 				   never delete it */
+	SOURCE_REVIEW,     /* no bounce, complaint nor auto-reply: to the
+			      mailbox's review folder, for a person */
 };
 
 /* One message as read.  If error is set the message could not be read

@@ -111,13 +111,16 @@ echo "== rebound db migrate"
 "$R" db migrate --config "$T/rebound.conf"
 
 echo
-echo "== rebound run --dry-run  (fetch and classify, change nothing)"
+echo "== rebound run --dry-run  (what the run would do with this database; change nothing)"
 "$R" run --dry-run --config "$T/rebound.conf" | python3 -c '
 import json, sys
+print("  %-26s %-5s %-9s %-14s %-19s %s" % ("SUBSCRIBER", "LIST", "CLASS",
+      "REASON", "WOULD", "WHY"))
 for line in sys.stdin:
     o = json.loads(line)
-    print("  %-28s %-9s %-15s %s" % (o["recipient"] or "-", o["class"],
-          o["reason"] or "-", o["status"] or "-"))'
+    print("  %-26s %-5s %-9s %-14s %-19s %s" % ((o["subscriber"] or "-")[:26],
+          o.get("effect_list") or "-", o["class"], o["reason"] or "-",
+          o.get("effect") or "-", (o.get("effect_why") or "")[:60]))'
 
 echo
 echo "== rebound run  (store in PostgreSQL, then move the messages)"
@@ -126,6 +129,37 @@ echo "== rebound run  (store in PostgreSQL, then move the messages)"
 echo
 echo "== rebound run again  (the inbox is empty; nothing is counted twice)"
 "$R" run --config "$T/rebound.conf"
+
+echo
+echo "== one list, one name: a bounce that names the list only by its List-Id (news.lists.example.com)"
+cat <<'MSG' | "$R" run --stdin --config "$T/rebound.conf"
+From: MAILER-DAEMON@mx.example.net
+To: news-bounces@lists.example.com
+Subject: Delivery Status Notification (Failure)
+Message-ID: <demo-listid@mx.example.net>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+
+Final-Recipient: rfc822; tess@example.org
+Action: failed
+Status: 4.2.2
+Diagnostic-Code: smtp; 452 4.2.2 Mailbox full
+
+--B
+Content-Type: text/rfc822-headers
+
+From: news@lists.example.com
+To: tess@example.org
+List-Id: News <news.lists.example.com>
+
+--B--
+MSG
+"$R" subscriber --config "$T/rebound.conf" tess@example.org | sed -n '1,5p'
 
 echo
 echo "== rebound status"

@@ -51,6 +51,8 @@ url = imaps://bounces@localhost:$IMAPS/INBOX
 password_file = $TMP/pass
 ca_file = $D/cert.pem
 list = news
+# every message to Processed (tests/review.sh tests the Review folder)
+unrecognised = process
 batch = 50
 timeout = 5
 max_message_size = 65536

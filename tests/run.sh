@@ -40,6 +40,9 @@ url = imaps://bounces@localhost:$IMAPS/INBOX
 password_file = $TMP/bounces.pass
 ca_file = $D/cert.pem
 list = news
+# every message to Processed, the samples that are no bounce too
+# (tests/review.sh tests the Review folder)
+unrecognised = process
 
 [mailbox kept]
 url = pop3s://bounces@localhost:$POP3S

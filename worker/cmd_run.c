@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -192,6 +193,15 @@ too_many(const struct run *run, const struct db_event *evs, size_t n,
 	return NULL;
 }
 
+/* unrecognised - is r no bounce, no complaint, no auto-reply, no copy of
+ * a bounce: mail a person wrote to the bounce address? */
+static int
+unrecognised(const struct mime_report *r)
+{
+	return r->kind == MIME_KIND_NONE && r->nrcpts == 0 &&
+	    g_strcmp0(r->format, "none") == 0;
+}
+
 /* add_message - parse one message and add it, with one event per
  * recipient, to the batch; *outcome says how to acknowledge it.  A report
  * that names more recipients of one list than its policy allows is held:
@@ -199,7 +209,7 @@ too_many(const struct run *run, const struct db_event *evs, size_t n,
 static void
 add_message(struct db_batch *b, const struct run *run,
     const struct config_mailbox *mb, const struct source_msg *m,
-    enum source_outcome *outcome)
+    enum source_outcome *outcome, struct mime_report **keep, size_t *nev)
 {
 	struct mime_report *r = NULL;
 	struct verdict_row *rows = NULL;
@@ -211,6 +221,10 @@ add_message(struct db_batch *b, const struct run *run,
 	unsigned            many = 0;
 	size_t              i, n = 0;
 
+	if (keep != NULL)
+		*keep = NULL;
+	if (nev != NULL)
+		*nev = 0;
 	fingerprint(mb, m, fp);
 	r = cmd_read(m, run->opts, mb->name, &why);
 	if (r != NULL) {
@@ -220,12 +234,15 @@ add_message(struct db_batch *b, const struct run *run,
 			event_of(run, mb, r, &rows[i], &evs[i]);
 		held = too_many(run, evs, n, &many);
 	}
-	*outcome = r != NULL && held == NULL ? SOURCE_DONE : SOURCE_QUARANTINE;
+	*outcome = r == NULL || held != NULL        ? SOURCE_QUARANTINE
+	    : mb->review != NULL && unrecognised(r) ? SOURCE_REVIEW
+						    : SOURCE_DONE;
 	memset(&dm, 0, sizeof(dm));
 	dm.fp = fp;
 	dm.message_id = r != NULL ? r->message_id : NULL;
 	dm.uid = m->uid;
 	dm.quarantined = *outcome == SOURCE_QUARANTINE;
+	dm.review = *outcome == SOURCE_REVIEW;
 	db_batch_message(b, &dm);
 	if (r == NULL) {
 		log_msg(G_LOG_LEVEL_WARNING, mb->name, m->uid, NULL, NULL,
@@ -240,6 +257,8 @@ add_message(struct db_batch *b, const struct run *run,
 		    "person to look at, nothing applied",
 		    mb->name, m->name, many,
 		    held[0] != '\0' ? "list " : "no list", held);
+	if (nev != NULL)
+		*nev = held == NULL ? n : 0;
 	for (i = 0; i < n && held == NULL; i++) {
 		db_batch_event(b, &evs[i]);
 		log_msg(G_LOG_LEVEL_DEBUG, mb->name, m->uid, evs[i].address,
@@ -255,7 +274,10 @@ add_message(struct db_batch *b, const struct run *run,
 	}
 	g_free(evs);
 	g_free(rows);
-	mime_report_free(r);
+	if (keep != NULL)
+		*keep = r;
+	else
+		mime_report_free(r);
 }
 
 /* recorded - source_skip_fn: with after = keep, the messages recorded in
@@ -285,6 +307,135 @@ print_stats(const struct mailbox_result *m)
 	    m->seconds > 0 ? m->fetched / m->seconds : 0.0, s->str,
 	    metrics_peak_rss_kib());
 	g_string_free(s, TRUE);
+}
+
+/* policy_of - db_policy_fn: the configured policy of a list */
+static const struct policy *
+policy_of(const char *list, void *arg)
+{
+	return config_policy(arg, list);
+}
+
+/* One message of a dry run, kept until its batch is written. */
+struct dry {
+	char               *name, *uid;
+	unsigned            seq;
+	struct mime_report *r;   /* NULL: it could not be read */
+	char               *why; /* and why */
+	size_t              nev; /* its events in the batch */
+};
+
+/* dry_batch - write the batch in the open transaction (rolled back by
+ * the caller), then print each message's rows with what storing them
+ * would do; the batch and the messages are emptied */
+static int
+dry_batch(struct run *run, const struct config_mailbox *mb, struct db_batch *b,
+    GArray *msgs, struct output *out)
+{
+	struct db_tally t;
+	char           *cause = NULL;
+	unsigned        k = 0;
+	guint           i;
+	int             status = EX_OK;
+
+	memset(&t, 0, sizeof(t));
+	t.blocks = run->blocks;
+	if (db_batch_write(run->db, b, policy_of, run->cfg, run->today, &t,
+		&cause) < 0) {
+		log_msg(G_LOG_LEVEL_CRITICAL, mb->name, NULL, NULL, NULL,
+		    "mailbox %s: %s", mb->name, cause);
+		g_free(cause);
+		status = db_status(run->db);
+	}
+	for (i = 0; i < msgs->len; i++) {
+		struct dry           *d = &g_array_index(msgs, struct dry, i);
+		struct output_effect *fx = g_new0(struct output_effect, d->nev);
+		struct db_effect      e;
+		size_t                j;
+
+		for (j = 0; j < d->nev && status == EX_OK; j++, k++) {
+			db_batch_effect(b, k, &e);
+			fx[j] = (struct output_effect){ e.effect, e.why, NULL,
+				e.state, e.score, e.sends };
+			fx[j].list = db_batch_event_list(b, k);
+		}
+		if (d->r != NULL)
+			output_effects(out, d->name, d->seq, d->r, mb->name,
+			    d->uid, fx, status == EX_OK ? d->nev : 0);
+		else
+			output_error(out, d->name, d->seq, d->why);
+		g_free(fx);
+		mime_report_free(d->r);
+		g_free(d->name);
+		g_free(d->uid);
+		g_free(d->why);
+	}
+	g_array_set_size(msgs, 0);
+	db_batch_clear(b);
+	return status;
+}
+
+/* dry_mailbox - what a run would do with one mailbox, against the same
+ * database, inside a transaction rolled back at the end: no hook runs,
+ * no connector hears of it, nothing is acknowledged */
+static int
+dry_mailbox(const struct config_mailbox *mb, struct run *run,
+    struct output *out)
+{
+	struct source    *src;
+	struct source_msg msg = { 0 };
+	struct db_batch  *b = db_batch_new(mb->name);
+	GArray           *msgs = g_array_new(FALSE, TRUE, sizeof(struct dry));
+	char             *cause = NULL;
+	int               status = EX_OK, rc, st;
+
+	src = source_open_mailbox(mb, &cause, &status);
+	if (src == NULL) {
+		log_msg(G_LOG_LEVEL_CRITICAL, mb->name, NULL, NULL, NULL,
+		    "mailbox %s: %s", mb->name, cause);
+		g_free(cause);
+		db_batch_free(b);
+		g_array_free(msgs, TRUE);
+		return status;
+	}
+	if (db_begin(run->db, &cause) < 0) {
+		log_error("%s", cause);
+		g_free(cause);
+		status = db_status(run->db);
+		goto out;
+	}
+	while ((rc = source_next(src, &msg, &cause)) == 1) {
+		struct dry d = { g_strdup(msg.name), g_strdup(msg.uid), msg.seq,
+			NULL, NULL, 0 };
+		enum source_outcome outcome;
+
+		add_message(b, run, mb, &msg, &outcome, &d.r, &d.nev);
+		if (d.r == NULL)
+			d.why = g_strdup(
+			    msg.error != NULL ? msg.error : "unreadable");
+		g_array_append_val(msgs, d);
+		if (msgs->len >= RUN_BATCH &&
+		    (st = dry_batch(run, mb, b, msgs, out)) != EX_OK) {
+			status = st;
+			break;
+		}
+	}
+	if (rc < 0) {
+		log_msg(G_LOG_LEVEL_CRITICAL, mb->name, NULL, NULL, NULL,
+		    "mailbox %s: %s", mb->name, cause);
+		g_free(cause);
+		status =
+		    source_status(src) != 0 ? source_status(src) : EX_TEMPFAIL;
+	}
+	if (msgs->len > 0 && (st = dry_batch(run, mb, b, msgs, out)) != EX_OK)
+		status = worse(status, st);
+	db_rollback(run->db);
+out:
+	source_msg_clear(&msg);
+	source_close(src);
+	db_batch_free(b);
+	g_array_free(msgs, TRUE);
+	return status;
 }
 
 /* failing - a mailbox failed with status and *cause: record it; a
@@ -384,7 +535,7 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 			res.phase[PHASE_FETCH] += t2 - t1;
 			fetched++;
 			progress_show(&prog, fetched);
-			add_message(b, run, mb, &msg, &pm.outcome);
+			add_message(b, run, mb, &msg, &pm.outcome, NULL, NULL);
 			t1 = g_get_monotonic_time();
 			res.phase[PHASE_PARSE] += t1 - t2;
 			pm.msg.name = g_strdup(msg.name);
@@ -430,11 +581,12 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 	log_msg(G_LOG_LEVEL_INFO, mb->name, NULL, NULL, NULL,
 	    "mailbox %s: %u fetched, %u new, %u "
 	    "already stored; events: %u hard, %u soft, %u block, %u complaint, "
-	    "%u ignore, %u unknown; %u suppressed, %u quarantined; %.3f s",
+	    "%u ignore, %u unknown; %u suppressed, %u quarantined, %u for "
+	    "review; %.3f s",
 	    mb->name, fetched, fetched - t.duplicates, t.duplicates,
 	    t.cls[CLASS_HARD], t.cls[CLASS_SOFT], t.cls[CLASS_BLOCK],
 	    t.cls[CLASS_COMPLAINT], t.cls[CLASS_IGNORE], t.cls[CLASS_UNKNOWN],
-	    t.suppressed, t.quarantined,
+	    t.suppressed, t.quarantined, t.review,
 	    (double)(g_get_monotonic_time() - t0) / 1e6);
 	if (t.hooks_idle > 0)
 		log_msg(G_LOG_LEVEL_WARNING, mb->name, NULL, NULL, NULL,
@@ -442,6 +594,13 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 		    "manager may know these lists or addresses by other names "
 		    "([list NAME] aliases; rebound -v names each)",
 		    mb->name, t.hooks_idle, t.hooks_idle == 1 ? "" : "s");
+	if (t.review > 0)
+		log_msg(G_LOG_LEVEL_WARNING, mb->name, NULL, NULL, NULL,
+		    "mailbox %s: %u message%s that %s no bounce, complaint "
+		    "nor auto-reply moved to %s: a person should read %s",
+		    mb->name, t.review, t.review == 1 ? "" : "s",
+		    t.review == 1 ? "is" : "are", mb->review,
+		    t.review == 1 ? "it" : "them");
 	if (t.quarantined > 0) {
 		/* the others are stored; a person should look at these */
 		log_msg(G_LOG_LEVEL_WARNING, mb->name, NULL, NULL, NULL,
@@ -709,6 +868,7 @@ cmd_run(int argc, char **argv)
 	const struct config_parse       *p;
 	struct mime_options              opts;
 	struct output                   *out = NULL;
+	struct run                       dry = { 0 };
 	char                            *cause = NULL;
 	size_t                           n, i;
 	int                              status = EX_OK, s;
@@ -779,13 +939,32 @@ read:
 		    stats, metrics, release);
 		goto out;
 	}
-	out = output_new(stdout, OUTPUT_JSONL, 0);
+	/* a table for a person at a terminal, JSON Lines for a program */
+	out = output_new(stdout,
+	    isatty(STDOUT_FILENO) ? OUTPUT_TABLE : OUTPUT_JSONL, 0);
+	if (cfg != NULL && config_conninfo(cfg) != NULL) {
+		/* with the database: what the run would do, not only what
+		 * the mail says */
+		memset(&dry, 0, sizeof(dry));
+		dry.cfg = cfg;
+		dry.opts = &opts;
+		dry.today = today();
+		dry.blocks = g_hash_table_new_full(g_str_hash, g_str_equal,
+		    g_free, NULL);
+		if ((dry.db = cmd_open_db(cfg, &s)) == NULL)
+			log_warn("the dry run goes on without the database: "
+				 "what storing would do is not shown");
+	}
 	for (i = 0; i < n; i++) {
 		if (only != NULL && strcmp(mbs[i].name, only) != 0)
 			continue;
-		s = read_mailbox(&mbs[i], &opts, out, stats);
+		s = dry.db != NULL ? dry_mailbox(&mbs[i], &dry, out)
+				   : read_mailbox(&mbs[i], &opts, out, stats);
 		status = worse(status, s);
 	}
+	db_close(dry.db);
+	if (dry.blocks != NULL)
+		g_hash_table_destroy(dry.blocks);
 out:
 	output_free(out);
 	config_free(cfg);

@@ -12,8 +12,34 @@ struct output {
 	enum output_format format;
 	int                why;
 	int                header_done;
+	int                effect_header_done;
 	JsonGenerator     *gen;
 };
+
+/* fit - s in exactly width characters (UTF-8): cut with an ellipsis when
+ * longer, padded with spaces when shorter (g_free) */
+static char *
+fit(const char *s, unsigned width)
+{
+	GString *out = g_string_new(NULL);
+	glong    n;
+
+	if (s == NULL || *s == '\0')
+		s = "-";
+	if (!g_utf8_validate(s, -1, NULL))
+		s = "?";
+	n = g_utf8_strlen(s, -1);
+	if (n > (glong)width) {
+		g_string_append_len(out, s,
+		    g_utf8_offset_to_pointer(s, (glong)width - 1) - s);
+		g_string_append(out, "\u2026");
+		n = width;
+	} else
+		g_string_append(out, s);
+	for (; n < (glong)width; n++)
+		g_string_append_c(out, ' ');
+	return g_string_free(out, FALSE);
+}
 
 struct output *
 output_new(FILE *f, enum output_format format, int why)
@@ -69,7 +95,8 @@ add_file(JsonBuilder *b, const char *file, unsigned seq)
 /* write_json - one row as one JSON line */
 static void
 write_json(struct output *o, const char *file, unsigned seq,
-    const struct verdict_row *row, const char *mailbox, const char *uid)
+    const struct verdict_row *row, const char *mailbox, const char *uid,
+    const struct output_effect *fx)
 {
 	const struct mime_report *r = row->report;
 	const struct mime_rcpt   *rc = row->rcpt;
@@ -111,6 +138,12 @@ write_json(struct output *o, const char *file, unsigned seq,
 	add_str(b, "verp_recipient", r->verp_recipient);
 	add_str(b, "kind", mime_kind_name(r->kind));
 	add_str(b, "format", r->format);
+	if (fx != NULL) {
+		add_str(b, "effect", fx->effect);
+		add_str(b, "effect_why", fx->why);
+		add_str(b, "effect_list", fx->list);
+		add_str(b, "state_after", fx->state);
+	}
 	json_builder_end_object(b);
 
 	root = json_builder_get_root(b);
@@ -129,7 +162,7 @@ write_table(struct output *o, const char *file, const struct verdict_row *row)
 {
 	const struct mime_rcpt *rc = row->rcpt;
 	const char             *base = strrchr(file, '/');
-	char                    diag[61];
+	char                    diag[61], *name, *rcpt;
 
 	if (!o->header_done) {
 		fprintf(o->f, "%-24s %-32s %-9s %-15s %-9s %-5s %s\n", "FILE",
@@ -140,14 +173,46 @@ write_table(struct output *o, const char *file, const struct verdict_row *row)
 	g_strlcpy(diag,
 	    rc != NULL && rc->diagnostic != NULL ? rc->diagnostic : "",
 	    sizeof(diag));
-	fprintf(o->f, "%-24.24s %-32.32s %-9s %-15s %-9s %-5s %s%s%s\n",
-	    base != NULL ? base + 1 : file,
-	    row->recipient != NULL ? row->recipient : "-",
+	name = fit(base != NULL ? base + 1 : file, 24);
+	rcpt = fit(row->recipient, 32);
+	fprintf(o->f, "%s %s %-9s %-15s %-9s %-5s %s%s%s\n", name, rcpt,
 	    classify_class_name(row->result.cls),
 	    row->result.reason != NULL ? row->result.reason : "-",
 	    row->result.status[0] != '\0' ? row->result.status : "-",
 	    row->result.reply_code[0] != '\0' ? row->result.reply_code : "-",
 	    o->why ? row->result.rule : "", o->why ? " " : "", diag);
+	g_free(name);
+	g_free(rcpt);
+}
+
+/* write_effect - one row of a dry run for a person: what storing it
+ * would do */
+static void
+write_effect(struct output *o, const struct verdict_row *row,
+    const struct output_effect *fx)
+{
+	char *rcpt, *list, *what;
+
+	if (!o->effect_header_done) {
+		fprintf(o->f, "%-32s %-12s %-9s %-15s %-20s %s\n", "SUBSCRIBER",
+		    "LIST", "CLASS", "REASON", "WOULD", "WHY");
+		o->effect_header_done = 1;
+	}
+	rcpt =
+	    fit(row->subscriber != NULL ? row->subscriber : row->recipient, 32);
+	list = fit(fx->list, 12);
+	what = fx->state != NULL && strcmp(fx->effect, "count") == 0
+	    ? g_strdup_printf("count (%s %u)",
+		  fx->sends > 0 ? "sends" : "score",
+		  fx->sends > 0 ? fx->sends : fx->score)
+	    : g_strdup(fx->effect);
+	fprintf(o->f, "%s %s %-9s %-15s %-20s %s\n", rcpt, list,
+	    classify_class_name(row->result.cls),
+	    row->result.reason != NULL ? row->result.reason : "-", what,
+	    fx->why != NULL ? fx->why : "");
+	g_free(rcpt);
+	g_free(list);
+	g_free(what);
 }
 
 void
@@ -160,9 +225,33 @@ output_message(struct output *o, const char *file, unsigned seq,
 	rows = verdict_rows(r, &n);
 	for (i = 0; i < n; i++) {
 		if (o->format == OUTPUT_JSONL)
-			write_json(o, file, seq, &rows[i], mailbox, uid);
+			write_json(o, file, seq, &rows[i], mailbox, uid, NULL);
 		else
 			write_table(o, file, &rows[i]);
+	}
+	g_free(rows);
+}
+
+void
+output_effects(struct output *o, const char *file, unsigned seq,
+    const struct mime_report *r, const char *mailbox, const char *uid,
+    const struct output_effect *fx, size_t nfx)
+{
+	struct verdict_row *rows;
+	size_t              i, n;
+
+	rows = verdict_rows(r, &n);
+	for (i = 0; i < n; i++) {
+		const struct output_effect  held = { "nothing",
+			 "held: the report names too many recipients of one list "
+			  "(max_recipients_per_report)",
+			 NULL, NULL, 0, 0 };
+		const struct output_effect *e = i < nfx ? &fx[i] : &held;
+
+		if (o->format == OUTPUT_TABLE)
+			write_effect(o, &rows[i], e);
+		else
+			write_json(o, file, seq, &rows[i], mailbox, uid, e);
 	}
 	g_free(rows);
 }

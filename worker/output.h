@@ -27,6 +27,22 @@ struct output *output_new(FILE *f, enum output_format, int why);
 void output_message(struct output *, const char *file, unsigned seq,
     const struct mime_report *r, const char *mailbox, const char *uid);
 
+/* What storing a row would do (run --dry-run with the database). */
+struct output_effect {
+	const char *effect; /* "suppress", "count", "nothing", ... */
+	const char *why;    /* or NULL */
+	const char *list;   /* the canonical list it would count on, or NULL */
+	const char *state;  /* the subscriber's state after, or NULL */
+	unsigned    score, sends;
+};
+
+/* output_effects - output_message() with each row's effect: fx[i] for
+ * row i (rows past nfx: held, nothing applied); a table shows the
+ * subscriber, list, class, reason, effect and why */
+void output_effects(struct output *, const char *file, unsigned seq,
+    const struct mime_report *r, const char *mailbox, const char *uid,
+    const struct output_effect *fx, size_t nfx);
+
 /* output_error - write a row saying file could not be parsed, and why */
 void output_error(struct output *, const char *file, unsigned seq,
     const char *cause);
