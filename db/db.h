@@ -52,7 +52,7 @@ int db_migrate(struct db *, const char *sqldir, int *applied, int *version,
     char **cause);
 
 /* The schema version this rebound writes: sql/'s newest migration. */
-#define DB_SCHEMA_VERSION 7
+#define DB_SCHEMA_VERSION 8
 
 /* db_release - lift the suppression caps (max_suppressions) of the
  * policies for what this connection writes from now on: a person has
@@ -239,16 +239,20 @@ int db_status_report(struct db *, FILE *f, enum db_format, char **cause);
 struct db_export {
 	enum db_format format; /* DB_TEXT: one address per line */
 	const char    *list;   /* NULL: every list */
-	const char    *since;  /* "YYYY-MM-DD" or NULL */
+	const char    *since;  /* a time ("YYYY-MM-DD", ISO 8601) or NULL;
+				  with changes: the cursor */
 	int            scope;  /* DB_SCOPE_* */
+	int       changes; /* suppressions begun and ended after the cursor, in
+			order, each saying suppressed or unsuppressed */
+	long long cursor;  /* out, with changes: the cursor to give next */
 };
 #define DB_SCOPE_ALL    0 /* global and per-list */
 #define DB_SCOPE_GLOBAL 1 /* list_id NULL: complaints, list unknown */
 #define DB_SCOPE_LIST   2 /* per list only */
 
 /* db_export - the active suppressions; *rows gets how many */
-int db_export(struct db *, const struct db_export *, FILE *f,
-    unsigned long *rows, char **cause);
+int db_export(struct db *, struct db_export *, FILE *f, unsigned long *rows,
+    char **cause);
 
 /* db_list_known - does the database know list name?  0 when it does; -1
  * with *cause (naming the lists it knows) and db_status() EX_USAGE when

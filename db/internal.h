@@ -10,6 +10,11 @@
 
 #include "db.h"
 
+/* Key of the advisory lock a writer of subscriber state holds until its
+ * COMMIT ("rebo" + 0): one writer at a time, and `export --changes`
+ * waits for it so that no change is behind its cursor. */
+#define DB_STORE_LOCK "1919246960"
+
 struct db {
 	PGconn         *conn;
 	int             status;      /* sysexits.h code of the last failure */

@@ -293,6 +293,13 @@ export_row(FILE *f, enum db_format fmt, const PGresult *res, char **last,
 
 	switch (fmt) {
 	case DB_TEXT:
+		if (nc > 7) { /* a change: "suppressed ADDRESS LIST" */
+			fprintf(f, "%s %s %s\n", PQgetvalue(res, 0, 2),
+			    PQgetvalue(res, 0, 0),
+			    PQgetisnull(res, 0, 1) ? "-"
+						   : PQgetvalue(res, 0, 1));
+			break;
+		}
 		if (*last != NULL && strcmp(*last, PQgetvalue(res, 0, 0)) == 0)
 			return;
 		g_free(*last);
@@ -343,36 +350,16 @@ db_list_known(struct db *db, const char *name, char **cause)
 	return rc;
 }
 
-int
-db_export(struct db *db, const struct db_export *x, FILE *f,
+/* read_rows - the rows of the query sent, one at a time, in x's format;
+ * 0, or -1 after db_fail() (read to the end always) */
+static int
+read_rows(struct db *db, const struct db_export *x, FILE *f,
     unsigned long *rows, char **cause)
 {
-	static const char *scopes[] = { "all", "global", "list" };
-	const char        *params[3] = { x->list, x->since, scopes[x->scope] };
-	char              *last = NULL;
-	PGresult          *res;
-	int                rc = 0, sent;
+	char     *last = NULL;
+	PGresult *res;
+	int       rc = 0;
 
-	*rows = 0;
-	/* a list's export includes the global suppressions: they apply to
-	 * it too */
-	sent = PQsendQueryParams(db->conn,
-	    db_sql(db,
-		"SELECT s.address, l.name AS list, "
-		"s.cause, s.reason, s.status, to_char(s.since AT TIME ZONE 'UTC', "
-		"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS since, s.proof FROM "
-		"@suppressions s "
-		"LEFT JOIN @lists l ON l.id = s.list_id WHERE s.ended_at IS NULL AND "
-		"($1::text IS NULL OR s.list_id IS NULL OR l.name = $1) AND "
-		"($2::date IS NULL OR s.since >= $2::date) AND ($3 = 'all' OR ($3 = "
-		"'global' AND s.list_id IS NULL) OR ($3 = 'list' AND s.list_id IS "
-		"NOT NULL)) ORDER BY s.address, l.name NULLS FIRST"),
-	    3, NULL, params, NULL, NULL, 0);
-	if (!sent || !PQsetSingleRowMode(db->conn))
-		return db_fail(db, NULL, "export", cause);
-	if (x->format == DB_CSV)
-		fprintf(f, "address,list,cause,reason,status,since,proof\n");
-	/* rows one at a time; then the final result; read to the end always */
 	while ((res = PQgetResult(db->conn)) != NULL) {
 		switch (PQresultStatus(res)) {
 		case PGRES_SINGLE_TUPLE:
@@ -393,6 +380,97 @@ db_export(struct db *db, const struct db_export *x, FILE *f,
 	}
 	g_free(last);
 	return rc;
+}
+
+/* export_changes - the suppressions begun or ended after the cursor
+ * x->since, in the order they changed; x->cursor gets the next cursor.
+ * Under the store lock, so that no writer holds a change below it. */
+static int
+export_changes(struct db *db, struct db_export *x, FILE *f, unsigned long *rows,
+    char **cause)
+{
+	const char *key[1] = { DB_STORE_LOCK };
+	char        top[24];
+	const char *params[3] = { x->since != NULL ? x->since : "0", top,
+		x->list };
+	PGresult   *res;
+	int         rc;
+
+	if (db_begin(db, cause) < 0)
+		return -1;
+	if ((res = db_exec(db, "SELECT pg_advisory_xact_lock($1)", 1, key,
+		 PGRES_TUPLES_OK, cause)) == NULL)
+		goto fail;
+	PQclear(res);
+	if ((res = db_exec(db,
+		 "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM "
+		 "@suppression_changes",
+		 0, NULL, PGRES_TUPLES_OK, cause)) == NULL)
+		goto fail;
+	x->cursor = g_ascii_strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	g_snprintf(top, sizeof(top), "%lld", x->cursor);
+	if (x->format == DB_CSV)
+		fprintf(f,
+		    "address,list,change,cause,reason,status,since,"
+		    "ended_at,proof,change_seq\n");
+	if (!PQsendQueryParams(db->conn,
+		db_sql(db,
+		    "SELECT s.address, l.name AS list, CASE WHEN s.ended_at IS "
+		    "NULL THEN 'suppressed' ELSE 'unsuppressed' END AS change, "
+		    "s.cause, s.reason, s.status, to_char(s.since AT TIME ZONE "
+		    "'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS since, "
+		    "to_char(s.ended_at AT TIME ZONE 'UTC', "
+		    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS ended_at, s.proof, "
+		    "s.change_seq FROM @suppressions s LEFT JOIN @lists l ON l.id "
+		    "= s.list_id WHERE s.change_seq > $1::bigint AND "
+		    "s.change_seq <= $2::bigint AND ($3::text IS NULL OR "
+		    "s.list_id IS NULL OR l.name = $3) ORDER BY s.change_seq"),
+		3, NULL, params, NULL, NULL, 0) ||
+	    !PQsetSingleRowMode(db->conn)) {
+		db_fail(db, NULL, "export", cause);
+		goto fail;
+	}
+	rc = read_rows(db, x, f, rows, cause);
+	if (rc < 0)
+		goto fail;
+	return db_commit(db, cause);
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+int
+db_export(struct db *db, struct db_export *x, FILE *f, unsigned long *rows,
+    char **cause)
+{
+	static const char *scopes[] = { "all", "global", "list" };
+	const char        *params[3] = { x->list, x->since, scopes[x->scope] };
+	int                sent;
+
+	*rows = 0;
+	if (x->changes)
+		return export_changes(db, x, f, rows, cause);
+	/* a list's export includes the global suppressions: they apply to
+	 * it too */
+	sent = PQsendQueryParams(db->conn,
+	    db_sql(db,
+		"SELECT s.address, l.name AS list, "
+		"s.cause, s.reason, s.status, to_char(s.since AT TIME ZONE 'UTC', "
+		"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS since, s.proof FROM "
+		"@suppressions s "
+		"LEFT JOIN @lists l ON l.id = s.list_id WHERE s.ended_at IS NULL AND "
+		"($1::text IS NULL OR s.list_id IS NULL OR l.name = $1) AND "
+		"($2::timestamptz IS NULL OR s.since >= $2::timestamptz) AND ($3 = "
+		"'all' OR ($3 = "
+		"'global' AND s.list_id IS NULL) OR ($3 = 'list' AND s.list_id IS "
+		"NOT NULL)) ORDER BY s.address, l.name NULLS FIRST"),
+	    3, NULL, params, NULL, NULL, 0);
+	if (!sent || !PQsetSingleRowMode(db->conn))
+		return db_fail(db, NULL, "export", cause);
+	if (x->format == DB_CSV)
+		fprintf(f, "address,list,cause,reason,status,since,proof\n");
+	return read_rows(db, x, f, rows, cause);
 }
 
 /* The subscriber report's queries, on $1 the address. */
@@ -507,6 +585,15 @@ db_unsuppress(struct db *db, const struct db_unsuppress *u, FILE *f,
 	params[9] = u->why != NULL ? u->why : "unsuppressed";
 	if (db_begin(db, cause) < 0)
 		goto fail;
+	{
+		/* a writer of suppressions: one at a time (internal.h) */
+		const char *key[1] = { DB_STORE_LOCK };
+		PGresult *l = db_exec(db, "SELECT pg_advisory_xact_lock($1)", 1,
+		    key, PGRES_TUPLES_OK, cause);
+		if (l == NULL)
+			goto fail;
+		PQclear(l);
+	}
 	/* end the suppressions that match, one manual event for each; a
 	 * dry run does the same and rolls it back */
 	res = db_exec(db,
@@ -521,7 +608,8 @@ db_unsuppress(struct db *db, const struct db_unsuppress *u, FILE *f,
 	    "$7::timestamptz) AND "
 	    "($8::text IS NULL OR x.cause = $8) AND NOT (coalesce(l.name, '') "
 	    "= ANY ($9::text[])) FOR UPDATE OF x), ended AS (UPDATE "
-	    "@suppressions x SET ended_at = now() FROM picked p WHERE x.id = "
+	    "@suppressions x SET ended_at = now(), change_seq = "
+	    "nextval('@suppression_changes') FROM picked p WHERE x.id = "
 	    "p.id RETURNING x.address, x.list_id, x.status, x.cause, x.reason, "
 	    "x.since), ev AS (INSERT INTO @events (subscriber, address, list, "
 	    "class, reason, status) SELECT (SELECT s.id FROM @subscribers s "

@@ -19,7 +19,6 @@
 #include "policy.h"
 
 /* Key of the advisory lock writers hold until COMMIT ("rebp"). */
-#define DB_STORE_LOCK "1919246960"
 
 /* A message of the batch. */
 struct bmsg {

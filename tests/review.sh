@@ -163,4 +163,24 @@ grep -q "^3 suppressions ended" "$TMP/out" || fail "bulk unsuppress says: $(cat 
 "$BIN" unsuppress --config "$CONF" --since yesterday >/dev/null 2>&1
 [ $? -eq 64 ] || fail "a bad --since is not 64"
 
+# 5. export --changes: suppressions begun and ended since a cursor, so
+# that another system stays in sync; --since takes a time too
+"$BIN" export --config "$CONF" --changes --cursor-file "$TMP/cursor" --format csv >"$TMP/ch1.csv" 2>"$TMP/err" ||
+    fail "export --changes: $(cat "$TMP/err")"
+grep -q "^cursor [0-9]" "$TMP/err" || fail "no cursor printed: $(cat "$TMP/err")"
+[ "$(grep -c ',unsuppressed,' "$TMP/ch1.csv")" -eq 3 ] || fail "first changes: $(cat "$TMP/ch1.csv")"
+grep -q "^keep@other.example,news,suppressed," "$TMP/ch1.csv" || fail "first changes lack keep@: $(cat "$TMP/ch1.csv")"
+"$BIN" export --config "$CONF" --changes --cursor-file "$TMP/cursor" >"$TMP/ch2.txt" 2>/dev/null ||
+    fail "second export --changes"
+[ ! -s "$TMP/ch2.txt" ] || fail "nothing changed, yet: $(cat "$TMP/ch2.txt")"
+"$BIN" unsuppress --config "$CONF" keep@other.example >/dev/null 2>&1 || fail "unsuppress keep@"
+"$BIN" export --config "$CONF" --changes --since "$(cat "$TMP/cursor")" >"$TMP/ch3.txt" 2>/dev/null ||
+    fail "third export --changes"
+[ "$(cat "$TMP/ch3.txt")" = "unsuppressed keep@other.example news" ] || fail "third changes: $(cat "$TMP/ch3.txt")"
+"$BIN" export --config "$CONF" --changes --since yesterday >/dev/null 2>&1
+[ $? -eq 64 ] || fail "a cursor that is no number is not 64"
+"$BIN" export --config "$CONF" --since 2000-01-01T12:00:00+02:00 >"$TMP/all.txt" 2>&1 ||
+    fail "export --since a timestamp: $(cat "$TMP/all.txt")"
+grep -qx "alice@example.org" "$TMP/all.txt" || fail "export --since a timestamp: $(cat "$TMP/all.txt")"
+
 finish review

@@ -163,8 +163,10 @@ valid_date(const char *s)
 int
 cmd_export(int argc, char **argv)
 {
-	char *format = NULL, *list = NULL, *since = NULL, *scope = NULL;
-	char *out = NULL, *tmp = NULL, *cause = NULL;
+	char    *format = NULL, *list = NULL, *since = NULL, *scope = NULL;
+	char    *out = NULL, *tmp = NULL, *cause = NULL, *since_t = NULL;
+	char    *cursor_file = NULL;
+	gboolean changes = FALSE;
 	/* clang-format off */
 	GOptionEntry entries[] = {
 		{ "format", 'f', 0, G_OPTION_ARG_STRING, &format,
@@ -173,7 +175,14 @@ cmd_export(int argc, char **argv)
 		{ "list", 'l', 0, G_OPTION_ARG_STRING, &list,
 		  "this list's suppressions and the global ones", "NAME" },
 		{ "since", 0, 0, G_OPTION_ARG_STRING, &since,
-		  "suppressions that began on or after DATE", "YYYY-MM-DD" },
+		  "suppressions that began at or after TIME (a date or an ISO "
+		  "8601 time); with --changes, after CURSOR", "TIME|CURSOR" },
+		{ "changes", 0, 0, G_OPTION_ARG_NONE, &changes,
+		  "suppressions begun and ended after a cursor, in order; the "
+		  "next cursor goes to standard error", NULL },
+		{ "cursor-file", 0, 0, G_OPTION_ARG_FILENAME, &cursor_file,
+		  "with --changes: read the cursor from FILE, and write the "
+		  "next one there once the export is written", "FILE" },
 		{ "scope", 0, 0, G_OPTION_ARG_STRING, &scope,
 		  "global (complaints; list unknown), list (per list) or all "
 		  "(the default)", "SCOPE" },
@@ -182,7 +191,7 @@ cmd_export(int argc, char **argv)
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 	/* clang-format on */
-	struct db_export x = { DB_TEXT, NULL, NULL, DB_SCOPE_ALL };
+	struct db_export x = { DB_TEXT, NULL, NULL, DB_SCOPE_ALL, 0, 0 };
 	struct cmd       c;
 	unsigned long    rows = 0;
 	FILE            *f = NULL;
@@ -215,9 +224,30 @@ cmd_export(int argc, char **argv)
 		status = EX_USAGE;
 		goto out;
 	}
-	if (since != NULL && !valid_date(since)) {
-		log_error("--since wants a date, "
-			  "YYYY-MM-DD");
+	if (cursor_file != NULL && !changes) {
+		log_error("--cursor-file goes with --changes");
+		status = EX_USAGE;
+		goto out;
+	}
+	if (changes && since == NULL && cursor_file != NULL) {
+		/* the cursor the last export left; none yet: from the start */
+		char *text = NULL;
+		if (g_file_get_contents(cursor_file, &text, NULL, NULL))
+			since = g_strstrip(text);
+		else
+			since = g_strdup("0");
+	}
+	if (changes && since != NULL &&
+	    (since[0] == '\0' ||
+		strspn(since, "0123456789") != strlen(since))) {
+		log_error("--changes takes a cursor (a number) with --since: "
+			  "the one the last export printed");
+		status = EX_USAGE;
+		goto out;
+	}
+	if (!changes && since != NULL && (since_t = when(since)) == NULL) {
+		log_error("--since takes YYYY-MM-DD or an ISO 8601 time "
+			  "(2026-03-01T12:00:00Z)");
 		status = EX_USAGE;
 		goto out;
 	}
@@ -230,7 +260,8 @@ cmd_export(int argc, char **argv)
 	    (status = resolve_list(&c, &list)) != EX_OK)
 		goto out;
 	x.list = list;
-	x.since = since;
+	x.since = changes ? since : since_t;
+	x.changes = changes;
 	/* addresses: the operator's alone unless the file says otherwise */
 	if ((f = atomic_open(out, 0600, &tmp)) == NULL) {
 		log_error("%s: %s", out, g_strerror(errno));
@@ -249,15 +280,33 @@ cmd_export(int argc, char **argv)
 		goto out;
 	}
 	if (out != NULL)
-		log_info("%lu suppression%s written to "
-			 "%s",
-		    rows, rows == 1 ? "" : "s", out);
+		log_info("%lu %s%s written to %s", rows,
+		    changes ? "change" : "suppression", rows == 1 ? "" : "s",
+		    out);
+	if (changes) {
+		char *next = g_strdup_printf("%lld\n", x.cursor);
+		fprintf(stderr, "cursor %lld\n", x.cursor);
+		if (cursor_file != NULL) {
+			/* the next export starts here, once this one is safe */
+			FILE *cf = atomic_open(cursor_file, 0600, &tmp);
+			int   ok = cf != NULL && fputs(next, cf) >= 0;
+			if (cf == NULL ||
+			    atomic_close(cf, cursor_file, tmp, ok) < 0 || !ok) {
+				log_error("%s: %s", cursor_file,
+				    g_strerror(errno));
+				status = EX_CANTCREAT;
+			}
+		}
+		g_free(next);
+	}
 out:
 	g_free(format);
 	g_free(list);
 	g_free(since);
+	g_free(since_t);
 	g_free(scope);
 	g_free(out);
+	g_free(cursor_file);
 	return teardown(&c, status);
 }
 
