@@ -104,7 +104,7 @@ enum notify_result
 notify_http_exchange(const struct config_notify *c, struct notify_http *x,
     char **error)
 {
-	CURL              *h = curl_easy_init();
+	CURL              *h = x->handle != NULL ? x->handle : curl_easy_init();
 	struct curl_slist *hdrs = NULL;
 	char               detail[CURL_ERROR_SIZE] = "";
 	CURLcode           rc;
@@ -118,6 +118,9 @@ notify_http_exchange(const struct config_notify *c, struct notify_http *x,
 		*error = g_strdup("libcurl could not start");
 		return NOTIFY_RETRY;
 	}
+	/* a reused handle forgets the last request's options, not its
+	 * open connections */
+	curl_easy_reset(h);
 	curl_easy_setopt(h, CURLOPT_URL, x->url);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, detail);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -191,17 +194,21 @@ notify_http_exchange(const struct config_notify *c, struct notify_http *x,
 		g_free(said);
 	}
 	curl_slist_free_all(hdrs);
-	curl_easy_cleanup(h);
+	if (x->handle == NULL)
+		curl_easy_cleanup(h);
 	return r;
 }
 
-/* http_open - nothing to set up per connector */
+/* http_open - one handle per connector, so that its connection (and its
+ * TLS session) serves every notification of the run */
 static int
 http_open(const struct config_notify *c, void **state, char **cause)
 {
 	(void)c;
-	(void)cause;
-	*state = NULL;
+	if ((*state = curl_easy_init()) == NULL) {
+		*cause = g_strdup("libcurl could not start");
+		return -1;
+	}
 	return 0;
 }
 
@@ -214,10 +221,9 @@ http_send(void *state, const struct config_notify *c,
 	char              *sig = notify_signature(c->secret, now, m->body);
 	char              *h[4];
 	struct notify_http x = { "POST", c->url, "application/json", m->body,
-		(const char **)h, NULL, NULL, 0, NULL };
+		(const char **)h, NULL, NULL, state, 0, NULL };
 	enum notify_result r;
 
-	(void)state;
 	h[0] = g_strdup_printf("Idempotency-Key: %s", m->key);
 	h[1] = g_strdup_printf("X-Rebound-Timestamp: %lld", now);
 	h[2] = g_strdup_printf("X-Rebound-Signature: %s", sig);
@@ -234,7 +240,8 @@ http_send(void *state, const struct config_notify *c,
 static void
 http_close(void *state)
 {
-	(void)state;
+	if (state != NULL)
+		curl_easy_cleanup(state);
 }
 
 const struct notify_ops notify_http_ops = { http_open, http_send, http_close };

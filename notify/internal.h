@@ -29,8 +29,11 @@ struct notify_http {
 	const char  *body;
 	const char **headers; /* extra "Name: value", NULL-terminated; NULL */
 	const char  *user, *password; /* basic auth; NULL: none */
-	long         status;          /* out: the HTTP status, 0: none */
-	GString     *reply;           /* out: the first 64 KiB of the body */
+	void        *handle; /* a CURL easy handle to reuse (its connections are
+			 kept alive between requests), or NULL: one of its
+			 own */
+	long         status; /* out: the HTTP status, 0: none */
+	GString     *reply;  /* out: the first 64 KiB of the body */
 };
 
 /*

@@ -13,6 +13,7 @@
  */
 #include <string.h>
 
+#include <curl/curl.h>
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
@@ -21,6 +22,7 @@
 /* What a connector keeps between notifications. */
 struct mm {
 	GHashTable *checked; /* list ids whose process_bounces was read */
+	CURL       *h;       /* one connection for the run */
 };
 
 static int
@@ -29,9 +31,14 @@ mm_open(const struct config_notify *c, void **state, char **cause)
 	struct mm *mm = g_new0(struct mm, 1);
 
 	(void)c;
-	(void)cause;
 	mm->checked =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	if ((mm->h = curl_easy_init()) == NULL) {
+		g_hash_table_destroy(mm->checked);
+		g_free(mm);
+		*cause = g_strdup("libcurl could not start");
+		return -1;
+	}
 	*state = mm;
 	return 0;
 }
@@ -44,18 +51,19 @@ mm_close(void *state)
 	if (mm == NULL)
 		return;
 	g_hash_table_destroy(mm->checked);
+	curl_easy_cleanup(mm->h);
 	g_free(mm);
 }
 
 /* call - one REST call (form-encoded body, or none); the parsed JSON
  * reply in *reply when asked (json_node_unref) */
 static enum notify_result
-call(const struct config_notify *c, const char *method, const char *url,
-    const char *form, JsonNode **reply, char **error)
+call(struct mm *mm, const struct config_notify *c, const char *method,
+    const char *url, const char *form, JsonNode **reply, char **error)
 {
 	struct notify_http x = { method, url,
 		form != NULL ? "application/x-www-form-urlencoded" : NULL, form,
-		NULL, c->user, c->password, 0, NULL };
+		NULL, c->user, c->password, mm->h, 0, NULL };
 	enum notify_result r = notify_http_exchange(c, &x, error);
 
 	if (reply != NULL)
@@ -115,7 +123,7 @@ check_processing(struct mm *mm, const struct config_notify *c, const char *root,
 		return NOTIFY_DELIVERED;
 	esc = g_uri_escape_string(list_id, NULL, FALSE);
 	url = g_strdup_printf("%s/3.1/lists/%s/config", root, esc);
-	r = call(c, "GET", url, NULL, &reply, error);
+	r = call(mm, c, "GET", url, NULL, &reply, error);
 	g_free(esc);
 	g_free(url);
 	if (r != NOTIFY_DELIVERED) {
@@ -149,22 +157,22 @@ check_processing(struct mm *mm, const struct config_notify *c, const char *root,
  * (suppress), or start it again where bounces stopped it; a member's own
  * choice (by_user, by_moderator) is never touched */
 static enum notify_result
-set_delivery(const struct config_notify *c, const char *self, int suppress,
-    char **error)
+set_delivery(struct mm *mm, const struct config_notify *c, const char *self,
+    int suppress, char **error)
 {
 	char              *url = g_strdup_printf("%s/preferences", self);
 	JsonNode          *pref = NULL;
 	const char        *now;
-	enum notify_result r = call(c, "GET", url, NULL, &pref, error);
+	enum notify_result r = call(mm, c, "GET", url, NULL, &pref, error);
 
 	if (r == NOTIFY_DELIVERED) {
 		now = json_object_get_string_member_with_default(
 		    json_node_get_object(pref), "delivery_status", "enabled");
 		if (suppress && strcmp(now, "enabled") == 0)
-			r = call(c, "PATCH", url, "delivery_status=by_bounces",
-			    NULL, error);
+			r = call(mm, c, "PATCH", url,
+			    "delivery_status=by_bounces", NULL, error);
 		else if (!suppress && strcmp(now, "by_bounces") == 0)
-			r = call(c, "PATCH", url, "delivery_status=enabled",
+			r = call(mm, c, "PATCH", url, "delivery_status=enabled",
 			    NULL, error);
 	}
 	if (pref != NULL)
@@ -219,7 +227,7 @@ mm_send(void *state, const struct config_notify *c, const struct notify_msg *m,
 	    root, esc, list_id != NULL ? "&list_id=" : "",
 	    list_id != NULL ? list_id : "");
 	g_free(esc);
-	r = call(c, "GET", url, NULL, &reply, error);
+	r = call(mm, c, "GET", url, NULL, &reply, error);
 	g_free(url);
 	if (r != NOTIFY_DELIVERED)
 		goto out;
@@ -254,14 +262,14 @@ mm_send(void *state, const struct config_notify *c, const struct notify_msg *m,
 			continue;
 		self = g_strdup_printf("%s/3.1/members/%s", root, id);
 		if (suppress && strcmp(c->action, "unsubscribe") == 0)
-			r = call(c, "DELETE", self, NULL, NULL, error);
+			r = call(mm, c, "DELETE", self, NULL, NULL, error);
 		else if (!suppress && strcmp(c->action, "unsubscribe") == 0)
 			warn(&warning,
 			    "an unsubscribed member is not "
 			    "subscribed again (action = "
 			    "unsubscribe)");
 		else
-			r = set_delivery(c, self, suppress, error);
+			r = set_delivery(mm, c, self, suppress, error);
 		g_free(self);
 	}
 out:

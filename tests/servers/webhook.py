@@ -45,6 +45,9 @@ def next_plan():
 
 
 class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # connections kept alive, as rebound asks
+    disable_nagle_algorithm = True  # or each answer waits for an ACK
+
     def log_message(self, *args):
         pass
 
@@ -83,10 +86,12 @@ class Handler(BaseHTTPRequestHandler):
                 with open(os.path.join(DIR, "state.json"), "w") as f:
                     json.dump(STATE, f, sort_keys=True)
         try:
+            reply = b"ok\n" if status < 300 else b"no\n"
             self.send_response(status)
             self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(reply)))
             self.end_headers()
-            self.wfile.write(b"ok\n" if status < 300 else b"no\n")
+            self.wfile.write(reply)
         except BrokenPipeError:
             pass  # the client was killed (tests/notify.sh does that)
 
