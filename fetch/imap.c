@@ -179,7 +179,9 @@ imap_connect(struct imap_source *s, char **cause)
 	}
 	r = mailimap_login(s->imap, mb->user, mb->password);
 	if (r != MAILIMAP_NO_ERROR) {
-		*cause = g_strdup_printf("%s: login as %s refused: %s",
+		*cause = g_strdup_printf("%s: login as %s refused: %s (check "
+					 "the user in url and the password "
+					 "in password_file)",
 		    mb->host, mb->user,
 		    r == MAILIMAP_ERROR_LOGIN ? server_says(s->imap)
 					      : why(s, r));

@@ -129,7 +129,9 @@ pop3_connect(struct pop3_source *s, char **cause)
 	if (r == MAILPOP3_NO_ERROR)
 		r = mailpop3_pass(s->pop3, mb->password);
 	if (r != MAILPOP3_NO_ERROR) {
-		*cause = g_strdup_printf("%s: login as %s refused: %s",
+		*cause = g_strdup_printf("%s: login as %s refused: %s (check "
+					 "the user in url and the password "
+					 "in password_file)",
 		    mb->host, mb->user,
 		    s->pop3->pop3_response != NULL ? s->pop3->pop3_response
 						   : why(s, r));

@@ -92,7 +92,9 @@ tls_check(struct _mailstream *stream, const char *host, const char *ca_file,
 		*cause = g_strdup_printf("%s: certificate not trusted (%s)%s",
 		    host,
 		    why.data != NULL ? (char *)why.data : gnutls_strerror(r),
-		    ca_file != NULL ? "" : "; set ca_file for a private CA");
+		    ca_file != NULL
+			? "; ca_file does not hold the CA that signed it"
+			: "; set ca_file for a private CA");
 		gnutls_free(why.data);
 		goto out;
 	}

@@ -34,6 +34,8 @@ verp_prefix = {list}-bounces
 
 [policy]
 soft_threshold = 4
+# only the lists declared here: a typo in --list is an error
+lists = configured
 
 # one list, every way it shows up
 [list News]
@@ -125,6 +127,15 @@ rc=$?
 [ "$rc" -eq 64 ] || fail "unsuppress --list nwes exited $rc, expected 64"
 "$BIN" unsuppress --config "$CONF" --list NEWS alice@example.org >"$TMP/out" 2>&1 ||
     fail "unsuppress --list NEWS: $(cat "$TMP/out")"
+
+printf 'Subject: x\n\nx\n' | "$BIN" run --stdin --config "$CONF" --list nwes >"$TMP/out" 2>&1
+rc=$?
+[ "$rc" -eq 64 ] || fail "run --stdin --list nwes exited $rc, expected 64"
+grep -q "no list named 'nwes' (\[policy\] lists = configured; the configuration declares: News, digest)" "$TMP/out" ||
+    fail "run --stdin --list nwes says: $(cat "$TMP/out")"
+"$BIN" verp --config "$CONF" --list nwes a@example.org >/dev/null 2>&1
+rc=$?
+[ "$rc" -eq 64 ] || fail "verp --list nwes exited $rc, expected 64"
 
 # the configuration: an alias may name one list only; a mailbox claimed by
 # a list must exist and serve no other list

@@ -64,6 +64,24 @@ cmd_options(GOptionContext *ctx, int *argc, char ***argv)
 	return EX_USAGE;
 }
 
+int
+cmd_check_list(struct config *cfg, const char *name)
+{
+	char **names;
+	char  *known;
+
+	if (config_list_allowed(cfg, name))
+		return EX_OK;
+	names = config_list_names(cfg);
+	known = g_strjoinv(", ", names);
+	log_error("no list named '%s' ([policy] lists = configured; the "
+		  "configuration declares: %s)",
+	    name, names[0] != NULL ? known : "none");
+	g_free(known);
+	g_strfreev(names);
+	return EX_USAGE;
+}
+
 struct mime_report *
 cmd_read(const struct source_msg *m, const struct mime_options *opts,
     const char *mailbox, char **why)

@@ -889,6 +889,9 @@ cmd_run(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (from_stdin && cfg != NULL &&
+	    (status = cmd_check_list(cfg, list)) != EX_OK)
+		goto out;
 	if (from_stdin) {
 		/* one message piped in: a read-only source of its own */
 		stdin_mb.name = "stdin";

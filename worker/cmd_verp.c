@@ -58,6 +58,8 @@ cmd_verp(int argc, char **argv)
 		log_error("%s", cause);
 		goto out;
 	}
+	if ((status = cmd_check_list(cfg, list)) != EX_OK)
+		goto out;
 	pol = config_policy(cfg, list);
 	p = config_parse_options(cfg);
 	if (pol->nverp_keys == 0 || pol->verp_domain == NULL) {

@@ -51,6 +51,15 @@ int cmd_options(GOptionContext *ctx, int *argc, char ***argv);
 
 struct config;
 struct db;
+
+/*
+ * cmd_check_list - may a command be given list `name` (--list)?  Any name
+ * with [policy] lists = any (the default), as a report may bring any;
+ * with lists = configured only a declared name or alias, or a mailbox's
+ * list.  EX_OK, or EX_USAGE after a message naming the lists
+ * (cmd_parse.c).
+ */
+int cmd_check_list(struct config *, const char *name);
 struct mime_options;
 struct mime_report;
 struct source_msg;
