@@ -40,3 +40,37 @@ start_servers() {
 	trap '"$DV" stop "$D" 2>/dev/null; "$PG" stop "$S" 2>/dev/null; rm -rf "$TMP"' EXIT
 	"$PG" start "$S" || exit 1
 }
+
+# dsn_msg RCPT STATUS DIAGNOSTIC [DELIVERED-TO] [ORIGINAL] - an RFC 3464
+# report that mail to RCPT failed with STATUS and the SMTP DIAGNOSTIC; the
+# operator's MTA adds DELIVERED-TO (the return path the report came back
+# to, also its To:); ORIGINAL, the returned original's headers ("\n"
+# between them, printf %b), when given.  Each with its own Message-ID.
+dsn_msg() {
+	[ -n "${4:-}" ] && printf 'Delivered-To: %s\n' "$4"
+	printf 'From: MAILER-DAEMON@mx.example.net\nTo: %s\n' "${4:-bounces@lists.example.com}"
+	printf 'Subject: Undelivered Mail Returned to Sender\n'
+	printf 'Message-ID: <t-%s-%s@mx.example.net>\n' "$(date +%s%N)" "$$"
+	printf 'MIME-Version: 1.0\nContent-Type: multipart/report; '
+	printf 'report-type=delivery-status; boundary="B"\n\n--B\n'
+	printf 'Content-Type: text/plain\n\nDelivery failed.\n\n--B\n'
+	printf 'Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n'
+	printf 'Final-Recipient: rfc822; %s\nAction: failed\nStatus: %s\n' "$1" "$2"
+	printf 'Diagnostic-Code: smtp; %s\n' "$3"
+	[ -n "${5:-}" ] && printf '\n--B\nContent-Type: text/rfc822-headers\n\n%b\n' "$5"
+	printf '\n--B--\n'
+}
+
+# arf_msg RCPT [ORIGINAL] - an RFC 5965 abuse complaint about mail to RCPT,
+# with the returned original's headers when given (as dsn_msg)
+arf_msg() {
+	printf 'From: feedback@fbl.example.net\nTo: bounces@lists.example.com\n'
+	printf 'Subject: complaint\nMessage-ID: <arf-%s-%s@fbl>\n' "$(date +%s%N)" "$$"
+	printf 'MIME-Version: 1.0\nContent-Type: multipart/report; '
+	printf 'report-type=feedback-report; boundary="A"\n\n--A\n'
+	printf 'Content-Type: text/plain\n\nA complaint.\n\n--A\n'
+	printf 'Content-Type: message/feedback-report\n\nFeedback-Type: abuse\n'
+	printf 'User-Agent: test/1\nVersion: 1\nOriginal-Rcpt-To: %s\n' "$1"
+	[ -n "${2:-}" ] && printf '\n--A\nContent-Type: text/rfc822-headers\n\n%b\n' "$2"
+	printf '\n--A--\n'
+}

@@ -90,34 +90,13 @@ grep -q "0 migrations applied" "$TMP/out" || fail "second migrate: $(cat "$TMP/o
 # dsn ADDRESS STATUS [UUID] - a DSN whose returned original carries
 # listmonk's headers (UUID: the subscriber's, or a guess)
 dsn() {
-	printf 'From: MAILER-DAEMON@mx.example.net\nTo: bounces@lists.example.com\n'
-	printf 'Subject: Undelivered Mail Returned to Sender\n'
-	printf 'Message-ID: <lm-%s-%s@mx.example.net>\n' "$(date +%s%N)" "$$"
-	printf 'MIME-Version: 1.0\nContent-Type: multipart/report; '
-	printf 'report-type=delivery-status; boundary="B"\n\n--B\n'
-	printf 'Content-Type: text/plain\n\nDelivery failed.\n\n--B\n'
-	printf 'Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n'
-	printf 'Final-Recipient: rfc822; %s\nAction: failed\nStatus: %s\n' "$1" "$2"
-	printf 'Diagnostic-Code: smtp; %s\n\n--B\n' "$([ "${2%%.*}" = 5 ] && echo '550 5.1.1 user unknown' || echo '452 4.2.2 mailbox full')"
-	printf 'Content-Type: text/rfc822-headers\n\n'
-	printf 'From: news@lists.example.com\nTo: %s\nList-Id: <news@lists.example.com>\n' "$1"
-	printf 'X-Listmonk-Campaign: %s\n' "$CAMPAIGN"
-	[ -n "${3:-}" ] && printf 'X-Listmonk-Subscriber: %s\n' "$3"
-	printf '\n--B--\n'
+	dsn_msg "$1" "$2" "$([ "${2%%.*}" = 5 ] && echo '550 5.1.1 user unknown' || echo '452 4.2.2 mailbox full')" "" \
+	    "From: news@lists.example.com\nTo: $1\nList-Id: <news@lists.example.com>\nX-Listmonk-Campaign: $CAMPAIGN${3:+\nX-Listmonk-Subscriber: $3}"
 }
 
 # arf ADDRESS UUID - a complaint about the issue sent to ADDRESS
 arf() {
-	printf 'From: feedback@fbl.example.net\nTo: bounces@lists.example.com\n'
-	printf 'Subject: complaint\nMessage-ID: <arf-%s-%s@fbl>\n' "$(date +%s%N)" "$$"
-	printf 'MIME-Version: 1.0\nContent-Type: multipart/report; '
-	printf 'report-type=feedback-report; boundary="A"\n\n--A\n'
-	printf 'Content-Type: text/plain\n\nA complaint.\n\n--A\n'
-	printf 'Content-Type: message/feedback-report\n\nFeedback-Type: abuse\n'
-	printf 'User-Agent: test/1\nVersion: 1\nOriginal-Rcpt-To: %s\n\n--A\n' "$1"
-	printf 'Content-Type: text/rfc822-headers\n\nFrom: news@lists.example.com\n'
-	printf 'To: %s\nList-Id: <news@lists.example.com>\nX-Listmonk-Campaign: %s\n' "$1" "$CAMPAIGN"
-	printf 'X-Listmonk-Subscriber: %s\n\n--A--\n' "$2"
+	arf_msg "$1" "From: news@lists.example.com\nTo: $1\nList-Id: <news@lists.example.com>\nX-Listmonk-Campaign: $CAMPAIGN\nX-Listmonk-Subscriber: $2"
 }
 
 feed() { # feed DAY - store standard input's message on DAY

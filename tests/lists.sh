@@ -62,21 +62,8 @@ sql "CREATE TABLE lm_members (list_name text, email text, soft int DEFAULT 0);
 # (soft: counted once a day); our MTA adds the Delivered-To (topmost); the
 # returned original may carry a List-Id
 full() {
-	[ -n "${2:-}" ] && printf 'Delivered-To: %s\n' "$2"
-	printf 'From: MAILER-DAEMON@mx.example.net\nTo: bounces@lists.example.com\n'
-	printf 'Subject: Delivery Status Notification (Delay)\n'
-	printf 'Message-ID: <lists-%s-%s@mx.example.net>\n' "$(date +%s%N)" "$$"
-	printf 'MIME-Version: 1.0\nContent-Type: multipart/report; '
-	printf 'report-type=delivery-status; boundary="B"\n\n--B\n'
-	printf 'Content-Type: text/plain\n\nThe mailbox is full.\n\n--B\n'
-	printf 'Content-Type: message/delivery-status\n\n'
-	printf 'Reporting-MTA: dns; mx.example.net\n\n'
-	printf 'Final-Recipient: rfc822; %s\nAction: failed\nStatus: 4.2.2\n' "$1"
-	printf 'Diagnostic-Code: smtp; 452 4.2.2 Mailbox full\n\n--B\n'
-	printf 'Content-Type: text/rfc822-headers\n\n'
-	printf 'From: news@lists.example.com\nTo: %s\nSubject: Issue\n' "$1"
-	[ -n "${3:-}" ] && printf 'List-Id: News <%s>\n' "$3"
-	printf '\n--B--\n'
+	dsn_msg "$1" 4.2.2 "452 4.2.2 Mailbox full" "${2:-}" \
+	    "From: news@lists.example.com\nTo: $1\nSubject: Issue${3:+\nList-Id: News <$3>}"
 }
 
 # stdin DAY - store the message on standard input on DAY, no mailbox

@@ -76,27 +76,12 @@ conf disable
 
 # dsn ADDRESS - a hard bounce for ADDRESS on news (its List-Id)
 dsn() {
-	printf 'From: MAILER-DAEMON@mx.example.net\nTo: news-bounces@lists.example.com\n'
-	printf 'Subject: Undelivered Mail Returned to Sender\n'
-	printf 'Message-ID: <mm-%s-%s@mx.example.net>\n' "$(date +%s%N)" "$$"
-	printf 'MIME-Version: 1.0\nContent-Type: multipart/report; '
-	printf 'report-type=delivery-status; boundary="B"\n\n--B\n'
-	printf 'Content-Type: text/plain\n\nDelivery failed.\n\n--B\n'
-	printf 'Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n'
-	printf 'Final-Recipient: rfc822; %s\nAction: failed\nStatus: 5.1.1\n' "$1"
-	printf 'Diagnostic-Code: smtp; 550 5.1.1 user unknown\n\n--B\n'
-	printf 'Content-Type: text/rfc822-headers\n\nFrom: news@lists.example.com\n'
-	printf 'To: %s\nList-Id: News <news.lists.example.com>\n\n--B--\n' "$1"
+	dsn_msg "$1" 5.1.1 "550 5.1.1 user unknown" "" \
+	    "From: news@lists.example.com\nTo: $1\nList-Id: News <news.lists.example.com>"
 }
 # arf ADDRESS - a complaint (global: every list)
 arf() {
-	printf 'From: feedback@fbl.example.net\nTo: news-bounces@lists.example.com\n'
-	printf 'Subject: complaint\nMessage-ID: <arf-%s-%s@fbl>\n' "$(date +%s%N)" "$$"
-	printf 'MIME-Version: 1.0\nContent-Type: multipart/report; '
-	printf 'report-type=feedback-report; boundary="A"\n\n--A\n'
-	printf 'Content-Type: text/plain\n\nA complaint.\n\n--A\n'
-	printf 'Content-Type: message/feedback-report\n\nFeedback-Type: abuse\n'
-	printf 'User-Agent: test/1\nVersion: 1\nOriginal-Rcpt-To: %s\n\n--A--\n' "$1"
+	arf_msg "$1"
 }
 feed() {
 	"$BIN" run --stdin --config "$CONF" >/dev/null 2>"$TMP/err" ||

@@ -99,17 +99,8 @@ state() { # state ADDRESS - what the receiver set for ADDRESS on news
 
 # dsn ADDRESS - a hard bounce for ADDRESS of list news
 dsn() {
-	printf 'From: MAILER-DAEMON@mx.example.net\nTo: bounces@lists.example.com\n'
-	printf 'Subject: Undelivered Mail Returned to Sender\n'
-	printf 'Message-ID: <n-%s-%s@mx.example.net>\n' "$(date +%s%N)" "$$"
-	printf 'MIME-Version: 1.0\nContent-Type: multipart/report; '
-	printf 'report-type=delivery-status; boundary="B"\n\n--B\n'
-	printf 'Content-Type: text/plain\n\nDelivery failed.\n\n--B\n'
-	printf 'Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n'
-	printf 'Final-Recipient: rfc822; %s\nAction: failed\nStatus: 5.1.1\n' "$1"
-	printf 'Diagnostic-Code: smtp; 550 5.1.1 user unknown\n\n--B\n'
-	printf 'Content-Type: text/rfc822-headers\n\nFrom: news@lists.example.com\n'
-	printf 'To: %s\nList-Id: <news.lists.example.com>\n\n--B--\n' "$1"
+	dsn_msg "$1" 5.1.1 "550 5.1.1 user unknown" "" \
+	    "From: news@lists.example.com\nTo: $1\nList-Id: <news.lists.example.com>"
 }
 feed() {
 	"$BIN" run --stdin --config "$CONF" >/dev/null 2>"$TMP/err" ||

@@ -49,15 +49,7 @@ dsn() {
 	else
 		rp=news-bounces@lists.example.com
 	fi
-	printf 'Delivered-To: %s\nFrom: MAILER-DAEMON@mx.example.net\n' "$rp"
-	printf 'To: %s\nSubject: Undelivered Mail Returned to Sender\n' "$rp"
-	printf 'Message-ID: <r-%s-%s@mx.example.net>\n' "$(date +%s%N)" "$$"
-	printf 'MIME-Version: 1.0\nContent-Type: multipart/report; '
-	printf 'report-type=delivery-status; boundary="B"\n\n--B\n'
-	printf 'Content-Type: text/plain\n\nDelivery failed.\n\n--B\n'
-	printf 'Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n'
-	printf 'Final-Recipient: rfc822; %s\nAction: failed\nStatus: 5.1.1\n' "$1"
-	printf 'Diagnostic-Code: smtp; 550 5.1.1 <%s>: Recipient address rejected: User unknown\n\n--B--\n' "$1"
+	dsn_msg "$1" 5.1.1 "550 5.1.1 <$1>: Recipient address rejected: User unknown" "$rp"
 }
 store() { # store the message on standard input now
 	"$BIN" run --stdin --config "$CONF" >/dev/null 2>"$TMP/err" ||

@@ -53,22 +53,11 @@ soft() {
 	else
 		rp=$2-bounces@lists.example.com
 	fi
-	{
-		printf 'Delivered-To: %s\n' "$rp"
-		printf 'From: MAILER-DAEMON@mx.example.net\nTo: %s\n' "$rp"
-		printf 'Subject: Undelivered Mail Returned to Sender\n'
-		printf 'Message-ID: <s-%s-%s@mx.example.net>\n' "$(date +%s%N)" "$$"
-		printf 'MIME-Version: 1.0\nContent-Type: multipart/report; '
-		printf 'report-type=delivery-status; boundary="B"\n\n--B\n'
-		printf 'Content-Type: text/plain\n\nDelivery failed.\n\n--B\n'
-		printf 'Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n'
-		printf 'Final-Recipient: rfc822; %s\nAction: failed\nStatus: 5.2.1\n' "$1"
-		printf 'Diagnostic-Code: smtp; 550 5.2.1 The email account that you tried to reach is disabled\n\n--B\n'
-		printf 'Content-Type: text/rfc822-headers\n\nFrom: %s@lists.example.com\n' "$2"
-		printf 'To: %s\nMessage-ID: <%s-%s@lists.example.com>\n' "$1" "$2" "$3"
-		[ -n "${4:-}" ] && printf 'X-Campaign: %s\n' "$4"
-		printf '\n--B--\n'
-	} | REBOUND_TEST_TODAY=$3 "$BIN" run --stdin --config "$CONF" >/dev/null 2>"$TMP/err" ||
+	dsn_msg "$1" 5.2.1 \
+	    "550 5.2.1 The email account that you tried to reach is disabled" \
+	    "$rp" \
+	    "From: $2@lists.example.com\nTo: $1\nMessage-ID: <$2-$3@lists.example.com>${4:+\nX-Campaign: $4}" |
+	    REBOUND_TEST_TODAY=$3 "$BIN" run --stdin --config "$CONF" >/dev/null 2>"$TMP/err" ||
 	    fail "run on $3: $(cat "$TMP/err")"
 }
 state() { # state ADDRESS LIST - "STATE SENDS SCORE"
