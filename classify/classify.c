@@ -127,6 +127,32 @@ boundary(char c)
 		c == '@' || c == '/');
 }
 
+/* in_reply_context - does the code at p follow what marks a status: a
+ * reply code ("550 5.1.1", "550-5.1.1", "550 #5.1.1"), a '#' (qmail,
+ * Exchange) or the word "status" a few characters before ("Status:
+ * 2.0.0", "status code 5.1.1")?  A success code needs it: "Mailman
+ * 2.0.12" in a quoted subject is a version, not a delivery. */
+static int
+in_reply_context(const char *text, const char *p)
+{
+	const char *q = p;
+	size_t      back;
+
+	if (q > text && q[-1] == '#')
+		q--;
+	if (q - text >= 4 && (q[-1] == ' ' || q[-1] == '-') &&
+	    isdigit((unsigned char)q[-2]) && isdigit((unsigned char)q[-3]) &&
+	    isdigit((unsigned char)q[-4]) && (q - text == 4 || boundary(q[-5])))
+		return 1;
+	if (q != p)
+		return 1;
+	back = (size_t)MIN(p - text, 16);
+	for (q = p - back; q + 6 <= p; q++)
+		if (g_ascii_strncasecmp(q, "status", 6) == 0)
+			return 1;
+	return 0;
+}
+
 void
 classify_find_codes(const char *text, char reply[4], char status[16])
 {
@@ -149,13 +175,15 @@ classify_find_codes(const char *text, char reply[4], char status[16])
 			continue;
 		if (*p != '2' && *p != '4' && *p != '5')
 			continue;
-		/* enhanced status: d.d{1,3}.d{1,3} */
+		/* enhanced status: class.subject.detail, the subject one
+		 * digit from 0 to 7 (RFC 3463; "Exim 4.94.2" is a version) */
 		if (p[1] == '.') {
 			q = p + 2;
 			for (n = 0; isdigit((unsigned char)*q) && n < 4; q++)
 				n++;
-			if ((status[0] == '\0' || status[0] == '2') && n >= 1 &&
-			    n <= 3 && *q == '.') {
+			if ((status[0] == '\0' || status[0] == '2') && n == 1 &&
+			    p[2] <= '7' && *q == '.' &&
+			    (*p != '2' || in_reply_context(text, p))) {
 				const char *d = ++q;
 				for (n = 0; isdigit((unsigned char)*q) && n < 4;
 				     q++)
@@ -242,7 +270,7 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	int         unclassified = 0; /* words no rule understands */
 	char        found_reply[4], found_status[16];
 	const char *cmd;
-	int         temporary, delayed, unix_mailer;
+	int         temporary, delayed, unix_mailer, gave_up;
 
 	memset(out, 0, sizeof(*out));
 	out->cls = CLASS_UNKNOWN;
@@ -328,6 +356,9 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	if (out->reply_code[0] != '\0')
 		rrow = classify_reply_lookup(atoi(out->reply_code));
 	pat = classify_match(in->diagnostic, in->mta);
+	/* words that say the MTA stopped trying, whatever decides the
+	 * reason (a strong 4.4.7 does for OpenSMTPD's "Envelope expired") */
+	gave_up = pat != NULL && (pat->flags & CLASSIFY_PAT_GAVE_UP) != 0;
 	if (pat != NULL && pat->final < 0 &&
 	    ((srow != NULL && srow->reason != NULL) ||
 		(rrow != NULL && rrow->reason != NULL))) {
@@ -489,6 +520,8 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	if (out->cls == CLASS_HARD && temporary &&
 	    strcmp(out->reason, "notaccept") == 0)
 		out->cls = CLASS_SOFT;
-	if (delayed)
+	/* a delay notice changes nothing, unless its words say the MTA gave
+	 * up: then the message is dropped and the subscriber missed it */
+	if (delayed && !gave_up)
 		out->cls = CLASS_IGNORE;
 }

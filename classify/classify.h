@@ -67,6 +67,12 @@ struct classify_reason {
 #define CLASSIFY_PAT_SENDER_AT_MAIL \
 	0x4 /* answered to MAIL FROM, the words
 					   are about the sender address */
+#define CLASSIFY_PAT_GAVE_UP \
+	0x8 /* the MTA stopped trying: the message
+					   is dropped, final whatever the
+					   report's Action says (OpenSMTPD
+					   sends its give-up with Action:
+					   delayed and 4.4.7) */
 
 /* One diagnostic-text pattern (providers.c, patterns.c). */
 struct classify_pattern {

@@ -164,9 +164,9 @@ static const struct classify_pattern rows[] = {
 
 	/* expired */
 	{ 50230, "time:expired", "expired",
-	  "re:\\b(retry time|delivery time|time|timeout) (expired|exceeded|has been exceeded)", 0, 0 },
+	  "re:\\b(retry time|delivery time|time|timeout) (expired|exceeded|has been exceeded)", 0, CLASSIFY_PAT_GAVE_UP },
 	{ 50240, "time:expired2", "expired",
-	  "re:\\b(message|mail|envelope) (has )?expired\\b", 0, 0 },
+	  "re:\\b(message|mail|envelope) (has )?expired\\b", 0, CLASSIFY_PAT_GAVE_UP },
 	{ 50250, "time:giveup", "expired",
 	  "re:(could not be delivered|was not delivered|undeliverable|not been delivered|unable to deliver).{0,40}\\b(for|within|after) (the last )?\\d+ ?(days|hours|minutes)", 0, 0 },
 	{ 50260, "time:failing", "expired",

@@ -404,25 +404,35 @@ find_dkim(struct mime_report *r, GMimeMessage *m,
 
 /* written_by - who the headers of m say wrote it, for text_is_bounce():
  * 1 a mailer (Auto-Submitted, X-Failed-Recipients, an empty or
- * MAILER-DAEMON Return-Path), -1 a bulk sender (List-Unsubscribe: a
- * newsletter from "noreply" that says "if this message is undeliverable"
- * is no bounce), 0 they do not say */
+ * MAILER-DAEMON Return-Path), -1 a bulk sender and no mailer
+ * (List-Unsubscribe, List-Id, Precedence: bulk or list: a newsletter
+ * from "noreply" that says "if this message is undeliverable" is no
+ * bounce), 0 they do not say.  A mailer's headers outweigh list
+ * headers: an MTA copies them from the message it returns, and a list
+ * manager adds them when it forwards a bounce to the list's owner. */
 static int
 written_by(GMimeMessage *m)
 {
 	GMimeObject *o = GMIME_OBJECT(m);
 	const char  *as = g_mime_object_get_header(o, "Auto-Submitted");
 	const char  *rp = g_mime_object_get_header(o, "Return-Path");
+	const char  *pr = g_mime_object_get_header(o, "Precedence");
 
-	if (g_mime_object_get_header(o, "List-Unsubscribe") != NULL)
-		return -1;
-	return (as != NULL &&
-		   g_ascii_strncasecmp(as + strspn(as, " \t"), "no", 2) != 0) ||
+	if ((as != NULL &&
+		g_ascii_strncasecmp(as + strspn(as, " \t"), "no", 2) != 0) ||
 	    g_mime_object_get_header(o, "X-Failed-Recipients") != NULL ||
 	    (rp != NULL &&
 		(strncmp(rp + strspn(rp, " \t"), "<>", 2) == 0 ||
 		    strcasestr(rp, "mailer-daemon") != NULL ||
-		    strcasestr(rp, "postmaster") != NULL));
+		    strcasestr(rp, "postmaster") != NULL)))
+		return 1;
+	if (g_mime_object_get_header(o, "List-Unsubscribe") != NULL ||
+	    g_mime_object_get_header(o, "List-Id") != NULL ||
+	    (pr != NULL &&
+		(strcasestr(pr, "bulk") != NULL ||
+		    strcasestr(pr, "list") != NULL)))
+		return -1;
+	return 0;
 }
 
 /*

@@ -290,11 +290,16 @@ family_of(const char *lower, const char **software)
 int
 text_is_bounce(const struct mime_report *r, const char *text, int machine)
 {
+	/* the first ones only a mailer uses: they count even from a message
+	 * with list headers (a bounce a list manager forwarded, or one that
+	 * copied them); the others also sign newsletters */
 	static const char *senders[] = { "mailer-daemon", "postmaster",
-		"post-master", "mail-daemon", "mailerdaemon", "bounce",
+		"post-master", "mail-daemon", "mailerdaemon",
+		"mail delivery system", "mail delivery subsystem", "bounce",
 		"noreply", "no-reply", "mail delivery", "mail-delivery",
 		"mdaemon", "administrator", "microsoftexchange", "mail system",
 		"mail server", "mailer" };
+	const size_t       strong = 7;
 	static const char *subjects[] = { "undeliver", "undelivered",
 		"delivery status notification", "returned mail",
 		"mail delivery", "delivery failure", "failure notice",
@@ -309,14 +314,17 @@ text_is_bounce(const struct mime_report *r, const char *text, int machine)
 	size_t             i;
 	int                sender = 0, yes = 0;
 
-	if (r->from != NULL && machine >= 0) {
+	if (r->from != NULL) {
 		/* "Mailer-Daemon", "mailer_daemon", "post.master" alike */
 		char *w;
 		lower = g_ascii_strdown(r->from, -1);
 		for (w = lower; *w != '\0'; w++)
 			if (*w == '_' || *w == '.')
 				*w = '-';
-		for (i = 0; i < G_N_ELEMENTS(senders) && !sender; i++)
+		for (i = 0;
+		     i < (machine >= 0 ? G_N_ELEMENTS(senders) : strong) &&
+		     !sender;
+		     i++)
 			sender = strstr(lower, senders[i]) != NULL;
 		g_free(lower);
 	}
@@ -657,6 +665,39 @@ is_sender(const struct mime_report *r, const char *envelope, const char *author,
 	    (author != NULL && g_ascii_strcasecmp(author, addr) == 0);
 }
 
+/* names_sender - does the text before addr (the end of the line before,
+ * prev, and line up to addr) introduce the message's sender ("Your
+ * message from", "sent by", "Sender:") rather than a failed recipient? */
+static int
+names_sender(const char *prev, const char *line, const char *addr)
+{
+	/* clang-format off */
+	static const char *const cues[] = { "from", "from:", "sent by",
+	    "sender", "sender:", "originator", "originator:" };
+	/* clang-format on */
+	const char *at = g_strstr_len(line, -1, addr);
+	char       *head = g_strndup(line, at != NULL ? (gsize)(at - line) : 0);
+	char       *both, *lower;
+	size_t      i, n;
+	int         yes = 0;
+
+	g_strstrip(head);
+	/* "<" and quotes before the address are not words */
+	n = strlen(head);
+	while (n > 0 && strchr("<\"'(", head[n - 1]) != NULL)
+		head[--n] = '\0';
+	both = head[0] != '\0' ? g_strdup(head) : g_strdup(prev);
+	lower = g_ascii_strdown(g_strstrip(both), -1);
+	n = strlen(lower);
+	for (i = 0; i < G_N_ELEMENTS(cues) && !yes; i++)
+		yes = n >= strlen(cues[i]) &&
+		    strcmp(lower + n - strlen(cues[i]), cues[i]) == 0;
+	g_free(lower);
+	g_free(both);
+	g_free(head);
+	return yes;
+}
+
 /* originals - fill the orig_* fields still empty from the header of the
  * copy of the original that starts at text + at; *envelope gets its
  * Return-path address (caller g_free()s), or NULL */
@@ -781,6 +822,14 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 			g_free(addr);
 			addr = NULL;
 		}
+		/* "Your message from\n<news@...>": the author as the sender
+		 * the notice names, not a failed address */
+		if (addr != NULL && author != NULL &&
+		    g_ascii_strcasecmp(author, addr) == 0 &&
+		    names_sender(prev, line, addr)) {
+			g_free(addr);
+			addr = NULL;
+		}
 		if (line[0] != '\0') {
 			g_free(prev);
 			prev = g_strdup(line);
@@ -809,7 +858,11 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 			g_string_append(pending, line);
 			g_string_append_c(pending, ' ');
 		}
-		if (addr != NULL && !is_sender(r, envelope, author, addr)) {
+		/* the post's author is no reason to drop a failed address:
+		 * on a discussion list the member who wrote is a recipient
+		 * of the list's copy too, and that copy may bounce (the
+		 * notice's mention of the sender is dropped above) */
+		if (addr != NULL && !is_sender(r, envelope, NULL, addr)) {
 			struct mime_rcpt *rc = add_rcpt(r, addr);
 			struct block     *was = cur;
 			cur = NULL;
