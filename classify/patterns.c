@@ -84,6 +84,10 @@ static const struct classify_pattern rows[] = {
 	{ 30630, "host:unknown2", "hostunknown",
 	  "re:\\b(unknown|invalid|no such|non-?existent|unresolvable) (host|domain)", 0, 0 },
 	{ 30640, "host:nxdomain", "hostunknown", "re:\\bnxdomain\\b", 0, 0 },
+	/* Exim's router: "DNS lookup failure: host x not found" */
+	{ 30645, "host:dnsnotfound", "hostunknown",
+	  "re:\\bdns lookup failure\\W+host \\S+ not found", 0, 0 },
+
 	{ 30660, "host:nodns", "hostunknown",
 	  "re:\\bno (dns|a) (record|entry|entries|host)", 0, 0 },
 	{ 30670, "host:unrouteable", "hostunknown",
@@ -108,7 +112,7 @@ static const struct classify_pattern rows[] = {
 	/* no mail exchanger: the domain exists but takes no mail (a dead
 	 * domain is unknown) */
 	{ 30650, "host:nomx", "notaccept",
-	  "re:\\bno mx (record|entry|entries|host)|\\b(find|no|any) (a )?mail exchanger", 0, 0 },
+	  "re:\\bno mx (record|entry|entries|host)|\\bno mx (found )?for (the )?(domain|host)\\b|\\b(find|no|any) (a )?mail exchanger", 0, 0 },
 	{ 30680, "host:nosmtp", "notaccept", "indicated no smtp service", 0, 0 },
 	{ 50420, "system:notaccept", "notaccept",
 	  "re:\\bnull mx\\b|\\baccepts no mail\\b", 0, 0 },
@@ -331,7 +335,7 @@ static const struct classify_pattern rows[] = {
 	{ 20530, "block:noaccess", "blocked",
 	  "re:\\bno access from (mail )?server\\b", 0, 0 },
 	{ 40010, "block:ipblocked", "blocked",
-	  "re:\\b(ip|ip address|client|client host|host|network|sender ip|sending ip|connection)( \\S+)? (is |has been |was )?(blocked|banned|rejected|refused|denied|not allowed|prohibited)", 0, 0 },
+	  "re:\\b(ip|ip address|client|client host|host|network|sender ip|sending ip)( \\S+)? (is |has been |was )?(blocked|banned|rejected|refused|denied|not allowed|prohibited)|\\bconnection( \\S+)? (is |has been |was )?(blocked|banned|rejected|denied|not allowed|prohibited)", 0, 0 },
 	{ 40020, "block:yourip", "blocked",
 	  "re:\\byour (ip|host|server|network|mail server)\\b.*\\b(block|blocked|listed|rejected|refused|denied|banned|not allowed)\\b", 0, 0 },
 	{ 40040, "block:clientdenied", "blocked",
