@@ -407,6 +407,14 @@ static const struct classify_pattern qmail[] = {
 	{ 11270, "qmail:badrcptto", "userunknown", "re:\\bbadrcptto\\b", 1, 0 },
 };
 
+/* The local delivery agent of the receiving host itself (mail.local,
+ * Dovecot's LDA, procmail) found no such user: it looks the
+ * user up in the system's own accounts, no filter speaks for it */
+static const struct classify_pattern lda[] = {
+	{ 11275, "lda:nosuchuser", "userunknown",
+	  "re:\\b(mail\\.local|local delivery( agent)?|dovecot-lda|procmail)\\b[^.\\n]{0,20}\\b(unknown user|user unknown|no such user)\\b", 1, 0 },
+};
+
 static const struct classify_block blocks[] = {
 	{ "google", NULL, google, NITEMS(google) },
 	{ "microsoft", NULL, microsoft, NITEMS(microsoft) },
@@ -437,6 +445,7 @@ static const struct classify_block blocks[] = {
 	{ "godaddy", NULL, godaddy, NITEMS(godaddy) },
 	{ "godaddy", "ib", godaddy_ib, NITEMS(godaddy_ib) },
 	{ "qmail", NULL, qmail, NITEMS(qmail) },
+	{ "lda", NULL, lda, NITEMS(lda) },
 };
 /* clang-format on */
 
