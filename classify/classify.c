@@ -293,7 +293,11 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 	    (found_status[0] == in->status[0] ||
 		/* a class disagreement: the side the Action agrees with */
 		(found_status[0] == '5' && in->action != NULL &&
-		    g_ascii_strcasecmp(in->action, "failed") == 0)))
+		    g_ascii_strcasecmp(in->action, "failed") == 0) ||
+		/* Exim writes 5.0.0 for every failure it gives up on: the
+		 * remote reply's own code ("452 4.2.2") says more */
+		(strcmp(in->status + 1, ".0.0") == 0 &&
+		    !generic_status(found_status))))
 		g_strlcpy(out->status, found_status, sizeof(out->status));
 	else if (status_valid(in->status))
 		g_strlcpy(out->status, in->status, sizeof(out->status));
