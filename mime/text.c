@@ -290,16 +290,16 @@ family_of(const char *lower, const char **software)
 int
 text_is_bounce(const struct mime_report *r, const char *text, int machine)
 {
-	/* the first ones only a mailer uses: they count even from a message
-	 * with list headers (a bounce a list manager forwarded, or one that
-	 * copied them); the others also sign newsletters */
+	/* the first ones, as the whole local part, only a mailer uses: they
+	 * count even from a message with list headers (a bounce a list
+	 * manager forwarded, or one that copied them; "postmaster-weekly@"
+	 * is a newsletter); the others also sign newsletters */
 	static const char *senders[] = { "mailer-daemon", "postmaster",
-		"post-master", "mail-daemon", "mailerdaemon",
-		"mail delivery system", "mail delivery subsystem", "bounce",
+		"post-master", "mail-daemon", "mailerdaemon", "bounce",
 		"noreply", "no-reply", "mail delivery", "mail-delivery",
 		"mdaemon", "administrator", "microsoftexchange", "mail system",
 		"mail server", "mailer" };
-	const size_t       strong = 7;
+	const size_t       strong = 5;
 	static const char *subjects[] = { "undeliver", "undelivered",
 		"delivery status notification", "returned mail",
 		"mail delivery", "delivery failure", "failure notice",
@@ -321,11 +321,16 @@ text_is_bounce(const struct mime_report *r, const char *text, int machine)
 		for (w = lower; *w != '\0'; w++)
 			if (*w == '_' || *w == '.')
 				*w = '-';
-		for (i = 0;
-		     i < (machine >= 0 ? G_N_ELEMENTS(senders) : strong) &&
-		     !sender;
-		     i++)
-			sender = strstr(lower, senders[i]) != NULL;
+		if (machine >= 0)
+			for (i = 0; i < G_N_ELEMENTS(senders) && !sender; i++)
+				sender = strstr(lower, senders[i]) != NULL;
+		else {
+			char *at = strchr(lower, '@');
+			if (at != NULL)
+				*at = '\0';
+			for (i = 0; i < strong && !sender; i++)
+				sender = strcmp(lower, senders[i]) == 0;
+		}
 		g_free(lower);
 	}
 	if (sender)
