@@ -1,38 +1,21 @@
 #!/bin/sh
 # exim.sh - bounces written by Debian 12's own Exim 4.96, for the
-# ground-truth corpus of tests/mta/ (see README.md there): one message from
-# the list to one recipient per case of truth.txt, relayed to
-# responder.py on loopback; with no retry rules Exim gives up at once and
-# returns its report to the list's bounce address, into an mbox here.
+# ground-truth corpus of tests/mta/ (see README.md there): the list's
+# message to one recipient per case of truth.txt, relayed to responder.py
+# on loopback; with no retry rules Exim gives up at once and returns its
+# report to the list's bounce address, into an mbox here.
 #
 # usage: tests/mta/exim.sh OUTDIR
 #
 # Needs root: installs exim4-daemon-light when missing and purges it again
 # at the end.  Exim runs with a configuration of its own (-C), so
 # /etc/exim4 is never read or changed.
-set -eu
+MTA=exim
 OUT=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
-PORT=${REBOUND_RESPONDER_PORT:-12525}
-WORK=$(mktemp -d /tmp/rebound-mta.XXXXXX)
-chmod 777 "$WORK"
-INSTALLED=
-if ! command -v exim4 >/dev/null 2>&1; then
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    --no-install-recommends exim4-daemon-light >/dev/null
-	INSTALLED=yes
-fi
-RESP=
-cleanup() {
-	[ -n "$RESP" ] && kill "$RESP" 2>/dev/null
-	[ -n "$INSTALLED" ] && DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq 'exim4*' >/dev/null 2>&1
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-python3 "$HERE/responder.py" "$PORT" 2>/dev/null &
-RESP=$!
-sleep 0.5
+. "$(dirname "$0")/common.sh"
+mta_install exim4 exim4-daemon-light
+trap mta_finish EXIT
+mta_responder
 
 mkdir -p "$WORK/spool" "$WORK/out"
 chown Debian-exim:Debian-exim "$WORK/spool"
@@ -73,30 +56,9 @@ mbox:
 begin retry
 CONF
 
-n=0
-for local in $(cut -f1 "$HERE/truth.txt" | grep -v '^#' | sort -u); do
-	n=$((n + 1))
-	exim4 -C "$WORK/exim.conf" -odi -f news-bounces@lists.example.com \
-	    "$local@dest.example" <<MSG 2>/dev/null
-From: News <news@lists.example.com>
-To: $local@dest.example
-Subject: November issue ($local)
-Message-ID: <mta-exim-$local@lists.example.com>
-List-Id: News <news.lists.example.com>
-List-Unsubscribe: <mailto:news-leave@lists.example.com>
-Precedence: bulk
-
-The November issue.
-MSG
+for c in $(mta_cases); do
+	mta_message "$c" | exim4 -C "$WORK/exim.conf" -odi \
+	    -f news-bounces@lists.example.com "$c@dest.example" 2>/dev/null
 done
-mkdir -p "$OUT"
-python3 - "$WORK/out/bounces.mbox" "$OUT" <<'PY'
-import mailbox, re, sys
-for msg in mailbox.mbox(sys.argv[1]):
-    body = msg.as_bytes()
-    m = re.search(rb"mta-exim-([a-z0-9]+)@", body)
-    name = m.group(1).decode() if m else "unknown-case"
-    with open("%s/exim-%s.eml" % (sys.argv[2], name), "wb") as f:
-        f.write(body)
-PY
-echo "exim: $(ls "$OUT"/exim-*.eml 2>/dev/null | wc -l) of $n bounces written to $OUT"
+mta_wait "$WORK/out/bounces.mbox" "$(mta_cases | wc -l)" || true
+mta_split "$WORK/out/bounces.mbox"
