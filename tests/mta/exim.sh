@@ -14,7 +14,15 @@ MTA=exim
 OUT=$1
 . "$(dirname "$0")/common.sh"
 mta_install exim4 exim4-daemon-light
-trap mta_finish EXIT
+cleanup() {
+	mta_finish
+	# Debian's purge keeps the system user it made: remove it too
+	if [ -n "$INSTALLED" ] && getent passwd Debian-exim >/dev/null; then
+		deluser --quiet --system Debian-exim >/dev/null 2>&1 || true
+		delgroup --quiet --system Debian-exim >/dev/null 2>&1 || true
+	fi
+}
+trap cleanup EXIT
 mta_responder
 
 mkdir -p "$WORK/spool" "$WORK/out"
