@@ -615,17 +615,24 @@ db_unsuppress(struct db *db, const struct db_unsuppress *u, FILE *f,
 	    "class, reason, status) SELECT (SELECT s.id FROM @subscribers s "
 	    "WHERE s.address = e.address AND s.list_id IS NOT DISTINCT FROM "
 	    "e.list_id), e.address, l.name, 'manual', $10, e.status FROM ended "
-	    "e LEFT JOIN @lists l ON l.id = e.list_id) SELECT e.address, "
+	    "e LEFT JOIN @lists l ON l.id = e.list_id), "
+	    /* active again, the soft counts forgotten (not an
+	     * unsubscription): on the list, or everywhere for a global one */
+	    "act AS (UPDATE @subscribers s SET state = 'active', score = 0, "
+	    "last_soft_day = NULL, soft_since = NULL, soft_sends = 0, "
+	    "first_send_day = NULL, last_send_id = NULL, last_send_day = NULL, "
+	    "changed_at = now(), change_reason = 'unsuppressed' WHERE s.state "
+	    "IN ('suppressed', 'bouncing') AND EXISTS (SELECT 1 FROM ended e "
+	    "WHERE e.address = s.address AND (e.list_id IS NULL OR e.list_id = "
+	    "s.list_id))) SELECT e.address, "
 	    "l.name, e.status, e.cause, e.reason, to_char(e.since AT TIME ZONE "
-	    "'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), e.list_id FROM ended e "
+	    "'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM ended e "
 	    "LEFT JOIN @lists l ON l.id = e.list_id ORDER BY e.address, l.name "
 	    "NULLS FIRST",
 	    10, params, PGRES_TUPLES_OK, cause);
 	if (res == NULL)
 		goto fail;
 	for (r = 0; r < PQntuples(res); r++) {
-		const char      *list_id = value(res, r, 6);
-		const char      *p2[2] = { value(res, r, 0), list_id };
 		struct db_notice n = { "unsuppress", value(res, r, 0),
 			value(res, r, 1), "active", "manual", params[9],
 			value(res, r, 2), NULL, NULL, 0 };
@@ -637,18 +644,6 @@ db_unsuppress(struct db *db, const struct db_unsuppress *u, FILE *f,
 			    value(res, r, 3),
 			    value(res, r, 4) != NULL ? value(res, r, 4) : "-",
 			    value(res, r, 5));
-		/* active again, the soft counts forgotten (not an
-		 * unsubscription) */
-		if (db_simple(db,
-			"UPDATE @subscribers s SET state = 'active', score = 0, "
-			"last_soft_day = NULL, soft_since = NULL, soft_sends = 0, "
-			"first_send_day = NULL, last_send_id = NULL, "
-			"last_send_day = NULL, changed_at = now(), change_reason "
-			"= 'unsuppressed' WHERE s.address = $1 AND s.state IN "
-			"('suppressed', 'bouncing') AND ($2::bigint IS NULL OR "
-			"s.list_id = $2::bigint)",
-			2, p2, cause) < 0)
-			goto fail;
 		if (u->dry_run)
 			continue;
 		if (db_hook(db, "on_unsuppress", n.address, n.list, "manual",
