@@ -309,13 +309,6 @@ print_stats(const struct mailbox_result *m)
 	g_string_free(s, TRUE);
 }
 
-/* policy_of - db_policy_fn: the configured policy of a list */
-static const struct policy *
-policy_of(const char *list, void *arg)
-{
-	return config_policy(arg, list);
-}
-
 /* One message of a dry run, kept until its batch is written. */
 struct dry {
 	char               *name, *uid;
@@ -340,7 +333,7 @@ dry_batch(struct run *run, const struct config_mailbox *mb, struct db_batch *b,
 
 	memset(&t, 0, sizeof(t));
 	t.blocks = run->blocks;
-	if (db_batch_write(run->db, b, policy_of, run->cfg, run->today, &t,
+	if (db_batch_write(run->db, b, writer_policy, run->cfg, run->today, &t,
 		&cause) < 0) {
 		log_msg(G_LOG_LEVEL_CRITICAL, mb->name, NULL, NULL, NULL,
 		    "mailbox %s: %s", mb->name, cause);

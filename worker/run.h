@@ -101,6 +101,10 @@ void writer_start(struct writer *, struct run *run, const char *mailbox,
 int writer_settle(struct writer *, struct source *src, gint64 *phase,
     char **cause, int *status);
 
+/* writer_policy - db_policy_fn: the configured policy of a list (arg: the
+ * struct config); for db_batch_write(), here and in the dry run */
+const struct policy *writer_policy(const char *list, void *arg);
+
 /* writer_keep_stored - after a failure, let the acknowledgements of the
  * batches already committed take effect */
 void writer_keep_stored(struct source *src);

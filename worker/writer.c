@@ -13,9 +13,8 @@
 #include "log.h"
 #include "run.h"
 
-/* policy_for - db_policy_fn: the configured policy of a list */
-static const struct policy *
-policy_for(const char *list, void *arg)
+const struct policy *
+writer_policy(const char *list, void *arg)
 {
 	return config_policy(arg, list);
 }
@@ -49,8 +48,8 @@ store_one(struct writer *w, struct db_batch *one, char **cause, int *data)
 	*data = 0;
 	if (db_begin(run->db, cause) < 0)
 		return -1;
-	if (db_batch_write(run->db, one, policy_for, run->cfg, run->today, w->t,
-		cause) < 0) {
+	if (db_batch_write(run->db, one, writer_policy, run->cfg, run->today,
+		w->t, cause) < 0) {
 		*data = db_data_error(run->db);
 		db_rollback(run->db);
 		*w->t = before;
@@ -111,8 +110,8 @@ write_main(gpointer arg)
 	w->rc = -1;
 	if (db_begin(run->db, &w->cause) < 0)
 		w->status = db_status(run->db);
-	else if (db_batch_write(run->db, w->b, policy_for, run->cfg, run->today,
-		     w->t, &w->cause) < 0) {
+	else if (db_batch_write(run->db, w->b, writer_policy, run->cfg,
+		     run->today, w->t, &w->cause) < 0) {
 		w->status = db_status(run->db);
 		db_rollback(run->db);
 		*w->t = before; /* nothing of it was stored */
