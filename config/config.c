@@ -1284,11 +1284,12 @@ check_verp_keys(const struct load *l, char **cause)
 	return 0;
 }
 
-/* list_of - the NAME of a "list NAME" group, spaces skipped */
+/* group_name - the NAME of a "KIND NAME" group (kind "list", "mailbox",
+ * "notify"), spaces skipped; "" for a bare "KIND" */
 static const char *
-list_of(const char *group)
+group_name(const char *group, const char *kind)
 {
-	const char *name = group + strlen("list");
+	const char *name = group + strlen(kind);
 
 	while (*name == ' ')
 		name++;
@@ -1323,7 +1324,7 @@ add_name(const struct load *l, const char *key, const char *name,
 static int
 check_aliases(const struct load *l, char **cause)
 {
-	const char *canon = list_of(l->group);
+	const char *canon = group_name(l->group, "list");
 	char       *v = value(l, "aliases"), **names;
 	size_t      i;
 	int         rc = 0;
@@ -1588,7 +1589,7 @@ resolve_lists(struct config *c, const char *path, char **cause)
 		if (mb == NULL)
 			why = g_strdup_printf("no [mailbox %s]", name);
 		else if (mb->list != NULL &&
-		    strcmp(mb->list, list_of(group)) != 0)
+		    strcmp(mb->list, group_name(group, "list")) != 0)
 			why = g_strdup_printf("[mailbox %s] serves list %s",
 			    name, mb->list);
 		if (why != NULL) {
@@ -1597,7 +1598,7 @@ resolve_lists(struct config *c, const char *path, char **cause)
 			return -1;
 		}
 		if (mb->list == NULL)
-			mb->list = g_strdup(list_of(group));
+			mb->list = g_strdup(group_name(group, "list"));
 	}
 	return 0;
 }
@@ -1608,10 +1609,7 @@ load_mailbox(struct config *c, GKeyFile *kf, const char *path,
     const char *group, struct config_mailbox *mb, char **cause)
 {
 	/* the group is "mailbox NAME", or a bare "mailbox" with no name */
-	mb->name = g_strdup(strlen(group) > strlen("mailbox")
-		? group + strlen("mailbox ")
-		: "");
-	g_strstrip(mb->name);
+	mb->name = g_strstrip(g_strdup(group_name(group, "mailbox")));
 	if (mb->name[0] == '\0') {
 		fail(cause, path, group, NULL, "a mailbox needs a name");
 		return -1;
@@ -1624,7 +1622,7 @@ static int
 load_list(GKeyFile *kf, const char *path, struct config *c, const char *group,
     char **cause)
 {
-	const char    *name = list_of(group);
+	const char    *name = group_name(group, "list");
 	struct load    l = { c, kf, path, group, NULL };
 	struct policy *p;
 
@@ -1652,10 +1650,8 @@ load_notify(struct config *c, GKeyFile *kf, const char *path, const char *group,
     char **cause)
 {
 	struct config_notify n;
-	const char          *name = group + strlen("notify");
+	const char          *name = group_name(group, "notify");
 
-	while (*name == ' ')
-		name++;
 	memset(&n, 0, sizeof(n));
 	n.name = g_strdup(name);
 	if (*name == '\0')
