@@ -287,6 +287,50 @@ family_of(const char *lower, const char **software)
 	return NULL;
 }
 
+/* unquoted - a lower-cased copy of the first n bytes of text without
+ * the lines a reply quotes ("> ..."); g_free it */
+static char *
+unquoted(const char *text, size_t n)
+{
+	GString    *out = g_string_sized_new(n);
+	const char *p = text, *end = text + n;
+	char       *lower;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl != NULL ? nl + 1 : end;
+		const char *q = p;
+		while (q < e && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q == e || *q != '>')
+			g_string_append_len(out, p, e - p);
+		p = e;
+	}
+	lower = g_utf8_strdown(out->str, (gssize)out->len);
+	g_string_free(out, TRUE);
+	return lower;
+}
+
+/* is_reply - does the subject say a person replies ("Re:", "AW:",
+ * "SV:", "Antw:", "R:")? */
+static int
+is_reply(const char *subject)
+{
+	static const char *prefixes[] = { "re:", "aw:", "sv:", "antw:", "r:",
+		"vs:", "odp:" };
+	size_t             i;
+
+	if (subject == NULL)
+		return 0;
+	while (*subject == ' ')
+		subject++;
+	for (i = 0; i < G_N_ELEMENTS(prefixes); i++)
+		if (g_ascii_strncasecmp(subject, prefixes[i],
+			strlen(prefixes[i])) == 0)
+			return 1;
+	return 0;
+}
+
 int
 text_is_bounce(const struct mime_report *r, const char *text, int machine)
 {
@@ -345,7 +389,14 @@ text_is_bounce(const struct mime_report *r, const char *text, int machine)
 			return 1;
 	}
 	if (text != NULL) {
-		lower = g_utf8_strdown(text, (gssize)MIN(strlen(text), 8192));
+		/* from a person, a reply ("Re: ...") whose MTA words are only
+		 * in the lines it quotes ("> I'm sorry to have to inform
+		 * you") is about a bounce, not one; a forward that quotes
+		 * the bounce it passes on still is one */
+		size_t n = MIN(strlen(text), 8192);
+		lower = machine <= 0 && is_reply(r->subject)
+		    ? unquoted(text, n)
+		    : g_utf8_strdown(text, (gssize)n);
 		family = family_of(lower, NULL);
 		g_free(lower);
 	}
