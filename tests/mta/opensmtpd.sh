@@ -1,10 +1,11 @@
 #!/bin/sh
-# opensmtpd.sh - bounces written by Debian 12's own OpenSMTPD 6.8, for the
+# opensmtpd.sh - reports written by Debian 12's own OpenSMTPD 6.8, for the
 # ground-truth corpus of tests/mta/ (see README.md there): the list's
-# message to one recipient per case of truth.txt, relayed to responder.py
-# on loopback; a temporary failure expires after 5 s (queue ttl), and
-# OpenSMTPD returns its reports to the list's bounce address, into an
-# mbox here.  Its give-up on expiry says "delayed" and 4.4.7 while the
+# message of each case of truth.txt, routed by MX (common.sh's private
+# DNS) to the responder; a temporary failure expires after 5 s (queue
+# ttl), and OpenSMTPD returns its reports to the list's bounce address,
+# into an mbox here; then, with a day to live and bounce warn-interval 2s,
+# the delay cases bring a delay notice.  Its give-up on expiry says "delayed" and 4.4.7 while the
 # message is gone: the case issue 18 calls final failures that look like
 # delays.
 #
@@ -24,26 +25,48 @@ cleanup() {
 	mta_finish
 }
 trap cleanup EXIT
+mta_dns
 mta_responder
 
 printf 'news-bounces: %s/bounces.mbox\n' "$WORK" >"$WORK/aliases"
-cat >"$WORK/smtpd.conf" <<CONF
-queue ttl 5s
+# smtpd_start TTL WARN - (re)start smtpd with this queue lifetime and,
+# when WARN is given, a delay notice after WARN
+smtpd_start() {
+	[ -n "$SMTPD" ] && kill "$SMTPD" 2>/dev/null && sleep 1
+	{
+		echo "queue ttl $1"
+		[ -n "${2:-}" ] && echo "bounce warn-interval $2"
+		cat <<CONF
 table aliases file:$WORK/aliases
 listen on lo port 10025
 action "local" mbox alias <aliases>
-action "relay" relay host smtp://127.0.0.1:$PORT
+action "relay" relay
 match from local for domain "lists.example.com" action "local"
 match from local for any action "relay"
 CONF
-smtpd -n -f "$WORK/smtpd.conf" >/dev/null
-smtpd -d -f "$WORK/smtpd.conf" >"$WORK/log" 2>&1 &
-SMTPD=$!
-sleep 2
+	} >"$WORK/smtpd.conf"
+	smtpd -n -f "$WORK/smtpd.conf" >/dev/null
+	smtpd -d -f "$WORK/smtpd.conf" >>"$WORK/log" 2>&1 &
+	SMTPD=$!
+	sleep 2
+}
 
-for c in $(mta_cases); do
-	mta_message "$c" | /usr/sbin/sendmail -f news-bounces@lists.example.com "$c@dest.example"
+smtpd_start 5s
+n=0
+# an unknown local user is refused at submission (sendmail says 550): no
+# report is written, so no localuser case
+for c in $(mta_cases localuser); do
+	mta_send "$c" /usr/sbin/sendmail
+	n=$((n + 1))
 done
 # the temporary ones come back once their 5 s are over
-mta_wait "$WORK/bounces.mbox" "$(mta_cases | wc -l)" || true
+mta_wait "$WORK/bounces.mbox" "$n" || true
+
+# delay notices: a day to live, a warning after 2 s
+smtpd_start 1d 2s
+for c in $(mta_delays); do
+	mta_send "$c" /usr/sbin/sendmail
+	n=$((n + 1))
+done
+mta_wait "$WORK/bounces.mbox" "$n" || true
 mta_split "$WORK/bounces.mbox"
