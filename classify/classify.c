@@ -247,6 +247,33 @@ mta_named(const char *mta, const char *name)
 	return 0;
 }
 
+/* own_domain - is the recipient's domain served by one of the reporting
+ * hosts (mta: space-separated names): the same name, or a host of it
+ * ("mx.example.org" for example.org)? */
+static int
+own_domain(const char *recipient, const char *mta)
+{
+	const char *at, *p, *e;
+	size_t      n;
+
+	if (recipient == NULL || mta == NULL ||
+	    (at = strrchr(recipient, '@')) == NULL || at[1] == '\0')
+		return 0;
+	at++;
+	n = strlen(at);
+	for (p = mta; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		size_t len;
+		e = strchr(p, ' ');
+		if (e == NULL)
+			e = p + strlen(p);
+		len = (size_t)(e - p);
+		if (len >= n && g_ascii_strncasecmp(e - n, at, n) == 0 &&
+		    (len == n || e[-(long)n - 1] == '.'))
+			return 1;
+	}
+	return 0;
+}
+
 /* success_action - does a DSN Action say the message got through? */
 static int
 success_action(const char *a)
@@ -457,6 +484,16 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		 * report corroborates it. */
 		out->reason = "filtered";
 		out->rule = "userunknown:unconfirmed";
+		by = NULL;
+	}
+	if (strcmp(out->rule, "host:unrouteable-address") == 0 &&
+	    own_domain(in->recipient, in->mta)) {
+		/* Exim's "Unrouteable address" for an address of a domain
+		 * the reporting host itself serves: no router took the local
+		 * part, the domain is fine (for a remote domain it is the
+		 * DNS that failed) */
+		out->reason = "userunknown";
+		out->rule = "host:unrouteable-local";
 		by = NULL;
 	}
 	if (cmd != NULL && strcmp(cmd, "DATA") == 0 &&

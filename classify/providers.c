@@ -415,6 +415,14 @@ static const struct classify_pattern lda[] = {
 	  "re:\\b(mail\\.local|local delivery( agent)?|dovecot-lda|procmail)\\b[^.\\n]{0,20}\\b(unknown user|user unknown|no such user)\\b", 1, 0 },
 };
 
+/* Haraka gives up on a domain none of whose MXs it could reach ("Tried
+ * all MXs", a temporary failure in its outbound/hmail.js, retried until
+ * temp_fail_intervals run out) but writes 5.1.2 "bad destination
+ * system": the domain exists, the recipient is not known to be dead */
+static const struct classify_pattern haraka[] = {
+	{ 11276, "haraka:triedallmxs", "expired", "tried all mxs", 1, 0 },
+};
+
 static const struct classify_block blocks[] = {
 	{ "google", NULL, google, NITEMS(google) },
 	{ "microsoft", NULL, microsoft, NITEMS(microsoft) },
@@ -446,6 +454,7 @@ static const struct classify_block blocks[] = {
 	{ "godaddy", "ib", godaddy_ib, NITEMS(godaddy_ib) },
 	{ "qmail", NULL, qmail, NITEMS(qmail) },
 	{ "lda", NULL, lda, NITEMS(lda) },
+	{ "haraka", NULL, haraka, NITEMS(haraka) },
 };
 /* clang-format on */
 

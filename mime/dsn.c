@@ -26,6 +26,26 @@ dsn_new_rcpt(struct dsn_state *st)
 	return st->cur;
 }
 
+/* status_comment - a Status field's comment that is a reply ("(550
+ * Tried all MXs ...)") becomes the recipient's diagnostic */
+static void
+status_comment(struct mime_rcpt *rc, const char *rest)
+{
+	const char *end;
+
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	if (rest[0] != '(' || !g_ascii_isdigit(rest[1]) ||
+	    strchr("245", rest[1]) == NULL || !g_ascii_isdigit(rest[2]) ||
+	    !g_ascii_isdigit(rest[3]) || (rest[4] != ' ' && rest[4] != '-'))
+		return;
+	end = strrchr(rest, ')');
+	if (end == NULL)
+		end = rest + strlen(rest);
+	report_field_set(&rc->diagnostic_type, "smtp", -1);
+	report_field_set(&rc->diagnostic, rest + 1, end - rest - 1);
+}
+
 /* dsn_field - one field of a delivery-status part (mime_field_cb) */
 static void
 dsn_field(int group, const char *name, const char *value, void *arg)
@@ -106,6 +126,10 @@ dsn_field(int group, const char *name, const char *value, void *arg)
 		if (rc->command == NULL &&
 		    g_strrstr(value + n, "has rejected address") != NULL)
 			rc->command = g_strdup("RCPT");
+		/* Haraka comments its Status with the reply and writes no
+		 * Diagnostic-Code: "5.1.2 (550 Tried all MXs example.org)" */
+		if (rc->diagnostic == NULL)
+			status_comment(rc, value + n);
 	} else if (strcmp(name, "diagnostic-code") == 0) {
 		const char *semi = strchr(value, ';');
 		if (semi != NULL && semi - value < 20) {

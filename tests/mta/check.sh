@@ -1,8 +1,9 @@
 #!/bin/sh
 # check.sh - the ground-truth corpus of tests/mta/: every report a real
-# MTA wrote (fixtures/MTA-CASE.eml, made by postfix.sh and its kind) must
-# name the recipients truth.txt gives CASE, each with its class, and no
-# other; or, for a known miss listed in misses.txt, exactly the answer
+# MTA wrote (fixtures/MTA-CASE.eml, made by postfix.sh and its kind; with
+# MTA-CASE+2.eml ... where the MTA writes a report per recipient) must
+# name, together, the recipients truth.txt gives CASE, each with its
+# class, and no other; or, for a known miss listed in misses.txt, exactly the answer
 # recorded there.  Prints the failures; exit 1 on any.
 #
 # usage: tests/mta/check.sh REBOUND
@@ -27,12 +28,13 @@ want() {
 		print out
 	}' | tr ' ' '\n' | sort | paste -sd' ' -
 }
-for f in "$HERE"/fixtures/*.eml; do
-	base=$(basename "$f" .eml)
+for base in $(cd "$HERE/fixtures" && ls -- *.eml | sed 's/[+.].*//' | sort -u); do
 	case=${base#*-}
 	want=$(want "$case")
 	[ -n "$want" ] || { fail "$base: no truth for case $case"; continue; }
-	got=$("$BIN" parse --jsonl "$f" | python3 -c 'import json, sys
+	got=$("$BIN" parse --jsonl "$HERE/fixtures/$base".eml \
+	    $(cd "$HERE/fixtures" && ls -- "$base"+*.eml 2>/dev/null | sed "s|^|$HERE/fixtures/|") |
+	    python3 -c 'import json, sys
 rows = [json.loads(l) for l in sys.stdin]
 print(" ".join(sorted("%s:%s" % (r["recipient"], r["class"]) for r in rows)))')
 	miss=$(awk -F'\t' -v b="$base" '$1 == b { print $2 }' "$HERE/misses.txt")
@@ -50,5 +52,5 @@ print(" ".join(sorted("%s:%s" % (r["recipient"], r["class"]) for r in rows)))')
 	n=$((n + 1))
 done
 [ "$n" -gt 0 ] || fail "no fixtures"
-echo "mta: $n reports written by real MTAs checked against their truth, $misses known miss(es) (misses.txt)"
+echo "mta: $n MTA x case reports ($(ls "$HERE"/fixtures/*.eml | wc -l) files) written by real MTAs checked against their truth, $misses known miss(es) (misses.txt)"
 finish mta

@@ -152,15 +152,20 @@ mta_wait() {
 }
 
 # mta_split MBOX - each report of MBOX into OUT/MTA-CASE.eml, its case
-# found by the Message-ID of the returned message
+# found by the Message-ID of the returned message; an MTA that writes one
+# report per failed recipient (dma) gives MTA-CASE+2.eml and so on
 mta_split() {
 	mkdir -p "$OUT"
 	python3 - "$1" "$OUT" "$MTA" <<'PY'
 import mailbox, re, sys
+seen = {}
 for msg in mailbox.mbox(sys.argv[1]):
     body = msg.as_bytes()
     m = re.search(rb"mta-" + sys.argv[3].encode() + rb"-([a-z0-9]+)@", body)
     name = m.group(1).decode() if m else "unknown-case"
+    seen[name] = seen.get(name, 0) + 1
+    if seen[name] > 1:
+        name += "+%d" % seen[name]
     with open("%s/%s-%s.eml" % (sys.argv[2], sys.argv[3], name), "wb") as f:
         f.write(body)
 PY

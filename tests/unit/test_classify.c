@@ -357,6 +357,45 @@ exim_transient(void **state)
 }
 
 /* the decision, table-driven: inputs -> class, reason, status */
+/* Exim's "Unrouteable address": no such local user where the reporting
+ * host serves the recipient's domain, a DNS failure elsewhere */
+static void
+unrouteable_local(void **state)
+{
+	/* clang-format off */
+	static const struct {
+		const char *recipient, *mta, *reason;
+	} cases[] = {
+		{ "a@example.org", "mx.example.org", "userunknown" },
+		{ "a@example.org", "relay.other.net example.org", "userunknown" },
+		{ "a@EXAMPLE.org", "MX.example.ORG", "userunknown" },
+		{ "a@example.org", "mx.notexample.org", "hostunknown" },
+		{ "a@example.org", "mx.other.net", "hostunknown" },
+		{ "a@example.org", NULL, "hostunknown" },
+	};
+	/* clang-format on */
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct classify_input  in = { 0 };
+		struct classify_result out;
+
+		in.status = "5.0.0";
+		in.diagnostic = "Unrouteable address";
+		in.action = "failed";
+		in.recipient = cases[i].recipient;
+		in.mta = cases[i].mta;
+		in.temporary = -1;
+		classify_rcpt(&in, &out);
+		if (strcmp(out.reason, cases[i].reason) != 0)
+			fail_msg("%s via %s: %s, want %s", cases[i].recipient,
+			    cases[i].mta ? cases[i].mta : "-", out.reason,
+			    cases[i].reason);
+		assert_int_equal(out.cls, CLASS_HARD);
+	}
+}
+
 static void
 decisions(void **state)
 {
@@ -552,6 +591,7 @@ main(void)
 		cmocka_unit_test(unix_mailer),
 		cmocka_unit_test(shared_diagnostic),
 		cmocka_unit_test(exim_transient),
+		cmocka_unit_test(unrouteable_local),
 		cmocka_unit_test(decisions),
 		cmocka_unit_test(complaint_and_autoreply),
 	};
