@@ -28,7 +28,8 @@
 /* clang-format off */
 /* Gmail's reply ends with a support.google.com link, or comes from
  * Google's MTAs: the same sentence from anyone else is a copy, not
- * Google's lookup */
+ * Google's lookup.  Source: "Gmail SMTP errors and codes",
+ * https://support.google.com/a/answer/3726730 */
 static const struct classify_pattern google[] = {
 	{ 10010, "google:nosuchuser", "userunknown",
 	  "re:the email account that you tried to reach does not exist.*\\b(google|gmail)", 1, 0 },
@@ -77,7 +78,10 @@ static const struct classify_pattern google[] = {
 	  "re:the address couldn.{1,3}t be found|\\*\\* address not found \\*\\*", 1, 0 },
 };
 
-/* Microsoft (Outlook.com, Hotmail, Exchange Online) */
+/* Microsoft (Outlook.com, Hotmail, Exchange Online).  Source: "Email
+ * non-delivery reports and SMTP errors in Exchange Online",
+ * https://learn.microsoft.com/en-us/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/non-delivery-reports-in-exchange-online
+ * (5.1.10 RecipientNotFound, 5.4.1 Directory Based Edge Blocking) */
 static const struct classify_pattern microsoft[] = {
 	{ 10210, "microsoft:messagesfromip", "blocked",
 	  "re:\\bmessages from \\[?\\d{1,3}(\\.\\d{1,3}){3}\\]? weren't sent", 1, 0 },
@@ -153,7 +157,9 @@ static const struct classify_pattern iua[] = {
 	{ 10340, "iua:filter", "filtered", "re:\\.i\\.ua/err/10\\b", 1, 0 },
 };
 
-/* Mimecast's published refusals ("Mimecast SMTP error codes") */
+/* Mimecast's published refusals: "Mimecast SMTP Error Codes",
+ * https://community.mimecast.com/s/article/Mimecast-SMTP-Error-Codes-842605754
+ * (now https://mimecastsupport.zendesk.com/hc/en-us/articles/34000709564691) */
 static const struct classify_pattern mimecast[] = {
 	{ 10350, "mimecast:signature", "virusdetected",
 	  "email rejected due to security policies", 1, 0 },
@@ -335,7 +341,11 @@ static const struct classify_pattern interscan[] = {
 	  "(and other recipients in the same domain). please check if address is correct", 1, 0 },
 };
 
-/* Yahoo */
+/* Yahoo.  Sources: Yahoo Sender Hub, "SMTP Error Codes",
+ * https://senders.yahooinc.com/smtp-error-codes/ ; and "Email sent to
+ * Yahoo Mail addresses is rejected", https://help.yahoo.com/kb/SLN3444.html
+ * ("554 delivery error: dd This user doesn't have a ... account": the
+ * user ID does not exist, do not retry) */
 static const struct classify_pattern yahoo[] = {
 	{ 11010, "yahoo:nosuchuser", "userunknown",
 	  "doesn't have a yahoo.com account", 1, 0 },
@@ -423,6 +433,20 @@ static const struct classify_pattern haraka[] = {
 	{ 11276, "haraka:triedallmxs", "expired", "tried all mxs", 1, 0 },
 };
 
+/* Barracuda Email Security Service accepts every RCPT and answers the
+ * end of DATA for all recipients at once: "550 permanent failure for one
+ * or more recipients (ADDRESS:RESULT)".  RESULT "blocked" is a policy,
+ * reputation or content verdict of the gateway on the message (the
+ * reasons of https://campus.barracuda.com/doc/167976683, "Message
+ * Reasons and Actions"); a reply code and text is the downstream
+ * server's answer to the gateway's recipient verification (RCPT) */
+static const struct classify_pattern barracuda[] = {
+	{ 11277, "barracuda:blocked", "blocked",
+	  "re:permanent failure for one or more recipients \\([^)]*:\\s*blocked\\)", 1, 0 },
+	{ 11278, "barracuda:nosuchuser", "userunknown",
+	  "re:permanent failure for one or more recipients \\([^)]*:\\s*5[0-9][0-9][ -][^)]*\\b(no such user|user unknown|unknown user|does not exist)", 1, 0 },
+};
+
 static const struct classify_block blocks[] = {
 	{ "google", NULL, google, NITEMS(google) },
 	{ "microsoft", NULL, microsoft, NITEMS(microsoft) },
@@ -455,6 +479,7 @@ static const struct classify_block blocks[] = {
 	{ "qmail", NULL, qmail, NITEMS(qmail) },
 	{ "lda", NULL, lda, NITEMS(lda) },
 	{ "haraka", NULL, haraka, NITEMS(haraka) },
+	{ "barracuda", "permanent failure for one", barracuda, NITEMS(barracuda) },
 };
 /* clang-format on */
 
