@@ -45,6 +45,10 @@ classify_one(const struct mime_report *r, const struct mime_rcpt *rc,
 		in.category = rc->category;
 		in.recipient = rc->recipient;
 		in.temporary = rc->temporary;
+		in.remote_reply = rc->remote_mta != NULL &&
+		    rc->diagnostic_type != NULL &&
+		    g_ascii_strcasecmp(rc->diagnostic_type, "smtp") == 0 &&
+		    !rc->diagnostic_shared;
 	}
 	/* who wrote the report, for the provider rows of patterns.c */
 	mta = g_strjoin(" ",

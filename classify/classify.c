@@ -247,6 +247,25 @@ mta_named(const char *mta, const char *name)
 	return 0;
 }
 
+/* remote_said - do the words come from the receiving server itself: a
+ * DSN names the Remote-MTA whose permanent SMTP reply the diagnostic is
+ * (Haraka, and any MTA that does not say at which command), and no
+ * status of another subject (X.2 mailbox, X.7 policy) contradicts it? */
+static int
+remote_said(const struct classify_input *in, const char *status)
+{
+	const char *d = in->diagnostic;
+
+	if (!in->remote_reply || d == NULL)
+		return 0;
+	while (*d == ' ')
+		d++;
+	if (d[0] != '5')
+		return 0;
+	return status[0] == '\0' || strncmp(status + 1, ".0.", 3) == 0 ||
+	    strncmp(status + 1, ".1.", 3) == 0;
+}
+
 /* own_domain - is the recipient's domain served by one of the reporting
  * hosts (mta: space-separated names): the same name, or a host of it
  * ("mx.example.org" for example.org)? */
@@ -476,7 +495,8 @@ classify_rcpt(const struct classify_input *in, struct classify_result *out)
 		by = NULL;
 	}
 	if (!out->final && strcmp(out->reason, "userunknown") == 0 &&
-	    !by_status && !address_status(out->status) && cmd == NULL) {
+	    !by_status && !address_status(out->status) && cmd == NULL &&
+	    !remote_said(in, out->status)) {
 		/* "User unknown" in words only, at no known SMTP stage and
 		 * without an addressing status: receivers (Japanese mobile
 		 * carriers among them) say it of filter rejections too, and a

@@ -107,6 +107,9 @@ struct classify_input {
 	const char *mta;               /* Remote-MTA and Reporting-MTA names,
 					   and the software that wrote the
 					   report ("mcafee"), space-separated */
+	int         remote_reply;      /* 1: the diagnostic is the reply of
+					   the Remote-MTA a DSN names
+					   (Diagnostic-Type smtp) */
 	const char *command;           /* SMTP command the error answered:
 					   RCPT, MAIL, DATA, CONN, or NULL */
 	const char *category;          /* the sending MTA's own verdict on the

@@ -357,6 +357,44 @@ exim_transient(void **state)
 }
 
 /* the decision, table-driven: inputs -> class, reason, status */
+/* "550 User unknown" at no known stage: soft, unless a DSN names the
+ * Remote-MTA whose reply it is and no X.2/X.7 status contradicts it */
+static void
+remote_reply(void **state)
+{
+	/* clang-format off */
+	static const struct {
+		int         remote;
+		const char *status, *diag, *reason;
+	} cases[] = {
+		{ 1, "5.0.0", "550 User unknown", "userunknown" },
+		{ 1, NULL, "550 User unknown", "userunknown" },
+		{ 0, "5.0.0", "550 User unknown", "filtered" },
+		{ 1, "5.7.1", "550 5.7.1 User unknown", "filtered" },
+		{ 1, "5.0.0", "User unknown", "filtered" },
+	};
+	/* clang-format on */
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct classify_input  in = { 0 };
+		struct classify_result out;
+
+		in.status = cases[i].status;
+		in.diagnostic = cases[i].diag;
+		in.diagnostic_type = "smtp";
+		in.remote_reply = cases[i].remote;
+		in.action = "failed";
+		in.recipient = "a@example.org";
+		in.temporary = -1;
+		classify_rcpt(&in, &out);
+		if (strcmp(out.reason, cases[i].reason) != 0)
+			fail_msg("case %zu (%s): %s, want %s", i, cases[i].diag,
+			    out.reason, cases[i].reason);
+	}
+}
+
 /* Exim's "Unrouteable address": no such local user where the reporting
  * host serves the recipient's domain, a DNS failure elsewhere */
 static void
@@ -591,6 +629,7 @@ main(void)
 		cmocka_unit_test(unix_mailer),
 		cmocka_unit_test(shared_diagnostic),
 		cmocka_unit_test(exim_transient),
+		cmocka_unit_test(remote_reply),
 		cmocka_unit_test(unrouteable_local),
 		cmocka_unit_test(decisions),
 		cmocka_unit_test(complaint_and_autoreply),
