@@ -145,6 +145,8 @@ struct db_event {
 			     names ([parse] send_header), or NULL */
 	const char *orig_message_id; /* the returned original's Message-ID:
 					names a send recorded under it */
+	long long   failed_at; /* when the delivery failed, seconds since the
+				  epoch (mime_failed_at()); 0: now */
 };
 
 /*

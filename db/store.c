@@ -47,6 +47,7 @@ struct bev {
 	const char *msgid;       /* the original's Message-ID */
 	long long   send_id;     /* the send it answers (resolve_sends); 0 */
 	int         send_day;    /* that send's day */
+	long long   failed_at;   /* seconds since the epoch; 0: now */
 	const char *effect;      /* what the policy did (db_batch_effect) */
 	const char *effect_why;  /* and why, static */
 	const char *state_after; /* the subscriber's state then */
@@ -188,6 +189,7 @@ db_batch_event(struct db_batch *b, const struct db_event *e)
 	ev.secret = keep(b, e->proof_secret);
 	ev.send = keep(b, e->send);
 	ev.msgid = keep(b, e->orig_message_id);
+	ev.failed_at = e->failed_at;
 	g_array_append_val(b->evs, ev);
 }
 
@@ -243,7 +245,8 @@ db_batch_one(const struct db_batch *b, unsigned i)
 		struct db_event   de = { e->address, e->list, e->cls, e->reason,
 			  e->status, e->reply_code, e->rule, e->diagnostic,
 			  e->remote_mta, e->reporting_mta, e->feedback_type,
-			  e->proof, e->proof_why, e->secret, e->send, e->msgid };
+			  e->proof, e->proof_why, e->secret, e->send, e->msgid,
+			  e->failed_at };
 
 		if (e->msg == i)
 			db_batch_event(one, &de);
@@ -621,8 +624,8 @@ reserve_event_ids(struct db *db, struct db_batch *b, unsigned n, char **cause)
 static int
 insert_events(struct db *db, struct db_batch *b, char **cause)
 {
-	struct db_array col[17];
-	const char     *params[18];
+	struct db_array col[19];
+	const char     *params[20];
 	guint           i, k, n = 0;
 	int             rc = -1;
 
@@ -656,20 +659,32 @@ insert_events(struct db *db, struct db_batch *b, char **cause)
 		db_array_add(&col[14], e->proof);
 		db_array_add(&col[15], e->proof_why);
 		db_array_add(&col[16], e->send);
+		if (e->failed_at > 0)
+			db_array_addf(&col[17], "%lld", e->failed_at);
+		else
+			db_array_add(&col[17], NULL);
+		if (e->send_id > 0)
+			db_array_addf(&col[18], "%lld", e->send_id);
+		else
+			db_array_add(&col[18], NULL);
 	}
 	for (k = 0; k < G_N_ELEMENTS(col); k++)
 		params[k] = db_array_end(&col[k]);
-	params[17] = b->mailbox;
+	params[19] = b->mailbox;
 	rc = db_simple(db,
 	    "INSERT INTO @events (id, message, subscriber, "
 	    "address, list, class, reason, status, reply_code, rule, diagnostic, "
 	    "remote_mta, reporting_mta, feedback_type, proof, proof_why, send, "
-	    "mailbox) SELECT *, $18 "
+	    "failed_at, send_id, mailbox) SELECT i, m, s, a, l, c, r, st, rc, "
+	    "ru, d, rm, rp, ft, p, pw, se, coalesce(to_timestamp(f), now()), "
+	    "sid, $20 "
 	    "FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], "
 	    "$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], "
 	    "$10::text[], $11::text[], $12::text[], $13::text[], $14::text[], "
-	    "$15::text[], $16::text[], $17::text[])",
-	    18, params, cause);
+	    "$15::text[], $16::text[], $17::text[], $18::float8[], "
+	    "$19::bigint[]) AS t(i, m, s, a, l, c, r, st, rc, ru, d, rm, rp, ft, "
+	    "p, pw, se, f, sid)",
+	    20, params, cause);
 	for (k = 0; k < G_N_ELEMENTS(col); k++)
 		db_array_free(&col[k]);
 	return rc;
@@ -860,10 +875,9 @@ count_domains(struct db *db, struct db_batch *b, int today, struct db_tally *t,
 {
 	GHashTable *n =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	struct db_array dom, cls, cnt;
+	struct db_array days, dom, cls, cnt;
 	GHashTableIter  it;
 	gpointer        k, v;
-	char           *day = db_days_date(today);
 	const char     *params[4];
 	guint           i;
 	int             rc;
@@ -871,6 +885,7 @@ count_domains(struct db *db, struct db_batch *b, int today, struct db_tally *t,
 	for (i = 0; i < b->evs->len; i++) {
 		struct bev *e = EV(b, i);
 		char       *d;
+		int on = e->failed_at > 0 ? (int)(e->failed_at / 86400) : today;
 
 		if (!counted(b, e) || e->cls == CLASS_IGNORE ||
 		    (d = domain_of(e->address)) == NULL)
@@ -881,25 +896,32 @@ count_domains(struct db *db, struct db_batch *b, int today, struct db_tally *t,
 				GPOINTER_TO_UINT(
 				    g_hash_table_lookup(t->blocks, d)) +
 				1));
-		k = g_strdup_printf("%s\n%s", classify_class_name(e->cls), d);
+		/* the day the delivery failed, not today: a backlog read at
+		 * once lands on the days it happened */
+		k = g_strdup_printf("%d\n%s\n%s", on,
+		    classify_class_name(e->cls), d);
 		g_free(d);
 		g_hash_table_insert(n, k,
 		    GUINT_TO_POINTER(
 			GPOINTER_TO_UINT(g_hash_table_lookup(n, k)) + 1));
 	}
+	db_array_init(&days);
 	db_array_init(&dom);
 	db_array_init(&cls);
 	db_array_init(&cnt);
 	g_hash_table_iter_init(&it, n);
 	while (g_hash_table_iter_next(&it, &k, &v)) {
 		const char *nl = strchr(k, '\n');
+		const char *nl2 = strchr(nl + 1, '\n');
+		char       *day = db_days_date(atoi(k));
 
-		db_array_addf(&cls, "%.*s", (int)(nl - (const char *)k),
-		    (const char *)k);
-		db_array_add(&dom, nl + 1);
+		db_array_add(&days, day);
+		g_free(day);
+		db_array_addf(&cls, "%.*s", (int)(nl2 - nl - 1), nl + 1);
+		db_array_add(&dom, nl2 + 1);
 		db_array_addf(&cnt, "%u", GPOINTER_TO_UINT(v));
 	}
-	params[0] = day;
+	params[0] = db_array_end(&days);
 	params[1] = db_array_end(&dom);
 	params[2] = db_array_end(&cls);
 	params[3] = db_array_end(&cnt);
@@ -907,16 +929,16 @@ count_domains(struct db *db, struct db_batch *b, int today, struct db_tally *t,
 	    ? 0
 	    : db_simple(db,
 		  "INSERT INTO @domain_daily (day, "
-		  "domain, class, count) SELECT $1::date, d, c, n FROM "
-		  "unnest($2::text[], $3::text[], $4::integer[]) AS t(d, c, n) "
-		  "ORDER BY d, c ON CONFLICT (day, domain, class) DO UPDATE SET count "
-		  "= domain_daily.count + EXCLUDED.count",
+		  "domain, class, count) SELECT y, d, c, n FROM "
+		  "unnest($1::date[], $2::text[], $3::text[], $4::integer[]) AS "
+		  "t(y, d, c, n) ORDER BY y, d, c ON CONFLICT (day, domain, class) "
+		  "DO UPDATE SET count = domain_daily.count + EXCLUDED.count",
 		  4, params, cause);
+	db_array_free(&days);
 	db_array_free(&dom);
 	db_array_free(&cls);
 	db_array_free(&cnt);
 	g_hash_table_destroy(n);
-	g_free(day);
 	return rc;
 }
 

@@ -17,6 +17,8 @@
 
 #include <stddef.h>
 
+#include <glib.h>
+
 /* Bounds on hostile input; exceeding one truncates (and says so) or fails. */
 #define MIME_MAX_MESSAGE (64u * 1024 * 1024) /* bytes accepted at all */
 #define MIME_MAX_DEPTH   32                  /* MIME nesting walked */
@@ -80,6 +82,7 @@ struct mime_report {
 					   wrote the report, as its own headers
 					   name it ("mcafee"), or NULL */
 	char          *arrival_date;
+	char          *date; /* the report's own Date: */
 	/* From the returned original (message/rfc822, text/rfc822-headers or
 	 * the copy in the text), when present. */
 	char *orig_message_id;
@@ -159,6 +162,13 @@ struct mime_report *mime_parse(const char *buf, size_t len,
 
 /* mime_report_free - free a report; NULL is a no-op */
 void mime_report_free(struct mime_report *);
+
+/* mime_failed_at - when the delivery to rc failed, in seconds since the
+ * epoch: its Last-Attempt-Date, else the report's Date:, each only if it
+ * lies between 60 days before and 1 day after now (a clock gone wrong, a
+ * forged date); else now.  rc may be NULL. */
+gint64 mime_failed_at(const struct mime_report *r, const struct mime_rcpt *rc,
+    gint64 now);
 
 /*
  * mime_address_valid - is a an address rebound may act on: local@domain

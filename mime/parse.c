@@ -591,6 +591,9 @@ analyse(struct mime_report *r, GMimeMessage *m, const struct mime_options *opts,
 	if (r->subject == NULL)
 		report_field_set(&r->subject, g_mime_message_get_subject(m),
 		    -1);
+	if (r->date == NULL)
+		report_field_set(&r->date,
+		    g_mime_object_get_header(GMIME_OBJECT(m), "Date"), -1);
 	if (r->from == NULL &&
 	    (v = g_mime_object_get_header(GMIME_OBJECT(m), "From")) != NULL) {
 		char *a = report_first_address(v);

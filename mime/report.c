@@ -109,6 +109,7 @@ mime_report_free(struct mime_report *r)
 	g_free(r->reporting_mta);
 	g_free(r->generator);
 	g_free(r->arrival_date);
+	g_free(r->date);
 	g_free(r->orig_message_id);
 	g_free(r->orig_to);
 	g_free(r->orig_from);
@@ -248,4 +249,32 @@ report_forget_invalid(struct mime_report *r)
 			r->invalid++;
 		}
 	}
+}
+
+/* plausible - s as seconds since the epoch if it is an RFC 5322 date
+ * within [now - 60 days, now + 1 day]; else -1 */
+static gint64
+plausible(const char *s, gint64 now)
+{
+	GDateTime *t;
+	gint64     v;
+
+	if (s == NULL || (t = g_mime_utils_header_decode_date(s)) == NULL)
+		return -1;
+	v = g_date_time_to_unix(t);
+	g_date_time_unref(t);
+	return v >= now - 60 * 86400 && v <= now + 86400 ? v : -1;
+}
+
+gint64
+mime_failed_at(const struct mime_report *r, const struct mime_rcpt *rc,
+    gint64 now)
+{
+	gint64 v;
+
+	if (rc != NULL && (v = plausible(rc->last_attempt, now)) >= 0)
+		return v;
+	if ((v = plausible(r->date, now)) >= 0)
+		return v;
+	return now;
 }

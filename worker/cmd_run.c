@@ -166,6 +166,12 @@ event_of(const struct run *run, const struct config_mailbox *mb,
 	ev->proof_secret = r->orig_proof;
 	ev->send = r->orig_send;
 	ev->orig_message_id = r->orig_message_id;
+	/* the day it failed, judged against the run's clock (the test clock
+	 * ends its day) */
+	ev->failed_at = mime_failed_at(r, rc,
+	    g_getenv("REBOUND_TEST_TODAY") != NULL
+		? (gint64)run->today * 86400 + 86399
+		: g_get_real_time() / G_USEC_PER_SEC);
 }
 
 /* too_many - the list of evs[0..n) that more of them name than its

@@ -404,6 +404,67 @@ huge(void **state)
 	g_free(buf);
 }
 
+/* mime_failed_at: the recipient's Last-Attempt-Date, else the report's
+ * Date:, each only when plausible against the time it is read; else then.
+ * A backlog read on one day still lands on the days the bounces happened. */
+static void
+failed_at(void **state)
+{
+	/* 2026-12-06 12:00:00 UTC, the clock the report is read by */
+	const gint64 now = 1796558400;
+	/* clang-format off */
+	static const struct {
+		const char *date, *last_attempt;
+		gint64      want;
+	} cases[] = {
+		/* the last attempt wins over the report's date */
+		{ "Thu, 03 Dec 2026 10:00:00 +0000",
+		  "Wed, 02 Dec 2026 23:30:00 -0500", 1796272200 },
+		/* no last attempt: the report's date */
+		{ "Thu, 03 Dec 2026 10:00:00 +0000", NULL, 1796292000 },
+		/* a last attempt in the future (a clock gone wrong) */
+		{ "Thu, 03 Dec 2026 10:00:00 +0000",
+		  "Fri, 01 Jan 2027 00:00:00 +0000", 1796292000 },
+		/* both implausible (a year old, garbage): when it is read */
+		{ "Sat, 06 Dec 2025 12:00:00 +0000", "yesterday", 1796558400 },
+		{ NULL, NULL, 1796558400 },
+	};
+	/* clang-format on */
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		GString *m =
+		    g_string_new("From: MAILER-DAEMON@mx.example.net\n");
+		char               *cause = NULL;
+		struct mime_report *r;
+
+		if (cases[i].date != NULL)
+			g_string_append_printf(m, "Date: %s\n", cases[i].date);
+		g_string_append(m,
+		    "Subject: Undelivered Mail\nMIME-Version: "
+		    "1.0\nContent-Type: multipart/report; "
+		    "report-type=delivery-status; boundary=B\n\n"
+		    "--B\nContent-Type: message/delivery-status"
+		    "\n\nReporting-MTA: dns; mx.example.net\n\n"
+		    "Final-Recipient: rfc822; a@example.org\n"
+		    "Action: failed\nStatus: 5.1.1\n");
+		if (cases[i].last_attempt != NULL)
+			g_string_append_printf(m, "Last-Attempt-Date: %s\n",
+			    cases[i].last_attempt);
+		g_string_append(m, "\n--B--\n");
+		r = mime_parse(m->str, m->len, NULL, &cause);
+		assert_non_null(r);
+		assert_int_equal(r->nrcpts, 1);
+		if (mime_failed_at(r, &r->rcpts[0], now) != cases[i].want)
+			fail_msg("case %zu: %lld, want %lld", i,
+			    (long long)mime_failed_at(r, &r->rcpts[0], now),
+			    (long long)cases[i].want);
+		mime_report_free(r);
+		g_string_free(m, TRUE);
+	}
+}
+
 int
 main(void)
 {
@@ -419,6 +480,7 @@ main(void)
 		cmocka_unit_test(long_lines),
 		cmocka_unit_test(garbage),
 		cmocka_unit_test(huge),
+		cmocka_unit_test(failed_at),
 	};
 	/* clang-format on */
 
