@@ -237,6 +237,22 @@ enum db_format { DB_TEXT, DB_JSON, DB_CSV };
  * class, state and cause, the top recipient domains, the mailboxes */
 int db_status_report(struct db *, FILE *f, enum db_format, char **cause);
 
+/* What `rebound report` covers. */
+struct db_report_query {
+	int         since, until;   /* days since the epoch, both included */
+	const char *list;           /* NULL: every list */
+	int         show_addresses; /* 0: masked ("a***@example.org") */
+	unsigned    incident_floor; /* blocks a day must reach to count */
+};
+
+/* db_report - the deliverability report of the period to f: per day and
+ * list the events by class, suppressions and unsuppressions (by the day
+ * each delivery failed); rates per send where its size is known; block
+ * incidents; what rebound suppressed and who is closest; the top
+ * domains, reasons and rules.  Text or JSON (docs/report.md). */
+int db_report(struct db *, const struct db_report_query *, FILE *f,
+    enum db_format, char **cause);
+
 /* Which suppressions db_export() writes. */
 struct db_export {
 	enum db_format format; /* DB_TEXT: one address per line */

@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 #include <libpq-fe.h>
 
+#include "incident.h"
 #include "internal.h"
 
 /* value - column c of row r, NULL for SQL NULL */
@@ -117,8 +118,16 @@ print_table(FILE *f, const char *title, const PGresult *res)
 			    : value(res, r, c) != NULL ? value(res, r, c)
 						       : "-";
 			int         pad = w[c] - (int)g_utf8_strlen(v, -1);
-			fprintf(f, " %s%*s", v, c + 1 < nc && pad > 0 ? pad : 0,
-			    "");
+			const char *p;
+			/* from a stranger's mail: no control character
+			 * reaches the terminal */
+			fputc(' ', f);
+			for (p = v; *p != '\0'; p++)
+				fputc((unsigned char)*p < 0x20 || *p == 0x7f
+					? '?'
+					: *p,
+				    f);
+			fprintf(f, "%*s", c + 1 < nc && pad > 0 ? pad : 0, "");
 		}
 		fprintf(f, "\n");
 	}
@@ -679,4 +688,330 @@ fail:
 	g_free(at_domain);
 	db_rollback(db);
 	return -1;
+}
+
+/* (db_sql() reads @name as a table: an at sign in the SQL is chr(64).) */
+/* The address columns of a report: masked unless $4 (--show-addresses);
+ * every one of them came from a stranger's mail. */
+#define MASKED(col) \
+	"CASE WHEN $4::bool THEN " col " ELSE left(" col \
+	", 1) || '***' || chr(64) || " \
+	"split_part(" col ", chr(64), 2) END"
+/* The day a delivery failed, in UTC. */
+#define FAILDAY "(e.failed_at AT TIME ZONE 'UTC')::date"
+/* An event of the period and list ($1 .. $2 inclusive, $3 or any). */
+#define INPERIOD \
+	FAILDAY " BETWEEN $1::date AND $2::date AND ($3::text IS NULL OR " \
+		"e.list = $3) AND e.class <> 'manual'"
+
+/* Published thresholds the rates are held against. */
+static const struct {
+	const char *name, *rate;
+	double      limit;
+	const char *source, *url;
+} thresholds[] = {
+	{ "hard bounces", "hard_pct", 5.0,
+	    "Amazon SES places an account under review at a bounce rate of "
+	    "5%",
+	    "https://docs.aws.amazon.com/ses/latest/dg/faqs-enforcement.html" },
+	{ "complaints", "complaint_pct", 0.1,
+	    "Amazon SES places an account under review at a complaint rate "
+	    "of 0.1%",
+	    "https://docs.aws.amazon.com/ses/latest/dg/faqs-enforcement.html" },
+	{ "complaints", "complaint_pct", 0.3,
+	    "Gmail asks bulk senders to keep the spam rate its users report "
+	    "below 0.3% (Postmaster Tools; Gmail sends no feedback loop "
+	    "reports, so complaints counted here are other providers')",
+	    "https://support.google.com/a/answer/81126" },
+};
+
+static const struct part period_parts[] = {
+	{ "per day the deliveries failed (sup_*: suppressed, by cause; "
+	  "unsup: ended)",
+	    "days",
+	    "SELECT to_char(day, 'YYYY-MM-DD') AS day, list, "
+	    "count(*) FILTER (WHERE k = 'hard') AS hard, "
+	    "count(*) FILTER (WHERE k = 'soft') AS soft, "
+	    "count(*) FILTER (WHERE k = 'block') AS block, "
+	    "count(*) FILTER (WHERE k = 'complaint') AS compl, "
+	    "count(*) FILTER (WHERE k IN ('ignore', 'unknown')) AS ign, "
+	    "count(*) FILTER (WHERE k = 's:hard') AS sup_h, "
+	    "count(*) FILTER (WHERE k = 's:soft') AS sup_s, "
+	    "count(*) FILTER (WHERE k = 's:complaint') AS sup_c, "
+	    "count(*) FILTER (WHERE k = 's:manual') AS sup_m, "
+	    "count(*) FILTER (WHERE k = 'u') AS unsup FROM ("
+	    "SELECT " FAILDAY " AS day, coalesce(e.list, '-') AS list, "
+	    "e.class AS k FROM @events e WHERE " INPERIOD
+	    " UNION ALL SELECT (x.since AT TIME ZONE 'UTC')::date, "
+	    "coalesce(l.name, '(all)'), 's:' || x.cause FROM @suppressions x "
+	    "LEFT JOIN @lists l ON l.id = x.list_id WHERE (x.since AT TIME "
+	    "ZONE 'UTC')::date BETWEEN $1::date AND $2::date AND ($3::text IS "
+	    "NULL OR l.name = $3 OR x.list_id IS NULL)"
+	    " UNION ALL SELECT (x.ended_at AT TIME ZONE 'UTC')::date, "
+	    "coalesce(l.name, '(all)'), 'u' FROM @suppressions x LEFT JOIN "
+	    "@lists l ON l.id = x.list_id WHERE (x.ended_at AT TIME ZONE "
+	    "'UTC')::date BETWEEN $1::date AND $2::date AND ($3::text IS NULL "
+	    "OR l.name = $3 OR x.list_id IS NULL)) t WHERE $4::bool IS NOT "
+	    "NULL GROUP BY day, list ORDER BY day, list",
+	    ROWS },
+	{ "rates per send of known size (the events that answer it)", "rates",
+	    "SELECT l.name AS list, s.send_key AS send, to_char(s.sent_at AT "
+	    "TIME ZONE 'UTC', 'YYYY-MM-DD') AS sent, s.recipients AS sent_to, "
+	    "count(e.id) FILTER (WHERE e.class = 'hard') AS hard, count(e.id) "
+	    "FILTER (WHERE e.class = 'complaint') AS compl, to_char(100.0 * "
+	    "count(e.id) FILTER (WHERE e.class = 'hard') / s.recipients, "
+	    "'FM990.00') AS hard_pct, to_char(100.0 * count(e.id) FILTER "
+	    "(WHERE e.class = 'complaint') / s.recipients, 'FM990.000') AS "
+	    "complaint_pct, CASE WHEN 100.0 * count(e.id) FILTER (WHERE "
+	    "e.class = 'hard') / s.recipients >= 5 THEN 'hard >= 5%' WHEN "
+	    "100.0 * count(e.id) FILTER (WHERE e.class = 'complaint') / "
+	    "s.recipients >= 0.3 THEN 'complaints >= 0.3%' WHEN 100.0 * "
+	    "count(e.id) FILTER (WHERE e.class = 'complaint') / s.recipients "
+	    ">= 0.1 THEN 'complaints >= 0.1%' END AS flag FROM @sends s JOIN "
+	    "@lists l ON l.id = s.list_id LEFT JOIN @events e ON e.send_id = "
+	    "s.id WHERE s.recipients > 0 AND (s.sent_at AT TIME ZONE "
+	    "'UTC')::date BETWEEN $1::date AND $2::date AND ($3::text IS NULL "
+	    "OR l.name = $3) AND $4::bool IS NOT NULL GROUP BY l.name, s.id "
+	    "ORDER BY s.sent_at, s.id",
+	    ROWS },
+	{ "suppressed in the period", "suppressions",
+	    "SELECT to_char(x.since AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, "
+	    "coalesce(l.name, '(all)') AS list, " MASKED(
+		"x.address") " AS "
+			     "address, x.cause, x.reason, e.rule, e.proof FROM @suppressions x "
+			     "LEFT JOIN @lists l ON l.id = x.list_id LEFT JOIN @events e ON "
+			     "e.id = x.source_event WHERE (x.since AT TIME ZONE 'UTC')::date "
+			     "BETWEEN $1::date AND $2::date AND ($3::text IS NULL OR l.name = "
+			     "$3 OR x.list_id IS NULL) ORDER BY x.since, x.id LIMIT 200",
+	    ROWS },
+	{ "closest to suppression (soft bounces counted)", "near_threshold",
+	    "SELECT coalesce(l.name, '-') AS list, " MASKED(
+		"s.address") " AS "
+			     "address, s.score AS days, s.soft_sends AS sends, to_char("
+			     "s.last_bounce_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS last FROM "
+			     "@subscribers s LEFT JOIN @lists l ON l.id = s.list_id WHERE "
+			     "s.state = 'bouncing' AND ($3::text IS NULL OR l.name = $3) AND "
+			     "$1::date <= $2::date AND $4::bool IS NOT NULL ORDER BY "
+			     "greatest(s.score, s.soft_sends) DESC, s.last_bounce_at DESC, "
+			     "s.address LIMIT 10",
+	    ROWS },
+	{ "top receiving domains", "top_domains",
+	    "SELECT split_part(e.address, chr(64), 2) AS domain, count(*) AS "
+	    "total, count(*) FILTER (WHERE e.class = 'hard') AS hard, count(*) "
+	    "FILTER (WHERE e.class = 'soft') AS soft, count(*) FILTER (WHERE "
+	    "e.class = 'block') AS block FROM @events e WHERE " INPERIOD
+	    " AND e.class IN ('hard', 'soft', 'block', 'complaint') AND "
+	    "e.address LIKE '%' || chr(64) || '%' AND $4::bool IS NOT NULL GROUP BY 1 ORDER "
+	    "BY total DESC, domain LIMIT 10",
+	    ROWS },
+	{ "top reasons", "top_reasons",
+	    "SELECT e.class, coalesce(e.reason, '-') AS reason, count(*) AS "
+	    "events FROM @events e WHERE " INPERIOD
+	    " AND e.class <> 'ignore' AND $4::bool IS NOT NULL GROUP BY 1, 2 "
+	    "ORDER BY events DESC, 1, 2 LIMIT 10",
+	    ROWS },
+	{ "top rules", "top_rules",
+	    "SELECT coalesce(e.rule, '-') AS rule, count(*) AS events FROM "
+	    "@events e WHERE " INPERIOD
+	    " AND e.class <> 'ignore' AND $4::bool IS NOT NULL GROUP BY 1 "
+	    "ORDER BY events DESC, 1 LIMIT 10",
+	    ROWS },
+};
+
+/* report_incidents - the period's block incidents (bounce/incident.h) as
+ * the JSON member "incidents" and, as text, a table.  0 or -1. */
+static int
+report_incidents(struct db *db, const struct db_report_query *q,
+    const char *const *params, JsonBuilder *b, FILE *f, enum db_format fmt,
+    char **cause)
+{
+	PGresult              *res, *top;
+	struct incident_count *c;
+	GArray                *inc;
+	guint                  i;
+	int                    r, n;
+
+	/* the period and the seven days before it */
+	res = db_exec(db,
+	    "SELECT split_part(e.address, chr(64), 2), " FAILDAY
+	    " - DATE '1970-01-01', count(*) FROM @events e WHERE " FAILDAY
+	    " BETWEEN $1::date - 7 AND $2::date AND ($3::text IS NULL OR "
+	    "e.list = $3) AND e.class = 'block' AND e.address LIKE '%' || chr(64) || '%' AND "
+	    "$4::bool IS NOT NULL GROUP BY 1, 2",
+	    4, params, PGRES_TUPLES_OK, cause);
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	c = g_new0(struct incident_count, n + 1);
+	for (r = 0; r < n; r++) {
+		c[r].domain = PQgetvalue(res, r, 0);
+		c[r].day = atoi(PQgetvalue(res, r, 1));
+		c[r].blocks = (unsigned)atoi(PQgetvalue(res, r, 2));
+	}
+	inc =
+	    incident_find(c, (size_t)n, q->since, q->until, q->incident_floor);
+	json_builder_set_member_name(b, "incidents");
+	json_builder_begin_array(b);
+	if (fmt != DB_JSON)
+		fprintf(f,
+		    "\nblock incidents (blocks over 3x the median of the "
+		    "7 days before, at least %u):\n",
+		    q->incident_floor);
+	if (inc->len == 0 && fmt != DB_JSON)
+		fprintf(f, "  (none)\n");
+	for (i = 0; i < inc->len; i++) {
+		const struct incident *x =
+		    &g_array_index(inc, struct incident, i);
+		char       *day = db_days_date(x->day);
+		const char *p[4] = { x->domain, day, params[2], NULL };
+		const char *reason = NULL, *status = NULL, *diag = NULL;
+
+		top = db_exec(db,
+		    "SELECT e.reason, e.status, left(e.diagnostic, 300) FROM "
+		    "@events e WHERE e.class = 'block' AND split_part(e.address, "
+		    "chr(64), 2) = $1 AND " FAILDAY
+		    " = $2::date AND ($3::text IS "
+		    "NULL OR e.list = $3) GROUP BY 1, 2, 3 ORDER BY count(*) DESC, "
+		    "1, 2, 3 LIMIT 1",
+		    3, p, PGRES_TUPLES_OK, cause);
+		if (top == NULL) {
+			g_free(day);
+			g_array_unref(inc);
+			g_free(c);
+			PQclear(res);
+			return -1;
+		}
+		if (PQntuples(top) > 0) {
+			reason = value(top, 0, 0);
+			status = value(top, 0, 1);
+			diag = value(top, 0, 2);
+		}
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "day");
+		json_builder_add_string_value(b, day);
+		json_builder_set_member_name(b, "domain");
+		json_builder_add_string_value(b, x->domain);
+		json_builder_set_member_name(b, "blocks");
+		json_builder_add_int_value(b, x->blocks);
+		json_builder_set_member_name(b, "median_7_days");
+		json_builder_add_double_value(b, x->median);
+		json_builder_set_member_name(b, "reason");
+		json_builder_add_string_value(b, reason);
+		json_builder_set_member_name(b, "status");
+		json_builder_add_string_value(b, status);
+		json_builder_set_member_name(b, "diagnostic");
+		json_builder_add_string_value(b, diag);
+		json_builder_end_object(b);
+		if (fmt != DB_JSON) {
+			char *safe = diag != NULL ? g_strescape(diag, NULL)
+						  : g_strdup("-");
+			fprintf(f,
+			    "  %s %-24.24s %5u (usual %g) %s %s\n    %.72s\n",
+			    day, x->domain, x->blocks, x->median,
+			    reason != NULL ? reason : "-",
+			    status != NULL ? status : "-", safe);
+			g_free(safe);
+		}
+		PQclear(top);
+		g_free(day);
+	}
+	json_builder_end_array(b);
+	g_array_unref(inc);
+	g_free(c);
+	PQclear(res);
+	return 0;
+}
+
+/* wrap - text as lines of at most width columns (a word longer than a
+ * line gets one of its own), each indented by indent spaces: the text
+ * report fits an 80-column terminal.  No library call does this. */
+static void
+wrap(FILE *f, const char *text, int indent, int width)
+{
+	const char *p = text;
+
+	while (*p != '\0') {
+		const char *end = p, *cut = NULL;
+		int         col = indent;
+
+		while (*end != '\0' && col < width) {
+			if (*end == ' ')
+				cut = end;
+			end = g_utf8_next_char(end);
+			col++;
+		}
+		if (*end != '\0' && cut != NULL)
+			end = cut;
+		fprintf(f, "%*s%.*s\n", indent, "", (int)(end - p), p);
+		p = end;
+		while (*p == ' ')
+			p++;
+	}
+}
+
+int
+db_report(struct db *db, const struct db_report_query *q, FILE *f,
+    enum db_format fmt, char **cause)
+{
+	JsonBuilder *b = json_builder_new();
+	char *since = db_days_date(q->since), *until = db_days_date(q->until);
+	const char *params[4] = { since, until, q->list,
+		q->show_addresses ? "t" : "f" };
+	size_t      i;
+	int         rc = -1, rows;
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "report");
+	json_builder_add_string_value(b, "rebound-report/1");
+	json_builder_set_member_name(b, "since");
+	json_builder_add_string_value(b, since);
+	json_builder_set_member_name(b, "until");
+	json_builder_add_string_value(b, until);
+	json_builder_set_member_name(b, "list");
+	json_builder_add_string_value(b, q->list);
+	json_builder_set_member_name(b, "addresses_masked");
+	json_builder_add_boolean_value(b, !q->show_addresses);
+	json_builder_set_member_name(b, "thresholds");
+	json_builder_begin_array(b);
+	for (i = 0; i < G_N_ELEMENTS(thresholds); i++) {
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "rate");
+		json_builder_add_string_value(b, thresholds[i].rate);
+		json_builder_set_member_name(b, "limit_pct");
+		json_builder_add_double_value(b, thresholds[i].limit);
+		json_builder_set_member_name(b, "source");
+		json_builder_add_string_value(b, thresholds[i].source);
+		json_builder_set_member_name(b, "url");
+		json_builder_add_string_value(b, thresholds[i].url);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	if (fmt != DB_JSON)
+		fprintf(f, "rebound report %s .. %s, %s%s\n", since, until,
+		    q->list != NULL ? "list " : "every list",
+		    q->list != NULL ? q->list : "");
+	if (report_incidents(db, q, params, b, f, fmt, cause) < 0)
+		goto out;
+	if (report_parts(db, period_parts, G_N_ELEMENTS(period_parts), 4,
+		params, b, f, fmt, &rows, cause) < 0)
+		goto out;
+	if (fmt != DB_JSON) {
+		fprintf(f, "\nthresholds the rates are held against:\n");
+		for (i = 0; i < G_N_ELEMENTS(thresholds); i++) {
+			fprintf(f, "  %s %g%%:\n", thresholds[i].name,
+			    thresholds[i].limit);
+			wrap(f, thresholds[i].source, 4, 78);
+			fprintf(f, "    %s\n", thresholds[i].url);
+		}
+		wrap(f,
+		    "A rate needs the size of the send: `rebound sent --count "
+		    "N`, or a connector. Without it, counts only.",
+		    2, 78);
+	}
+	rc = 0;
+out:
+	g_object_unref(b);
+	g_free(since);
+	g_free(until);
+	return rc;
 }

@@ -1,9 +1,10 @@
 /*
  * cmd_report.c - the commands that read and mend the stored state:
- * `rebound status`, `rebound export`, `rebound subscriber`,
- * `rebound unsuppress`.
+ * `rebound status`, `rebound report`, `rebound export`, `rebound
+ * subscriber`, `rebound unsuppress`.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
@@ -15,6 +16,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "policy.h"
 
 static char *when(const char *s);
 
@@ -158,6 +160,137 @@ valid_date(const char *s)
 	return sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 &&
 	    s[n] == '\0' && strlen(s) == 10 &&
 	    g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
+}
+
+/* report_today - days since the epoch; REBOUND_TEST_TODAY=YYYY-MM-DD sets
+ * the clock for tests, as for `run` */
+static int
+report_today(void)
+{
+	const char *t = g_getenv("REBOUND_TEST_TODAY");
+	int         n = t != NULL ? policy_day(t) : -1;
+
+	return n >= 0 ? n : policy_day(NULL);
+}
+
+/* report_day - *day of "YYYY-MM-DD", or for "Nd" the Nth day back from
+ * until (7d: the week ending on it); 0, or -1 when s is neither */
+static int
+report_day(const char *s, int until, int *day)
+{
+	char *end;
+	long  n;
+
+	if (valid_date(s)) {
+		*day = policy_day(s);
+		return *day >= 0 ? 0 : -1;
+	}
+	n = strtol(s, &end, 10);
+	if (end == s || strcmp(end, "d") != 0 || n < 1 || n > 3660)
+		return -1;
+	*day = until - (int)n + 1;
+	return 0;
+}
+
+int
+cmd_report(int argc, char **argv)
+{
+	char    *since = NULL, *until = NULL, *list = NULL, *format = NULL;
+	char    *out = NULL, *tmp = NULL, *cause = NULL;
+	gboolean show = FALSE;
+	int      floor = 20, rc, status;
+	FILE    *f;
+	/* clang-format off */
+	GOptionEntry entries[] = {
+		{ "since", 0, 0, G_OPTION_ARG_STRING, &since,
+		  "first day: YYYY-MM-DD, or Nd for the N days to --until "
+		  "(default 7d)", "WHEN" },
+		{ "until", 0, 0, G_OPTION_ARG_STRING, &until,
+		  "last day, YYYY-MM-DD (default today, UTC)", "DATE" },
+		{ "list", 0, 0, G_OPTION_ARG_STRING, &list,
+		  "one list (a name or alias)", "NAME" },
+		{ "format", 0, 0, G_OPTION_ARG_STRING, &format,
+		  "text (default) or json (docs/report.md)", "F" },
+		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &out,
+		  "write to FILE (replaced atomically) instead of standard "
+		  "output", "FILE" },
+		{ "show-addresses", 0, 0, G_OPTION_ARG_NONE, &show,
+		  "print addresses whole (default: a***@example.org)", NULL },
+		{ "incident-floor", 0, 0, G_OPTION_ARG_INT, &floor,
+		  "blocks a domain must reach on a day to be an incident "
+		  "(default 20)", "N" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
+	};
+	/* clang-format on */
+	struct cmd             c;
+	struct db_report_query q = { 0 };
+	enum db_format         fmt = DB_TEXT;
+
+	status = setup(&c, "- the deliverability report of a period", entries,
+	    &argc, &argv);
+	if (status != EX_OK)
+		goto out;
+	if (argc > 1) {
+		log_error("unexpected argument '%s'", argv[1]);
+		status = EX_USAGE;
+		goto out;
+	}
+	if (format != NULL && strcmp(format, "json") == 0)
+		fmt = DB_JSON;
+	else if (format != NULL && strcmp(format, "text") != 0) {
+		log_error("--format: text or json, not '%s'", format);
+		status = EX_USAGE;
+		goto out;
+	}
+	q.until = report_today();
+	if (until != NULL &&
+	    (!valid_date(until) || (q.until = policy_day(until)) < 0)) {
+		log_error("--until: a date YYYY-MM-DD, not '%s'", until);
+		status = EX_USAGE;
+		goto out;
+	}
+	if (report_day(since != NULL ? since : "7d", q.until, &q.since) < 0 ||
+	    q.since > q.until) {
+		log_error("--since: a date YYYY-MM-DD up to --until, or Nd "
+			  "(7d: a week), not '%s'",
+		    since);
+		status = EX_USAGE;
+		goto out;
+	}
+	if (floor < 0) {
+		log_error("--incident-floor: a number of blocks, not %d",
+		    floor);
+		status = EX_USAGE;
+		goto out;
+	}
+	if ((status = connect_db(&c)) != EX_OK ||
+	    (status = resolve_list(&c, &list)) != EX_OK)
+		goto out;
+	q.list = list;
+	q.show_addresses = show;
+	q.incident_floor = (unsigned)floor;
+	/* addresses, even masked ones: the operator's alone */
+	if ((f = atomic_open(out, 0600, &tmp)) == NULL) {
+		log_error("%s: %s", out, g_strerror(errno));
+		status = EX_CANTCREAT;
+		goto out;
+	}
+	rc = db_report(c.db, &q, f, fmt, &cause);
+	if (atomic_close(f, out, tmp, rc == 0) < 0 && rc == 0) {
+		log_error("%s: %s", out != NULL ? out : "standard output",
+		    g_strerror(errno));
+		status = EX_IOERR;
+		goto out;
+	}
+	if (rc < 0)
+		status = failed(&c, cause);
+out:
+	g_free(since);
+	g_free(until);
+	g_free(list);
+	g_free(format);
+	g_free(out);
+	return teardown(&c, status);
 }
 
 int

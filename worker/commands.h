@@ -26,6 +26,10 @@ int cmd_explain(int argc, char **argv);
 /* cmd_status - `rebound status [--json]` */
 int cmd_status(int argc, char **argv);
 
+/* cmd_report - `rebound report [--since 7d|DATE] [--until DATE] [--list N]
+ * [--format text|json] [-o FILE] [--show-addresses]` */
+int cmd_report(int argc, char **argv);
+
 /* cmd_export - `rebound export [--format F] [--list N] [--since D]
  * [--scope S] [-o FILE]` */
 int cmd_export(int argc, char **argv);

@@ -22,6 +22,8 @@ static const struct {
 	  "change nothing)" },
 	{ "db", cmd_db, "db migrate: bring the database schema up to date" },
 	{ "status", cmd_status, "what the database holds: counts, top domains" },
+	{ "report", cmd_report, "the deliverability report of a period (text, "
+	  "json)" },
 	{ "export", cmd_export, "write the suppressed addresses (txt, csv, "
 	  "json)" },
 	{ "subscriber", cmd_subscriber, "an address's state and history" },
