@@ -253,6 +253,15 @@ struct db_report_query {
 int db_report(struct db *, const struct db_report_query *, FILE *f,
     enum db_format, char **cause);
 
+/* db_totals - the counters of the metrics file, from the database (they
+ * only grow: events are never deleted, an ended suppression keeps its
+ * row): every event by class and list, every suppression made by cause
+ * and list.  cb gets what ("events" or "suppressions"), the class or
+ * cause, the list ("" for none), the count.  0, or -1 with *cause. */
+typedef void (*db_total_cb)(const char *what, const char *key, const char *list,
+    long long n, void *arg);
+int db_totals(struct db *, db_total_cb cb, void *arg, char **cause);
+
 /* Which suppressions db_export() writes. */
 struct db_export {
 	enum db_format format; /* DB_TEXT: one address per line */

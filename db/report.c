@@ -1015,3 +1015,26 @@ out:
 	g_free(until);
 	return rc;
 }
+
+int
+db_totals(struct db *db, db_total_cb cb, void *arg, char **cause)
+{
+	PGresult *res;
+	int       r;
+
+	res = db_exec(db,
+	    "SELECT 'events', class, coalesce(list, ''), count(*) FROM "
+	    "@events WHERE class <> 'manual' GROUP BY 2, 3 UNION ALL SELECT "
+	    "'suppressions', x.cause, coalesce(l.name, ''), count(*) FROM "
+	    "@suppressions x LEFT JOIN @lists l ON l.id = x.list_id GROUP BY "
+	    "2, 3 ORDER BY 1, 2, 3",
+	    0, NULL, PGRES_TUPLES_OK, cause);
+	if (res == NULL)
+		return -1;
+	for (r = 0; r < PQntuples(res); r++)
+		cb(PQgetvalue(res, r, 0), PQgetvalue(res, r, 1),
+		    PQgetvalue(res, r, 2),
+		    g_ascii_strtoll(PQgetvalue(res, r, 3), NULL, 10), arg);
+	PQclear(res);
+	return 0;
+}

@@ -11,7 +11,9 @@
 # `rebound run --dry-run` (what would happen), `rebound run` (store it,
 # then move the messages to Processed), a second `rebound run` (nothing
 # counted twice), and what the database now holds: the signed bounces
-# suppress at once, the unproven samples count as soft bounces only.
+# suppress at once, the unproven samples count as soft bounces only;
+# last the week's report, and the month's as one HTML page in
+# build/demo-report.html.
 # Everything it started is stopped at the end.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -176,3 +178,12 @@ echo "== rebound subscriber ruth@example.org  (a hard bounce to a signed return 
 echo
 echo "== rebound subscriber frank@example.net  (a complaint with no proof: one soft point, not suppressed)"
 "$R" subscriber --config "$T/rebound.conf" frank@example.net
+
+echo
+echo "== rebound report  (the week by the days the deliveries failed; addresses masked)"
+"$R" report --config "$T/rebound.conf"
+"$R" report --config "$T/rebound.conf" --since 30d --format html \
+    -o "$ROOT/build/demo-report.html"
+echo
+echo "The deliverability report as one HTML page (no script, no request):"
+echo "  $ROOT/build/demo-report.html"

@@ -10,10 +10,14 @@
 # addresses (whole with --show-addresses).  The clock is the test's
 # (REBOUND_TEST_TODAY).
 #
-# usage: tests/report.sh REBOUND TESTS_DIR
+# The HTML page is loaded in headless Chromium (tests/browser.py); its
+# screenshots (375 and 1280 px) and A4 PDF are kept in OUT.
+#
+# usage: tests/report.sh REBOUND TESTS_DIR [OUT]
 set -u
 BIN=$1
 TESTS=$2
+OUT=${3:-$(dirname "$BIN")/report}
 . "$TESTS/lib.sh"
 start_servers
 export REBOUND_TEST_TODAY=2026-12-06
@@ -83,12 +87,16 @@ for d in 19 20 21 22 23 24 25 26 27 28 29 30; do
 	bounce "2026-11-$d" "u$d@blocky.example" 5.7.1 \
 	    "554 5.7.1 Service unavailable; Client host [192.0.2.9] blocked using zen.spamhaus.example"
 done
-for i in $(seq 24); do
+# most of them with a diagnostic that carries markup: the incident's
+# sample, which the HTML page must show as text
+for i in $(seq 11); do
 	bounce 2026-12-03 "v$i@blocky.example" 5.7.1 \
 	    "554 5.7.1 Service unavailable; Client host [192.0.2.9] blocked using zen.spamhaus.example"
 done
-bounce 2026-12-03 "w@blocky.example" 5.7.1 \
-    "554 5.7.1 <script>alert(1)</script> blocked using zen.spamhaus.example"
+for i in $(seq 14); do
+	bounce 2026-12-03 "w$i@blocky.example" 5.7.1 \
+	    "554 5.7.1 <script>alert(1)</script> blocked using zen.spamhaus.example"
+done
 # a full mailbox, twice
 bounce 2026-11-25 "full@soft.example" 5.2.2 "552 5.2.2 Mailbox full"
 bounce 2026-12-01 "full@soft.example" 5.2.2 "552 5.2.2 Mailbox full"
@@ -138,7 +146,8 @@ check(len(inc) == 1, "one incident, got %d" % len(inc))
 i = inc[0]
 check((i["day"], i["domain"], i["blocks"], i["median_7_days"], i["reason"], i["status"]) ==
       ("2026-12-03", "blocky.example", 25, 1.0, "blocked", "5.7.1"), "incident %r" % i)
-check("zen.spamhaus.example" in i["diagnostic"], "a sample diagnostic")
+check(i["diagnostic"] == "554 5.7.1 <script>alert(1)</script> blocked using zen.spamhaus.example",
+      "the day's most frequent diagnostic %r" % i["diagnostic"])
 # suppressions: masked addresses only
 sup = r["suppressions"]
 check(len(sup) == 12, "12 suppressions listed")
@@ -158,15 +167,46 @@ grep -q 'gone01@example.org' "$TMP/report.json" && fail "an address unmasked"
     >"$TMP/report.txt" 2>"$TMP/err" || fail "report text: $(cat "$TMP/err")"
 grep -q 'gone01@example.org' "$TMP/report.txt" || fail "--show-addresses: $(cat "$TMP/report.txt")"
 grep -q '2026-12-03 blocky.example' "$TMP/report.txt" || fail "incident line: $(cat "$TMP/report.txt")"
-grep -q '<script>' "$TMP/report.txt" && grep -v 'zen' "$TMP/report.txt" | grep -q '<script>alert' &&
-    fail "a raw diagnostic in the text"
 wide=$(awk 'length > 80' "$TMP/report.txt" | head -3)
 [ -z "$wide" ] || fail "text wider than 80 columns: $wide"
+# after a run: the page refreshed for a web server, and the database's
+# counters in the metrics file beside the last run's gauges
+"$BIN" run --config "$CONF" --report-html "$TMP/www/index.html" \
+    --metrics-file "$TMP/metrics.prom" >/dev/null 2>"$TMP/err" && [ ! -e "$TMP/www/index.html" ] ||
+    fail "--report-html into a missing directory: $(cat "$TMP/err")"
+mkdir -p "$TMP/www"
+"$BIN" run --config "$CONF" --report-html "$TMP/www/index.html" \
+    --metrics-file "$TMP/metrics.prom" >/dev/null 2>"$TMP/err" || fail "run --report-html: $(cat "$TMP/err")"
+grep -q "Content-Security-Policy" "$TMP/www/index.html" || fail "no page from run --report-html"
+grep -q '<svg class="chart" id="daily"' "$TMP/www/index.html" || fail "the page has no daily chart"
+grep -q '^# TYPE rebound_events_total counter$' "$TMP/metrics.prom" || fail "no events counter"
+grep -q '^rebound_events_total{class="hard",list="news"} 12$' "$TMP/metrics.prom" ||
+    fail "events counter: $(grep events_total "$TMP/metrics.prom")"
+grep -q '^rebound_events_total{class="block",list="news"} 37$' "$TMP/metrics.prom" ||
+    fail "blocks counter: $(grep events_total "$TMP/metrics.prom")"
+grep -q '^rebound_suppressions_total{cause="hard",list="news"} 12$' "$TMP/metrics.prom" ||
+    fail "suppressions counter: $(grep suppressions_total "$TMP/metrics.prom")"
+grep -q '^rebound_last_run_success 1$' "$TMP/metrics.prom" || fail "the gauges are gone"
+
 # bad arguments: exit 64
 "$BIN" report --config "$CONF" --since yesterday >/dev/null 2>&1
 [ $? -eq 64 ] || fail "--since yesterday not exit 64"
-"$BIN" report --config "$CONF" --format html >/dev/null 2>&1
-[ $? -eq 64 ] || fail "--format html not exit 64 (yet)"
+# the page: one self-contained file, checked in a real browser (no
+# request out, no console error, the charts drawn, the markup shown as
+# text); its screenshots and A4 print kept in OUT
+"$BIN" report --config "$CONF" --since 2026-11-07 --until 2026-12-06 \
+    --format html -o "$TMP/report.html" 2>"$TMP/err" || fail "report html: $(cat "$TMP/err")"
+grep -q "Content-Security-Policy\" content=\"default-src 'none'" "$TMP/report.html" ||
+    fail "no Content-Security-Policy"
+grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' "$TMP/report.html" || fail "the diagnostic not escaped"
+grep -qi '<script\|src=\|@import\|url(' "$TMP/report.html" && fail "the page loads or runs something"
+grep -q 'gone01@example.org' "$TMP/report.html" && fail "an address unmasked in the page"
+/usr/bin/python3 "$TESTS/browser.py" "$TMP/report.html" "$OUT" \
+    "554 5.7.1 <script>alert(1)</script> blocked using zen.spamhaus.example" ||
+    fail "the page in Chromium"
+cp "$TMP/report.html" "$OUT/report.html"
+"$BIN" report --config "$CONF" --format htm >/dev/null 2>&1
+[ $? -eq 64 ] || fail "--format htm not exit 64"
 "$BIN" report --config "$CONF" --list nwes >/dev/null 2>&1
 [ $? -eq 64 ] || fail "--list nwes not exit 64"
 

@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "config.h"
 #include "db.h"
+#include "html.h"
 #include "log.h"
 #include "policy.h"
 
@@ -198,7 +199,7 @@ cmd_report(int argc, char **argv)
 	char    *since = NULL, *until = NULL, *list = NULL, *format = NULL;
 	char    *out = NULL, *tmp = NULL, *cause = NULL;
 	gboolean show = FALSE;
-	int      floor = 20, rc, status;
+	int      floor = 20, rc, status, html = 0;
 	FILE    *f;
 	/* clang-format off */
 	GOptionEntry entries[] = {
@@ -210,7 +211,8 @@ cmd_report(int argc, char **argv)
 		{ "list", 0, 0, G_OPTION_ARG_STRING, &list,
 		  "one list (a name or alias)", "NAME" },
 		{ "format", 0, 0, G_OPTION_ARG_STRING, &format,
-		  "text (default) or json (docs/report.md)", "F" },
+		  "text (default), json (docs/report.md) or html (one "
+		  "self-contained page)", "F" },
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &out,
 		  "write to FILE (replaced atomically) instead of standard "
 		  "output", "FILE" },
@@ -237,8 +239,10 @@ cmd_report(int argc, char **argv)
 	}
 	if (format != NULL && strcmp(format, "json") == 0)
 		fmt = DB_JSON;
+	else if (format != NULL && strcmp(format, "html") == 0)
+		html = 1;
 	else if (format != NULL && strcmp(format, "text") != 0) {
-		log_error("--format: text or json, not '%s'", format);
+		log_error("--format: text, json or html, not '%s'", format);
 		status = EX_USAGE;
 		goto out;
 	}
@@ -275,7 +279,8 @@ cmd_report(int argc, char **argv)
 		status = EX_CANTCREAT;
 		goto out;
 	}
-	rc = db_report(c.db, &q, f, fmt, &cause);
+	rc = html ? html_write(c.db, &q, f, &cause)
+		  : db_report(c.db, &q, f, fmt, &cause);
 	if (atomic_close(f, out, tmp, rc == 0) < 0 && rc == 0) {
 		log_error("%s: %s", out != NULL ? out : "standard output",
 		    g_strerror(errno));

@@ -12,6 +12,7 @@
  * is acknowledged without being counted again, so a crash at any point,
  * or a redelivery, counts nothing twice and loses nothing.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
@@ -21,7 +22,9 @@
 
 #include "commands.h"
 #include "config.h"
+#include "atomic.h"
 #include "db.h"
+#include "html.h"
 #include "log.h"
 #include "mime.h"
 #include "output.h"
@@ -745,12 +748,36 @@ expire_soft(struct run *run)
 	g_strfreev(names);
 }
 
+/* report_page - --report-html: the report of the last 30 days, every
+ * list, addresses masked, as one page written atomically for a web
+ * server to serve (the umask decides who may read it); a failure is a
+ * warning, the run's status stays */
+static void
+report_page(const char *path, struct run *run)
+{
+	struct db_report_query q = { run->today - 29, run->today, NULL, 0, 20 };
+	char                  *tmp = NULL, *cause = NULL;
+	FILE                  *f = atomic_open(path, ATOMIC_UMASK, &tmp);
+	int                    rc;
+
+	if (f == NULL) {
+		log_warn("report page %s: %s", path, g_strerror(errno));
+		return;
+	}
+	rc = html_write(run->db, &q, f, &cause);
+	if (atomic_close(f, path, tmp, rc == 0) < 0 && rc == 0)
+		log_warn("report page %s: %s", path, g_strerror(errno));
+	if (rc < 0)
+		log_warn("report page %s: %s", path, cause);
+	g_free(cause);
+}
+
 /* store_all - the worker's run: every mailbox (or only one) into the
  * database; a sysexits.h status */
 static int
 store_all(struct config *cfg, struct config_mailbox *mbs, size_t n,
     const char *only, const struct mime_options *opts, int wait, int verbosity,
-    int stats, const char *metrics, int release)
+    int stats, const char *metrics, int release, const char *report_html)
 {
 	const struct config_hooks *h = config_hooks(cfg);
 	struct db_hooks            hooks = { h->on_suppress, h->on_soft,
@@ -812,6 +839,8 @@ out:
 	if (metrics != NULL)
 		metrics_write(metrics, &run, status,
 		    (double)(g_get_monotonic_time() - t0) / 1e6);
+	if (report_html != NULL && run.db != NULL)
+		report_page(report_html, &run);
 	g_hash_table_destroy(run.blocks);
 	g_array_free(run.done, TRUE);
 	db_close(run.db);
@@ -823,6 +852,7 @@ cmd_run(int argc, char **argv)
 {
 	gboolean dry_run = FALSE, stats = FALSE, from_stdin = FALSE;
 	char *config_path = NULL, *only = NULL, *list = NULL, *metrics = NULL;
+	char *report_html = NULL;
 	gboolean wait = FALSE, verbose = FALSE, quiet = FALSE, release = FALSE;
 	/* clang-format off */
 	GOptionEntry entries[] = {
@@ -849,6 +879,9 @@ cmd_run(int argc, char **argv)
 		{ "metrics-file", 0, 0, G_OPTION_ARG_FILENAME, &metrics,
 		  "write Prometheus metrics of the run to FILE (atomically)",
 		  "FILE" },
+		{ "report-html", 0, 0, G_OPTION_ARG_FILENAME, &report_html,
+		  "after the run, write the report of the last 30 days to "
+		  "FILE (one HTML page, atomically)", "FILE" },
 		{ "release", 0, 0, G_OPTION_ARG_NONE, &release,
 		  "apply suppressions held over max_suppressions (after a "
 		  "person has reviewed them with --dry-run)", NULL },
@@ -938,7 +971,7 @@ read:
 		    quiet         ? -1
 			: verbose ? 1
 				  : 0,
-		    stats, metrics, release);
+		    stats, metrics, release, report_html);
 		goto out;
 	}
 	/* a table for a person at a terminal, JSON Lines for a program */
@@ -975,5 +1008,6 @@ out:
 	g_free(only);
 	g_free(list);
 	g_free(metrics);
+	g_free(report_html);
 	return status;
 }

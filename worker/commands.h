@@ -27,7 +27,7 @@ int cmd_explain(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 
 /* cmd_report - `rebound report [--since 7d|DATE] [--until DATE] [--list N]
- * [--format text|json] [-o FILE] [--show-addresses]` */
+ * [--format text|json|html] [-o FILE] [--show-addresses]` */
 int cmd_report(int argc, char **argv);
 
 /* cmd_export - `rebound export [--format F] [--list N] [--since D]

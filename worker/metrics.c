@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <sysexits.h>
 
 #include <glib.h>
@@ -53,6 +54,58 @@ static void
 metric_head(FILE *f, const char *name, const char *help)
 {
 	fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+/* Where total_row() writes, and which metrics have their HELP already. */
+struct total_out {
+	FILE *f;
+	int   seen_events, seen_suppressions;
+};
+
+/* total_row - one db_totals() row as a counter sample; the HELP and TYPE
+ * lines before the first of each metric */
+static void
+total_row(const char *what, const char *key, const char *list, long long n,
+    void *arg)
+{
+	struct total_out *t = arg;
+	FILE             *f = t->f;
+	int               ev = strcmp(what, "events") == 0;
+	const char       *name =
+            ev ? "rebound_events_total" : "rebound_suppressions_total";
+	int *seen = ev ? &t->seen_events : &t->seen_suppressions;
+
+	if (!*seen) {
+		fprintf(f, "# HELP %s %s\n# TYPE %s counter\n", name,
+		    ev ? "Events stored, by class and list, since the database "
+			 "began."
+		       : "Suppressions made, by cause and list, since the "
+			 "database began (ended ones included).",
+		    name);
+		*seen = 1;
+	}
+	fprintf(f, "%s{", name);
+	metric_label(f, ev ? "class" : "cause", key);
+	fprintf(f, ",");
+	metric_label(f, "list", list);
+	fprintf(f, "} %lld\n", n);
+}
+
+/* totals - the database's counters (db_totals()), so that rates can be
+ * graphed whatever the timer's interval; nothing without a database */
+static void
+totals(FILE *f, struct run *run)
+{
+	struct total_out t = { f, 0, 0 };
+	char            *cause = NULL;
+
+	if (run->db == NULL)
+		return;
+	if (db_totals(run->db, total_row, &t, &cause) < 0) {
+		log_msg(G_LOG_LEVEL_WARNING, NULL, NULL, NULL, NULL,
+		    "metrics: %s", cause);
+		g_free(cause);
+	}
 }
 
 void
@@ -182,6 +235,7 @@ metrics_write(const char *path, struct run *run, int status, double seconds)
 			fprintf(f, "} %u\n", GPOINTER_TO_UINT(v));
 		}
 	}
+	totals(f, run);
 	if (atomic_close(f, path, tmp, 1) < 0)
 		log_msg(G_LOG_LEVEL_WARNING, NULL, NULL, NULL, NULL,
 		    "metrics file %s: %s", path, g_strerror(errno));
