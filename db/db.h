@@ -211,8 +211,15 @@ struct db_tally {
 				   list or address the list manager does not
 				   know by that name */
 	unsigned    cls[CLASSIFY_NCLASSES]; /* events by enum classify_class */
-	GHashTable *blocks; /* recipient domain -> blocks (guint) */
+	GHashTable *blocks;     /* recipient domain -> blocks (guint) */
+	GHashTable *block_days; /* "DAY DOMAIN" (DAY: days since the epoch
+				   the deliveries failed) -> blocks (guint) */
 };
+
+/* db_day_blocks - *n: the blocks from domain on day (days since the
+ * epoch) domain_daily holds.  0, or -1 with *cause. */
+int db_day_blocks(struct db *, const char *domain, int day, unsigned *n,
+    char **cause);
 
 /*
  * db_batch_write - inside the caller's transaction: skip the messages

@@ -1038,3 +1038,23 @@ db_totals(struct db *db, db_total_cb cb, void *arg, char **cause)
 	PQclear(res);
 	return 0;
 }
+
+int
+db_day_blocks(struct db *db, const char *domain, int day, unsigned *n,
+    char **cause)
+{
+	char       *d = db_days_date(day);
+	const char *params[2] = { domain, d };
+	PGresult   *res;
+
+	res = db_exec(db,
+	    "SELECT coalesce(sum(count), 0) FROM @domain_daily WHERE domain "
+	    "= $1 AND day = $2::date AND class = 'block'",
+	    2, params, PGRES_TUPLES_OK, cause);
+	g_free(d);
+	if (res == NULL)
+		return -1;
+	*n = (unsigned)g_ascii_strtoull(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return 0;
+}

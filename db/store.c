@@ -896,6 +896,14 @@ count_domains(struct db *db, struct db_batch *b, int today, struct db_tally *t,
 				GPOINTER_TO_UINT(
 				    g_hash_table_lookup(t->blocks, d)) +
 				1));
+		if (e->cls == CLASS_BLOCK && t->block_days != NULL) {
+			char *dd = g_strdup_printf("%d %s", on, d);
+			g_hash_table_insert(t->block_days, dd,
+			    GUINT_TO_POINTER(
+				GPOINTER_TO_UINT(
+				    g_hash_table_lookup(t->block_days, dd)) +
+				1));
+		}
 		/* the day the delivery failed, not today: a backlog read at
 		 * once lands on the days it happened */
 		k = g_strdup_printf("%d\n%s\n%s", on,

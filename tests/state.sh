@@ -175,8 +175,18 @@ url = maildir:$TMP/blocks
 list = news
 CONF
 "$BIN" run --config "$CONF" --mailbox blocks >/dev/null 2>"$TMP/err" || fail "block run: $(cat "$TMP/err")"
-grep -q "warning: 3 blocks from blocky.example" "$TMP/err" || fail "no block alert: $(cat "$TMP/err")"
-[ "$(sql "SELECT count(*) FROM subscribers WHERE address LIKE '%@blocky.example' AND state = 'active' AND score = 0 AND block_count = 1")" -eq 3 ] ||
+grep -q "warning: 3 blocks from blocky.example on [0-9-]* (block_alert = 2)" "$TMP/err" ||
+    fail "no block alert: $(cat "$TMP/err")"
+# one line per domain and day: the next run's blocks of that day (3,
+# over block_alert on their own, as the old per-run count saw them) add to
+# the count but say nothing again
+for i in 4 5 6; do
+	dsn "user$i@blocky.example" 5.7.1 "550 5.7.1 Service unavailable; client host [192.0.2.1] blocked using zen.spamhaus.org" \
+	    >"$TMP/blocks/new/$i.block"
+done
+"$BIN" run --config "$CONF" --mailbox blocks >/dev/null 2>"$TMP/err" || fail "block run 2: $(cat "$TMP/err")"
+grep -q "blocks from blocky.example" "$TMP/err" && fail "the block alert again: $(cat "$TMP/err")"
+[ "$(sql "SELECT count(*) FROM subscribers WHERE address LIKE '%@blocky.example' AND state = 'active' AND score = 0 AND block_count = 1")" -eq 6 ] ||
     fail "blocks changed subscribers"
 [ "$(sql "SELECT count(*) FROM suppressions WHERE address LIKE '%@blocky.example'")" -eq 0 ] ||
     fail "a block suppressed"

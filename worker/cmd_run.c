@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
@@ -342,6 +343,7 @@ dry_batch(struct run *run, const struct config_mailbox *mb, struct db_batch *b,
 
 	memset(&t, 0, sizeof(t));
 	t.blocks = run->blocks;
+	t.block_days = run->block_days;
 	if (db_batch_write(run->db, b, writer_policy, run->cfg, run->today, &t,
 		&cause) < 0) {
 		log_msg(G_LOG_LEVEL_CRITICAL, mb->name, NULL, NULL, NULL,
@@ -493,6 +495,7 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 	memset(&t, 0, sizeof(t));
 	memset(&res, 0, sizeof(res));
 	t.blocks = run->blocks;
+	t.block_days = run->block_days;
 	src = NULL;
 	/* one run per mailbox at a time, across machines */
 	if (db_lock_mailbox(run->db, mb->name, run->wait, &got, &cause) < 0) {
@@ -664,9 +667,10 @@ done:
 	return status;
 }
 
-/* block_alerts - warn of each recipient domain that blocked more than
- * block_alert messages this run: the sender's reputation, not dead
- * addresses */
+/* block_alerts - warn once of each recipient domain and day whose blocks
+ * crossed block_alert with this run (the day the deliveries failed, as
+ * domain_daily counts them): one line per domain and day whatever the
+ * timer's interval; the sender's reputation, not dead addresses */
 static void
 block_alerts(struct run *run)
 {
@@ -674,17 +678,33 @@ block_alerts(struct run *run)
 	GHashTableIter it;
 	gpointer       k, v;
 
-	if (limit == 0)
+	if (limit == 0 || run->db == NULL)
 		return;
-	g_hash_table_iter_init(&it, run->blocks);
-	while (g_hash_table_iter_next(&it, &k, &v))
-		if (GPOINTER_TO_UINT(v) > limit)
-			log_msg(G_LOG_LEVEL_WARNING, NULL, NULL, NULL, "block",
-			    "%u blocks from %s "
-			    "in this run (block_alert = %u): the receiver refuses "
-			    "the sender (reputation, policy, blocklist), not dead "
-			    "addresses; nobody was suppressed for it",
-			    GPOINTER_TO_UINT(v), (const char *)k, limit);
+	g_hash_table_iter_init(&it, run->block_days);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		const char *domain = strchr(k, ' ') + 1;
+		int         day = atoi(k);
+		unsigned    now = 0, here = GPOINTER_TO_UINT(v);
+		char       *cause = NULL;
+		GDate       d;
+
+		if (db_day_blocks(run->db, domain, day, &now, &cause) < 0) {
+			log_warn("block_alert: %s", cause);
+			g_free(cause);
+			return;
+		}
+		if (now <= limit || now - here > limit)
+			continue; /* under it, or said by an earlier run */
+		g_date_clear(&d, 1);
+		g_date_set_julian(&d, (guint32)(day + 719163));
+		log_msg(G_LOG_LEVEL_WARNING, NULL, NULL, NULL, "block",
+		    "%u blocks from %s on %04d-%02d-%02d (block_alert = %u): "
+		    "the receiver refuses the sender (reputation, policy, "
+		    "blocklist), not dead addresses; nobody was suppressed for "
+		    "it",
+		    now, domain, g_date_get_year(&d), g_date_get_month(&d),
+		    g_date_get_day(&d), limit);
+	}
 }
 
 /* today - days since the epoch; REBOUND_TEST_TODAY=YYYY-MM-DD sets the
@@ -804,6 +824,8 @@ store_all(struct config *cfg, struct config_mailbox *mbs, size_t n,
 	run.stats = stats;
 	run.blocks =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	run.block_days =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	run.done = g_array_new(FALSE, TRUE, sizeof(struct mailbox_result));
 	if ((run.db = cmd_open_db(cfg, &status)) == NULL)
 		goto out;
@@ -842,6 +864,7 @@ out:
 	if (report_html != NULL && run.db != NULL)
 		report_page(report_html, &run);
 	g_hash_table_destroy(run.blocks);
+	g_hash_table_destroy(run.block_days);
 	g_array_free(run.done, TRUE);
 	db_close(run.db);
 	return status;

@@ -32,7 +32,8 @@ struct run {
 	int                        verbosity; /* -1 -q, 0, 1 -v */
 	int                        stats;  /* --stats: print the time split */
 	GHashTable                *blocks; /* domain -> blocks this run */
-	GArray                    *done;   /* struct mailbox_result */
+	GHashTable *block_days; /* "DAY DOMAIN" -> blocks this run (db.h) */
+	GArray     *done;       /* struct mailbox_result */
 };
 
 /* Where a mailbox's run spent its time, in microseconds. */
