@@ -81,8 +81,15 @@ db_sql(struct db *db, const char *sql)
 	for (p = sql; *p != '\0'; p++)
 		if (*p != '@')
 			g_string_append_c(s, *p);
-		else if (db->schema != NULL)
-			g_string_append_printf(s, "\"%s\".", db->schema);
+		else {
+			/* @name, always: an at sign in a string literal would
+			 * vanish here without a word (write chr(64)); the SQL is
+			 * the program's own, so this is a programmer's error */
+			g_assert(g_ascii_isalpha(p[1]) || p[1] == '_');
+			if (db->schema != NULL)
+				g_string_append_printf(s, "\"%s\".",
+				    db->schema);
+		}
 	done = g_string_free(s, FALSE);
 	g_hash_table_insert(db->sql, g_strdup(sql), (char *)done);
 	return done;
