@@ -99,10 +99,17 @@ PGresult *
 db_exec(struct db *db, const char *sql, int n, const char *const *params,
     ExecStatusType want, char **cause)
 {
+	return db_exec_typed(db, sql, n, NULL, params, want, cause);
+}
+
+PGresult *
+db_exec_typed(struct db *db, const char *sql, int n, const Oid *types,
+    const char *const *params, ExecStatusType want, char **cause)
+{
 	PGresult *res;
 
 	sql = db_sql(db, sql);
-	res = PQexecParams(db->conn, sql, n, NULL, params, NULL, NULL, 0);
+	res = PQexecParams(db->conn, sql, n, types, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != want) {
 		db_fail(db, res, sql, cause);
 		return NULL;

@@ -51,6 +51,11 @@ int db_fail(struct db *, PGresult *res, const char *what, char **cause);
 PGresult *db_exec(struct db *, const char *sql, int n,
     const char *const *params, ExecStatusType want, char **cause);
 
+/* db_exec_typed - db_exec() with the parameters' types declared (OIDs),
+ * so that a statement may leave some of them unused */
+PGresult *db_exec_typed(struct db *, const char *sql, int n, const Oid *types,
+    const char *const *params, ExecStatusType want, char **cause);
+
 /* db_simple - a statement without results; 0 or -1 */
 int db_simple(struct db *, const char *sql, int n, const char *const *params,
     char **cause);

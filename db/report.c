@@ -147,16 +147,16 @@ struct part {
  * -1. */
 static int
 report_parts(struct db *db, const struct part *parts, size_t nparts, int n,
-    const char *const *params, JsonBuilder *b, FILE *f, enum db_format fmt,
-    int *rows, char **cause)
+    const Oid *types, const char *const *params, JsonBuilder *b, FILE *f,
+    enum db_format fmt, int *rows, char **cause)
 {
 	PGresult *res;
 	size_t    i;
 
 	*rows = 0;
 	for (i = 0; i < nparts; i++) {
-		res = db_exec(db, parts[i].sql, n, params, PGRES_TUPLES_OK,
-		    cause);
+		res = db_exec_typed(db, parts[i].sql, n, types, params,
+		    PGRES_TUPLES_OK, cause);
 		if (res == NULL)
 			return -1;
 		*rows += PQntuples(res);
@@ -256,7 +256,7 @@ db_status_report(struct db *db, FILE *f, enum db_format fmt, char **cause)
 	}
 	PQclear(res);
 	if (report_parts(db, status_parts, G_N_ELEMENTS(status_parts), 0, NULL,
-		b, f, fmt, &rows, cause) < 0)
+		NULL, b, f, fmt, &rows, cause) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -527,7 +527,7 @@ db_subscriber(struct db *db, const char *address, FILE *f, enum db_format fmt,
 	if (fmt != DB_JSON)
 		fprintf(f, "%s\n", address);
 	if (report_parts(db, subscriber_parts, G_N_ELEMENTS(subscriber_parts),
-		1, params, b, f, fmt, found, cause) < 0)
+		1, NULL, params, b, f, fmt, found, cause) < 0)
 		goto out;
 	*found = *found > 0;
 	rc = 0;
@@ -725,6 +725,11 @@ static const struct {
 	    "https://support.google.com/a/answer/81126" },
 };
 
+/* The parameters of period_parts and the incidents: $1 since, $2 until
+ * (dates), $3 the list (text, NULL: every list), $4 --show-addresses
+ * (bool); declared, so that a part may leave some unused. */
+static const Oid period_types[4] = { 1082, 1082, 25, 16 };
+
 static const struct part period_parts[] = {
 	{ "per day the deliveries failed (sup_*: suppressed, by cause; "
 	  "unsup: ended)",
@@ -751,8 +756,7 @@ static const struct part period_parts[] = {
 	    "coalesce(l.name, '(all)'), 'u' FROM @suppressions x LEFT JOIN "
 	    "@lists l ON l.id = x.list_id WHERE (x.ended_at AT TIME ZONE "
 	    "'UTC')::date BETWEEN $1::date AND $2::date AND ($3::text IS NULL "
-	    "OR l.name = $3 OR x.list_id IS NULL)) t WHERE $4::bool IS NOT "
-	    "NULL GROUP BY day, list ORDER BY day, list",
+	    "OR l.name = $3 OR x.list_id IS NULL)) t GROUP BY day, list ORDER BY day, list",
 	    ROWS },
 	{ "rates per send of known size (the events that answer it)", "rates",
 	    "SELECT l.name AS list, s.send_key AS send, to_char(s.sent_at AT "
@@ -771,7 +775,7 @@ static const struct part period_parts[] = {
 	    "@lists l ON l.id = s.list_id LEFT JOIN @events e ON e.send_id = "
 	    "s.id WHERE s.recipients > 0 AND (s.sent_at AT TIME ZONE "
 	    "'UTC')::date BETWEEN $1::date AND $2::date AND ($3::text IS NULL "
-	    "OR l.name = $3) AND $4::bool IS NOT NULL GROUP BY l.name, s.id "
+	    "OR l.name = $3) GROUP BY l.name, s.id "
 	    "ORDER BY s.sent_at, s.id",
 	    ROWS },
 	{ "suppressed in the period", "suppressions",
@@ -790,8 +794,8 @@ static const struct part period_parts[] = {
 			     "address, s.score AS days, s.soft_sends AS sends, to_char("
 			     "s.last_bounce_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS last FROM "
 			     "@subscribers s LEFT JOIN @lists l ON l.id = s.list_id WHERE "
-			     "s.state = 'bouncing' AND ($3::text IS NULL OR l.name = $3) AND "
-			     "$1::date <= $2::date AND $4::bool IS NOT NULL ORDER BY "
+			     "s.state = 'bouncing' AND ($3::text IS NULL OR l.name = $3) "
+			     "ORDER BY "
 			     "greatest(s.score, s.soft_sends) DESC, s.last_bounce_at DESC, "
 			     "s.address LIMIT 10",
 	    ROWS },
@@ -801,19 +805,18 @@ static const struct part period_parts[] = {
 	    "FILTER (WHERE e.class = 'soft') AS soft, count(*) FILTER (WHERE "
 	    "e.class = 'block') AS block FROM @events e WHERE " INPERIOD
 	    " AND e.class IN ('hard', 'soft', 'block', 'complaint') AND "
-	    "e.address LIKE '%' || chr(64) || '%' AND $4::bool IS NOT NULL GROUP BY 1 ORDER "
+	    "e.address LIKE '%' || chr(64) || '%' GROUP BY 1 ORDER "
 	    "BY total DESC, domain LIMIT 10",
 	    ROWS },
 	{ "top reasons", "top_reasons",
 	    "SELECT e.class, coalesce(e.reason, '-') AS reason, count(*) AS "
 	    "events FROM @events e WHERE " INPERIOD
-	    " AND e.class <> 'ignore' AND $4::bool IS NOT NULL GROUP BY 1, 2 "
+	    " AND e.class <> 'ignore' GROUP BY 1, 2 "
 	    "ORDER BY events DESC, 1, 2 LIMIT 10",
 	    ROWS },
 	{ "top rules", "top_rules",
 	    "SELECT coalesce(e.rule, '-') AS rule, count(*) AS events FROM "
-	    "@events e WHERE " INPERIOD
-	    " AND e.class <> 'ignore' AND $4::bool IS NOT NULL GROUP BY 1 "
+	    "@events e WHERE " INPERIOD " AND e.class <> 'ignore' GROUP BY 1 "
 	    "ORDER BY events DESC, 1 LIMIT 10",
 	    ROWS },
 };
@@ -832,13 +835,13 @@ report_incidents(struct db *db, const struct db_report_query *q,
 	int                    r, n;
 
 	/* the period and the seven days before it */
-	res = db_exec(db,
+	res = db_exec_typed(db,
 	    "SELECT split_part(e.address, chr(64), 2), " FAILDAY
 	    " - DATE '1970-01-01', count(*) FROM @events e WHERE " FAILDAY
 	    " BETWEEN $1::date - 7 AND $2::date AND ($3::text IS NULL OR "
-	    "e.list = $3) AND e.class = 'block' AND e.address LIKE '%' || chr(64) || '%' AND "
-	    "$4::bool IS NOT NULL GROUP BY 1, 2",
-	    4, params, PGRES_TUPLES_OK, cause);
+	    "e.list = $3) AND e.class = 'block' AND e.address LIKE '%' || chr(64) || '%' "
+	    "GROUP BY 1, 2",
+	    4, period_types, params, PGRES_TUPLES_OK, cause);
 	if (res == NULL)
 		return -1;
 	n = PQntuples(res);
@@ -993,7 +996,7 @@ db_report(struct db *db, const struct db_report_query *q, FILE *f,
 	if (report_incidents(db, q, params, b, f, fmt, cause) < 0)
 		goto out;
 	if (report_parts(db, period_parts, G_N_ELEMENTS(period_parts), 4,
-		params, b, f, fmt, &rows, cause) < 0)
+		period_types, params, b, f, fmt, &rows, cause) < 0)
 		goto out;
 	if (fmt != DB_JSON) {
 		fprintf(f, "\nthresholds the rates are held against:\n");
