@@ -13,6 +13,7 @@
 #include "log.h"
 #include "mime.h"
 #include "output.h"
+#include "policy.h"
 #include "source.h"
 
 /* apply_config - take the [parse] group of a config file as defaults for
@@ -62,6 +63,23 @@ cmd_options(GOptionContext *ctx, int *argc, char ***argv)
 	log_error("%s", err->message);
 	g_error_free(err);
 	return EX_USAGE;
+}
+
+int
+cmd_today(void)
+{
+	const char *t = g_getenv("REBOUND_TEST_TODAY");
+	int         n = t != NULL ? policy_day(t) : -1;
+
+	return n >= 0 ? n : policy_day(NULL);
+}
+
+gint64
+cmd_now(int today)
+{
+	return g_getenv("REBOUND_TEST_TODAY") != NULL
+	    ? (gint64)today * 86400 + 86399
+	    : g_get_real_time() / G_USEC_PER_SEC;
 }
 
 int

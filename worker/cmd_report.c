@@ -163,17 +163,6 @@ valid_date(const char *s)
 	    g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
 }
 
-/* report_today - days since the epoch; REBOUND_TEST_TODAY=YYYY-MM-DD sets
- * the clock for tests, as for `run` */
-static int
-report_today(void)
-{
-	const char *t = g_getenv("REBOUND_TEST_TODAY");
-	int         n = t != NULL ? policy_day(t) : -1;
-
-	return n >= 0 ? n : policy_day(NULL);
-}
-
 /* report_day - *day of "YYYY-MM-DD", or for "Nd" the Nth day back from
  * until (7d: the week ending on it); 0, or -1 when s is neither */
 static int
@@ -246,7 +235,7 @@ cmd_report(int argc, char **argv)
 		status = EX_USAGE;
 		goto out;
 	}
-	q.until = report_today();
+	q.until = cmd_today();
 	if (until != NULL &&
 	    (!valid_date(until) || (q.until = policy_day(until)) < 0)) {
 		log_error("--until: a date YYYY-MM-DD, not '%s'", until);

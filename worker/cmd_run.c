@@ -170,12 +170,8 @@ event_of(const struct run *run, const struct config_mailbox *mb,
 	ev->proof_secret = r->orig_proof;
 	ev->send = r->orig_send;
 	ev->orig_message_id = r->orig_message_id;
-	/* the day it failed, judged against the run's clock (the test clock
-	 * ends its day) */
-	ev->failed_at = mime_failed_at(r, rc,
-	    g_getenv("REBOUND_TEST_TODAY") != NULL
-		? (gint64)run->today * 86400 + 86399
-		: g_get_real_time() / G_USEC_PER_SEC);
+	/* the day it failed, judged against the run's clock */
+	ev->failed_at = mime_failed_at(r, rc, run->now);
 }
 
 /* too_many - the list of evs[0..n) that more of them name than its
@@ -707,17 +703,6 @@ block_alerts(struct run *run)
 	}
 }
 
-/* today - days since the epoch; REBOUND_TEST_TODAY=YYYY-MM-DD sets the
- * policy's clock for tests */
-static int
-today(void)
-{
-	const char *t = g_getenv("REBOUND_TEST_TODAY");
-	int         n = t != NULL ? policy_day(t) : -1;
-
-	return n >= 0 ? n : policy_day(NULL);
-}
-
 /* expire_one - end list's (or, with except, the other lists') soft
  * suppressions older than days; logged */
 static void
@@ -818,7 +803,8 @@ store_all(struct config *cfg, struct config_mailbox *mbs, size_t n,
 	memset(&run, 0, sizeof(run));
 	run.cfg = cfg;
 	run.opts = opts;
-	run.today = today();
+	run.today = cmd_today();
+	run.now = cmd_now(run.today);
 	run.wait = wait;
 	run.verbosity = verbosity;
 	run.stats = stats;
@@ -1006,7 +992,8 @@ read:
 		memset(&dry, 0, sizeof(dry));
 		dry.cfg = cfg;
 		dry.opts = &opts;
-		dry.today = today();
+		dry.today = cmd_today();
+		dry.now = cmd_now(dry.today);
 		dry.blocks = g_hash_table_new_full(g_str_hash, g_str_equal,
 		    g_free, NULL);
 		if ((dry.db = cmd_open_db(cfg, &s)) == NULL)

@@ -64,6 +64,14 @@ struct db;
  * (cmd_parse.c).
  */
 int cmd_check_list(struct config *, const char *name);
+
+/* cmd_today - the commands' clock, days since the epoch (UTC);
+ * REBOUND_TEST_TODAY=YYYY-MM-DD sets it for tests (cmd_parse.c) */
+int cmd_today(void);
+
+/* cmd_now - the time a report's dates are judged against (seconds since
+ * the epoch): now, or the end of the test clock's day */
+gint64 cmd_now(int today);
 struct mime_options;
 struct mime_report;
 struct source_msg;

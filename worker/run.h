@@ -27,11 +27,13 @@ struct run {
 	struct config             *cfg;
 	struct db                 *db;
 	const struct mime_options *opts;
-	int                        today;     /* days since the epoch */
-	int                        wait;      /* --wait for a mailbox's lock */
-	int                        verbosity; /* -1 -q, 0, 1 -v */
-	int                        stats;  /* --stats: print the time split */
-	GHashTable                *blocks; /* domain -> blocks this run */
+	int                        today; /* days since the epoch */
+	gint64      now; /* seconds since the epoch: a report's dates are judged
+		       against it (cmd_now()) */
+	int         wait;       /* --wait for a mailbox's lock */
+	int         verbosity;  /* -1 -q, 0, 1 -v */
+	int         stats;      /* --stats: print the time split */
+	GHashTable *blocks;     /* domain -> blocks this run */
 	GHashTable *block_days; /* "DAY DOMAIN" -> blocks this run (db.h) */
 	GArray     *done;       /* struct mailbox_result */
 };
