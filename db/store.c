@@ -867,6 +867,16 @@ domain_of(const char *address)
 	return g_strdup(at + 1);
 }
 
+/* bump - add one to the count of key (given up to h, which frees its
+ * keys) */
+static void
+bump(GHashTable *h, char *key)
+{
+	g_hash_table_insert(h, key,
+	    GUINT_TO_POINTER(
+		GPOINTER_TO_UINT(g_hash_table_lookup(h, key)) + 1));
+}
+
 /* count_domains - add the batch's events to the daily counts per
  * recipient domain and class (ignored events are not bounces) */
 static int
@@ -891,27 +901,15 @@ count_domains(struct db *db, struct db_batch *b, int today, struct db_tally *t,
 		    (d = domain_of(e->address)) == NULL)
 			continue;
 		if (e->cls == CLASS_BLOCK && t->blocks != NULL)
-			g_hash_table_insert(t->blocks, g_strdup(d),
-			    GUINT_TO_POINTER(
-				GPOINTER_TO_UINT(
-				    g_hash_table_lookup(t->blocks, d)) +
-				1));
-		if (e->cls == CLASS_BLOCK && t->block_days != NULL) {
-			char *dd = g_strdup_printf("%d %s", on, d);
-			g_hash_table_insert(t->block_days, dd,
-			    GUINT_TO_POINTER(
-				GPOINTER_TO_UINT(
-				    g_hash_table_lookup(t->block_days, dd)) +
-				1));
-		}
+			bump(t->blocks, g_strdup(d));
+		if (e->cls == CLASS_BLOCK && t->block_days != NULL)
+			bump(t->block_days, g_strdup_printf("%d %s", on, d));
 		/* the day the delivery failed, not today: a backlog read at
 		 * once lands on the days it happened */
-		k = g_strdup_printf("%d\n%s\n%s", on,
-		    classify_class_name(e->cls), d);
+		bump(n,
+		    g_strdup_printf("%d\n%s\n%s", on,
+			classify_class_name(e->cls), d));
 		g_free(d);
-		g_hash_table_insert(n, k,
-		    GUINT_TO_POINTER(
-			GPOINTER_TO_UINT(g_hash_table_lookup(n, k)) + 1));
 	}
 	db_array_init(&days);
 	db_array_init(&dom);
