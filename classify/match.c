@@ -8,6 +8,11 @@
  * gate is open: the text holds one of the gate's substrings (asked once
  * per table and text).
  *
+ * Before any row is tried, one Aho-Corasick scan of the text finds which
+ * of the rows' required strings (literals.c) and the gates' substrings it
+ * holds; a row whose strings are all absent cannot match and is skipped
+ * (with 341 rows, most texts leave some 10 to try).
+ *
  * The rows are matched with PCRE2 directly rather than through GRegex
  * (which wraps the same library): every row is tried against every
  * diagnostic, and GRegex allocates match state on each call, which cost
@@ -35,6 +40,11 @@ static size_t                   nmerged;
 static pcre2_code             **compiled; /* per merged row; NULL: substring */
 static int        *gate_of; /* per merged row: block + 1, 0: none */
 static const char *gates[MATCH_MAX_GATES];
+/* the prefilter: every required string and gate substring once */
+static struct classify_ac *ac;
+static guint               nstrings;
+static GArray **row_strings; /* per merged row: guint ids, NULL: none */
+static GArray  *gate_strings[MATCH_MAX_GATES];
 
 /* A row and the provider table it came from, while merging. */
 struct entry {
@@ -49,6 +59,64 @@ by_prio(const void *a, const void *b)
 	const struct entry *x = a, *y = b;
 
 	return x->row.prio < y->row.prio ? -1 : x->row.prio > y->row.prio;
+}
+
+/* string_id - the id of s among all (added when new) */
+static guint
+string_id(GPtrArray *all, GHashTable *ids, const char *s)
+{
+	gpointer id;
+
+	if (g_hash_table_lookup_extended(ids, s, NULL, &id))
+		return GPOINTER_TO_UINT(id);
+	g_ptr_array_add(all, g_strdup(s));
+	g_hash_table_insert(ids, g_ptr_array_index(all, all->len - 1),
+	    GUINT_TO_POINTER(all->len - 1));
+	return all->len - 1;
+}
+
+/* prefilter - the required strings of every merged row and the
+ * substrings of every gate, in one automaton */
+static void
+prefilter(size_t nblocks)
+{
+	GPtrArray  *all = g_ptr_array_new_with_free_func(g_free);
+	GHashTable *ids = g_hash_table_new(g_str_hash, g_str_equal);
+	size_t      i, b;
+	guint       k;
+
+	row_strings = g_new0(GArray *, nmerged);
+	for (i = 0; i < nmerged; i++) {
+		GPtrArray *need = classify_literals(merged[i].text);
+		if (need == NULL)
+			continue;
+		row_strings[i] = g_array_new(FALSE, FALSE, sizeof(guint));
+		for (k = 0; k < need->len; k++) {
+			guint id =
+			    string_id(all, ids, g_ptr_array_index(need, k));
+			g_array_append_val(row_strings[i], id);
+		}
+		g_ptr_array_unref(need);
+	}
+	for (b = 0; b < nblocks; b++) {
+		char **alts;
+		if (gates[b] == NULL)
+			continue;
+		alts = g_strsplit(gates[b], "|", -1);
+		gate_strings[b] = g_array_new(FALSE, FALSE, sizeof(guint));
+		for (k = 0; alts[k] != NULL; k++) {
+			guint id = string_id(all, ids, alts[k]);
+			if (alts[k][0] == '\0')
+				g_error("gate %s: an empty alternative",
+				    gates[b]);
+			g_array_append_val(gate_strings[b], id);
+		}
+		g_strfreev(alts);
+	}
+	nstrings = all->len;
+	ac = classify_ac_new(all);
+	g_hash_table_destroy(ids);
+	g_ptr_array_unref(all);
 }
 
 /* merge - the two tables in one array by priority, then compiled; a
@@ -105,6 +173,7 @@ merge(gpointer unused)
 		(void)pcre2_jit_compile(compiled[i], PCRE2_JIT_COMPLETE);
 	}
 	g_free(all);
+	prefilter(nblocks);
 	return NULL;
 }
 
@@ -125,36 +194,30 @@ classify_pattern_table(size_t *n)
 	return merged;
 }
 
-/* gate_open - does t (len bytes) hold one of the '|'-separated substrings
- * of gate?  (a substring search is far cheaper than a regex match) */
+/* any_seen - does seen[] have bit for one of the strings ids? */
 static int
-gate_open(const char *gate, const char *t, size_t len)
+any_seen(const GArray *ids, const guint8 *seen, guint8 bit)
 {
-	const char *p, *bar;
+	guint k;
 
-	for (p = gate; p != NULL; p = bar != NULL ? bar + 1 : NULL) {
-		bar = strchr(p, '|');
-		if (memmem(t, len, p,
-			bar != NULL ? (size_t)(bar - p) : strlen(p)) != NULL)
+	for (k = 0; k < ids->len; k++)
+		if (seen[g_array_index(ids, guint, k)] & bit)
 			return 1;
-	}
 	return 0;
 }
 
 /* row_matches - does row i match the lower-cased text t of len bytes?
- * open[] remembers each gate's answer for t: -1 not asked yet */
+ * seen[]: the prefilter's scan, bit: 1 for the plain text, 2 the wide */
 static int
 row_matches(size_t i, const char *t, size_t len, pcre2_match_data *md,
-    signed char *open)
+    const guint8 *seen, guint8 bit)
 {
 	int g = gate_of[i] - 1;
 
-	if (g >= 0) {
-		if (open[g] < 0)
-			open[g] = (signed char)gate_open(gates[g], t, len);
-		if (!open[g])
-			return 0;
-	}
+	if (g >= 0 && !any_seen(gate_strings[g], seen, bit))
+		return 0;
+	if (row_strings[i] != NULL && !any_seen(row_strings[i], seen, bit))
+		return 0; /* it could not match */
 	if (compiled[i] != NULL)
 		return pcre2_match(compiled[i], (PCRE2_SPTR)t, len, 0, 0, md,
 			   NULL) >= 0;
@@ -167,7 +230,7 @@ classify_match(const char *text, const char *context)
 	char                          *lower, *wide = NULL;
 	const struct classify_pattern *hit = NULL;
 	pcre2_match_data              *md;
-	signed char                    open[2][MATCH_MAX_GATES];
+	guint8                         stack[4096], *seen;
 	size_t                         i, nlower, nwide = 0;
 
 	if (text == NULL || text[0] == '\0')
@@ -182,16 +245,24 @@ classify_match(const char *text, const char *context)
 		g_free(c);
 	}
 	md = pcre2_match_data_create(1, NULL);
+	seen = nstrings <= sizeof(stack) ? stack : g_malloc(nstrings);
 	if (md == NULL)
 		g_error("out of memory");
-	/* each gate asked once per text: [0] the plain, [1] the wide one */
-	memset(open, -1, sizeof(open));
+	/* one scan of the wide text finds the strings of both: those ending
+	 * before its suffix are in the plain one */
+	memset(seen, 0, nstrings);
+	if (wide != NULL)
+		classify_ac_scan(ac, wide, nwide, nlower, seen);
+	else
+		classify_ac_scan(ac, lower, nlower, nlower, seen);
 	for (i = 0; i < nmerged && hit == NULL; i++) {
 		int w = merged[i].final > 0 && wide != NULL;
 		if (row_matches(i, w ? wide : lower, w ? nwide : nlower, md,
-			open[w]))
+			seen, w ? 2 : 1))
 			hit = &merged[i];
 	}
+	if (seen != stack)
+		g_free(seen);
 	pcre2_match_data_free(md);
 	g_free(wide);
 	g_free(lower);

@@ -1,6 +1,7 @@
 /*
  * test_patterns.c - the pattern rows as tables: names and priorities
- * unique, and every row with a fixture it wins (pattern-fixtures.txt).
+ * unique, and every row with a fixture it wins (pattern-fixtures.txt);
+ * the prefilter (literals.c) never skips a row that matches.
  *
  * usage: test_patterns FIXTURES
  */
@@ -15,6 +16,7 @@
 #include <glib.h>
 
 #include "classify.h"
+#include "internal.h" /* the prefilter, tested against the rows */
 
 static const char *fixtures_path;
 
@@ -160,6 +162,149 @@ every_row_has_a_fixture(void **state)
 		fail_msg("%u row(s) without a fixture, or unknown", bad);
 }
 
+/* holds - does t hold one of the strings of need? */
+static int
+holds(const char *t, const GPtrArray *need)
+{
+	guint k;
+
+	for (k = 0; k < need->len; k++)
+		if (strstr(t, g_ptr_array_index(need, k)) != NULL)
+			return 1;
+	return 0;
+}
+
+/* every row that matches a fixture's text (any fixture's, not only its
+ * own) finds one of its required strings there: the prefilter cannot
+ * skip a row that would have matched */
+static void
+prefilter_never_skips_a_match(void **state)
+{
+	GPtrArray                     *fx = load();
+	const struct classify_pattern *t;
+	size_t                         n, i;
+	guint                          j, bad = 0, rows = 0, matched = 0;
+
+	t = classify_pattern_table(&n);
+	for (i = 0; i < n; i++) {
+		GPtrArray *need = classify_literals(t[i].text);
+		GRegex    *re = NULL;
+		if (need == NULL)
+			continue;
+		rows++;
+		if (strncmp(t[i].text, "re:", 3) == 0)
+			re = g_regex_new(t[i].text + 3,
+			    G_REGEX_RAW | G_REGEX_DOTALL, 0, NULL);
+		for (j = 0; j < fx->len; j++) {
+			const struct fixture *f = g_ptr_array_index(fx, j);
+			char       *lower = g_ascii_strdown(f->text, -1);
+			char       *wide = f->context == NULL
+				  ? g_strdup(lower)
+				  : g_strconcat(lower, " [reported by ", f->context,
+					"]", NULL);
+			const char *text = t[i].final > 0 ? wide : lower;
+			int hit = re != NULL ? g_regex_match(re, text, 0, NULL)
+					     : strstr(text, t[i].text) != NULL;
+			if (hit && !holds(text, need)) {
+				print_error("%s matches \"%s\" but the "
+					    "prefilter would skip it\n",
+				    t[i].rule, text);
+				bad++;
+			}
+			matched += hit;
+			g_free(lower);
+			g_free(wide);
+		}
+		if (re != NULL)
+			g_regex_unref(re);
+		g_ptr_array_unref(need);
+	}
+	unload(fx);
+	/* nearly every row has strings to look for */
+	if (rows < n * 9 / 10)
+		fail_msg("only %u of %zu rows have a prefilter", rows, n);
+	assert_true(matched >= fx->len / 2);
+	if (bad > 0)
+		fail_msg("%u matches the prefilter would miss", bad);
+}
+
+/* expect - classify_literals(re) is exactly the strings of want, in any
+ * order ("|"-separated; NULL: no requirement) */
+static void
+expect(const char *re, const char *want)
+{
+	GPtrArray *got = classify_literals(re);
+	char     **w;
+	guint      k;
+
+	if (want == NULL) {
+		if (got != NULL)
+			fail_msg("%s: a requirement where none was expected",
+			    re);
+		return;
+	}
+	if (got == NULL)
+		fail_msg("%s: no requirement, expected %s", re, want);
+	w = g_strsplit(want, "|", -1);
+	if (g_strv_length(w) != got->len)
+		fail_msg("%s: %u strings, expected %s", re, got->len, want);
+	for (k = 0; k < got->len; k++)
+		if (!g_strv_contains((const char *const *)w,
+			g_ptr_array_index(got, k)))
+			fail_msg("%s: unexpected \"%s\" (expected %s)", re,
+			    (const char *)g_ptr_array_index(got, k), want);
+	g_strfreev(w);
+	g_ptr_array_unref(got);
+}
+
+/* the reader of regular expressions, part by part */
+static void
+literals_of_expressions(void **state)
+{
+	/* strings are cut to their first 10 bytes (LIT_KEEP) */
+	expect("user unknown", "user unkno");
+	expect("re:\\bno such (user|mailbox)\\b", "no such us|no such ma");
+	expect("re:(a|b)c?d", "ad|acd|bd|bcd");
+	/* the more selective side of a concatenation */
+	expect("re:\\d+ mailbox \\S+ full", " mailbox ");
+	expect("re:[245]\\.\\d\\.\\d quota", " quota");
+	expect("re:x(?!y)z", "xz");
+	/* an optional or repeated part requires nothing */
+	expect("re:(user unknown)?", NULL);
+	expect("re:(abc)*", NULL);
+	expect("re:abc|.*", NULL);
+	/* syntax the reader does not know: always tried */
+	expect("re:(?<name>abc)", NULL);
+	expect("re:(a)\\1", NULL);
+	expect("re:[[:alpha:]]x", NULL);
+}
+
+/* the automaton finds every string, overlapping ones too, and tells the
+ * plain text's hits from those in the suffix */
+static void
+automaton_finds_all(void **state)
+{
+	GPtrArray          *s = g_ptr_array_new_with_free_func(g_free);
+	struct classify_ac *ac;
+	guint8              seen[5] = { 0 };
+	const char         *t = "ushers say she is here";
+
+	g_ptr_array_add(s, g_strdup("he"));
+	g_ptr_array_add(s, g_strdup("she"));
+	g_ptr_array_add(s, g_strdup("his"));
+	g_ptr_array_add(s, g_strdup("hers"));
+	g_ptr_array_add(s, g_strdup("here"));
+	ac = classify_ac_new(s);
+	classify_ac_scan(ac, t, strlen(t), 6, seen); /* "ushers" plain */
+	assert_int_equal(seen[0], 3);                /* he: in "ushers" */
+	assert_int_equal(seen[1], 3);                /* she */
+	assert_int_equal(seen[2], 0);                /* his: nowhere */
+	assert_int_equal(seen[3], 3);                /* hers */
+	assert_int_equal(seen[4], 2); /* here: only past the split */
+	classify_ac_free(ac);
+	g_ptr_array_unref(s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -167,6 +312,9 @@ main(int argc, char **argv)
 		cmocka_unit_test(names_and_priorities_unique),
 		cmocka_unit_test(fixtures_fire_their_row),
 		cmocka_unit_test(every_row_has_a_fixture),
+		cmocka_unit_test(prefilter_never_skips_a_match),
+		cmocka_unit_test(literals_of_expressions),
+		cmocka_unit_test(automaton_finds_all),
 	};
 
 	if (argc != 2) {
