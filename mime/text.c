@@ -533,12 +533,11 @@ intro_has_words(const char *line, const char *addr)
 	return words > 3;
 }
 
-/* status_field - the code of a "Status: 5.1.1" line in text, or NULL;
- * static buffer */
+/* status_field - the code of a "Status: 5.1.1" line in text, in code[16],
+ * or NULL */
 static const char *
-status_field(const char *text)
+status_field(const char *text, char code[16])
 {
-	static char code[16];
 	const char *p = text;
 	size_t      n;
 
@@ -546,7 +545,7 @@ status_field(const char *text)
 		if (p == text || p[-1] == '\n' || p[-1] == ' ') {
 			p += 8;
 			n = strspn(p, "0123456789.");
-			if (n >= 5 && n < sizeof(code) &&
+			if (n >= 5 && n < 16 &&
 			    (p[0] == '2' || p[0] == '4' || p[0] == '5') &&
 			    p[1] == '.') {
 				memcpy(code, p, n);
@@ -1069,9 +1068,11 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 			if (c != NULL)
 				rc->command = g_strdup(c);
 		}
-		if (rc->status == NULL && r->nrcpts - before == 1)
-			report_field_set(&rc->status, status_field(section),
-			    -1);
+		if (rc->status == NULL && r->nrcpts - before == 1) {
+			char code[16];
+			report_field_set(&rc->status,
+			    status_field(section, code), -1);
+		}
 		if (rc->original_recipient == NULL && d != NULL) {
 			GMatchInfo *mi = NULL;
 			if (g_regex_match(expanded_re, d->str, 0, &mi)) {

@@ -29,6 +29,8 @@ expect_status 64 "$BIN" parse
 expect_status 64 "$BIN" parse --no-such-option x
 expect_status 66 "$BIN" parse "$TMP/does-not-exist"
 expect_status 64 "$BIN" parse --verp-delimiter=xy "$DIR/dsn-postfix.eml"
+expect_status 64 "$BIN" parse --threads=-1 "$DIR/dsn-postfix.eml"
+expect_status 64 "$BIN" run --threads=-2
 
 # An oversized message is reported (EX_DATAERR) and the run goes on.
 mkdir "$TMP/dir"

@@ -86,6 +86,16 @@ if ! cmp -s "$TMP/all.expected" "$TMP/all.mbox.out"; then
 	fail "mbox of all fixtures gives other rows"
 	diff "$TMP/all.expected" "$TMP/all.mbox.out" | head -20 >&2
 fi
+# parsed on several threads: byte for byte what one thread writes, in
+# input order, JSON and table, with --why
+for f in "--jsonl" "--jsonl --why" "" "--why"; do
+	# shellcheck disable=SC2086
+	"$BIN" parse $f --threads 1 "$TMP/all.mbox" . >"$TMP/t1.out" 2>/dev/null
+	# shellcheck disable=SC2086
+	"$BIN" parse $f --threads 4 "$TMP/all.mbox" . >"$TMP/t4.out" 2>/dev/null
+	cmp -s "$TMP/t1.out" "$TMP/t4.out" ||
+	    fail "parse $f on 4 threads differs from one thread"
+done
 # the same mbox with CRLF and with bare-CR line endings (old Mac files)
 sed 's/$/\r/' "$TMP/all.mbox" >"$TMP/all-crlf.mbox"
 tr '\n' '\r' <"$TMP/all.mbox" >"$TMP/all-cr.mbox"

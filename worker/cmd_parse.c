@@ -14,7 +14,89 @@
 #include "mime.h"
 #include "output.h"
 #include "policy.h"
+#include "pool.h"
 #include "source.h"
+
+/* messages per job: handing each to a thread by itself costs more in
+ * locks and wake-ups than a small message takes to parse */
+#define PARSE_BATCH 32
+
+/* Messages on their way through the pool: read in order, parsed and
+ * rendered on any thread, written in order. */
+struct parse_job {
+	struct source_msg msg[PARSE_BATCH];
+	unsigned          n;
+	char             *text[PARSE_BATCH];  /* each one's rows, rendered */
+	unsigned          rows[PARSE_BATCH];  /* table rows in text */
+	char             *error[PARSE_BATCH]; /* why it could not be parsed */
+};
+
+/* What every job of one `rebound parse` shares (read only). */
+struct parse_ctx {
+	const struct mime_options *opts;
+	enum output_format         format;
+	int                        why;
+};
+
+/* parse_one - pool_fn: parse, classify and render a job's messages */
+static void
+parse_one(void *data, void *arg)
+{
+	struct parse_job       *j = data;
+	const struct parse_ctx *c = arg;
+	struct output          *o = output_new_buffer(c->format, c->why);
+	unsigned                i;
+
+	for (i = 0; i < j->n; i++) {
+		struct source_msg  *m = &j->msg[i];
+		struct mime_report *r =
+		    cmd_read(m, c->opts, NULL, &j->error[i]);
+
+		if (r == NULL)
+			output_error(o, m->name, m->seq, j->error[i]);
+		else {
+			output_message(o, m->name, m->seq, r, NULL, NULL);
+			mime_report_free(r);
+		}
+		j->text[i] = output_take(o, &j->rows[i]);
+	}
+	output_free(o);
+}
+
+/* parse_done - write a parsed job in its turn and free it; a sysexits.h
+ * status */
+static int
+parse_done(struct parse_job *j, struct output *out)
+{
+	int      status = EX_OK;
+	unsigned i;
+
+	for (i = 0; i < j->n; i++) {
+		if (j->error[i] != NULL) {
+			log_error("%s: %s", j->msg[i].name, j->error[i]);
+			status = EX_DATAERR;
+		}
+		output_put(out, j->text[i], j->rows[i]);
+		source_msg_clear(&j->msg[i]);
+		g_free(j->text[i]);
+		g_free(j->error[i]);
+	}
+	g_free(j);
+	return status;
+}
+
+/* parse_drain - write the finished jobs, in order, waiting for the oldest
+ * when wait; a sysexits.h status */
+static int
+parse_drain(struct pool *pool, struct output *out, int wait, int status)
+{
+	struct parse_job *j;
+
+	while ((j = pool_get(pool, wait)) != NULL)
+		if (parse_done(j, out) != EX_OK && status == EX_OK)
+			status = EX_DATAERR;
+	return status;
+}
 
 /* apply_config - take the [parse] group of a config file as defaults for
  * the options the command line did not give; a sysexits.h status */
@@ -130,6 +212,7 @@ cmd_parse(int argc, char **argv)
 	char  *verp_header = NULL;
 	char  *config = NULL;
 	gint64 max_size = MIME_MAX_MESSAGE;
+	gint   threads = 0;
 	/* clang-format off */
 	GOptionEntry entries[] = {
 		{ "jsonl", 'j', 0, G_OPTION_ARG_NONE, &jsonl,
@@ -153,6 +236,9 @@ cmd_parse(int argc, char **argv)
 		  "largest message read, in bytes (default: 64 MiB)", "BYTES" },
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
 		  "read defaults from the [parse] group of FILE", "FILE" },
+		{ "threads", 't', 0, G_OPTION_ARG_INT, &threads,
+		  "parse on N threads (default: one per processor); the "
+		  "output keeps the input's order", "N" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 	/* clang-format on */
@@ -160,6 +246,9 @@ cmd_parse(int argc, char **argv)
 	struct mime_options opts;
 	struct output      *out = NULL;
 	struct source_msg   msg = { 0 };
+	struct parse_ctx    ctx_job;
+	struct pool        *pool = NULL;
+	struct parse_job   *j = NULL;
 	int                 i, status = EX_OK;
 
 	ctx = g_option_context_new("PATH... - parse bounce messages");
@@ -201,8 +290,17 @@ cmd_parse(int argc, char **argv)
 	opts.verp_header = verp_header;
 	opts.final_only = final_only;
 
+	if (threads < 0) {
+		log_error("--threads must be 0 (one per processor) or more");
+		status = EX_USAGE;
+		goto out;
+	}
 	mime_init();
 	out = output_new(stdout, jsonl ? OUTPUT_JSONL : OUTPUT_TABLE, why);
+	ctx_job.opts = &opts;
+	ctx_job.format = jsonl ? OUTPUT_JSONL : OUTPUT_TABLE;
+	ctx_job.why = why;
+	pool = pool_new(pool_threads(threads), parse_one, &ctx_job);
 	for (i = 1; i < argc; i++) {
 		char          *cause = NULL;
 		struct source *src =
@@ -216,19 +314,18 @@ cmd_parse(int argc, char **argv)
 			continue;
 		}
 		while ((rc = source_next(src, &msg, &cause)) == 1) {
-			char               *why_not = NULL;
-			struct mime_report *r =
-			    cmd_read(&msg, &opts, NULL, &why_not);
-			if (r == NULL) {
-				log_error("%s: %s", msg.name, why_not);
-				output_error(out, msg.name, msg.seq, why_not);
-				g_free(why_not);
-				if (status == EX_OK)
-					status = EX_DATAERR;
+			if (j == NULL)
+				j = g_new0(struct parse_job, 1);
+			j->msg[j->n++] = msg; /* the job's now */
+			memset(&msg, 0, sizeof(msg));
+			if (j->n < PARSE_BATCH)
 				continue;
-			}
-			output_message(out, msg.name, msg.seq, r, NULL, NULL);
-			mime_report_free(r);
+			pool_put(pool, j);
+			j = NULL;
+			/* write what is finished, in order; wait for the
+			 * oldest when the window is full */
+			status = parse_drain(pool, out,
+			    pool_pending(pool) >= pool_window(pool), status);
 		}
 		if (rc < 0) {
 			log_error("%s", cause);
@@ -238,7 +335,12 @@ cmd_parse(int argc, char **argv)
 		source_msg_clear(&msg);
 		source_close(src);
 	}
+	if (j != NULL)
+		pool_put(pool, j);
+	if (pool != NULL)
+		status = parse_drain(pool, out, 1, status);
 out:
+	pool_free(pool);
 	output_free(out);
 	g_option_context_free(ctx);
 	g_free(verp_prefix);

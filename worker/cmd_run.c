@@ -30,6 +30,7 @@
 #include "mime.h"
 #include "output.h"
 #include "policy.h"
+#include "pool.h"
 #include "run.h"
 #include "source.h"
 
@@ -208,64 +209,97 @@ unrecognised(const struct mime_report *r)
 	    g_strcmp0(r->format, "none") == 0;
 }
 
-/* add_message - parse one message and add it, with one event per
- * recipient, to the batch; *outcome says how to acknowledge it.  A report
- * that names more recipients of one list than its policy allows is held:
- * quarantined for a person to look at, nothing applied. */
-static void
-add_message(struct db_batch *b, const struct run *run,
-    const struct config_mailbox *mb, const struct source_msg *m,
-    enum source_outcome *outcome, struct mime_report **keep, size_t *nev)
-{
-	struct mime_report *r = NULL;
-	struct verdict_row *rows = NULL;
-	struct db_event    *evs = NULL;
-	struct db_message   dm;
+/* What parsing one message of a mailbox came to: its report, one event
+ * per recipient, and how to acknowledge it. */
+struct parsed {
+	struct mime_report *r; /* NULL: could not be parsed (why) */
+	struct verdict_row *rows;
+	struct db_event    *evs; /* pointing into r and rows */
+	size_t              n;
 	unsigned char       fp[32];
-	char               *why = NULL;
-	const char         *held = NULL;
-	unsigned            many = 0;
-	size_t              i, n = 0;
+	char               *why;
+	const char         *held; /* too many recipients of this list */
+	unsigned            many;
+	enum source_outcome outcome;
+};
+
+/* parse_message - parse one message of mailbox mb into *pm: its report
+ * and events, and how to acknowledge it; safe on any thread (run and mb
+ * are only read).  A report that names more recipients of one list than
+ * its policy allows is held: quarantined for a person to look at, nothing
+ * applied. */
+static void
+parse_message(const struct run *run, const struct config_mailbox *mb,
+    const struct source_msg *m, struct parsed *pm)
+{
+	size_t i;
+
+	memset(pm, 0, sizeof(*pm));
+	fingerprint(mb, m, pm->fp);
+	pm->r = cmd_read(m, run->opts, mb->name, &pm->why);
+	if (pm->r != NULL) {
+		pm->rows = verdict_rows(pm->r, &pm->n);
+		pm->evs = g_new0(struct db_event, pm->n);
+		for (i = 0; i < pm->n; i++)
+			event_of(run, mb, pm->r, &pm->rows[i], &pm->evs[i]);
+		pm->held = too_many(run, pm->evs, pm->n, &pm->many);
+	}
+	pm->outcome = pm->r == NULL || pm->held != NULL ? SOURCE_QUARANTINE
+	    : mb->review != NULL && unrecognised(pm->r) ? SOURCE_REVIEW
+							: SOURCE_DONE;
+}
+
+/* parsed_free - free what pm holds, unused */
+static void
+parsed_free(struct parsed *pm)
+{
+	mime_report_free(pm->r);
+	g_free(pm->rows);
+	g_free(pm->evs);
+	g_free(pm->why);
+	memset(pm, 0, sizeof(*pm));
+}
+
+/* add_parsed - add a parsed message, with its events, to the batch, and
+ * free what pm holds; the report goes to *keep when keep is not NULL,
+ * *nev gets the number of events added */
+static void
+add_parsed(struct db_batch *b, const struct config_mailbox *mb,
+    const struct source_msg *m, struct parsed *pm, struct mime_report **keep,
+    size_t *nev)
+{
+	struct db_event  *evs = pm->evs;
+	struct db_message dm;
+	size_t            i, n = pm->n;
 
 	if (keep != NULL)
 		*keep = NULL;
 	if (nev != NULL)
 		*nev = 0;
-	fingerprint(mb, m, fp);
-	r = cmd_read(m, run->opts, mb->name, &why);
-	if (r != NULL) {
-		rows = verdict_rows(r, &n);
-		evs = g_new0(struct db_event, n);
-		for (i = 0; i < n; i++)
-			event_of(run, mb, r, &rows[i], &evs[i]);
-		held = too_many(run, evs, n, &many);
-	}
-	*outcome = r == NULL || held != NULL        ? SOURCE_QUARANTINE
-	    : mb->review != NULL && unrecognised(r) ? SOURCE_REVIEW
-						    : SOURCE_DONE;
 	memset(&dm, 0, sizeof(dm));
-	dm.fp = fp;
-	dm.message_id = r != NULL ? r->message_id : NULL;
+	dm.fp = pm->fp;
+	dm.message_id = pm->r != NULL ? pm->r->message_id : NULL;
 	dm.uid = m->uid;
-	dm.quarantined = *outcome == SOURCE_QUARANTINE;
-	dm.review = *outcome == SOURCE_REVIEW;
+	dm.quarantined = pm->outcome == SOURCE_QUARANTINE;
+	dm.review = pm->outcome == SOURCE_REVIEW;
 	db_batch_message(b, &dm);
-	if (r == NULL) {
+	if (pm->r == NULL) {
 		log_msg(G_LOG_LEVEL_WARNING, mb->name, m->uid, NULL, NULL,
-		    "mailbox %s: %s: %s: quarantined", mb->name, m->name, why);
-		g_free(why);
+		    "mailbox %s: %s: %s: quarantined", mb->name, m->name,
+		    pm->why);
+		g_free(pm->why);
 		return;
 	}
-	if (held != NULL)
+	if (pm->held != NULL)
 		log_msg(G_LOG_LEVEL_WARNING, mb->name, m->uid, NULL, NULL,
 		    "mailbox %s: %s: names %u recipients of %s%s, more than "
 		    "max_recipients_per_report: held in quarantine for a "
 		    "person to look at, nothing applied",
-		    mb->name, m->name, many,
-		    held[0] != '\0' ? "list " : "no list", held);
+		    mb->name, m->name, pm->many,
+		    pm->held[0] != '\0' ? "list " : "no list", pm->held);
 	if (nev != NULL)
-		*nev = held == NULL ? n : 0;
-	for (i = 0; i < n && held == NULL; i++) {
+		*nev = pm->held == NULL ? n : 0;
+	for (i = 0; i < n && pm->held == NULL; i++) {
 		db_batch_event(b, &evs[i]);
 		log_msg(G_LOG_LEVEL_DEBUG, mb->name, m->uid, evs[i].address,
 		    classify_class_name(evs[i].cls),
@@ -279,11 +313,56 @@ add_message(struct db_batch *b, const struct run *run,
 		    evs[i].proof_why != NULL ? evs[i].proof_why : "");
 	}
 	g_free(evs);
-	g_free(rows);
+	g_free(pm->rows);
+	g_free(pm->why);
 	if (keep != NULL)
-		*keep = r;
+		*keep = pm->r;
 	else
-		mime_report_free(r);
+		mime_report_free(pm->r);
+}
+
+/* add_message - parse one message and add it, with one event per
+ * recipient, to the batch (parse_message() then add_parsed()); *outcome
+ * says how to acknowledge it */
+static void
+add_message(struct db_batch *b, const struct run *run,
+    const struct config_mailbox *mb, const struct source_msg *m,
+    enum source_outcome *outcome, struct mime_report **keep, size_t *nev)
+{
+	struct parsed pm;
+
+	parse_message(run, mb, m, &pm);
+	*outcome = pm.outcome;
+	add_parsed(b, mb, m, &pm, keep, nev);
+}
+
+/* A message on its way through the parse pool of store_mailbox(): read
+ * in order, parsed on any thread, added to the batch in order. */
+struct run_job {
+	struct source_msg msg; /* its bytes freed once parsed */
+	struct parsed     pm;
+	gint64            us; /* time it took to parse */
+};
+
+/* What the jobs of one mailbox share (read only). */
+struct run_ctx {
+	const struct run            *run;
+	const struct config_mailbox *mb;
+};
+
+/* parse_job - pool_fn: parse one message of the mailbox */
+static void
+parse_job(void *data, void *arg)
+{
+	struct run_job       *j = data;
+	const struct run_ctx *c = arg;
+	gint64                t0 = g_get_monotonic_time();
+
+	parse_message(c->run, c->mb, &j->msg, &j->pm);
+	/* the report keeps what it needs: the bytes can go */
+	g_free(j->msg.data);
+	j->msg.data = NULL;
+	j->us = g_get_monotonic_time() - t0;
 }
 
 /* recorded - source_skip_fn: with after = keep, the messages recorded in
@@ -484,9 +563,12 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 	struct mailbox_result res;
 	struct progress       prog;
 	char                 *cause = NULL, *why = NULL;
-	int      status = EX_OK, rc = 1, got = 0, cur = 0, st = EX_OK;
-	unsigned fetched = 0;
-	gint64   t0 = g_get_monotonic_time();
+	int             status = EX_OK, rc = 1, got = 0, cur = 0, st = EX_OK;
+	unsigned        fetched = 0;
+	gint64          t0 = g_get_monotonic_time();
+	struct pool    *pool = NULL;
+	struct run_ctx  ctx = { run, mb };
+	struct run_job *j;
 
 	memset(&t, 0, sizeof(t));
 	memset(&res, 0, sizeof(res));
@@ -521,27 +603,39 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 		}
 		source_set_skip(src, recorded, kept);
 	}
-	while (rc == 1) {
+	pool = pool_new(pool_threads(run->threads), parse_job, &ctx);
+	while (rc == 1 || pool_pending(pool) > 0) {
 		/* read a batch, outside any transaction, while the writer
-		 * stores the one before */
+		 * stores the one before; the pool parses the messages read
+		 * ahead, on every core, and hands them back in order */
 		GArray          *p = pending[cur];
 		struct db_batch *b = batch[cur];
-		gint64           t1 = g_get_monotonic_time(), t2;
 
-		while (p->len < RUN_BATCH &&
-		    (rc = source_next(src, &msg, &cause)) == 1) {
-			struct pending pm = { { 0 }, SOURCE_DONE };
-
-			t2 = g_get_monotonic_time();
-			res.phase[PHASE_FETCH] += t2 - t1;
-			fetched++;
-			progress_show(&prog, fetched);
-			add_message(b, run, mb, &msg, &pm.outcome, NULL, NULL);
-			t1 = g_get_monotonic_time();
-			res.phase[PHASE_PARSE] += t1 - t2;
-			pm.msg.name = g_strdup(msg.name);
-			pm.msg.uid = g_strdup(msg.uid);
-			g_array_append_val(p, pm);
+		while (p->len < RUN_BATCH) {
+			gint64 t1 = g_get_monotonic_time();
+			while (rc == 1 &&
+			    pool_pending(pool) < pool_window(pool) &&
+			    (rc = source_next(src, &msg, &cause)) == 1) {
+				j = g_new0(struct run_job, 1);
+				j->msg = msg; /* the job's now */
+				memset(&msg, 0, sizeof(msg));
+				fetched++;
+				progress_show(&prog, fetched);
+				pool_put(pool, j);
+			}
+			res.phase[PHASE_FETCH] += g_get_monotonic_time() - t1;
+			if ((j = pool_get(pool, 1)) == NULL)
+				break; /* the source is done, and the pool */
+			{
+				struct pending pm = { { 0 }, j->pm.outcome };
+				res.phase[PHASE_PARSE] += j->us;
+				add_parsed(b, mb, &j->msg, &j->pm, NULL, NULL);
+				pm.msg.name = g_strdup(j->msg.name);
+				pm.msg.uid = g_strdup(j->msg.uid);
+				g_array_append_val(p, pm);
+			}
+			source_msg_clear(&j->msg);
+			g_free(j);
 		}
 		if (rc < 0) {
 			/* store and acknowledge what was read; the rest is
@@ -638,6 +732,12 @@ out:
 	}
 done:
 	/* what is left was not committed: free it, never acknowledge it */
+	while (pool != NULL && (j = pool_get(pool, 1)) != NULL) {
+		parsed_free(&j->pm);
+		source_msg_clear(&j->msg);
+		g_free(j);
+	}
+	pool_free(pool);
 	for (cur = 0; cur < 2; cur++) {
 		guint i;
 		for (i = 0; i < pending[cur]->len; i++)
@@ -782,7 +882,8 @@ report_page(const char *path, struct run *run)
 static int
 store_all(struct config *cfg, struct config_mailbox *mbs, size_t n,
     const char *only, const struct mime_options *opts, int wait, int verbosity,
-    int stats, const char *metrics, int release, const char *report_html)
+    int stats, const char *metrics, int release, const char *report_html,
+    int threads)
 {
 	const struct config_hooks *h = config_hooks(cfg);
 	struct db_hooks            hooks = { h->on_suppress, h->on_soft,
@@ -808,6 +909,7 @@ store_all(struct config *cfg, struct config_mailbox *mbs, size_t n,
 	run.wait = wait;
 	run.verbosity = verbosity;
 	run.stats = stats;
+	run.threads = threads;
 	run.blocks =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	run.block_days =
@@ -863,6 +965,7 @@ cmd_run(int argc, char **argv)
 	char *config_path = NULL, *only = NULL, *list = NULL, *metrics = NULL;
 	char *report_html = NULL;
 	gboolean wait = FALSE, verbose = FALSE, quiet = FALSE, release = FALSE;
+	gint     threads = 0;
 	/* clang-format off */
 	GOptionEntry entries[] = {
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
@@ -898,6 +1001,9 @@ cmd_run(int argc, char **argv)
 		  "print messages/s, where the time went and peak memory per "
 		  "mailbox on stderr",
 		  NULL },
+		{ "threads", 't', 0, G_OPTION_ARG_INT, &threads,
+		  "parse on N threads (default: one per processor); messages "
+		  "are stored in the mailbox's order", "N" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 	/* clang-format on */
@@ -918,6 +1024,11 @@ cmd_run(int argc, char **argv)
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if ((status = cmd_options(ctx, &argc, &argv)) != EX_OK)
 		goto out;
+	if (threads < 0) {
+		log_error("--threads must be 0 (one per processor) or more");
+		status = EX_USAGE;
+		goto out;
+	}
 	log_verbosity(quiet ? -1 : verbose ? 1 : 0);
 	/* piped input needs no configuration to print; [parse] applies when
 	 * given, and storing needs its [database] */
@@ -980,7 +1091,7 @@ read:
 		    quiet         ? -1
 			: verbose ? 1
 				  : 0,
-		    stats, metrics, release, report_html);
+		    stats, metrics, release, report_html, threads);
 		goto out;
 	}
 	/* a table for a person at a terminal, JSON Lines for a program */

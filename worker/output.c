@@ -1,6 +1,7 @@
 /*
  * output.c - classified rows as JSON Lines or as a table.
  */
+#include <stdarg.h>
 #include <string.h>
 
 #include <json-glib/json-glib.h>
@@ -8,13 +9,52 @@
 #include "output.h"
 
 struct output {
-	FILE              *f;
+	FILE              *f;    /* or NULL: into buf */
+	GString           *buf;  /* output_new_buffer()'s */
+	unsigned           rows; /* table rows in buf */
 	enum output_format format;
 	int                why;
 	int                header_done;
 	int                effect_header_done;
 	JsonGenerator     *gen;
 };
+
+/* put - s to the output */
+static void
+put(struct output *o, const char *s)
+{
+	if (o->buf != NULL)
+		g_string_append(o->buf, s);
+	else
+		fputs(s, o->f);
+}
+
+/* putf - a printf format to the output */
+G_GNUC_PRINTF(2, 3)
+static void
+putf(struct output *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (o->buf != NULL)
+		g_string_append_vprintf(o->buf, fmt, ap);
+	else
+		vfprintf(o->f, fmt, ap);
+	va_end(ap);
+}
+
+/* table_header - the header line of a table, once */
+static void
+table_header(struct output *o)
+{
+	if (o->header_done)
+		return;
+	putf(o, "%-24s %-32s %-9s %-15s %-9s %-5s %s\n", "FILE", "RECIPIENT",
+	    "CLASS", "REASON", "STATUS", "REPLY",
+	    o->why ? "RULE / DIAGNOSTIC" : "DIAGNOSTIC");
+	o->header_done = 1;
+}
 
 /* fit - s in exactly width characters (UTF-8): cut with an ellipsis when
  * longer, padded with spaces when shorter (g_free) */
@@ -53,12 +93,44 @@ output_new(FILE *f, enum output_format format, int why)
 	return o;
 }
 
+struct output *
+output_new_buffer(enum output_format format, int why)
+{
+	struct output *o = output_new(NULL, format, why);
+
+	o->buf = g_string_new(NULL);
+	o->header_done = 1; /* output_put() writes it where it belongs */
+	return o;
+}
+
+char *
+output_take(struct output *o, unsigned *rows)
+{
+	char *s = g_strndup(o->buf->str, o->buf->len);
+
+	*rows = o->rows;
+	o->rows = 0;
+	g_string_truncate(o->buf, 0);
+	return s;
+}
+
+void
+output_put(struct output *o, const char *text, unsigned rows)
+{
+	if (rows > 0 && o->format == OUTPUT_TABLE)
+		table_header(o);
+	put(o, text);
+}
+
 void
 output_free(struct output *o)
 {
 	if (o == NULL)
 		return;
-	fflush(o->f);
+	if (o->f != NULL)
+		fflush(o->f);
+	if (o->buf != NULL)
+		g_string_free(o->buf, TRUE);
 	g_object_unref(o->gen);
 	g_free(o);
 }
@@ -149,8 +221,8 @@ write_json(struct output *o, const char *file, unsigned seq,
 	root = json_builder_get_root(b);
 	json_generator_set_root(o->gen, root);
 	s = json_generator_to_data(o->gen, NULL);
-	fputs(s, o->f);
-	fputc('\n', o->f);
+	put(o, s);
+	put(o, "\n");
 	g_free(s);
 	json_node_unref(root);
 	g_object_unref(b);
@@ -164,18 +236,14 @@ write_table(struct output *o, const char *file, const struct verdict_row *row)
 	const char             *base = strrchr(file, '/');
 	char                    diag[61], *name, *rcpt;
 
-	if (!o->header_done) {
-		fprintf(o->f, "%-24s %-32s %-9s %-15s %-9s %-5s %s\n", "FILE",
-		    "RECIPIENT", "CLASS", "REASON", "STATUS", "REPLY",
-		    o->why ? "RULE / DIAGNOSTIC" : "DIAGNOSTIC");
-		o->header_done = 1;
-	}
+	table_header(o);
+	o->rows++;
 	g_strlcpy(diag,
 	    rc != NULL && rc->diagnostic != NULL ? rc->diagnostic : "",
 	    sizeof(diag));
 	name = fit(base != NULL ? base + 1 : file, 24);
 	rcpt = fit(row->recipient, 32);
-	fprintf(o->f, "%s %s %-9s %-15s %-9s %-5s %s%s%s\n", name, rcpt,
+	putf(o, "%s %s %-9s %-15s %-9s %-5s %s%s%s\n", name, rcpt,
 	    classify_class_name(row->result.cls),
 	    row->result.reason != NULL ? row->result.reason : "-",
 	    row->result.status[0] != '\0' ? row->result.status : "-",
@@ -194,7 +262,7 @@ write_effect(struct output *o, const struct verdict_row *row,
 	char *rcpt, *list, *what;
 
 	if (!o->effect_header_done) {
-		fprintf(o->f, "%-32s %-12s %-9s %-15s %-20s %s\n", "SUBSCRIBER",
+		putf(o, "%-32s %-12s %-9s %-15s %-20s %s\n", "SUBSCRIBER",
 		    "LIST", "CLASS", "REASON", "WOULD", "WHY");
 		o->effect_header_done = 1;
 	}
@@ -206,7 +274,7 @@ write_effect(struct output *o, const struct verdict_row *row,
 		  fx->sends > 0 ? "sends" : "score",
 		  fx->sends > 0 ? fx->sends : fx->score)
 	    : g_strdup(fx->effect);
-	fprintf(o->f, "%s %s %-9s %-15s %-20s %s\n", rcpt, list,
+	putf(o, "%s %s %-9s %-15s %-20s %s\n", rcpt, list,
 	    classify_class_name(row->result.cls),
 	    row->result.reason != NULL ? row->result.reason : "-", what,
 	    fx->why != NULL ? fx->why : "");
@@ -274,10 +342,10 @@ output_error(struct output *o, const char *file, unsigned seq,
 		root = json_builder_get_root(b);
 		json_generator_set_root(o->gen, root);
 		s = json_generator_to_data(o->gen, NULL);
-		fprintf(o->f, "%s\n", s);
+		putf(o, "%s\n", s);
 		g_free(s);
 		json_node_unref(root);
 		g_object_unref(b);
 	} else
-		fprintf(o->f, "%-24.24s error: %s\n", file, cause);
+		putf(o, "%-24.24s error: %s\n", file, cause);
 }

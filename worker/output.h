@@ -21,6 +21,19 @@ enum output_format { OUTPUT_JSONL, OUTPUT_TABLE };
 /* output_new - write to f (borrowed); why adds the deciding rule to tables */
 struct output *output_new(FILE *f, enum output_format, int why);
 
+/* output_new_buffer - write into memory, taken out by output_take(): for
+ * a pool thread rendering one message while another writes them in
+ * order; no table header (output_put() writes it) */
+struct output *output_new_buffer(enum output_format, int why);
+
+/* output_take - what a buffer output holds (g_free), then empty; *rows:
+ * how many table rows it holds */
+char *output_take(struct output *, unsigned *rows);
+
+/* output_put - write text taken from a buffer output, after the table
+ * header when it holds rows and the header is not written yet */
+void output_put(struct output *, const char *text, unsigned rows);
+
 /* output_message - classify r and write its rows; file names the input
  * (a source_msg's name), seq is its place in an mbox (0: not in one: see
  * source_msg), mailbox and uid may be NULL */

@@ -33,6 +33,8 @@ struct run {
 	int         wait;       /* --wait for a mailbox's lock */
 	int         verbosity;  /* -1 -q, 0, 1 -v */
 	int         stats;      /* --stats: print the time split */
+	int         threads;    /* --threads: parse threads, 0: one per
+				   processor */
 	GHashTable *blocks;     /* domain -> blocks this run */
 	GHashTable *block_days; /* "DAY DOMAIN" -> blocks this run (db.h) */
 	GArray     *done;       /* struct mailbox_result */
