@@ -13,7 +13,9 @@
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
@@ -72,28 +74,33 @@ cmp_path(gconstpointer a, gconstpointer b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* list_dir - append the regular, non-hidden files of dir, sorted */
+/* list_dir - append the regular, non-hidden files of dir, sorted.
+ * readdir() rather than GDir: its d_type says which entries are regular
+ * files without a stat() of each (only file systems that leave d_type
+ * unknown get one) */
 static void
 list_dir(GPtrArray *out, const char *dir)
 {
-	GDir       *d = g_dir_open(dir, 0, NULL);
-	GPtrArray  *names = g_ptr_array_new_with_free_func(g_free);
-	const char *n;
-	guint       i;
+	DIR           *d = opendir(dir);
+	GPtrArray     *names = g_ptr_array_new_with_free_func(g_free);
+	struct dirent *e;
+	guint          i;
 
 	if (d == NULL)
 		goto done;
-	while ((n = g_dir_read_name(d)) != NULL) {
+	while ((e = readdir(d)) != NULL) {
 		char *p;
-		if (n[0] == '.')
+		if (e->d_name[0] == '.')
 			continue;
-		p = g_build_filename(dir, n, NULL);
-		if (g_file_test(p, G_FILE_TEST_IS_REGULAR))
+		p = g_build_filename(dir, e->d_name, NULL);
+		if (e->d_type == DT_REG ||
+		    ((e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) &&
+			g_file_test(p, G_FILE_TEST_IS_REGULAR)))
 			g_ptr_array_add(names, p);
 		else
 			g_free(p);
 	}
-	g_dir_close(d);
+	closedir(d);
 	g_ptr_array_sort(names, cmp_path);
 	for (i = 0; i < names->len; i++)
 		g_ptr_array_add(out, g_strdup(g_ptr_array_index(names, i)));
@@ -175,6 +182,63 @@ read_file(const char *path, size_t max, struct source_msg *m)
 	m->len = len;
 }
 
+/* load_file - the common case in one open: path, a regular file, read
+ * whole into m (or, when larger than max, m->error set).  0 when split
+ * and the file is an mbox (it starts with "From "), 1 when m is filled,
+ * -1 when it could not be opened or read: the caller goes the long way,
+ * mbox_is() and read_file(), whose error messages the rows keep. */
+static int
+load_file(const char *path, size_t max, int split, struct source_msg *m)
+{
+	struct stat st;
+	char        head[5], *buf;
+	size_t      got = 0;
+	ssize_t     n;
+	int         fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		goto slow;
+	if ((size_t)st.st_size > max) {
+		if (split && pread(fd, head, 5, 0) == 5 &&
+		    memcmp(head, "From ", 5) == 0) {
+			close(fd);
+			return 0; /* an mbox: its messages are bounded */
+		}
+		m->name = g_strdup(path);
+		m->error = g_strdup_printf("message too large (%lld bytes, "
+					   "limit %zu)",
+		    (long long)st.st_size, max);
+		close(fd);
+		return 1;
+	}
+	buf = g_malloc((size_t)st.st_size + 1);
+	while (got < (size_t)st.st_size &&
+	    (n = read(fd, buf + got, (size_t)st.st_size - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			g_free(buf);
+			goto slow;
+		}
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	if (split && got >= 5 && memcmp(buf, "From ", 5) == 0) {
+		g_free(buf);
+		return 0;
+	}
+	m->name = g_strdup(path);
+	m->data = buf;
+	m->len = got;
+	return 1;
+slow:
+	close(fd);
+	return -1;
+}
+
 /* read_stdin - load standard input into m, bounded by max */
 static int
 read_stdin(size_t max, struct source_msg *m, char **cause)
@@ -235,6 +299,7 @@ file_next(struct source *head, struct source_msg *m, char **cause)
 {
 	struct file_source *s = (struct file_source *)head;
 	const char         *path;
+	int                 loaded;
 
 	switch (s->type) {
 	case SRC_STDIN:
@@ -262,7 +327,11 @@ file_next(struct source *head, struct source_msg *m, char **cause)
 			s->next >= s->mb->max_messages))
 			return 0;
 		path = g_ptr_array_index(s->files, s->next++);
-		if (s->split && mbox_is(path)) {
+		if ((loaded = load_file(path, s->max_size, s->split, m)) == 1) {
+			m->uid = g_path_get_basename(m->name);
+			return 1;
+		}
+		if (s->split && (loaded == 0 || mbox_is(path))) {
 			char *why = NULL;
 			if (mbox_open(&s->mbox, path, &why) == 0)
 				return file_next(head, m, cause);

@@ -54,6 +54,10 @@ char *decode_address(const char *value);
  * max bytes of it; 1 when the part was longer (and so was cut) */
 int decode_part_bytes(GMimePart *part, GString *out, size_t max);
 
+/* decode_utf8 - g_mime_text_part_get_text(obj) (a GMimeTextPart), without
+ * a converter when the part is UTF-8 already; g_free() */
+char *decode_utf8(GMimeObject *obj);
+
 /* decode_part_text - the text of a text part in UTF-8, whatever charset it
  * declares or forgot to (caller g_free()s), or NULL */
 char *decode_part_text(GMimeObject *obj);

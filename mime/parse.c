@@ -158,7 +158,7 @@ walk_part(struct walk *w, GMimeObject *obj, int depth)
 	if (GMIME_IS_TEXT_PART(obj) &&
 	    g_mime_content_type_is_type(ct, "text", "html") &&
 	    w->html->len == 0) {
-		char *t = g_mime_text_part_get_text(GMIME_TEXT_PART(obj));
+		char *t = decode_utf8(obj);
 		if (t != NULL)
 			decode_html(t, w->html);
 		g_free(t);
