@@ -36,6 +36,19 @@ unicode_decode(char *s)
 	*w = '\0';
 }
 
+/* decode_lower - g_utf8_strdown(s, n), without its Unicode tables for
+ * the common case of plain ASCII (where the two agree byte for byte) */
+char *
+decode_lower(const char *s, gssize n)
+{
+	size_t len = n < 0 ? strlen(s) : (size_t)n, i;
+
+	for (i = 0; i < len && s[i] != '\0'; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return g_utf8_strdown(s, n);
+	return g_ascii_strdown(s, (gssize)i);
+}
+
 /* decode_address - the address in "rfc822; <a@b>" style values; g_free() */
 char *
 decode_address(const char *v)
@@ -72,7 +85,7 @@ decode_address(const char *v)
 		g_free(a);
 		return NULL;
 	}
-	p = g_utf8_strdown(a, -1);
+	p = decode_lower(a, -1);
 	g_free(a);
 	return p;
 }

@@ -54,6 +54,10 @@ char *decode_address(const char *value);
  * max bytes of it; 1 when the part was longer (and so was cut) */
 int decode_part_bytes(GMimePart *part, GString *out, size_t max);
 
+/* decode_lower - s (n bytes, or -1: up to its NUL) in lower case, as
+ * g_utf8_strdown() gives it; g_free() */
+char *decode_lower(const char *s, gssize n);
+
 /* decode_utf8 - g_mime_text_part_get_text(obj) (a GMimeTextPart), without
  * a converter when the part is UTF-8 already; g_free() */
 char *decode_utf8(GMimeObject *obj);

@@ -61,7 +61,7 @@ lower_addr(const char *a)
 
 	if (a == NULL)
 		return NULL;
-	s = g_utf8_strdown(a, -1);
+	s = decode_lower(a, -1);
 	if ((lt = strchr(s, '<')) != NULL && (gt = strchr(lt, '>')) != NULL) {
 		memmove(s, lt + 1, (size_t)(gt - lt - 1));
 		s[gt - lt - 1] = '\0';

@@ -306,7 +306,7 @@ unquoted(const char *text, size_t n)
 			g_string_append_len(out, p, e - p);
 		p = e;
 	}
-	lower = g_utf8_strdown(out->str, (gssize)out->len);
+	lower = decode_lower(out->str, (gssize)out->len);
 	g_string_free(out, TRUE);
 	return lower;
 }
@@ -381,7 +381,7 @@ text_is_bounce(const struct mime_report *r, const char *text, int machine)
 		return 1;
 	if (machine > 0 && r->subject != NULL) {
 		/* a mailer wrote it: its subject will do */
-		lower = g_utf8_strdown(r->subject, -1);
+		lower = decode_lower(r->subject, -1);
 		for (i = 0; i < G_N_ELEMENTS(subjects) && !yes; i++)
 			yes = strstr(lower, subjects[i]) != NULL;
 		g_free(lower);
@@ -396,7 +396,7 @@ text_is_bounce(const struct mime_report *r, const char *text, int machine)
 		size_t n = MIN(strlen(text), 8192);
 		lower = machine <= 0 && is_reply(r->subject)
 		    ? unquoted(text, n)
-		    : g_utf8_strdown(text, (gssize)n);
+		    : decode_lower(text, (gssize)n);
 		family = family_of(lower, NULL);
 		g_free(lower);
 	}
@@ -832,7 +832,7 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 	author =
 	    r->orig_from != NULL ? report_first_address(r->orig_from) : NULL;
 	section = g_strndup(text, end);
-	lower = g_utf8_strdown(section, -1);
+	lower = decode_lower(section, -1);
 	r->format = family_of(lower, &software);
 	if (r->format == NULL)
 		r->format = "text:generic";
@@ -843,7 +843,7 @@ text_scan(struct mime_report *r, const char *text, const char *failed,
 		/* Sendmail says it gave up in the subject only ("Returned
 		 * mail: Cannot send message for 4 days", over a transcript
 		 * that says "Deferred"): the subject's verdict wins */
-		lsubject = g_utf8_strdown(r->subject, -1);
+		lsubject = decode_lower(r->subject, -1);
 		if (temporary_of(lsubject) == 0)
 			temporary = 0;
 		else if (temporary == -1 &&

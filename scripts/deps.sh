@@ -3,7 +3,7 @@
 #
 # Installs only the packages that are missing.  Needs root (or sudo).
 set -eu
-PKGS="build-essential cmake pkg-config libglib2.0-dev libpcre2-dev libgmime-3.0-dev
+PKGS="build-essential cmake pkg-config libglib2.0-dev libpcre2-dev libmimalloc-dev libgmime-3.0-dev
 libjson-glib-dev libcurl4-gnutls-dev libcmocka-dev libetpan-dev libgnutls28-dev libpq-dev clang
 libclang-rt-14-dev python3 dovecot-imapd dovecot-pop3d openssl postgresql
 systemd groff-base time clang-format curl mailman3 chromium python3-websocket"
