@@ -82,5 +82,6 @@ LSAN_OPTIONS=suppressions=$TESTS/lsan-libetpan.supp"
 hostile pop3-endless-list pop3s "sent more than"
 leak=
 hostile pop3-endless-retr pop3s "sent more than"
+hostile pop3-endless-retr-pipelined pop3s "sent more than"
 
 finish hostile

@@ -256,16 +256,21 @@ moved=$(count imaps-processed)
 [ "$left" -eq 0 ] && [ "$moved" -eq "$BIG" ] ||
     fail "dropped connection: $left left, $moved moved of $BIG"
 # the same over POP3: the DELEs of the lost session are undone, the rest
-# go; whatever was not deleted is read again next time, never lost
-start "$TMP/big"/*.eml
-REBOUND_TEST_DROP_AFTER=500 "$DRIVER" "$TMP/rebound.conf" pop3s ack 0 \
-    >"$TMP/drop.out" 2>"$TMP/drop.err"
-drc=$?
-[ "$drc" -eq 0 ] || fail "POP3 dropped connection: exit $drc: $(cat "$TMP/drop.err")"
-grep -q "reconnecting once" "$TMP/drop.err" || fail "the POP3 connection did not drop"
-left=$(count pop3s)
-[ "$left" -lt 600 ] || fail "POP3 dropped connection: $left left"
-echo "POP3 dropped connection: $(cat "$TMP/drop.out") read, $left left for the next run"
+# go; whatever was not deleted is read again next time, never lost.
+# Dovecot announces PIPELINING: RETRs and DELEs go in groups; then the
+# same one by one
+for serial in "" 1; do
+	start "$TMP/big"/*.eml
+	REBOUND_POP3_NO_PIPELINING=$serial REBOUND_TEST_DROP_AFTER=500 \
+	    "$DRIVER" "$TMP/rebound.conf" pop3s ack 0 \
+	    >"$TMP/drop.out" 2>"$TMP/drop.err"
+	drc=$?
+	[ "$drc" -eq 0 ] || fail "POP3 dropped connection: exit $drc: $(cat "$TMP/drop.err")"
+	grep -q "reconnecting once" "$TMP/drop.err" || fail "the POP3 connection did not drop"
+	left=$(count pop3s)
+	[ "$left" -lt 600 ] || fail "POP3 dropped connection: $left left"
+	echo "POP3 dropped connection${serial:+ (one by one)}: $(cat "$TMP/drop.out") read, $left left for the next run"
+done
 
 # dropped twice: the run stops with EX_TEMPFAIL and acknowledges nothing
 start "$GOLDEN"/*.eml

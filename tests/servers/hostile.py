@@ -17,6 +17,8 @@ IMAP modes:
 POP3 modes:
   pop3-endless-list  LIST never ends
   pop3-endless-retr  RETR sends header lines forever
+  pop3-endless-retr-pipelined  the same from a server that announces
+                     PIPELINING (RETRs are sent in groups)
 """
 import socket
 import ssl
@@ -111,6 +113,8 @@ def pop3(conn, mode):
         cmd = readline(conn).split(' ')[0].upper()
         if cmd in ('USER', 'PASS', 'NOOP', 'DELE', 'RSET'):
             conn.sendall(b'+OK\r\n')
+        elif cmd == 'CAPA' and mode.endswith('-pipelined'):
+            conn.sendall(b'+OK\r\nUIDL\r\nPIPELINING\r\n.\r\n')
         elif cmd == 'STAT':
             conn.sendall(b'+OK 1 120\r\n')
         elif cmd == 'LIST':
