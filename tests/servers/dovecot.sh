@@ -13,8 +13,10 @@
 #   IMAPS $REBOUND_IMAPS_PORT (14993)
 #   POP3  $REBOUND_POP3_PORT  (14110, STLS available)
 #   POP3S $REBOUND_POP3S_PORT (14995)
-# As root the server runs as nobody (DIR must be reachable by it: use a
-# directory under /tmp).  Settings and pitfalls: ../shared/notes/test-servers.md.
+# Mail is not fsynced (mail_fsync = never, for speed);
+# $REBOUND_DOVECOT_FSYNC=optimized gives Dovecot's own default, for
+# benchmarks.  As root the server runs as nobody (DIR must be reachable
+# by it: use a directory under /tmp).  Settings and pitfalls: ../shared/notes/test-servers.md.
 set -eu
 cmd=$1
 DIR=$2
@@ -100,7 +102,7 @@ auth_mechanisms = plain
 disable_plaintext_auth = no
 auth_failure_delay = 0
 mail_location = maildir:~/Maildir
-mail_fsync = never
+mail_fsync = ${REBOUND_DOVECOT_FSYNC:-never}
 mail_max_userip_connections = 1000
 pop3_uidl_format = %08Xu%08Xv
 passdb {
