@@ -9,6 +9,14 @@
  * seen.  Acknowledged messages are moved (MOVE, or COPY + \Deleted + UID
  * EXPUNGE), flagged, deleted or kept when source_commit() runs, which the
  * worker calls only after their effect is stored.
+ *
+ * The acknowledgements of a large mailbox are carried out as they come,
+ * in chunks, on a second session of the same folder, in a thread of
+ * their own, while this session fetches on: Dovecot takes 45 ms to MOVE
+ * 1,000 messages (0.7 s for 10,000), time the fetching no longer waits
+ * for.  Both sessions name messages by UID only, and the second checks
+ * that UIDVALIDITY is the same.  When the second session cannot be had,
+ * the chunks are carried out here, in turn, as before.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -42,7 +50,16 @@ struct imap_source {
 	GArray                      *review; /* UIDs for mb->review */
 	int                          reconnected;
 	char *tripped; /* why the guard cut the connection */
+	/* the acknowledgements' own session (see the top of the file) */
+	struct imap_source *twin;      /* NULL until the first chunk */
+	GThread            *acking;    /* a chunk being carried out there */
+	int                 ack_rc;    /* the twin's: its chunk's MAILIMAP_
+				       code, IMAP_TWIN_DOWN */
+	int                 twin_down; /* no second session: chunks here */
 };
+
+/* ack_rc of a twin that could not connect */
+#define IMAP_TWIN_DOWN (-1)
 
 /* imap_strerror - what a MAILIMAP_ERROR_* code means */
 static const char *
@@ -672,14 +689,130 @@ flush(struct imap_source *s)
 	return MAILIMAP_NO_ERROR;
 }
 
-/* ack_failed - why flush failed, in *cause; -1 */
+/* ack_failed - why flush failed on session on (s or its twin), in
+ * *cause; -1 */
 static int
-ack_failed(struct imap_source *s, int r, char **cause)
+ack_failed(struct imap_source *s, struct imap_source *on, int r, char **cause)
 {
 	*cause = g_strdup_printf("%s: acknowledging messages failed: %s",
-	    s->mb->host, gone(s, r) ? why(s, r) : server_says(s->imap));
-	s->head.status = gone(s, r) ? gone_status(s) : EX_PROTOCOL;
+	    s->mb->host, gone(on, r) ? why(on, r) : server_says(on->imap));
+	s->head.status = gone(on, r) ? gone_status(on) : EX_PROTOCOL;
 	return -1;
+}
+
+/* ack_thread - GThreadFunc: carry out the twin's chunk on its session,
+ * connecting it first when it has none */
+static gpointer
+ack_thread(gpointer data)
+{
+	struct imap_source *t = data;
+	char               *cause = NULL;
+
+	if (t->imap == NULL && imap_connect(t, &cause) < 0) {
+		g_free(cause);
+		imap_disconnect(t, 0);
+		t->ack_rc = IMAP_TWIN_DOWN;
+		return NULL;
+	}
+	t->ack_rc = flush(t);
+	/* a lost session is reconnected once, as the fetching one is; the
+	 * chunk's commands are carried out again (a UID that is gone
+	 * already is no error) */
+	if (t->ack_rc != MAILIMAP_NO_ERROR && gone(t, t->ack_rc) &&
+	    reconnect(t, &cause) == 0)
+		t->ack_rc = flush(t);
+	g_free(cause);
+	return NULL;
+}
+
+/* take_back - append the UIDs of from to to, and empty from */
+static void
+take_back(GArray *to, GArray *from)
+{
+	g_array_append_vals(to, from->data, from->len);
+	g_array_set_size(from, 0);
+}
+
+/* ack_wait - wait for the chunk being carried out on the twin, if any:
+ * its MAILIMAP_ code (*on: the session it failed on).  A twin that could
+ * not connect hands its chunk back, to be carried out here. */
+static int
+ack_wait(struct imap_source *s, struct imap_source **on)
+{
+	struct imap_source *t = s->twin;
+
+	*on = s;
+	if (s->acking == NULL)
+		return MAILIMAP_NO_ERROR;
+	g_thread_join(s->acking);
+	s->acking = NULL;
+	if (t->ack_rc == IMAP_TWIN_DOWN) {
+		s->twin_down = 1;
+		take_back(s->done, t->done);
+		take_back(s->quarantined, t->quarantined);
+		take_back(s->review, t->review);
+		return MAILIMAP_NO_ERROR;
+	}
+	*on = t;
+	return t->ack_rc;
+}
+
+/* swap - exchange two arrays */
+static void
+swap(GArray **a, GArray **b)
+{
+	GArray *x = *a;
+
+	*a = *b;
+	*b = x;
+}
+
+/* ack_chunk - carry out the acknowledgements collected so far: on the
+ * twin, in its thread, once the chunk before is done there; here when
+ * there is no twin.  0, or -1 with *cause */
+static int
+ack_chunk(struct imap_source *s, char **cause)
+{
+	struct imap_source *on, *t;
+	int                 r = ack_wait(s, &on);
+
+	if (r != MAILIMAP_NO_ERROR)
+		return ack_failed(s, on, r, cause);
+	if (s->twin_down) {
+		r = flush(s);
+		return r == MAILIMAP_NO_ERROR ? 0 : ack_failed(s, s, r, cause);
+	}
+	if ((t = s->twin) == NULL) {
+		t = s->twin = g_new0(struct imap_source, 1);
+		t->mb = s->mb;
+		t->uidvalidity = s->uidvalidity; /* checked on connecting */
+		t->done = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+		t->quarantined = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+		t->review = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	}
+	swap(&s->done, &t->done);
+	swap(&s->quarantined, &t->quarantined);
+	swap(&s->review, &t->review);
+	s->acking = g_thread_new("rebound-ack", ack_thread, t);
+	return 0;
+}
+
+/* twin_free - wait for the twin, log it out and free it */
+static void
+twin_free(struct imap_source *s)
+{
+	struct imap_source *on, *t = s->twin;
+
+	(void)ack_wait(s, &on);
+	if (t == NULL)
+		return;
+	imap_disconnect(t, 1);
+	g_array_free(t->done, TRUE);
+	g_array_free(t->quarantined, TRUE);
+	g_array_free(t->review, TRUE);
+	g_free(t->tripped);
+	g_free(t);
+	s->twin = NULL;
 }
 
 static int
@@ -688,7 +821,6 @@ imap_ack(struct source *head, const struct source_msg *m,
 {
 	struct imap_source *s = (struct imap_source *)head;
 	uint32_t            uid = uid_of(m);
-	int                 r;
 
 	if (uid == 0) {
 		*cause = g_strdup_printf("%s: not a message of this mailbox",
@@ -705,19 +837,22 @@ imap_ack(struct source *head, const struct source_msg *m,
 	 * proportion to the folder: 100 of them in a folder of 100,000 took
 	 * Dovecot 12 s) */
 	if (s->done->len + s->quarantined->len + s->review->len >=
-		MAX(IMAP_ACK_CHUNK, s->uids->len / 10) &&
-	    (r = flush(s)) != MAILIMAP_NO_ERROR)
-		return ack_failed(s, r, cause);
+	    MAX(IMAP_ACK_CHUNK, s->uids->len / 10))
+		return ack_chunk(s, cause);
 	return 0;
 }
 
 static int
 imap_commit(struct source *head, char **cause)
 {
-	struct imap_source *s = (struct imap_source *)head;
-	int                 r = flush(s);
+	struct imap_source *s = (struct imap_source *)head, *on;
+	int                 r = ack_wait(s, &on);
 
-	return r == MAILIMAP_NO_ERROR ? 0 : ack_failed(s, r, cause);
+	if (r != MAILIMAP_NO_ERROR)
+		return ack_failed(s, on, r, cause);
+	/* the rest here: this session is idle now */
+	r = flush(s);
+	return r == MAILIMAP_NO_ERROR ? 0 : ack_failed(s, s, r, cause);
 }
 
 static void
@@ -726,6 +861,7 @@ imap_close(struct source *head)
 	struct imap_source *s = (struct imap_source *)head;
 	struct source_msg  *m;
 
+	twin_free(s);
 	imap_disconnect(s, 1);
 	while ((m = g_queue_pop_head(s->ready)) != NULL) {
 		source_msg_clear(m);

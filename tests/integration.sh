@@ -255,6 +255,17 @@ left=$(count imaps)
 moved=$(count imaps-processed)
 [ "$left" -eq 0 ] && [ "$moved" -eq "$BIG" ] ||
     fail "dropped connection: $left left, $moved moved of $BIG"
+# the same after 1,500: the first 1,000 were acknowledged on the second
+# session (the acknowledgements' own), which drops too and reconnects
+start "$TMP/big"/*.eml
+REBOUND_TEST_DROP_AFTER=1500 "$DRIVER" "$TMP/rebound.conf" imaps ack 0 \
+    >"$TMP/drop.out" 2>"$TMP/drop.err"
+drc=$?
+[ "$drc" -eq 0 ] || fail "dropped both sessions: exit $drc: $(cat "$TMP/drop.err")"
+left=$(count imaps)
+moved=$(count imaps-processed)
+[ "$left" -eq 0 ] && [ "$moved" -eq "$BIG" ] ||
+    fail "dropped both sessions: $left left, $moved moved of $BIG"
 # the same over POP3: the DELEs of the lost session are undone, the rest
 # go; whatever was not deleted is read again next time, never lost.
 # Dovecot announces PIPELINING: RETRs and DELEs go in groups; then the
