@@ -43,7 +43,14 @@ struct pop3_source {
 	GQueue   ahead;       /* struct source_msg *: read, not yet given */
 	char    *ahead_error; /* after them: the RETR that failed */
 	int      ahead_status;
-	GArray  *dele; /* guint: message numbers to DELE, not yet sent */
+	GArray  *dele; /* struct dele: messages to DELE, not yet sent */
+};
+
+/* A message to DELE: its number in this session, and its UIDL (owned:
+ * the session's list is freed when a lost connection is replaced). */
+struct dele {
+	guint n;
+	char *uidl;
 };
 
 /* RETRs written at once, and the most bytes they may bring */
@@ -477,35 +484,25 @@ dele_one(struct pop3_source *s, unsigned n, const char *uidl, char **cause)
 	return 0;
 }
 
-/* uidl_of - the UIDL of message number n in the session's list */
-static const char *
-uidl_of(const struct pop3_source *s, unsigned n)
-{
-	struct mailpop3_msg_info *x = n >= 1 && n <= carray_count(s->msgs)
-	    ? carray_get(s->msgs, n - 1)
-	    : NULL;
-
-	return x != NULL ? x->msg_uidl : NULL;
-}
-
 /* dele_flush - the DELEs collected so far, written at once, the answers
  * (a line each) read in order.  From where the connection was lost, one
- * by one; an -ERR is answered as one by one it is (dele_one()).  0, or
- * -1 with *cause */
+ * by one; an -ERR is answered as one by one it is (dele_one()).  Once a
+ * new session replaced a lost one, a message is found there by its UIDL,
+ * not by the number it had in the old one.  0, or -1 with *cause */
 static int
 dele_flush(struct pop3_source *s, char **cause)
 {
 	GString    *cmds = g_string_new(NULL);
 	mailstream *st;
 	guint       i = 0, k, failed = G_MAXUINT;
-	int         rc = 0;
+	int         rc = 0, was = s->reconnected;
 
 	if (s->dele->len == 0)
-		return 0;
+		goto out;
 	st = s->pop3->pop3_stream;
 	for (k = 0; k < s->dele->len; k++)
 		g_string_append_printf(cmds, "DELE %u\r\n",
-		    g_array_index(s->dele, guint, k));
+		    g_array_index(s->dele, struct dele, k).n);
 	if (mailstream_write(st, cmds->str, cmds->len) >= 0 &&
 	    mailstream_flush(st) >= 0)
 		for (; i < s->dele->len; i++) {
@@ -517,13 +514,30 @@ dele_flush(struct pop3_source *s, char **cause)
 				failed = i;
 		}
 	if (failed < i) {
-		guint n = g_array_index(s->dele, guint, failed);
-		rc = dele_one(s, n, uidl_of(s, n), cause);
+		struct dele *d = &g_array_index(s->dele, struct dele, failed);
+		rc = dele_one(s, d->n, d->uidl, cause);
 	}
 	for (; i < s->dele->len && rc == 0; i++) {
-		guint n = g_array_index(s->dele, guint, i);
-		rc = dele_one(s, n, uidl_of(s, n), cause);
+		struct dele *d = &g_array_index(s->dele, struct dele, i);
+		guint        n = d->n;
+		if (s->reconnected != was) {
+			/* a new session: where the message is now */
+			for (k = 0, n = 0; k < carray_count(s->msgs); k++) {
+				struct mailpop3_msg_info *x =
+				    carray_get(s->msgs, k);
+				if (x != NULL && x->msg_uidl != NULL &&
+				    d->uidl != NULL &&
+				    strcmp(x->msg_uidl, d->uidl) == 0)
+					n = x->msg_index;
+			}
+			if (n == 0)
+				continue; /* gone already */
+		}
+		rc = dele_one(s, n, d->uidl, cause);
 	}
+out:
+	for (k = 0; k < s->dele->len; k++)
+		g_free(g_array_index(s->dele, struct dele, k).uidl);
 	g_array_set_size(s->dele, 0);
 	g_string_free(cmds, TRUE);
 	return rc;
@@ -534,14 +548,13 @@ pop3_ack(struct source *head, const struct source_msg *m,
     enum source_outcome outcome, char **cause)
 {
 	struct pop3_source *s = (struct pop3_source *)head;
-	guint               n;
 
 	/* no folders: a quarantined message stays on the server */
 	if (outcome != SOURCE_DONE || s->mb->after != CONFIG_AFTER_DELETE)
 		return 0;
 	if (s->pipelining) {
-		n = index_of(m);
-		g_array_append_val(s->dele, n);
+		struct dele d = { index_of(m), g_strdup(m->uid) };
+		g_array_append_val(s->dele, d);
 		return s->dele->len >= POP3_DELE_GROUP ? dele_flush(s, cause)
 						       : 0;
 	}
@@ -584,6 +597,8 @@ pop3_close(struct source *head)
 		source_msg_clear(m);
 		g_free(m);
 	}
+	for (guint k = 0; k < s->dele->len; k++)
+		g_free(g_array_index(s->dele, struct dele, k).uidl);
 	g_array_free(s->dele, TRUE);
 	g_free(s->ahead_error);
 	g_free(s->tripped);
@@ -601,7 +616,7 @@ source_pop3_open(const struct config_mailbox *mb, char **cause, int *status)
 	s->head.ops = &pop3_ops;
 	s->mb = mb;
 	g_queue_init(&s->ahead);
-	s->dele = g_array_new(FALSE, FALSE, sizeof(guint));
+	s->dele = g_array_new(FALSE, FALSE, sizeof(struct dele));
 	if (pop3_connect(s, cause) < 0) {
 		*status = s->head.status != 0 ? s->head.status : EX_TEMPFAIL;
 		pop3_close(&s->head);
