@@ -18,14 +18,20 @@
 #include "source.h"
 
 /* messages per job: handing each to a thread by itself costs more in
- * locks and wake-ups than a small message takes to parse */
-#define PARSE_BATCH 32
+ * locks and wake-ups than a small message takes to parse; a job closes
+ * at PARSE_JOB_BYTES too */
+#define PARSE_BATCH     32
+#define PARSE_JOB_BYTES (1024 * 1024)
+/* the most message bytes read ahead of the output (memory stays bounded
+ * whatever the messages' size) */
+#define PARSE_AHEAD_BYTES (32 * 1024 * 1024)
 
 /* Messages on their way through the pool: read in order, parsed and
  * rendered on any thread, written in order. */
 struct parse_job {
 	struct source_msg msg[PARSE_BATCH];
 	unsigned          n;
+	size_t            bytes;              /* of the messages */
 	char             *text[PARSE_BATCH];  /* each one's rows, rendered */
 	unsigned          rows[PARSE_BATCH];  /* table rows in text */
 	char             *error[PARSE_BATCH]; /* why it could not be parsed */
@@ -85,16 +91,22 @@ parse_done(struct parse_job *j, struct output *out)
 	return status;
 }
 
-/* parse_drain - write the finished jobs, in order, waiting for the oldest
- * when wait; a sysexits.h status */
+/* parse_drain - write the finished jobs, in order, waiting for the
+ * oldest while more than keep jobs or *ahead bytes over
+ * PARSE_AHEAD_BYTES are pending; a sysexits.h status */
 static int
-parse_drain(struct pool *pool, struct output *out, int wait, int status)
+parse_drain(struct pool *pool, struct output *out, unsigned keep, size_t *ahead,
+    int status)
 {
 	struct parse_job *j;
 
-	while ((j = pool_get(pool, wait)) != NULL)
+	while ((j = pool_get(pool,
+		    pool_pending(pool) > keep || *ahead > PARSE_AHEAD_BYTES)) !=
+	    NULL) {
+		*ahead -= j->bytes;
 		if (parse_done(j, out) != EX_OK && status == EX_OK)
 			status = EX_DATAERR;
+	}
 	return status;
 }
 
@@ -249,6 +261,7 @@ cmd_parse(int argc, char **argv)
 	struct parse_ctx    ctx_job;
 	struct pool        *pool = NULL;
 	struct parse_job   *j = NULL;
+	size_t              ahead = 0; /* message bytes in the pool */
 	int                 i, status = EX_OK;
 
 	ctx = g_option_context_new("PATH... - parse bounce messages");
@@ -316,16 +329,18 @@ cmd_parse(int argc, char **argv)
 		while ((rc = source_next(src, &msg, &cause)) == 1) {
 			if (j == NULL)
 				j = g_new0(struct parse_job, 1);
+			j->bytes += msg.len;
 			j->msg[j->n++] = msg; /* the job's now */
 			memset(&msg, 0, sizeof(msg));
-			if (j->n < PARSE_BATCH)
+			if (j->n < PARSE_BATCH && j->bytes < PARSE_JOB_BYTES)
 				continue;
+			ahead += j->bytes;
 			pool_put(pool, j);
 			j = NULL;
 			/* write what is finished, in order; wait for the
-			 * oldest when the window is full */
-			status = parse_drain(pool, out,
-			    pool_pending(pool) >= pool_window(pool), status);
+			 * oldest while the window is full */
+			status = parse_drain(pool, out, pool_window(pool) - 1,
+			    &ahead, status);
 		}
 		if (rc < 0) {
 			log_error("%s", cause);
@@ -335,10 +350,12 @@ cmd_parse(int argc, char **argv)
 		source_msg_clear(&msg);
 		source_close(src);
 	}
-	if (j != NULL)
+	if (j != NULL) {
+		ahead += j->bytes;
 		pool_put(pool, j);
+	}
 	if (pool != NULL)
-		status = parse_drain(pool, out, 1, status);
+		status = parse_drain(pool, out, 0, &ahead, status);
 out:
 	pool_free(pool);
 	output_free(out);

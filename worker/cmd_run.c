@@ -36,6 +36,9 @@
 
 /* Messages per database transaction. */
 #define RUN_BATCH 500
+/* The most message bytes read ahead of the parse pool: memory stays
+ * bounded whatever the messages' size. */
+#define RUN_AHEAD_BYTES (32 * 1024 * 1024)
 
 /* worse - the status to exit with when a and b both happened */
 static int
@@ -569,6 +572,7 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 	struct pool    *pool = NULL;
 	struct run_ctx  ctx = { run, mb };
 	struct run_job *j;
+	size_t          ahead = 0; /* message bytes in the pool */
 
 	memset(&t, 0, sizeof(t));
 	memset(&res, 0, sizeof(res));
@@ -615,8 +619,10 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 			gint64 t1 = g_get_monotonic_time();
 			while (rc == 1 &&
 			    pool_pending(pool) < pool_window(pool) &&
+			    ahead < RUN_AHEAD_BYTES &&
 			    (rc = source_next(src, &msg, &cause)) == 1) {
 				j = g_new0(struct run_job, 1);
+				ahead += msg.len;
 				j->msg = msg; /* the job's now */
 				memset(&msg, 0, sizeof(msg));
 				fetched++;
@@ -626,6 +632,7 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 			res.phase[PHASE_FETCH] += g_get_monotonic_time() - t1;
 			if ((j = pool_get(pool, 1)) == NULL)
 				break; /* the source is done, and the pool */
+			ahead -= j->msg.len;
 			{
 				struct pending pm = { { 0 }, j->pm.outcome };
 				res.phase[PHASE_PARSE] += j->us;
