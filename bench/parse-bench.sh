@@ -7,8 +7,10 @@
 #            bench/gmime-ref is the GMime-only reference (`make gmime-ref`)
 #   DIR      a directory of messages (default: ../shared/corpus/sisimai if
 #            present, else tests/golden)
-#   SECONDS  each measurement runs at least this long (default: 5)
+#   SECONDS  each measurement runs at least this long (default: 3)
 #   SISIMAI5_LIB  a Sisimai 5 checkout's lib/ directory: measured too
+#   REBOUND_BENCH_ROUNDS  rounds (default 3): every contestant is measured
+#            once a round, in turn, and the median is printed
 #
 # Each contestant is one whole process given the DIR's files R times
 # (start-up spread out; R grows until a run lasts SECONDS), output to
@@ -21,7 +23,8 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=$(realpath "${1:-$ROOT/build/rebound}")
 DIR=${2:-}
-MIN=${3:-5}
+MIN=${3:-3}
+ROUNDS=${REBOUND_BENCH_ROUNDS:-3}
 if [ -z "$DIR" ]; then
 	if [ -d "$ROOT/../shared/corpus/sisimai" ]; then
 		DIR=$ROOT/../shared/corpus/sisimai
@@ -74,22 +77,33 @@ sisimai4() {
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ *//')
 echo "machine:  $(nproc) cores, ${cpu:-unknown CPU}, $(uname -sr)"
-echo "input:    $DIR: $nfiles messages, $bytes bytes; each run at least $MIN s"
+echo "input:    $DIR: $nfiles messages, $bytes bytes; each run at least $MIN s; medians of $ROUNDS rounds"
 
-r1=$(rate "$BIN" parse --jsonl --threads 1)
-rn=$(rate "$BIN" parse --jsonl)
-ref=-
-[ -x "$REF" ] && ref=$(rate "$REF")
-s4=-
-if sisimai4; then
-	s4=$(rate perl "$ROOT/bench/sisimai.pl")
-	s4v=$(perl -MSisimai -e 'print $Sisimai::VERSION')
-fi
-s5=-
-if [ -n "${SISIMAI5_LIB:-}" ]; then
-	s5=$(rate perl -I"$SISIMAI5_LIB" "$ROOT/bench/sisimai.pl")
-	s5v=$(perl -I"$SISIMAI5_LIB" -MSisimai -e 'print $Sisimai::VERSION')
-fi
+s4v= s5v=
+have4=
+sisimai4 && have4=1 && s4v=$(perl -MSisimai -e 'print $Sisimai::VERSION')
+[ -n "${SISIMAI5_LIB:-}" ] &&
+    s5v=$(perl -I"$SISIMAI5_LIB" -MSisimai -e 'print $Sisimai::VERSION')
+# rounds of alternating runs: the machine's drift hits every contestant
+for k in $(seq 1 "$ROUNDS"); do
+	rate "$BIN" parse --jsonl >>"$TMP/rn"; echo >>"$TMP/rn"
+	rate "$BIN" parse --jsonl --threads 1 >>"$TMP/r1"; echo >>"$TMP/r1"
+	[ -x "$REF" ] && { rate "$REF" >>"$TMP/ref"; echo >>"$TMP/ref"; }
+	[ -n "$have4" ] && { rate perl "$ROOT/bench/sisimai.pl" >>"$TMP/s4"; echo >>"$TMP/s4"; }
+	[ -n "$s5v" ] && { rate perl -I"$SISIMAI5_LIB" "$ROOT/bench/sisimai.pl" >>"$TMP/s5"; echo >>"$TMP/s5"; }
+done
+
+# median NAME - the median of a contestant's rounds, or "-"
+median() {
+	[ -s "$TMP/$1" ] || { echo -; return; }
+	grep -v '^-$' "$TMP/$1" | grep . | sort -n | awk '{ v[NR] = $1 }
+	    END { if (NR == 0) print "-"; else print v[int((NR + 1) / 2)] }'
+}
+rn=$(median rn)
+r1=$(median r1)
+ref=$(median ref)
+s4=$(median s4)
+s5=$(median s5)
 
 # row NAME RATE - one line: messages/s and rebound (every core) / it
 row() {
