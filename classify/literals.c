@@ -17,7 +17,7 @@
  *
  * Written here rather than taken from a library: Debian's multi-pattern
  * matchers are Hyperscan (amd64 with SSSE3 only) and C++ ones; the
- * automaton below is some 150 lines.
+ * automaton below is some 100 lines.
  */
 #include <string.h>
 
@@ -160,19 +160,6 @@ cross(const GPtrArray *a, const GPtrArray *b)
 
 	if (a->len * b->len > LIT_MAX_SET)
 		return NULL;
-	if (a->len == 1 && b->len == 1) {
-		/* the common case, a run of plain characters: no product */
-		const char *x = g_ptr_array_index(a, 0),
-			   *y = g_ptr_array_index(b, 0);
-		size_t nx = strlen(x), ny = strlen(y);
-		if (nx + ny > LIT_MAX_LEN)
-			return NULL;
-		r = set_new();
-		g_ptr_array_add(r, g_malloc(nx + ny + 1));
-		memcpy(g_ptr_array_index(r, 0), x, nx);
-		memcpy((char *)g_ptr_array_index(r, 0) + nx, y, ny + 1);
-		return r;
-	}
 	r = set_new();
 	for (i = 0; i < a->len; i++)
 		for (j = 0; j < b->len; j++) {
@@ -590,10 +577,11 @@ classify_literals(const char *row)
 }
 
 /*
- * The automaton: a trie of all strings with failure links, flattened to
- * a table of next states by byte class (the bytes that occur in some
- * string each have a class; every other byte is class 0, which always
- * leads back to the root).
+ * The automaton: a trie of all strings with failure links, in one table
+ * of next states by byte class (the bytes that occur in some string each
+ * have a class; every other byte is class 0, which always leads back to
+ * the root).  The table is the trie while it is built; the breadth-first
+ * pass then fills each missing transition with its failure state's.
  */
 struct classify_ac {
 	guint32 *next; /* [state * nclass + class] */
@@ -602,105 +590,93 @@ struct classify_ac {
 	guint   *out; /* [out_at[s] .. out_at[s + 1]): the strings
 				   ending at state s */
 	guint   *out_at;
-	guint    nstrings;
-};
-
-/* A trie node while building. */
-struct node {
-	guint32 *child; /* [class]: 0 none (the root is never a child) */
-	guint32  fail;
-	GArray  *ends; /* guint: the strings ending here */
 };
 
 struct classify_ac *
 classify_ac_new(const GPtrArray *strings)
 {
 	struct classify_ac *ac = g_new0(struct classify_ac, 1);
-	GArray      *nodes = g_array_new(FALSE, TRUE, sizeof(struct node *));
-	struct node *n;
-	GQueue       q = G_QUEUE_INIT;
-	guint        i, c, s, total = 0;
+	GArray             *next = g_array_new(FALSE, TRUE, sizeof(guint32));
+	GPtrArray          *ends = g_ptr_array_new(); /* GArray * per state */
+	guint32            *fail;
+	GQueue              q = G_QUEUE_INIT;
+	guint               i, c, s, nstates, total = 0;
 
-	ac->nstrings = strings->len;
 	/* the classes of bytes */
 	ac->nclass = 1;
 	for (i = 0; i < strings->len; i++)
 		for (const guchar *p = g_ptr_array_index(strings, i); *p; p++)
 			if (ac->cls[*p] == 0)
 				ac->cls[*p] = (guint8)ac->nclass++;
-	n = g_new0(struct node, 1);
-	n->child = g_new0(guint32, ac->nclass);
-	g_array_append_val(nodes, n);
-	/* the trie */
+	/* the trie: state 0 is the root, 0 in a row is "no child" (the
+	 * root is nobody's child) */
+	g_array_set_size(next, ac->nclass);
+	g_ptr_array_add(ends, NULL);
 	for (i = 0; i < strings->len; i++) {
-		struct node *at = g_array_index(nodes, struct node *, 0);
+		guint32 at = 0;
 		for (const guchar *p = g_ptr_array_index(strings, i); *p; p++) {
-			guint k = ac->cls[*p];
-			if (at->child[k] == 0) {
-				struct node *m = g_new0(struct node, 1);
-				m->child = g_new0(guint32, ac->nclass);
-				at->child[k] = nodes->len;
-				g_array_append_val(nodes, m);
+			guint k = at * ac->nclass + ac->cls[*p];
+			if (g_array_index(next, guint32, k) == 0) {
+				g_array_index(next, guint32, k) = ends->len;
+				g_array_set_size(next, next->len + ac->nclass);
+				g_ptr_array_add(ends, NULL);
 			}
-			at = g_array_index(nodes, struct node *, at->child[k]);
+			at = g_array_index(next, guint32, k);
 		}
-		if (at->ends == NULL)
-			at->ends = g_array_new(FALSE, FALSE, sizeof(guint));
-		g_array_append_val(at->ends, i);
+		if (ends->pdata[at] == NULL)
+			ends->pdata[at] =
+			    g_array_new(FALSE, FALSE, sizeof(guint));
+		g_array_append_val(ends->pdata[at], i);
 	}
-	/* failure links, breadth first; a node's strings include those of
-	 * its failure node (already complete: it is shallower) */
-	ac->next = g_new0(guint32, (gsize)nodes->len * ac->nclass);
-	ac->out_at = g_new0(guint, nodes->len + 1);
+	nstates = ends->len;
+	ac->next = (guint32 *)g_array_free(next, FALSE);
+	/* failure links, breadth first; a state's strings include those of
+	 * its failure state (already complete: it is shallower) */
+	fail = g_new0(guint32, nstates);
 	g_queue_push_tail(&q, GUINT_TO_POINTER(0));
 	while (!g_queue_is_empty(&q)) {
-		guint32      sid = GPOINTER_TO_UINT(g_queue_pop_head(&q));
-		struct node *sn = g_array_index(nodes, struct node *, sid);
+		guint32  sid = GPOINTER_TO_UINT(g_queue_pop_head(&q));
+		guint32 *row = ac->next + (gsize)sid * ac->nclass;
 		for (c = 1; c < ac->nclass; c++) {
-			guint32 child = sn->child[c], f;
-			f = sid == 0
+			guint32 child = row[c];
+			guint32 f = sid == 0
 			    ? 0
-			    : ac->next[(gsize)sn->fail * ac->nclass + c];
+			    : ac->next[(gsize)fail[sid] * ac->nclass + c];
+			GArray *fe = ends->pdata[f];
 			if (child == 0) {
-				ac->next[(gsize)sid * ac->nclass + c] = f;
+				row[c] = f;
 				continue;
 			}
-			ac->next[(gsize)sid * ac->nclass + c] = child;
-			n = g_array_index(nodes, struct node *, child);
-			n->fail = f;
-			{
-				struct node *fn =
-				    g_array_index(nodes, struct node *, f);
-				if (fn->ends != NULL) {
-					if (n->ends == NULL)
-						n->ends = g_array_new(FALSE,
-						    FALSE, sizeof(guint));
-					g_array_append_vals(n->ends,
-					    fn->ends->data, fn->ends->len);
-				}
+			fail[child] = f;
+			if (fe != NULL) {
+				if (ends->pdata[child] == NULL)
+					ends->pdata[child] = g_array_new(FALSE,
+					    FALSE, sizeof(guint));
+				g_array_append_vals(ends->pdata[child],
+				    fe->data, fe->len);
 			}
 			g_queue_push_tail(&q, GUINT_TO_POINTER(child));
 		}
 	}
+	g_free(fail);
 	/* flatten the outputs */
-	for (s = 0; s < nodes->len; s++) {
-		n = g_array_index(nodes, struct node *, s);
+	ac->out_at = g_new0(guint, nstates + 1);
+	for (s = 0; s < nstates; s++) {
+		GArray *e = ends->pdata[s];
 		ac->out_at[s] = total;
-		total += n->ends != NULL ? n->ends->len : 0;
+		total += e != NULL ? e->len : 0;
 	}
-	ac->out_at[nodes->len] = total;
+	ac->out_at[nstates] = total;
 	ac->out = g_new0(guint, MAX(total, 1));
-	for (s = 0; s < nodes->len; s++) {
-		n = g_array_index(nodes, struct node *, s);
-		if (n->ends != NULL) {
-			memcpy(ac->out + ac->out_at[s], n->ends->data,
-			    n->ends->len * sizeof(guint));
-			g_array_free(n->ends, TRUE);
-		}
-		g_free(n->child);
-		g_free(n);
+	for (s = 0; s < nstates; s++) {
+		GArray *e = ends->pdata[s];
+		if (e == NULL)
+			continue;
+		memcpy(ac->out + ac->out_at[s], e->data,
+		    e->len * sizeof(guint));
+		g_array_free(e, TRUE);
 	}
-	g_array_free(nodes, TRUE);
+	g_ptr_array_free(ends, TRUE);
 	return ac;
 }
 

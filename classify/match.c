@@ -5,13 +5,13 @@
  * At first use the two tables are merged into one array in the order of
  * their priorities (classify_pattern_table() hands it out), each provider
  * row remembering its table's gate.  A row is then tried only when its
- * gate is open: the text holds one of the gate's substrings (asked once
- * per table and text).
+ * gate is open: the text holds one of the gate's substrings.
  *
  * Before any row is tried, one Aho-Corasick scan of the text finds which
  * of the rows' required strings (literals.c) and the gates' substrings it
- * holds; a row whose strings are all absent cannot match and is skipped
- * (with 341 rows, most texts leave some 10 to try).
+ * holds: a gate is open when one of its substrings is there, and a row
+ * whose strings are all absent cannot match and is skipped (of 327 rows,
+ * most texts leave some 10 to try).
  *
  * The rows are matched with PCRE2 directly rather than through GRegex
  * (which wraps the same library): every row is tried against every
@@ -105,10 +105,11 @@ prefilter(size_t nblocks)
 		alts = g_strsplit(gates[b], "|", -1);
 		gate_strings[b] = g_array_new(FALSE, FALSE, sizeof(guint));
 		for (k = 0; alts[k] != NULL; k++) {
-			guint id = string_id(all, ids, alts[k]);
+			guint id;
 			if (alts[k][0] == '\0')
 				g_error("gate %s: an empty alternative",
 				    gates[b]);
+			id = string_id(all, ids, alts[k]);
 			g_array_append_val(gate_strings[b], id);
 		}
 		g_strfreev(alts);
@@ -251,10 +252,8 @@ classify_match(const char *text, const char *context)
 	/* one scan of the wide text finds the strings of both: those ending
 	 * before its suffix are in the plain one */
 	memset(seen, 0, nstrings);
-	if (wide != NULL)
-		classify_ac_scan(ac, wide, nwide, nlower, seen);
-	else
-		classify_ac_scan(ac, lower, nlower, nlower, seen);
+	classify_ac_scan(ac, wide != NULL ? wide : lower,
+	    wide != NULL ? nwide : nlower, nlower, seen);
 	for (i = 0; i < nmerged && hit == NULL; i++) {
 		int w = merged[i].final > 0 && wide != NULL;
 		if (row_matches(i, w ? wide : lower, w ? nwide : nlower, md,
