@@ -22,9 +22,6 @@
  * at PARSE_JOB_BYTES too */
 #define PARSE_BATCH     32
 #define PARSE_JOB_BYTES (1024 * 1024)
-/* the most message bytes read ahead of the output (memory stays bounded
- * whatever the messages' size) */
-#define PARSE_AHEAD_BYTES (32 * 1024 * 1024)
 
 /* Messages on their way through the pool: read in order, parsed and
  * rendered on any thread, written in order. */
@@ -92,21 +89,16 @@ parse_done(struct parse_job *j, struct output *out)
 }
 
 /* parse_drain - write the finished jobs, in order, waiting for the
- * oldest while more than keep jobs or *ahead bytes over
- * PARSE_AHEAD_BYTES are pending; a sysexits.h status */
+ * oldest while the pool is full, or for all of them when all; a
+ * sysexits.h status */
 static int
-parse_drain(struct pool *pool, struct output *out, unsigned keep, size_t *ahead,
-    int status)
+parse_drain(struct pool *pool, struct output *out, int all, int status)
 {
 	struct parse_job *j;
 
-	while ((j = pool_get(pool,
-		    pool_pending(pool) > keep || *ahead > PARSE_AHEAD_BYTES)) !=
-	    NULL) {
-		*ahead -= j->bytes;
+	while ((j = pool_get(pool, all || pool_full(pool))) != NULL)
 		if (parse_done(j, out) != EX_OK && status == EX_OK)
 			status = EX_DATAERR;
-	}
 	return status;
 }
 
@@ -261,7 +253,6 @@ cmd_parse(int argc, char **argv)
 	struct parse_ctx    ctx_job;
 	struct pool        *pool = NULL;
 	struct parse_job   *j = NULL;
-	size_t              ahead = 0; /* message bytes in the pool */
 	int                 i, status = EX_OK;
 
 	ctx = g_option_context_new("PATH... - parse bounce messages");
@@ -334,13 +325,11 @@ cmd_parse(int argc, char **argv)
 			memset(&msg, 0, sizeof(msg));
 			if (j->n < PARSE_BATCH && j->bytes < PARSE_JOB_BYTES)
 				continue;
-			ahead += j->bytes;
-			pool_put(pool, j);
+			pool_put(pool, j, j->bytes);
 			j = NULL;
 			/* write what is finished, in order; wait for the
-			 * oldest while the window is full */
-			status = parse_drain(pool, out, pool_window(pool) - 1,
-			    &ahead, status);
+			 * oldest while the pool is full */
+			status = parse_drain(pool, out, 0, status);
 		}
 		if (rc < 0) {
 			log_error("%s", cause);
@@ -350,12 +339,10 @@ cmd_parse(int argc, char **argv)
 		source_msg_clear(&msg);
 		source_close(src);
 	}
-	if (j != NULL) {
-		ahead += j->bytes;
-		pool_put(pool, j);
-	}
+	if (j != NULL)
+		pool_put(pool, j, j->bytes);
 	if (pool != NULL)
-		status = parse_drain(pool, out, 0, &ahead, status);
+		status = parse_drain(pool, out, 1, status);
 out:
 	pool_free(pool);
 	output_free(out);

@@ -36,9 +36,6 @@
 
 /* Messages per database transaction. */
 #define RUN_BATCH 500
-/* The most message bytes read ahead of the parse pool: memory stays
- * bounded whatever the messages' size. */
-#define RUN_AHEAD_BYTES (32 * 1024 * 1024)
 
 /* worse - the status to exit with when a and b both happened */
 static int
@@ -252,7 +249,7 @@ parse_message(const struct run *run, const struct config_mailbox *mb,
 							: SOURCE_DONE;
 }
 
-/* parsed_free - free what pm holds, unused */
+/* parsed_free - free what pm holds */
 static void
 parsed_free(struct parsed *pm)
 {
@@ -290,7 +287,7 @@ add_parsed(struct db_batch *b, const struct config_mailbox *mb,
 		log_msg(G_LOG_LEVEL_WARNING, mb->name, m->uid, NULL, NULL,
 		    "mailbox %s: %s: %s: quarantined", mb->name, m->name,
 		    pm->why);
-		g_free(pm->why);
+		parsed_free(pm);
 		return;
 	}
 	if (pm->held != NULL)
@@ -315,13 +312,11 @@ add_parsed(struct db_batch *b, const struct config_mailbox *mb,
 		    evs[i].proof_why != NULL ? ": " : "",
 		    evs[i].proof_why != NULL ? evs[i].proof_why : "");
 	}
-	g_free(evs);
-	g_free(pm->rows);
-	g_free(pm->why);
-	if (keep != NULL)
+	if (keep != NULL) {
 		*keep = pm->r;
-	else
-		mime_report_free(pm->r);
+		pm->r = NULL;
+	}
+	parsed_free(pm);
 }
 
 /* add_message - parse one message and add it, with one event per
@@ -572,7 +567,6 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 	struct pool    *pool = NULL;
 	struct run_ctx  ctx = { run, mb };
 	struct run_job *j;
-	size_t          ahead = 0; /* message bytes in the pool */
 
 	memset(&t, 0, sizeof(t));
 	memset(&res, 0, sizeof(res));
@@ -617,28 +611,26 @@ store_mailbox(const struct config_mailbox *mb, struct run *run)
 
 		while (p->len < RUN_BATCH) {
 			gint64 t1 = g_get_monotonic_time();
-			while (rc == 1 &&
-			    pool_pending(pool) < pool_window(pool) &&
-			    ahead < RUN_AHEAD_BYTES &&
+			while (rc == 1 && !pool_full(pool) &&
 			    (rc = source_next(src, &msg, &cause)) == 1) {
 				j = g_new0(struct run_job, 1);
-				ahead += msg.len;
 				j->msg = msg; /* the job's now */
 				memset(&msg, 0, sizeof(msg));
 				fetched++;
 				progress_show(&prog, fetched);
-				pool_put(pool, j);
+				pool_put(pool, j, j->msg.len);
 			}
 			res.phase[PHASE_FETCH] += g_get_monotonic_time() - t1;
 			if ((j = pool_get(pool, 1)) == NULL)
 				break; /* the source is done, and the pool */
-			ahead -= j->msg.len;
 			{
 				struct pending pm = { { 0 }, j->pm.outcome };
 				res.phase[PHASE_PARSE] += j->us;
 				add_parsed(b, mb, &j->msg, &j->pm, NULL, NULL);
-				pm.msg.name = g_strdup(j->msg.name);
-				pm.msg.uid = g_strdup(j->msg.uid);
+				/* its name and place: the message's own */
+				pm.msg.name = j->msg.name;
+				pm.msg.uid = j->msg.uid;
+				j->msg.name = j->msg.uid = NULL;
 				g_array_append_val(p, pm);
 			}
 			source_msg_clear(&j->msg);

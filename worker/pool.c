@@ -16,11 +16,14 @@
 #define POOL_MAX_THREADS 64
 /* jobs in flight per thread before the submitter waits for the oldest */
 #define POOL_JOBS_PER_THREAD 8
+/* bytes of input in flight before the submitter waits for the oldest */
+#define POOL_BYTES (32 * 1024 * 1024)
 
 /* One job on its way through the pool. */
 struct slot {
-	void *job;
-	int   done; /* under the pool's lock */
+	void  *job;
+	size_t bytes;
+	int    done; /* under the pool's lock */
 };
 
 struct pool {
@@ -29,6 +32,7 @@ struct pool {
 	pool_fn      fn;
 	void        *arg;
 	GQueue       order; /* struct slot *, oldest first */
+	size_t       bytes; /* of the pending jobs */
 	GMutex       lock;
 	GCond        finished;
 };
@@ -81,12 +85,14 @@ pool_new(unsigned threads, pool_fn fn, void *arg)
 }
 
 void
-pool_put(struct pool *p, void *job)
+pool_put(struct pool *p, void *job, size_t bytes)
 {
 	struct slot *s = g_new0(struct slot, 1);
 	GError      *err = NULL;
 
 	s->job = job;
+	s->bytes = bytes;
+	p->bytes += bytes;
 	g_queue_push_tail(&p->order, s);
 	if (p->threads != NULL && g_thread_pool_push(p->threads, s, &err))
 		return;
@@ -102,10 +108,11 @@ pool_pending(const struct pool *p)
 	return p->order.length;
 }
 
-unsigned
-pool_window(const struct pool *p)
+int
+pool_full(const struct pool *p)
 {
-	return p->nthreads * POOL_JOBS_PER_THREAD;
+	return p->order.length >= p->nthreads * POOL_JOBS_PER_THREAD ||
+	    p->bytes >= POOL_BYTES;
 }
 
 void *
@@ -124,6 +131,7 @@ pool_get(struct pool *p, int wait)
 	if (!done)
 		return NULL;
 	g_queue_pop_head(&p->order);
+	p->bytes -= s->bytes;
 	job = s->job;
 	g_free(s);
 	return job;

@@ -10,6 +10,8 @@
 #ifndef REBOUND_POOL_H
 #define REBOUND_POOL_H
 
+#include <stddef.h>
+
 /* pool_fn - do the work of job (in a pool thread); arg is pool_new's */
 typedef void (*pool_fn)(void *job, void *arg);
 
@@ -23,20 +25,21 @@ unsigned pool_threads(int n);
  * started and pool_put() runs fn itself */
 struct pool *pool_new(unsigned threads, pool_fn fn, void *arg);
 
-/* pool_put - hand job to the pool (it is the pool's until pool_get()
- * returns it) */
-void pool_put(struct pool *, void *job);
+/* pool_put - hand job, holding bytes of input, to the pool (it is the
+ * pool's until pool_get() returns it) */
+void pool_put(struct pool *, void *job, size_t bytes);
 
 /* pool_pending - how many jobs went in and have not come out */
 unsigned pool_pending(const struct pool *);
 
+/* pool_full - should the caller take a job out before putting more in?
+ * Enough jobs are pending to keep every thread busy, or enough bytes to
+ * bound memory whatever the jobs' size (32 MiB) */
+int pool_full(const struct pool *);
+
 /* pool_get - the oldest job, once it is finished: wait for it when wait,
  * else NULL while it is not; NULL when no job is pending */
 void *pool_get(struct pool *, int wait);
-
-/* pool_window - how many jobs to keep pending before taking one out:
- * enough to keep every thread busy, few enough to bound memory */
-unsigned pool_window(const struct pool *);
 
 /* pool_free - wait for the threads and free the pool; jobs still pending
  * are dropped (the caller frees them first, by draining); NULL: no-op */
