@@ -169,9 +169,8 @@ read_file(const char *path, size_t max, struct source_msg *m)
 
 	m->name = g_strdup(path);
 	if (stat(path, &st) == 0 && (size_t)st.st_size > max) {
-		m->error = g_strdup_printf("message too large (%lld bytes, "
-					   "limit %zu)",
-		    (long long)st.st_size, max);
+		m->error =
+		    source_too_large((unsigned long long)st.st_size, max);
 		return;
 	}
 	if (!g_file_get_contents(path, &m->data, &len, &err)) {
@@ -207,9 +206,8 @@ load_file(const char *path, size_t max, int split, struct source_msg *m)
 			return 0; /* an mbox: its messages are bounded */
 		}
 		m->name = g_strdup(path);
-		m->error = g_strdup_printf("message too large (%lld bytes, "
-					   "limit %zu)",
-		    (long long)st.st_size, max);
+		m->error =
+		    source_too_large((unsigned long long)st.st_size, max);
 		close(fd);
 		return 1;
 	}

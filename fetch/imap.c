@@ -420,12 +420,8 @@ queue_msg(struct imap_source *s, uint32_t uid, const char *body, size_t len,
 	m->name = g_strdup_printf("%s:%u", s->mb->name, uid);
 	if (error != NULL)
 		m->error = g_strdup(error);
-	else {
-		m->data = g_malloc(len + 1);
-		memcpy(m->data, body, len);
-		m->data[len] = '\0';
-		m->len = len;
-	}
+	else
+		source_msg_set_data(m, body, len);
 	g_queue_push_tail(s->ready, m);
 }
 
@@ -539,9 +535,7 @@ fill(struct imap_source *s, char **cause)
 			continue;
 		if (size > s->mb->max_message_size) {
 			char *why =
-			    g_strdup_printf("message too large (%u bytes, "
-					    "limit %zu)",
-				size, s->mb->max_message_size);
+			    source_too_large(size, s->mb->max_message_size);
 			queue_msg(s, uid, NULL, 0, why);
 			g_free(why);
 			continue;

@@ -47,6 +47,14 @@ struct source {
 /* source_skipped - has the caller's skip function done this uid already? */
 int source_skipped(struct source *, const char *uid);
 
+/* source_msg_set_data - m's bytes: a NUL-terminated copy of data[0..len)
+ * (which may hold NULs of its own) */
+void source_msg_set_data(struct source_msg *m, const char *data, size_t len);
+
+/* source_too_large - why a message of size bytes is not read: larger
+ * than max, the one wording of every source (g_free) */
+char *source_too_large(unsigned long long size, size_t max);
+
 /* source_local_open - a configured Maildir or mbox mailbox (file.c);
  * source_imap_open, source_pop3_open - connect, verify, log in; all NULL
  * with *cause and *status on failure */

@@ -125,10 +125,7 @@ mbox_next(struct mbox *s, size_t max_size, struct source_msg *m)
 	m->name = g_strdup_printf("%s:%u", s->path, s->count);
 	m->seq = s->count;
 	if ((size_t)(stop - start) > max_size) {
-		m->error =
-		    g_strdup_printf("message too large (%zu bytes, limit "
-				    "%zu)",
-			(size_t)(stop - start), max_size);
+		m->error = source_too_large((size_t)(stop - start), max_size);
 		return 1;
 	}
 	body = g_string_sized_new((gsize)(stop - start) + 1);

@@ -281,9 +281,8 @@ next_info(struct pop3_source *s, struct source_msg *m, unsigned *pos)
 	m->name = g_strdup_printf("%s:%u", s->mb->name, info->msg_index);
 	m->uid = g_strdup(info->msg_uidl != NULL ? info->msg_uidl : "");
 	if (info->msg_size > s->mb->max_message_size)
-		m->error = g_strdup_printf("message too large (%u bytes, limit "
-					   "%zu)",
-		    info->msg_size, s->mb->max_message_size);
+		m->error =
+		    source_too_large(info->msg_size, s->mb->max_message_size);
 	return info;
 }
 
@@ -345,10 +344,7 @@ read_ahead(struct pop3_source *s)
 					s->mb->host, a[i].info->msg_index,
 					why(s, MAILPOP3_ERROR_NO_SUCH_MESSAGE));
 				s->ahead_status = EX_PROTOCOL;
-				i++; /* given up: not read again */
-				source_msg_clear(a[i - 1].m);
-				g_free(a[i - 1].m);
-				break;
+				break; /* freed below with the rest */
 			}
 			body = mmap_string_new("");
 			text = mailstream_read_multiline(st,
@@ -358,10 +354,7 @@ read_ahead(struct pop3_source *s)
 				mmap_string_free(body);
 				break;
 			}
-			a[i].m->data = g_malloc(body->len + 1);
-			memcpy(a[i].m->data, body->str, body->len);
-			a[i].m->data[body->len] = '\0';
-			a[i].m->len = body->len;
+			source_msg_set_data(a[i].m, body->str, body->len);
 			mmap_string_free(body);
 			g_queue_push_tail(&s->ahead, a[i].m);
 		}
@@ -434,10 +427,7 @@ pop3_next(struct source *head, struct source_msg *m, char **cause)
 		head->status = dropped(s, r) ? EX_TEMPFAIL : EX_PROTOCOL;
 		return -1;
 	}
-	m->data = g_malloc(len + 1);
-	memcpy(m->data, text, len);
-	m->data[len] = '\0';
-	m->len = len;
+	source_msg_set_data(m, text, len);
 	mailpop3_retr_free(text);
 	return 1;
 }

@@ -68,6 +68,22 @@ source_skipped(struct source *s, const char *uid)
 	return s->skip != NULL && uid != NULL && s->skip(uid, s->skip_arg);
 }
 
+void
+source_msg_set_data(struct source_msg *m, const char *data, size_t len)
+{
+	m->data = g_malloc(len + 1);
+	memcpy(m->data, data, len);
+	m->data[len] = '\0';
+	m->len = len;
+}
+
+char *
+source_too_large(unsigned long long size, size_t max)
+{
+	return g_strdup_printf("message too large (%llu bytes, limit %zu)",
+	    size, max);
+}
+
 int
 source_status(const struct source *s)
 {
