@@ -107,20 +107,32 @@ jis_decode(char *t)
 	return u;
 }
 
+/* content_of - the decoded content of a leaf part in a memory stream
+ * (g_object_unref), or NULL when it has none */
+static GMimeStream *
+content_of(GMimePart *part)
+{
+	GMimeDataWrapper *w = g_mime_part_get_content(part);
+	GMimeStream      *mem;
+
+	if (w == NULL)
+		return NULL;
+	mem = g_mime_stream_mem_new();
+	g_mime_data_wrapper_write_to_stream(w, mem);
+	return mem;
+}
+
 /* decode_part_bytes - append the decoded content of a leaf part, at most max
  * bytes of it; returns 1 when the part was longer (and so was cut) */
 int
 decode_part_bytes(GMimePart *part, GString *out, size_t max)
 {
-	GMimeDataWrapper *w = g_mime_part_get_content(part);
-	GMimeStream      *mem;
-	GByteArray       *ba;
-	int               cut;
+	GMimeStream *mem = content_of(part);
+	GByteArray  *ba;
+	int          cut;
 
-	if (w == NULL)
+	if (mem == NULL)
 		return 0;
-	mem = g_mime_stream_mem_new();
-	g_mime_data_wrapper_write_to_stream(w, mem);
 	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 	cut = ba->len > max;
 	if (ba->len > 0 && memchr(ba->data, '\033', ba->len) != NULL) {
@@ -147,23 +159,24 @@ decode_utf8(GMimeObject *obj)
 {
 	const char *cs =
 	    g_mime_object_get_content_type_parameter(obj, "charset");
-	GMimeDataWrapper *w;
-	GMimeStream      *mem;
-	GByteArray       *ba;
-	char             *t = NULL;
+	GMimeStream *mem;
+	GByteArray  *ba;
+	char        *t = NULL;
 
 	if (cs == NULL ||
 	    (g_ascii_strcasecmp(cs, "utf-8") != 0 &&
 		g_ascii_strcasecmp(cs, "utf8") != 0))
 		return g_mime_text_part_get_text(GMIME_TEXT_PART(obj));
-	if ((w = g_mime_part_get_content(GMIME_PART(obj))) == NULL)
+	if ((mem = content_of(GMIME_PART(obj))) == NULL)
 		return NULL;
-	mem = g_mime_stream_mem_new();
-	g_mime_data_wrapper_write_to_stream(w, mem);
 	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-	/* valid, and so without a NUL: what the converter would give */
-	if (g_utf8_validate((const char *)ba->data, (gssize)ba->len, NULL))
-		t = g_strndup((const char *)ba->data, ba->len);
+	/* valid, and so without a NUL: what the converter would give; the
+	 * bytes are taken from the stream, NUL-terminated, as GMime does */
+	if (g_utf8_validate((const char *)ba->data, (gssize)ba->len, NULL)) {
+		g_byte_array_append(ba, (const guint8 *)"", 1);
+		g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+		t = (char *)g_byte_array_free(ba, FALSE);
+	}
 	g_object_unref(mem);
 	return t != NULL ? t : g_mime_text_part_get_text(GMIME_TEXT_PART(obj));
 }
