@@ -202,6 +202,9 @@ policy_apply(const struct policy *p, struct policy_state *st,
 	return POLICY_NOTHING;
 }
 
+/* the Julian day (GDate's count) of 1970-01-01 */
+#define POLICY_JULIAN_EPOCH 719163
+
 int
 policy_day(const char *s)
 {
@@ -215,7 +218,19 @@ policy_day(const char *s)
 	    !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
 		return -1;
 	g = g_date_new_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
-	n = (int)g_date_get_julian(g) - 719163; /* 1970-01-01 */
+	n = (int)g_date_get_julian(g) - POLICY_JULIAN_EPOCH;
 	g_date_free(g);
 	return n;
+}
+
+const char *
+policy_date(int day, char buf[11])
+{
+	GDate d;
+
+	g_date_clear(&d, 1);
+	g_date_set_julian(&d, (guint32)(day + POLICY_JULIAN_EPOCH));
+	g_snprintf(buf, 11, "%04d-%02d-%02d", g_date_get_year(&d),
+	    g_date_get_month(&d), g_date_get_day(&d));
+	return buf;
 }

@@ -147,6 +147,10 @@ enum policy_effect policy_apply(const struct policy *, struct policy_state *st,
  * or of today for NULL; -1 when s is no date */
 int policy_day(const char *s);
 
+/* policy_date - "YYYY-MM-DD" of day (days since 1970-01-01, as
+ * policy_day() gives them) into buf, which it returns */
+const char *policy_date(int day, char buf[11]);
+
 /* policy_unproven_name - "soft", "record", "act" */
 const char *policy_unproven_name(enum policy_unproven);
 

@@ -706,16 +706,9 @@ db_date_days(const char *s)
 char *
 db_days_date(int n)
 {
-	GDate *g;
-	char  *s;
+	char buf[11];
 
-	if (n < 0)
-		return NULL;
-	g = g_date_new_julian((guint32)(n + 719163));
-	s = g_strdup_printf("%04d-%02d-%02d", g_date_get_year(g),
-	    g_date_get_month(g), g_date_get_day(g));
-	g_date_free(g);
-	return s;
+	return n < 0 ? NULL : g_strdup(policy_date(n, buf));
 }
 
 int

@@ -781,7 +781,7 @@ block_alerts(struct run *run)
 		int         day = atoi(k);
 		unsigned    now = 0, here = GPOINTER_TO_UINT(v);
 		char       *cause = NULL;
-		GDate       d;
+		char        date[11];
 
 		if (db_day_blocks(run->db, domain, day, &now, &cause) < 0) {
 			log_warn("block_alert: %s", cause);
@@ -790,15 +790,11 @@ block_alerts(struct run *run)
 		}
 		if (now <= limit || now - here > limit)
 			continue; /* under it, or said by an earlier run */
-		g_date_clear(&d, 1);
-		g_date_set_julian(&d, (guint32)(day + 719163));
 		log_msg(G_LOG_LEVEL_WARNING, NULL, NULL, NULL, "block",
-		    "%u blocks from %s on %04d-%02d-%02d (block_alert = %u): "
-		    "the receiver refuses the sender (reputation, policy, "
-		    "blocklist), not dead addresses; nobody was suppressed for "
-		    "it",
-		    now, domain, g_date_get_year(&d), g_date_get_month(&d),
-		    g_date_get_day(&d), limit);
+		    "%u blocks from %s on %s (block_alert = %u): the receiver "
+		    "refuses the sender (reputation, policy, blocklist), not "
+		    "dead addresses; nobody was suppressed for it",
+		    now, domain, policy_date(day, date), limit);
 	}
 }
 
@@ -809,14 +805,11 @@ expire_one(struct run *run, const char *list, const char *const *except,
     unsigned days)
 {
 	struct db_unsuppress u;
-	GDate                d;
-	char                 until[32], *cause = NULL;
+	char                 until[32], date[11], *cause = NULL;
 	unsigned             ended = 0, left = 0;
 
-	g_date_clear(&d, 1);
-	g_date_set_julian(&d, (guint32)(run->today - (int)days + 719163));
-	g_snprintf(until, sizeof(until), "%04d-%02d-%02dT00:00:00Z",
-	    g_date_get_year(&d), g_date_get_month(&d), g_date_get_day(&d));
+	g_snprintf(until, sizeof(until), "%sT00:00:00Z",
+	    policy_date(run->today - (int)days, date));
 	memset(&u, 0, sizeof(u));
 	u.list = list;
 	u.except_lists = except;

@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "html.h"
+#include "policy.h"
 
 /* the classes a day's bar stacks, bottom first, and their colours */
 static const struct {
@@ -89,29 +90,7 @@ array(JsonObject *o, const char *k)
 static int
 day_of(const char *s)
 {
-	GDate *d;
-	int    n = -1;
-
-	if (s == NULL)
-		return -1;
-	d = g_date_new();
-	g_date_set_parse(d, s);
-	if (g_date_valid(d))
-		n = (int)g_date_get_julian(d) - 719163;
-	g_date_free(d);
-	return n;
-}
-
-/* date_of - "YYYY-MM-DD" of days since the epoch, into buf */
-static const char *
-date_of(int day, char buf[11])
-{
-	GDate *d = g_date_new_julian((guint32)(day + 719163));
-
-	g_snprintf(buf, 11, "%04d-%02d-%02d", g_date_get_year(d),
-	    g_date_get_month(d), g_date_get_day(d));
-	g_date_free(d);
-	return buf;
+	return s != NULL ? policy_day(s) : -1;
 }
 
 /* table - the rows of a as a table of the given columns (key, heading),
@@ -227,7 +206,7 @@ daily_chart(FILE *f, JsonObject *r)
 			    "height=\"%.2f\" fill=\"%s\"><title>%s %s: %g"
 			    "</title></rect>\n",
 			    CL + d * bw + bw * 0.1, y, bw * 0.8, h,
-			    classes[c].colour, date_of(from + d, b1),
+			    classes[c].colour, policy_date(from + d, b1),
 			    classes[c].label, k);
 		}
 	}
@@ -248,7 +227,7 @@ daily_chart(FILE *f, JsonObject *r)
 		    c == 0       ? "start"
 			: c == 2 ? "end"
 				 : "middle",
-		    date_of(from + at[c], b1));
+		    policy_date(from + at[c], b1));
 	}
 	fprintf(f, "</g>\n</svg>\n<p class=\"legend\">");
 	for (c = 0; c < (int)G_N_ELEMENTS(classes); c++)
