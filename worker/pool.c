@@ -88,16 +88,19 @@ void
 pool_put(struct pool *p, void *job, size_t bytes)
 {
 	struct slot *s = g_new0(struct slot, 1);
-	GError      *err = NULL;
 
 	s->job = job;
 	s->bytes = bytes;
 	p->bytes += bytes;
 	g_queue_push_tail(&p->order, s);
-	if (p->threads != NULL && g_thread_pool_push(p->threads, s, &err))
+	if (p->threads != NULL) {
+		/* an exclusive pool starts all its threads in pool_new(),
+		 * so the push starts none and cannot fail; and when a push
+		 * does fail to start a thread, GLib's documentation says
+		 * the job is queued all the same: never run it here too */
+		(void)g_thread_pool_push(p->threads, s, NULL);
 		return;
-	if (err != NULL)
-		g_error_free(err);
+	}
 	p->fn(job, p->arg);
 	s->done = 1; /* no thread holds this slot */
 }
